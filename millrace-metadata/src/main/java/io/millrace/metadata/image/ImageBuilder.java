@@ -1,0 +1,88 @@
+package io.millrace.metadata.image;
+
+import io.millrace.metadata.records.ConfigRecord;
+import io.millrace.metadata.records.MetadataRecord;
+import io.millrace.metadata.records.PartitionRecord;
+import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.RemoveTopicRecord;
+import io.millrace.metadata.records.TopicRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Replays records onto a copy of an image. The one place metadata state changes. Not
+ * thread-safe: used by one thread to make the next image.
+ */
+final class ImageBuilder {
+    private final Map<Uuid, TopicImage> topicsById;
+    private final Map<String, Uuid> topicIdByName;
+    private final Map<String, Map<String, String>> brokerConfigs;
+    private long nextProducerId;
+    private long recordCount;
+
+    ImageBuilder(MetadataImage base) {
+        this.topicsById = new HashMap<>(base.topicsById());
+        this.topicIdByName = new HashMap<>(base.topicIdByName());
+        this.brokerConfigs = new HashMap<>(base.brokerConfigs());
+        this.nextProducerId = base.nextProducerId();
+        this.recordCount = base.recordCount();
+    }
+
+    void replay(MetadataRecord record) {
+        recordCount++;
+        switch (record) {
+            case TopicRecord r -> {
+                topicsById.put(r.topicId(), new TopicImage(r.name(), r.topicId(), new TreeMap<>(), Map.of()));
+                topicIdByName.put(r.name(), r.topicId());
+            }
+            case PartitionRecord r -> {
+                TopicImage topic = topicsById.get(r.topicId());
+                if (topic == null) {
+                    throw new IllegalStateException("Partition record for unknown topic " + r.topicId());
+                }
+                TreeMap<Integer, PartitionRecord> partitions = new TreeMap<>(topic.partitions());
+                partitions.put(r.partition(), r);
+                topicsById.put(r.topicId(), new TopicImage(topic.name(), topic.topicId(), partitions, topic.configs()));
+            }
+            case RemoveTopicRecord r -> {
+                TopicImage removed = topicsById.remove(r.topicId());
+                if (removed != null) {
+                    topicIdByName.remove(removed.name());
+                }
+            }
+            case ConfigRecord r -> replayConfig(r);
+            case ProducerIdsRecord r -> nextProducerId = Math.max(nextProducerId, r.nextProducerId());
+        }
+    }
+
+    private void replayConfig(ConfigRecord r) {
+        if (r.resourceType() == ConfigRecord.TOPIC) {
+            Uuid id = topicIdByName.get(r.resourceName());
+            if (id == null) {
+                return; // config of a topic deleted since: nothing to apply it to
+            }
+            TopicImage topic = topicsById.get(id);
+            topicsById.put(id, new TopicImage(topic.name(), id, topic.partitions(),
+                    withEntry(topic.configs(), r.name(), r.value())));
+        } else {
+            brokerConfigs.put(r.resourceName(),
+                    withEntry(brokerConfigs.getOrDefault(r.resourceName(), Map.of()), r.name(), r.value()));
+        }
+    }
+
+    private static Map<String, String> withEntry(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new HashMap<>(base);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return copy;
+    }
+
+    MetadataImage build() {
+        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, nextProducerId, recordCount);
+    }
+}

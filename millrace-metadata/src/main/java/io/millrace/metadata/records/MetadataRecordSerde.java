@@ -1,0 +1,124 @@
+package io.millrace.metadata.records;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Binary form of {@link MetadataRecord}s, used by the journal and (later) the Raft log.
+ *
+ * <p>Format: one type byte, then the fields in declaration order; strings as a boolean
+ * presence flag plus modified UTF-8, UUIDs as two longs, int lists as a count plus ints.
+ * Type ids are stable on disk: never reuse or renumber one.
+ */
+public final class MetadataRecordSerde {
+    private static final byte TOPIC = 1;
+    private static final byte PARTITION = 2;
+    private static final byte REMOVE_TOPIC = 3;
+    private static final byte CONFIG = 4;
+    private static final byte PRODUCER_IDS = 5;
+
+    private MetadataRecordSerde() {
+    }
+
+    public static byte[] serialize(MetadataRecord record) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            switch (record) {
+                case TopicRecord r -> {
+                    out.writeByte(TOPIC);
+                    writeString(out, r.name());
+                    writeUuid(out, r.topicId());
+                }
+                case PartitionRecord r -> {
+                    out.writeByte(PARTITION);
+                    writeUuid(out, r.topicId());
+                    out.writeInt(r.partition());
+                    writeInts(out, r.replicas());
+                    writeInts(out, r.isr());
+                    out.writeInt(r.leader());
+                    out.writeInt(r.leaderEpoch());
+                    out.writeInt(r.partitionEpoch());
+                }
+                case RemoveTopicRecord r -> {
+                    out.writeByte(REMOVE_TOPIC);
+                    writeUuid(out, r.topicId());
+                }
+                case ConfigRecord r -> {
+                    out.writeByte(CONFIG);
+                    out.writeByte(r.resourceType());
+                    writeString(out, r.resourceName());
+                    writeString(out, r.name());
+                    writeString(out, r.value());
+                }
+                case ProducerIdsRecord r -> {
+                    out.writeByte(PRODUCER_IDS);
+                    out.writeInt(r.brokerId());
+                    out.writeLong(r.nextProducerId());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static MetadataRecord deserialize(byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte type = in.readByte();
+            return switch (type) {
+                case TOPIC -> new TopicRecord(readString(in), readUuid(in));
+                case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
+                        in.readInt(), in.readInt(), in.readInt());
+                case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
+                case CONFIG -> new ConfigRecord(in.readByte(), readString(in), readString(in), readString(in));
+                case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong());
+                default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    private static Uuid readUuid(DataInputStream in) throws IOException {
+        return new Uuid(in.readLong(), in.readLong());
+    }
+
+    private static void writeInts(DataOutputStream out, List<Integer> ints) throws IOException {
+        out.writeInt(ints.size());
+        for (int i : ints) {
+            out.writeInt(i);
+        }
+    }
+
+    private static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Integer> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(in.readInt());
+        }
+        return List.copyOf(list);
+    }
+}
