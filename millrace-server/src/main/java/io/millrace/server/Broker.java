@@ -1,0 +1,167 @@
+package io.millrace.server;
+
+import io.millrace.common.Time;
+import io.millrace.common.config.BrokerConfig;
+import io.millrace.common.config.Endpoint;
+import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.PlacementSettings;
+import io.millrace.metadata.journal.LocalMetadataJournal;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.config.BrokerTopicConfigs;
+import io.millrace.server.config.ConfigDescriber;
+import io.millrace.server.handlers.AlterConfigsHandler;
+import io.millrace.server.handlers.ApiVersionsHandler;
+import io.millrace.server.handlers.CreatePartitionsHandler;
+import io.millrace.server.handlers.CreateTopicsHandler;
+import io.millrace.server.handlers.DeleteRecordsHandler;
+import io.millrace.server.handlers.DeleteTopicsHandler;
+import io.millrace.server.handlers.DescribeClusterHandler;
+import io.millrace.server.handlers.DescribeConfigsHandler;
+import io.millrace.server.handlers.FetchHandler;
+import io.millrace.server.handlers.IncrementalAlterConfigsHandler;
+import io.millrace.server.handlers.InitProducerIdHandler;
+import io.millrace.server.handlers.ListOffsetsHandler;
+import io.millrace.server.handlers.MetadataHandler;
+import io.millrace.server.handlers.ProduceHandler;
+import io.millrace.server.network.HandlerRegistry;
+import io.millrace.server.network.SocketServer;
+import io.millrace.server.partition.LocalPartitions;
+import io.millrace.server.partition.PartitionAccess;
+import io.millrace.server.producer.ProducerIdAllocator;
+import io.millrace.storage.LogManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Millrace node: wires storage, metadata, partitions, handlers and the network server.
+ * Nothing imports this class but the launcher and tests.
+ *
+ * <p>Lifecycle: construct, {@link #start()}, {@link #shutdown()} (idempotent). Start-up order is
+ * metadata → logs → partitions → network; shutdown is the reverse, so no request reaches a
+ * closed log.
+ */
+public final class Broker {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private MetadataController controller;
+    private LogManager logManager;
+    private SocketServer socketServer;
+    private volatile boolean started;
+    private boolean shutDown;
+
+    public Broker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    public synchronized void start() {
+        long begin = System.nanoTime();
+        int nodeId = config.nodeId();
+        List<Path> logDirs = config.logDirs();
+        String clusterId = MetaProperties.ensure(logDirs, nodeId, (String) config.get("cluster.id"));
+        BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, () -> controller.image());
+        controller = new MetadataController(
+                new LocalMetadataJournal(logDirs.get(0).resolve("__cluster_metadata-0")),
+                new PlacementSettings(() -> List.of(nodeId), config.numPartitions(), config.defaultReplicationFactor()),
+                topicConfigs::check);
+        logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs());
+        LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs);
+        partitions.loadExisting(controller.image());
+        await(controller.register(partitions));
+        logManager.startBackgroundTasks();
+
+        BrokerIdentity identity = new BrokerIdentity(nodeId, clusterId, config.advertisedListeners(),
+                (String) config.get("broker.rack"));
+        HandlerRegistry registry = HandlerRegistry.of(handlers(identity, partitions, topicConfigs),
+                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId()));
+        socketServer = new SocketServer(config.listeners(), registry,
+                ((Number) config.get("socket.request.max.bytes")).intValue(),
+                ((Number) config.get("socket.send.buffer.bytes")).intValue(),
+                ((Number) config.get("socket.receive.buffer.bytes")).intValue());
+        socketServer.start();
+        identity.resolvePorts(socketServer::boundPort);
+        started = true;
+        log.info("Millrace node {} started in {} ms: listening on {}, data in {}", nodeId,
+                (System.nanoTime() - begin) / 1_000_000, identity.advertised(), logDirs);
+    }
+
+    private List<ApiHandler<?>> handlers(BrokerIdentity identity, LocalPartitions partitions,
+                                         BrokerTopicConfigs topicConfigs) {
+        TopicNameResolver topics = new TopicNameResolver(controller::image);
+        PartitionAccess access = new PartitionAccess(identity.nodeId(), partitions);
+        ConfigDescriber describer = new ConfigDescriber(topicConfigs, controller::image, identity.nodeId());
+        List<ApiHandler<?>> handlers = new ArrayList<>();
+        handlers.add(new ProduceHandler(topics, access));
+        handlers.add(new FetchHandler(topics, access));
+        handlers.add(new ListOffsetsHandler(access));
+        handlers.add(new MetadataHandler(identity, controller, config::autoCreateTopicsEnable));
+        handlers.add(new CreateTopicsHandler(controller, describer));
+        handlers.add(new DeleteTopicsHandler(controller, () -> (Boolean) config.get("delete.topic.enable")));
+        handlers.add(new CreatePartitionsHandler(controller));
+        handlers.add(new DeleteRecordsHandler(access));
+        handlers.add(new DescribeConfigsHandler(describer, identity.nodeId()));
+        handlers.add(new AlterConfigsHandler(controller, describer, identity.nodeId()));
+        handlers.add(new IncrementalAlterConfigsHandler(controller, describer, identity.nodeId()));
+        handlers.add(new DescribeClusterHandler(identity));
+        handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(identity.nodeId(), controller)));
+        return handlers;
+    }
+
+    /** The port a listener is bound to (useful when configured with port 0). */
+    public int boundPort(String listenerName) {
+        return socketServer.boundPort(listenerName);
+    }
+
+    /** The first listener's bound port. */
+    public int boundPort() {
+        Endpoint first = config.listeners().get(0);
+        return boundPort(first.listenerName());
+    }
+
+    public synchronized void shutdown() {
+        if (shutDown) {
+            return;
+        }
+        shutDown = true;
+        log.info("Shutting down");
+        try {
+            if (socketServer != null) {
+                socketServer.close();
+            }
+            if (controller != null) {
+                controller.close();
+            }
+            if (logManager != null) {
+                logManager.close();
+            }
+            log.info("Shut down cleanly");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Start-up failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.millrace.server.handlers;
+
+import io.millrace.metadata.controller.MetadataController;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** CreatePartitions: grows topics, with optional explicit assignments, validate_only. */
+public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
+    private final MetadataController controller;
+
+    public CreatePartitionsHandler(MetadataController controller) {
+        this.controller = controller;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CREATE_PARTITIONS;
+    }
+
+    @Override
+    public CompletableFuture<CreatePartitionsResponseData> handle(RequestContext context,
+                                                                  CreatePartitionsRequestData request) {
+        CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (CreatePartitionsRequestData.CreatePartitionsTopic topic : request.topics()) {
+            CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
+            response.results().add(result);
+            List<List<Integer>> assignments = topic.assignments() == null ? List.of()
+                    : topic.assignments().stream().map(a -> List.copyOf(a.brokerIds())).toList();
+            all.add(controller.createPartitions(topic.name(), topic.count(), assignments, request.validateOnly())
+                    .thenAccept(error -> result.setErrorCode(error.error().code()).setErrorMessage(error.message())));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> response);
+    }
+}

@@ -1,0 +1,92 @@
+package io.millrace.server.handlers;
+
+import io.millrace.common.config.DescribedConfig;
+import io.millrace.metadata.controller.CreateTopicResult;
+import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.TopicSpec;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.config.ConfigDescriber;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/** CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only. */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+    private final MetadataController controller;
+    private final ConfigDescriber configs;
+
+    public CreateTopicsHandler(MetadataController controller, ConfigDescriber configs) {
+        this.controller = controller;
+        this.configs = configs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CREATE_TOPICS;
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponseData> handle(RequestContext context, CreateTopicsRequestData request) {
+        CreateTopicsResponseData response = new CreateTopicsResponseData();
+        Set<String> names = new HashSet<>();
+        Set<String> duplicated = new HashSet<>();
+        for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+            if (!names.add(t.name())) {
+                duplicated.add(t.name());
+            }
+        }
+        List<TopicSpec> specs = new ArrayList<>();
+        for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
+            if (duplicated.contains(t.name())) {
+                continue;
+            }
+            Map<Integer, List<Integer>> assignments = new HashMap<>();
+            t.assignments().forEach(a -> assignments.put(a.partitionIndex(), List.copyOf(a.brokerIds())));
+            Map<String, String> topicConfigs = new HashMap<>();
+            t.configs().forEach(c -> topicConfigs.put(c.name(), c.value()));
+            specs.add(new TopicSpec(t.name(), t.numPartitions(), t.replicationFactor(), assignments, topicConfigs));
+        }
+        for (String name : duplicated) {
+            response.topics().add(new CreatableTopicResult().setName(name)
+                    .setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("Create topics request from client contains duplicate topic name " + name)
+                    .setNumPartitions(-1).setReplicationFactor((short) -1));
+        }
+        if (specs.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return controller.createTopics(specs, request.validateOnly()).thenApply(results -> {
+            for (int i = 0; i < results.size(); i++) {
+                response.topics().add(toResponse(results.get(i), specs.get(i), context.apiVersion()));
+            }
+            return response;
+        });
+    }
+
+    private CreatableTopicResult toResponse(CreateTopicResult result, TopicSpec spec, short version) {
+        CreatableTopicResult out = new CreatableTopicResult().setName(result.name())
+                .setErrorCode(result.error().error().code()).setErrorMessage(result.error().message())
+                .setTopicId(result.topicId()).setNumPartitions(result.numPartitions())
+                .setReplicationFactor(result.replicationFactor());
+        if (result.error().isSuccess() && version >= 5) {
+            for (DescribedConfig e : configs.describeNewTopic(spec.configs())) {
+                out.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(e.name())
+                        .setValue(e.sensitive() ? null : e.value()).setReadOnly(e.readOnly()).setConfigSource(e.source().wireId)
+                        .setIsSensitive(e.sensitive()));
+            }
+        } else if (!result.error().isSuccess()) {
+            out.setConfigs(new ArrayList<>());
+        }
+        return out;
+    }
+}

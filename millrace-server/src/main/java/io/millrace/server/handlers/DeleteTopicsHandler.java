@@ -1,0 +1,83 @@
+package io.millrace.server.handlers;
+
+import io.millrace.metadata.controller.ApiError;
+import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.image.TopicImage;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/** DeleteTopics: by name (all versions) or by topic id (v6+). */
+public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
+    private final MetadataController controller;
+    private final BooleanSupplier deleteEnabled;
+
+    public DeleteTopicsHandler(MetadataController controller, BooleanSupplier deleteEnabled) {
+        this.controller = controller;
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_TOPICS;
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsResponseData> handle(RequestContext context, DeleteTopicsRequestData request) {
+        List<DeleteTopicsRequestData.DeleteTopicState> wanted = new ArrayList<>(request.topics());
+        for (String name : request.topicNames()) {
+            wanted.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
+        }
+        MetadataImage image = controller.image();
+        DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        List<Uuid> ids = new ArrayList<>();
+        List<DeletableTopicResult> pending = new ArrayList<>();
+        for (DeleteTopicsRequestData.DeleteTopicState t : wanted) {
+            boolean byId = t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId());
+            DeletableTopicResult result = new DeletableTopicResult().setName(t.name())
+                    .setTopicId(byId ? t.topicId() : Uuid.ZERO_UUID);
+            response.responses().add(result);
+            if (byId && t.name() != null) {
+                fail(result, Errors.INVALID_REQUEST, "A topic is named by both name and id");
+                continue;
+            }
+            Optional<TopicImage> topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
+            if (topic.isEmpty()) {
+                fail(result, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                continue;
+            }
+            result.setName(topic.get().name()).setTopicId(topic.get().topicId());
+            if (!deleteEnabled.getAsBoolean()) {
+                fail(result, Errors.TOPIC_DELETION_DISABLED, "Topic deletion is disabled (delete.topic.enable=false)");
+                continue;
+            }
+            ids.add(topic.get().topicId());
+            pending.add(result);
+        }
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return controller.deleteTopics(ids).thenApply(errors -> {
+            for (int i = 0; i < errors.size(); i++) {
+                ApiError error = errors.get(i);
+                pending.get(i).setErrorCode(error.error().code()).setErrorMessage(error.message());
+            }
+            return response;
+        });
+    }
+
+    private static void fail(DeletableTopicResult result, Errors error, String message) {
+        result.setErrorCode(error.code()).setErrorMessage(message);
+    }
+}

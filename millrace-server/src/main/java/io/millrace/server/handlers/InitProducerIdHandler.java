@@ -1,0 +1,41 @@
+package io.millrace.server.handlers;
+
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.producer.ProducerIdAllocator;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * InitProducerId for idempotent producers: a fresh producer id at epoch 0 each time (also when
+ * the client asks to bump after an error). Transactional ids need the transaction coordinator,
+ * which does not exist yet: they get UNSUPPORTED_VERSION, a permanent answer, rather than a
+ * retriable code that would make the producer spin.
+ */
+public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
+    private final ProducerIdAllocator allocator;
+
+    public InitProducerIdHandler(ProducerIdAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.INIT_PRODUCER_ID;
+    }
+
+    @Override
+    public CompletableFuture<InitProducerIdResponseData> handle(RequestContext context,
+                                                                InitProducerIdRequestData request) {
+        if (request.transactionalId() != null) {
+            return CompletableFuture.completedFuture(new InitProducerIdResponseData()
+                    .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                    .setProducerId(-1).setProducerEpoch((short) -1));
+        }
+        return allocator.nextProducerId().thenApply(id -> new InitProducerIdResponseData()
+                .setProducerId(id).setProducerEpoch((short) 0));
+    }
+}

@@ -1,0 +1,110 @@
+package io.millrace.server.network;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one client connection on its own virtual thread ("conn-ID"): reads a frame, has it
+ * dispatched, writes the response, then reads the next. One request at a time, so responses
+ * leave in request order.
+ *
+ * <p>Lifecycle: created by an acceptor, {@link #start() started} once, ends when the peer
+ * disconnects, sends something that is not a request, or {@link #close()} is called (by the
+ * server at shutdown, from another thread).
+ */
+final class Connection implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private final ConnectionInfo info;
+    private final SocketChannel channel;
+    private final RequestDispatcher dispatcher;
+    private final FrameReader reader;
+    private final SocketServer server;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    Connection(ConnectionInfo info, SocketChannel channel, RequestDispatcher dispatcher, int maxRequestBytes,
+               SocketServer server) {
+        this.info = info;
+        this.channel = channel;
+        this.dispatcher = dispatcher;
+        this.reader = new FrameReader(channel, maxRequestBytes);
+        this.server = server;
+        this.thread = Thread.ofVirtual().name("conn-" + info.id()).unstarted(this);
+    }
+
+    ConnectionInfo info() {
+        return info;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        boolean rejected = false;
+        try {
+            serve();
+        } catch (RejectedRequestException e) {
+            rejected = true;
+            log.warn("Closing {}: {}", info, e.getMessage());
+        } catch (InterruptedException e) {
+            log.debug("Closing {}: the server is shutting down", info);
+        } catch (EOFException e) {
+            log.debug("Closing {}: the client disconnected in the middle of a request", info);
+        } catch (IOException e) {
+            if (closing || e instanceof ClosedChannelException) {
+                log.debug("Closing {}: the server is shutting down", info);
+            } else {
+                log.debug("Closing {}: {}", info, e.toString());
+            }
+        } catch (RuntimeException | Error e) {
+            log.warn("Closing {} after an unexpected error", info, e);
+        } finally {
+            closeChannel();
+            server.connectionClosed(this, rejected);
+        }
+    }
+
+    private void serve() throws IOException, RejectedRequestException, InterruptedException {
+        ByteBuffer frame;
+        while ((frame = reader.next()) != null) {
+            RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info);
+            if (outcome.apiKey().requiresDelayedAllocation) {
+                // The request may still hold slices of its frame (Produce records in the log).
+                reader.detach();
+            }
+            if (outcome.response() != null) {
+                outcome.response().writeTo(channel);
+            }
+        }
+        log.debug("{} closed by the client", info);
+    }
+
+    /** Closes the socket and wakes the connection's thread; returns at once. */
+    void close() {
+        closing = true;
+        closeChannel();
+        thread.interrupt();
+    }
+
+    /** True when the connection's thread ended within {@code timeout}. */
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return thread.join(timeout);
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("Error closing {}: {}", info, e.toString());
+        }
+    }
+}
