@@ -1,0 +1,91 @@
+package io.millrace.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The {@code millrace} command: {@code server}, {@code version}, {@code --help}.
+ * Exit codes: 0 success, 1 failure (bad configuration, failed start), 2 bad command line.
+ */
+public final class Main {
+
+    static final int USAGE = 2;
+
+    static final String USAGE_TEXT = """
+            Usage: millrace <command> [options]
+
+            Commands:
+              server [--config FILE] [--override key=value]...
+                         Run a broker. FILE is a Kafka-style server.properties; each --override
+                         sets one key on top of it. With neither, a single node listens on
+                         PLAINTEXT://127.0.0.1:9092 and keeps its data in ./data.
+              version    Print the version.
+              help       Print this help (also --help).
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ServerCommand server = new ServerCommand(MillraceBroker::new, Runtime.getRuntime()::addShutdownHook);
+        int code = run(args, System.out, System.err, server);
+        // After a signal the JVM is already exiting; System.exit would only block in that case.
+        if (code != 0 || !server.stopRequested()) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, ServerCommand server) {
+        if (args.length == 0) {
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        switch (args[0]) {
+            case "server" -> {
+                try {
+                    ServerArgs serverArgs = ServerArgs.parse(rest);
+                    if (serverArgs.help()) {
+                        out.print(USAGE_TEXT);
+                        return 0;
+                    }
+                    return server.run(serverArgs, err);
+                } catch (UsageException e) {
+                    err.println("millrace server: " + e.getMessage());
+                    err.print(USAGE_TEXT);
+                    return USAGE;
+                }
+            }
+            case "version", "--version", "-V" -> {
+                out.println("Millrace " + version());
+                return 0;
+            }
+            case "help", "--help", "-h" -> {
+                out.print(USAGE_TEXT);
+                return 0;
+            }
+            default -> {
+                err.println("millrace: unknown command '" + args[0] + "'");
+                err.print(USAGE_TEXT);
+                return USAGE;
+            }
+        }
+    }
+
+    /** The project version, filled in by the build. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // Fall through to "unknown": the version is informational.
+        }
+        return properties.getProperty("version", "unknown");
+    }
+}
