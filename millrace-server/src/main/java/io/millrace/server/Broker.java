@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    /** The metadata journal's directory under metadata.log.dir, named as Kafka names its metadata log. */
+    public static final String METADATA_DIR = "__cluster_metadata-0";
 
     private final BrokerConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -64,10 +66,10 @@ public final class Broker {
         long begin = System.nanoTime();
         int nodeId = config.nodeId();
         List<Path> logDirs = config.logDirs();
-        String clusterId = MetaProperties.ensure(logDirs, nodeId, (String) config.get("cluster.id"));
+        String clusterId = MetaProperties.ensure(logDirs, nodeId, config.clusterId().orElse(null));
         BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, () -> controller.image());
         controller = new MetadataController(
-                new LocalMetadataJournal(logDirs.get(0).resolve("__cluster_metadata-0")),
+                new LocalMetadataJournal(config.metadataLogDir().resolve(METADATA_DIR)),
                 new PlacementSettings(() -> List.of(nodeId), config.numPartitions(), config.defaultReplicationFactor()),
                 topicConfigs::check);
         logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs());
@@ -77,11 +79,11 @@ public final class Broker {
         logManager.startBackgroundTasks();
 
         BrokerIdentity identity = new BrokerIdentity(nodeId, clusterId, config.advertisedListeners(),
-                (String) config.get("broker.rack"));
+                config.rack().orElse(null));
         HandlerRegistry registry = HandlerRegistry.of(handlers(identity, partitions, topicConfigs),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId()));
         socketServer = new SocketServer(config.listeners(), registry,
-                ((Number) config.get("socket.request.max.bytes")).intValue(),
+                config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
         socketServer.start();
@@ -102,7 +104,7 @@ public final class Broker {
         handlers.add(new ListOffsetsHandler(access));
         handlers.add(new MetadataHandler(identity, controller, config::autoCreateTopicsEnable));
         handlers.add(new CreateTopicsHandler(controller, describer));
-        handlers.add(new DeleteTopicsHandler(controller, () -> (Boolean) config.get("delete.topic.enable")));
+        handlers.add(new DeleteTopicsHandler(controller, config::deleteTopicEnable));
         handlers.add(new CreatePartitionsHandler(controller));
         handlers.add(new DeleteRecordsHandler(access));
         handlers.add(new DescribeConfigsHandler(describer, identity.nodeId()));
@@ -140,7 +142,6 @@ public final class Broker {
             if (logManager != null) {
                 logManager.close();
             }
-            log.info("Shut down cleanly");
         } finally {
             stopped.countDown();
         }

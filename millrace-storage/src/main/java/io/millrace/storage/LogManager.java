@@ -2,52 +2,314 @@ package io.millrace.storage;
 
 import io.millrace.common.Time;
 import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every partition log under the configured {@code log.dirs}. CONTRACT STUB: the storage
- * implementation replaces the bodies.
+ * Every partition log under the configured {@code log.dirs} ({@link LogDirectory}). Each log
+ * lives in {@code <logdir>/<topic>-<partition>/}; new logs go to the directory holding the
+ * fewest. A deleted log's directory is renamed to {@code <topic>-<partition>.<id>-delete} and
+ * removed in the background; a restart finishes removals still pending.
  *
- * <p>Owns two background threads: "log-retention" (every {@code retentionCheckIntervalMs}) and
- * "log-flusher" (time-based flush policy). Thread-safe.
+ * <p>Threads: "log-retention" applies retention to every log each
+ * {@code retentionCheckIntervalMs} and removes deleted log directories; "log-flusher" asks
+ * every log whether its flush policy (flush.messages, flush.ms) is due, each
+ * {@code flushCheckIntervalMs}. Both start with {@link #startBackgroundTasks()}.
+ *
+ * <p>Thread-safe.
  */
 public final class LogManager implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(LogManager.class);
+    static final String DELETE_SUFFIX = "-delete";
+    /** How often "log-flusher" checks the flush policy when not told otherwise. */
+    public static final long DEFAULT_FLUSH_CHECK_INTERVAL_MS = 1_000;
+
+    private final List<LogDirectory> dirs;
+    private final Time time;
+    private final long retentionCheckIntervalMs;
+    private final long flushCheckIntervalMs;
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, LogDirectory> dirOf = new ConcurrentHashMap<>();
+    private final Object createLock = new Object();
+    private final ScheduledThreadPoolExecutor retentionThread = singleThread("log-retention");
+    private final ScheduledThreadPoolExecutor flusherThread = singleThread("log-flusher");
+    private volatile boolean closed;
 
     public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs) {
-        throw new UnsupportedOperationException();
+        this(logDirs, time, retentionCheckIntervalMs, DEFAULT_FLUSH_CHECK_INTERVAL_MS);
+    }
+
+    /** As the three-argument constructor, with how often "log-flusher" checks the flush policy. */
+    public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs, long flushCheckIntervalMs) {
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("At least one log directory is needed");
+        }
+        this.time = time;
+        this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+        this.flushCheckIntervalMs = flushCheckIntervalMs;
+        List<LogDirectory> opened = new ArrayList<>();
+        try {
+            for (Path dir : logDirs) {
+                LogDirectory directory = LogDirectory.open(dir);
+                opened.add(directory);
+                log.info("Opened log directory {} ({} shutdown)", dir,
+                        directory.hadCleanShutdown() ? "after a clean" : "after an unclean or first");
+            }
+        } catch (RuntimeException e) {
+            for (LogDirectory directory : opened) {
+                try {
+                    directory.close(false);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        this.dirs = List.copyOf(opened);
+    }
+
+    private static ScheduledThreadPoolExecutor singleThread(String name) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /**
      * Opens every log found on disk (recovering those not cleanly shut down), asking
      * {@code configFor} for each topic's config. Logs whose directory is marked for deletion
-     * are removed instead.
+     * are removed instead (in the background).
      */
+    /** Directories of this name are the metadata journal's, not partition logs. */
+    public static final String METADATA_DIR_PREFIX = "__cluster_metadata";
+
     public Collection<PartitionLog> loadAll(Function<String, LogConfig> configFor) {
-        throw new UnsupportedOperationException();
+        for (LogDirectory directory : dirs) {
+            List<Path> children;
+            try (var stream = Files.list(directory.path())) {
+                children = stream.filter(Files::isDirectory).sorted().toList();
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot list log directory " + directory.path() + ": " + e, e);
+            }
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (name.endsWith(DELETE_SUFFIX)) {
+                    removeInBackground(child);
+                    continue;
+                }
+                if (name.startsWith(METADATA_DIR_PREFIX)) {
+                    continue; // the metadata journal lives beside the partition logs, as in Kafka
+                }
+                Optional<TopicPartition> tp = parsePartitionDirName(name);
+                if (tp.isEmpty()) {
+                    log.warn("Ignoring {} in log directory {}: not a partition directory", name, directory.path());
+                    continue;
+                }
+                PartitionLog partitionLog = PartitionLog.open(child, tp.get(), null,
+                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown());
+                PartitionLog other = logs.putIfAbsent(tp.get(), partitionLog);
+                if (other != null) {
+                    partitionLog.close();
+                    throw new KafkaStorageException("Partition " + tp.get() + " has logs in both " + other.dir()
+                            + " and " + child);
+                }
+                dirOf.put(tp.get(), directory);
+            }
+        }
+        log.info("Loaded {} partition logs from {} log directories", logs.size(), dirs.size());
+        return all();
+    }
+
+    /** {@code <topic>-<partition>}, where the topic may itself contain '-'. */
+    static Optional<TopicPartition> parsePartitionDirName(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return Optional.empty();
+        }
+        try {
+            int partition = Integer.parseInt(name.substring(dash + 1));
+            return partition < 0 ? Optional.empty() : Optional.of(new TopicPartition(name.substring(0, dash), partition));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** The log of {@code tp}, created in the least-loaded log dir when it does not exist. */
     public PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, LogConfig config) {
-        throw new UnsupportedOperationException();
+        PartitionLog existing = logs.get(tp);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (createLock) {
+            if (closed) {
+                throw new KafkaStorageException("The log manager is closed");
+            }
+            existing = logs.get(tp);
+            if (existing != null) {
+                return existing;
+            }
+            LogDirectory directory = leastLoadedDirectory();
+            Path path = directory.path().resolve(tp.topic() + "-" + tp.partition());
+            PartitionLog created = PartitionLog.open(path, tp, topicId, config, time, directory.hadCleanShutdown());
+            dirOf.put(tp, directory);
+            logs.put(tp, created);
+            log.info("Created the log of {} (topic id {}) in {}", tp, topicId, directory.path());
+            return created;
+        }
     }
 
-    public Optional<PartitionLog> get(TopicPartition tp) { throw new UnsupportedOperationException(); }
+    private LogDirectory leastLoadedDirectory() {
+        Map<LogDirectory, Integer> counts = new IdentityHashMap<>();
+        for (LogDirectory directory : dirs) {
+            counts.put(directory, 0);
+        }
+        for (LogDirectory directory : dirOf.values()) {
+            counts.merge(directory, 1, Integer::sum);
+        }
+        LogDirectory best = dirs.get(0);
+        for (LogDirectory directory : dirs) {
+            if (counts.get(directory) < counts.get(best)) {
+                best = directory;
+            }
+        }
+        return best;
+    }
 
-    public Collection<PartitionLog> all() { throw new UnsupportedOperationException(); }
+    public Optional<PartitionLog> get(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    public Collection<PartitionLog> all() {
+        return List.copyOf(logs.values());
+    }
 
     /** Closes the log of {@code tp} and removes its files (renamed first, deleted in the background). */
-    public void delete(TopicPartition tp) { throw new UnsupportedOperationException(); }
+    public void delete(TopicPartition tp) {
+        PartitionLog partitionLog;
+        synchronized (createLock) {
+            partitionLog = logs.remove(tp);
+            dirOf.remove(tp);
+        }
+        if (partitionLog == null) {
+            return;
+        }
+        partitionLog.close();
+        Path dir = partitionLog.dir();
+        Path renamed = dir.resolveSibling(dir.getFileName() + "." + UUID.randomUUID().toString().replace("-", "")
+                + DELETE_SUFFIX);
+        try {
+            Files.move(dir, renamed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot rename " + dir + " for deletion: " + e, e);
+        }
+        log.info("Deleted the log of {}; its files in {} are being removed", tp, renamed);
+        removeInBackground(renamed);
+    }
+
+    private void removeInBackground(Path dir) {
+        try {
+            retentionThread.execute(() -> {
+                try {
+                    AtomicFiles.deleteRecursively(dir);
+                    log.debug("Removed {}", dir);
+                } catch (IOException e) {
+                    log.warn("Could not remove {} (will retry at the next start): {}", dir, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.info("Left {} for removal at the next start: the log manager is closing", dir);
+        }
+    }
 
     /** Starts the retention and flush threads. */
-    public void startBackgroundTasks() { throw new UnsupportedOperationException(); }
+    public void startBackgroundTasks() {
+        retentionThread.scheduleWithFixedDelay(this::applyRetention, retentionCheckIntervalMs,
+                retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+        flusherThread.scheduleWithFixedDelay(this::flushDueLogs, flushCheckIntervalMs, flushCheckIntervalMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** One duty cycle of "log-retention". */
+    void applyRetention() {
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
+                partitionLog.deleteExpiredSegments();
+            } catch (RuntimeException e) {
+                log.error("Retention failed for {}: {}", partitionLog.topicPartition(), e.toString());
+            }
+        }
+    }
+
+    /** One duty cycle of "log-flusher". */
+    void flushDueLogs() {
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
+                partitionLog.flushIfDue();
+            } catch (RuntimeException e) {
+                log.error("Flush failed for {}: {}", partitionLog.topicPartition(), e.toString());
+            }
+        }
+    }
 
     /** Stops the threads, flushes and closes every log, and marks the shutdown clean. */
     @Override
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        synchronized (createLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        retentionThread.shutdown();
+        flusherThread.shutdown();
+        try {
+            retentionThread.awaitTermination(30, TimeUnit.SECONDS);
+            flusherThread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Map<LogDirectory, Boolean> clean = new HashMap<>();
+        for (Map.Entry<TopicPartition, PartitionLog> entry : logs.entrySet()) {
+            LogDirectory directory = dirOf.get(entry.getKey());
+            try {
+                entry.getValue().close();
+            } catch (RuntimeException e) {
+                log.error("Could not close the log of {}: {}", entry.getKey(), e.toString());
+                clean.put(directory, false);
+            }
+        }
+        logs.clear();
+        dirOf.clear();
+        for (LogDirectory directory : dirs) {
+            try {
+                directory.close(clean.getOrDefault(directory, true));
+            } catch (IOException e) {
+                log.error("Could not mark {} as cleanly shut down: {}", directory.path(), e.toString());
+            }
+        }
+        log.info("Closed {} log directories", dirs.size());
+    }
 }

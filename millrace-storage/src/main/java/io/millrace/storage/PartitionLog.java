@@ -1,103 +1,508 @@
 package io.millrace.storage;
 
 import io.millrace.common.Time;
+import io.millrace.wire.batch.RecordBatchHeader;
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One partition's append-only log on disk: a directory {@code <topic>-<partition>} of segments.
- * CONTRACT STUB: the storage implementation replaces every body; signatures are the contract
- * the server codes against.
+ * One partition's append-only log on disk: a directory {@code <topic>-<partition>} of segments
+ * ({@link LogSegment}), producer-state snapshots ({@link ProducerStateSnapshotFile}), the log
+ * start offset checkpoint ({@link LogStartOffsetCheckpoint}) and {@code partition.metadata}
+ * ({@link PartitionMetadataFile}).
  *
- * <p>Thread-safety: all methods may be called from many threads at once. Appends are serialised
- * by a per-log lock taken once per request (not per record); reads do not block appends.
+ * <p>Thread-safety: all methods may be called from many threads at once. Appends, roll,
+ * retention, truncation and close are serialised by one append lock taken once per call (not
+ * per record). Reads and timestamp lookups take no lock: they read the volatile offsets, then
+ * segments up to the size each had when the read began; a read that races with a segment's
+ * deletion sees its channel closed and starts over (and then usually finds its offset below
+ * the new log start). fsync runs outside the append lock.
  *
  * <p>Errors are thrown as kafka-clients {@code org.apache.kafka.common.errors} exceptions so the
- * server maps them with {@code Errors.forException}.
+ * server maps them with {@code Errors.forException}; I/O failures become
+ * {@link KafkaStorageException}.
  */
 public final class PartitionLog implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
 
-    /** Opens (recovering as needed) or creates the log in {@code dir}. */
-    public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
-                                    boolean hadCleanShutdown) {
-        throw new UnsupportedOperationException();
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final Time time;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object flushLock = new Object();
+    private final SegmentList segments;
+    private final ProducerStateManager producers;
+    private final RecordBatchHeader replayHeader = new RecordBatchHeader();
+    private volatile LogConfig config;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long highWatermark;
+    private final FlushTracker flushTracker;
+    private final LogReads reads;
+    private volatile boolean closed;
+
+    private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
+                         LogLoader.Loaded loaded) {
+        this.dir = dir;
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.config = config;
+        this.time = time;
+        this.segments = loaded.segments();
+        this.producers = loaded.producers();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.highWatermark = loaded.logEndOffset();
+        this.flushTracker = new FlushTracker(loaded.logEndOffset());
+        this.reads = new LogReads(this, segments);
     }
 
-    public TopicPartition topicPartition() { throw new UnsupportedOperationException(); }
+    /**
+     * Opens (recovering as needed) or creates the log in {@code dir}. The high watermark starts
+     * at the log end offset (everything on disk after recovery is durable); a replicated setup
+     * lowers it with {@link #updateHighWatermark}.
+     *
+     * @param topicId the topic's id, written to {@code partition.metadata} on creation; null to
+     *                take whatever the directory holds
+     * @throws InconsistentTopicIdException if the directory belongs to another topic id
+     */
+    public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
+                                    boolean hadCleanShutdown) {
+        try {
+            Files.createDirectories(dir);
+            Uuid effective = PartitionMetadataFile.resolve(dir, topicId);
+            LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time.milliseconds(), hadCleanShutdown);
+            PartitionLog partitionLog = new PartitionLog(dir, tp, effective, config, time, loaded);
+            log.debug("Opened {} in {}: offsets {} to {}, {} segments", tp, dir, loaded.logStartOffset(),
+                    loaded.logEndOffset(), loaded.segments().size());
+            return partitionLog;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open the log of " + tp + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
 
-    public Uuid topicId() { throw new UnsupportedOperationException(); }
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
 
-    public Path dir() { throw new UnsupportedOperationException(); }
+    public Uuid topicId() {
+        return topicId;
+    }
 
-    public LogConfig config() { throw new UnsupportedOperationException(); }
+    public Path dir() {
+        return dir;
+    }
 
-    public void updateConfig(LogConfig config) { throw new UnsupportedOperationException(); }
+    public LogConfig config() {
+        return config;
+    }
+
+    /** Takes effect from the next append; index sizes apply to segments created afterwards. */
+    public void updateConfig(LogConfig config) {
+        this.config = config;
+    }
 
     /**
      * Appends batches a producer sent (Kafka v2 format, offsets not yet assigned). Validates
-     * every batch (CorruptRecordException on a bad CRC or length, InvalidRecordException for
-     * batches the format forbids, RecordTooLargeException above max.message.bytes,
-     * UnsupportedForMessageFormatException for magic below 2), checks idempotent producer
-     * sequences (OutOfOrderSequenceException, InvalidProducerEpochException), assigns offsets
-     * by rewriting headers in place, stamps LogAppendTime and the leader epoch, and writes.
-     * A retried batch already stored returns its original offsets with duplicate=true.
+     * every batch first ({@link AppendValidator}), checks idempotent producer sequences
+     * ({@link ProducerSequenceCheck}), assigns offsets by rewriting headers in place, stamps
+     * LogAppendTime and the leader epoch ({@link BatchStamper}), and writes. A retried batch
+     * already stored returns its original offsets with duplicate=true. The buffer's bytes are
+     * rewritten (a read-only buffer is copied first); its position and limit are left alone.
      */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) {
-        throw new UnsupportedOperationException();
+        ByteBuffer buffer = batches.isReadOnly() ? copyOf(batches) : batches.duplicate();
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        ValidatedBatches validated = AppendValidator.validateFromProducer(buffer, cfg, now, topicPartition);
+        if (validated.count() == 0) {
+            return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+        }
+        AppendResult result = underLock("append to", () -> appendValidated(buffer, validated, leaderEpoch, cfg, now));
+        flushIfDue();
+        return result;
+    }
+
+    private AppendResult appendValidated(ByteBuffer buffer, ValidatedBatches validated, int leaderEpoch,
+                                         LogConfig cfg, long now) throws IOException {
+        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition);
+        if (plan.allDuplicates()) {
+            log.debug("Ignored a retried batch to {}: already stored at offsets {} to {}", topicPartition,
+                    plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset());
+            return new AppendResult(plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset(), -1,
+                    logStartOffset, 0, true);
+        }
+        boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+        long firstOffset = logEndOffset;
+        long lastOffset = firstOffset + plan.offsets() - 1;
+        LogSegment active = maybeRoll(cfg, plan.bytes(), lastOffset, logAppendTime ? now : plan.maxTimestamp(),
+                firstOffset, now);
+        BatchStamper.stamp(buffer, validated, plan.duplicates(), firstOffset, leaderEpoch, cfg.timestampType(), now);
+        ByteBuffer toWrite = plan.batchesToWrite(buffer, validated);
+        active.append(toWrite);
+        replayAll(toWrite);
+        publishAppend(lastOffset + 1, now);
+        return new AppendResult(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, plan.records(),
+                false);
     }
 
     /** Appends batches that already carry offsets (a follower copying its leader). */
-    public AppendResult appendAsFollower(ByteBuffer batches) { throw new UnsupportedOperationException(); }
+    public AppendResult appendAsFollower(ByteBuffer batches) {
+        ByteBuffer buffer = batches.duplicate();
+        AppendResult result = underLock("append to", () -> {
+            ValidatedBatches validated = AppendValidator.validateFromLeader(buffer, logEndOffset, topicPartition);
+            if (validated.count() == 0) {
+                return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+            }
+            long now = time.milliseconds();
+            RecordBatchHeader header = new RecordBatchHeader();
+            long firstOffset = header.wrap(buffer, validated.position(0)).baseOffset();
+            long lastOffset = header.wrap(buffer, validated.position(validated.count() - 1)).lastOffset();
+            LogSegment active = maybeRoll(config, buffer.remaining(), lastOffset, validated.largestTimestamp(),
+                    firstOffset, now);
+            active.append(buffer);
+            replayAll(buffer);
+            publishAppend(lastOffset + 1, now);
+            return new AppendResult(firstOffset, lastOffset, -1, logStartOffset, validated.totalRecords(), false);
+        });
+        flushIfDue();
+        return result;
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer source) {
+        ByteBuffer copy = ByteBuffer.allocate(source.remaining());
+        copy.put(source.duplicate()).flip();
+        return copy;
+    }
+
+    private void replayAll(ByteBuffer written) {
+        for (int p = written.position(); p < written.limit(); p += replayHeader.sizeInBytes()) {
+            producers.table().replay(replayHeader.wrap(written, p));
+        }
+    }
+
+    private void publishAppend(long newLogEndOffset, long nowMs) {
+        logEndOffset = newLogEndOffset;
+        flushTracker.onAppend(nowMs);
+    }
+
+    /** Under the append lock: the segment to append to, rolling first if the append needs it. */
+    private LogSegment maybeRoll(LogConfig cfg, int bytes, long lastOffset, long maxTimestamp, long newBaseOffset,
+                                 long nowMs) throws IOException {
+        LogSegment active = segments.active();
+        if (active.shouldRoll(cfg, bytes, newBaseOffset, lastOffset, maxTimestamp, nowMs)) {
+            return roll(newBaseOffset, nowMs);
+        }
+        return active;
+    }
+
+    /**
+     * Under the append lock: seals the active segment and starts a new one at {@code baseOffset}.
+     * An empty active segment is replaced instead (a follower jumping ahead).
+     */
+    private LogSegment roll(long baseOffset, long nowMs) throws IOException {
+        LogSegment previous = segments.active();
+        if (!previous.isEmpty()) {
+            sealUnderFlushLock(previous);
+        }
+        producers.takeSnapshot(logEndOffset);
+        LogSegment next = LogSegment.create(dir, baseOffset, config, nowMs);
+        segments.add(next);
+        if (previous.isEmpty()) {
+            segments.remove(previous);
+            previous.deleteFiles();
+        }
+        flushTracker.onFlushed(logEndOffset, logEndOffset, nowMs);
+        log.debug("Rolled {} to a new segment at offset {}; the previous one holds {} bytes from offset {}",
+                topicPartition, baseOffset, previous.size(), previous.baseOffset());
+        return next;
+    }
+
+    /** Seals a segment while no flush is writing it out (its index files shrink). */
+    private void sealUnderFlushLock(LogSegment segment) throws IOException {
+        synchronized (flushLock) {
+            segment.seal();
+        }
+    }
 
     /**
      * Reads whole batches starting with the one containing {@code offset}, up to
-     * {@code maxBytes} (at least one whole batch when {@code minOneBatch}), never past
-     * {@code maxOffsetExclusive}. Throws OffsetOutOfRangeException when offset is below the log
-     * start offset or above the log end offset.
+     * {@code maxBytes} (at least one whole batch when {@code minOneBatch}), never one whose base
+     * offset is at or above {@code maxOffsetExclusive}.
+     *
+     * @throws OffsetOutOfRangeException when offset is below the log start offset or above the
+     *                                   log end offset
      */
     public ReadResult read(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
-        throw new UnsupportedOperationException();
+        return reads.read(offset, maxBytes, maxOffsetExclusive, minOneBatch);
     }
 
-    public long logStartOffset() { throw new UnsupportedOperationException(); }
+    public long logStartOffset() {
+        return logStartOffset;
+    }
 
-    public long logEndOffset() { throw new UnsupportedOperationException(); }
+    public long logEndOffset() {
+        return logEndOffset;
+    }
 
-    public long highWatermark() { throw new UnsupportedOperationException(); }
+    public long highWatermark() {
+        return highWatermark;
+    }
 
-    /** Sets the high watermark (single node: the log end offset after each append). */
-    public void updateHighWatermark(long offset) { throw new UnsupportedOperationException(); }
+    /** Sets the high watermark, kept within [log start offset, log end offset]. */
+    public void updateHighWatermark(long offset) {
+        lock.lock();
+        try {
+            highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    /** The first record whose timestamp is at or after {@code timestamp}, if any. */
+    /**
+     * The first record whose timestamp is at or after {@code timestamp}, among the records
+     * consumers may see (from the log start offset to below the high watermark), if any.
+     */
     public Optional<OffsetAndTimestamp> offsetForTimestamp(long timestamp) {
-        throw new UnsupportedOperationException();
+        return reads.offsetForTimestamp(timestamp);
     }
 
     /** The record with the largest timestamp (the earliest such on ties), if any. */
-    public Optional<OffsetAndTimestamp> maxTimestamp() { throw new UnsupportedOperationException(); }
+    public Optional<OffsetAndTimestamp> maxTimestamp() {
+        return reads.maxTimestamp();
+    }
 
-    /** Advances the log start offset to {@code offset} (DeleteRecords); returns the new start. */
-    public long deleteRecordsBefore(long offset) { throw new UnsupportedOperationException(); }
+    /**
+     * Advances the log start offset to {@code offset} (DeleteRecords), persists it, and deletes
+     * the segments wholly below it; returns the new start.
+     *
+     * @throws OffsetOutOfRangeException if offset is above the high watermark
+     */
+    public long deleteRecordsBefore(long offset) {
+        return underLock("delete records of", () -> {
+            if (offset > highWatermark) {
+                throw new OffsetOutOfRangeException("Cannot delete the records of " + topicPartition + " before offset "
+                        + offset + ": it is above the high watermark " + highWatermark);
+            }
+            if (offset > logStartOffset) {
+                advanceLogStartOffset(offset);
+                log.info("Advanced the log start offset of {} to {} (records deleted on request)", topicPartition,
+                        offset);
+            }
+            deleteSegments(false, true);
+            return logStartOffset;
+        });
+    }
 
     /** Applies retention by time and by size; returns how many segments were removed. */
-    public int deleteExpiredSegments() { throw new UnsupportedOperationException(); }
+    public int deleteExpiredSegments() {
+        if (closed) {
+            return 0;
+        }
+        return underLock("apply retention to", () -> deleteSegments(true, false));
+    }
+
+    /**
+     * Under the append lock: deletes the oldest segments {@link RetentionPolicy} picks, with
+     * (retention) or without (DeleteRecords: start offset only) their timestamps.
+     */
+    private int deleteSegments(boolean byRetention, boolean quiet) throws IOException {
+        List<RetentionPolicy.SegmentInfo> infos = RetentionPolicy.describe(segments.snapshot(), logEndOffset,
+                byRetention);
+        RetentionPolicy.Decision decision = byRetention
+                ? RetentionPolicy.decide(infos, config, time.milliseconds(), logStartOffset)
+                : RetentionPolicy.belowLogStart(infos, logStartOffset);
+        int count = decision.count();
+        if (count == 0) {
+            return 0;
+        }
+        List<LogSegment> doomed = new ArrayList<>(segments.snapshot().subList(0, count));
+        if (count == segments.size()) {
+            roll(logEndOffset, time.milliseconds());
+        }
+        long bytes = 0;
+        for (LogSegment segment : doomed) {
+            bytes += segment.size();
+        }
+        long newStart = segments.higher(doomed.get(count - 1).baseOffset()).baseOffset();
+        if (newStart > logStartOffset) {
+            advanceLogStartOffset(newStart);
+        }
+        for (LogSegment segment : doomed) {
+            segments.remove(segment);
+        }
+        for (LogSegment segment : doomed) {
+            segment.deleteFiles();
+        }
+        String message = "Deleted {} segment(s) of {} holding offsets {} to {} ({} bytes): {}; "
+                + "the log now starts at offset {}";
+        Object[] args = {count, topicPartition, doomed.get(0).baseOffset(), newStart - 1, bytes,
+                decision.reason().description(), logStartOffset};
+        if (quiet) {
+            log.debug(message, args);
+        } else {
+            log.info(message, args);
+        }
+        return count;
+    }
+
+    /** Under the append lock. */
+    private void advanceLogStartOffset(long offset) throws IOException {
+        LogStartOffsetCheckpoint.write(dir, offset);
+        logStartOffset = offset;
+        if (highWatermark < offset) {
+            highWatermark = offset;
+        }
+    }
 
     /** Removes every record at or above {@code offset} (a follower truncating). */
-    public void truncateTo(long offset) { throw new UnsupportedOperationException(); }
+    public void truncateTo(long offset) {
+        underLock("truncate", () -> {
+            if (offset >= logEndOffset) {
+                return null;
+            }
+            long before = logEndOffset;
+            LogTruncation.Result result = LogTruncation.truncate(dir, segments, config, time.milliseconds(), offset,
+                    logStartOffset);
+            if (result.newLogStartOffset() != logStartOffset) {
+                LogStartOffsetCheckpoint.write(dir, result.newLogStartOffset());
+                logStartOffset = result.newLogStartOffset();
+            }
+            logEndOffset = result.newLogEndOffset();
+            highWatermark = Math.max(logStartOffset, Math.min(highWatermark, logEndOffset));
+            flushTracker.onTruncated(logEndOffset);
+            producers.load(segments, logEndOffset);
+            log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, logEndOffset,
+                    logEndOffset, before - 1, result.bytesRemoved());
+            return null;
+        });
+    }
 
-    /** Flushes if the flush policy says it is due. */
-    public void flushIfDue() { throw new UnsupportedOperationException(); }
+    /** Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old. */
+    public void flushIfDue() {
+        if (!closed && flushTracker.isDue(logEndOffset, config, time.milliseconds())) {
+            flush();
+        }
+    }
 
-    public void flush() { throw new UnsupportedOperationException(); }
+    /** fsyncs every segment holding unflushed data (outside the append lock). */
+    public void flush() {
+        long target;
+        synchronized (flushLock) {
+            target = logEndOffset;
+            if (target <= flushTracker.recoveryPoint() || closed) {
+                return;
+            }
+            try {
+                for (LogSegment segment : segments.from(flushTracker.recoveryPoint())) {
+                    segment.flush();
+                }
+            } catch (ClosedChannelException e) {
+                return; // deleted or closed meanwhile; whoever did it flushed or no longer needs it
+            } catch (IOException e) {
+                throw storageError("flush", e);
+            }
+        }
+        // Lock order: the append lock may be taken with the flush lock free, and the flush lock
+        // inside the append lock (roll, close), never the other way round.
+        lock.lock();
+        try {
+            flushTracker.onFlushed(target, logEndOffset, time.milliseconds());
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    /** Flushes, writes the producer state, and closes files. */
+    /** Flushes, writes the producer state, and closes files. Idempotent. */
     @Override
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            sealUnderFlushLock(segments.active());
+            producers.takeSnapshot(logEndOffset);
+            for (LogSegment segment : segments.snapshot()) {
+                segment.close();
+            }
+            log.debug("Closed {} at offsets {} to {}", topicPartition, logStartOffset, logEndOffset);
+        } catch (IOException e) {
+            throw storageError("close", e);
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Closes and removes every file of this log. */
-    public void deleteFiles() { throw new UnsupportedOperationException(); }
+    public void deleteFiles() {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.snapshot()) {
+                segment.close();
+            }
+            AtomicFiles.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw storageError("delete", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface LockedAction<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code action} under the append lock on an open log; I/O errors become KafkaStorageException. */
+    private <T> T underLock(String what, LockedAction<T> action) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return action.run();
+        } catch (IOException e) {
+            throw storageError(what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is closed");
+        }
+    }
+
+    KafkaStorageException storageError(String what, IOException e) {
+        log.error("Failed to {} the log of {} in {}: {}", what, topicPartition, dir, e.toString());
+        return new KafkaStorageException("Failed to " + what + " the log of " + topicPartition + ": " + e, e);
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", " + dir + ", offsets " + logStartOffset + ".." + logEndOffset + ")";
+    }
 }

@@ -27,6 +27,7 @@ final class Connection implements Runnable {
     private final FrameReader reader;
     private final SocketServer server;
     private final Thread thread;
+    private final InFlightRequest inFlight = new InFlightRequest();
     private volatile boolean closing;
 
     Connection(ConnectionInfo info, SocketChannel channel, RequestDispatcher dispatcher, int maxRequestBytes,
@@ -76,7 +77,7 @@ final class Connection implements Runnable {
     private void serve() throws IOException, RejectedRequestException, InterruptedException {
         ByteBuffer frame;
         while ((frame = reader.next()) != null) {
-            RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info);
+            RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info, inFlight);
             if (outcome.apiKey().requiresDelayedAllocation) {
                 // The request may still hold slices of its frame (Produce records in the log).
                 reader.detach();
@@ -88,11 +89,14 @@ final class Connection implements Runnable {
         log.debug("{} closed by the client", info);
     }
 
-    /** Closes the socket and wakes the connection's thread; returns at once. */
+    /**
+     * Closes the socket and cancels any handler wait, which wakes the connection's thread;
+     * returns at once. The thread is never interrupted (see {@link InFlightRequest}).
+     */
     void close() {
         closing = true;
         closeChannel();
-        thread.interrupt();
+        inFlight.cancel();
     }
 
     /** True when the connection's thread ended within {@code timeout}. */

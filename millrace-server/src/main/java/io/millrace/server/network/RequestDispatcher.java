@@ -52,7 +52,7 @@ final class RequestDispatcher {
      *                                  must be closed
      * @throws InterruptedException     when the server is closing
      */
-    Outcome dispatch(ByteBuffer frame, ConnectionInfo connection)
+    Outcome dispatch(ByteBuffer frame, ConnectionInfo connection, InFlightRequest inFlight)
             throws RejectedRequestException, InterruptedException {
         RequestHeader header = parseHeader(frame);
         ApiKeys apiKey = header.apiKey();
@@ -81,7 +81,7 @@ final class RequestDispatcher {
         ApiMessage response = null;
         Throwable failure;
         try {
-            response = invoke(registry.handler(apiKey), context, request.data());
+            response = invoke(registry.handler(apiKey), context, request.data(), inFlight);
             failure = checkResponse(apiKey, response);
         } catch (InterruptedException e) {
             throw e;
@@ -138,14 +138,19 @@ final class RequestDispatcher {
     }
 
     @SuppressWarnings("unchecked")
-    private static ApiMessage invoke(ApiHandler<?> handler, RequestContext context, ApiMessage data)
-            throws InterruptedException, ExecutionException {
+    private static ApiMessage invoke(ApiHandler<?> handler, RequestContext context, ApiMessage data,
+                                     InFlightRequest inFlight) throws InterruptedException, ExecutionException {
         CompletableFuture<? extends ApiMessage> future =
                 ((ApiHandler<ApiMessage>) handler).handle(context, data);
         if (future == null) {
             throw new IllegalStateException(handler.getClass().getSimpleName() + " returned no future");
         }
-        return future.get();
+        inFlight.set(future);
+        try {
+            return future.get();
+        } finally {
+            inFlight.clear();
+        }
     }
 
     private static Throwable checkResponse(ApiKeys apiKey, ApiMessage response) {

@@ -1,0 +1,367 @@
+package io.millrace.storage;
+
+import io.millrace.wire.batch.RecordBatchHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One segment of a partition log: the {@code <baseOffset>.log} file of record batches, stored
+ * exactly as received (v2 format, offsets assigned), with its {@link OffsetIndex} and
+ * {@link TimeIndex}. The log file has no header; it is batches back to back.
+ *
+ * <p>Thread-safety: appends, truncation and index rebuilding come from one thread at a time
+ * (the owning log's append lock). Reads may run concurrently with all of them: they read
+ * {@link #size()} once and never look past it, and an append publishes the new size only
+ * after its bytes and index entries are written. A read racing with {@link #close()} fails
+ * with a {@link java.nio.channels.ClosedChannelException} that the log turns into a retry.
+ */
+final class LogSegment {
+
+    /** The largest batch timestamp seen and the base offset of the first batch that had it. */
+    record TimestampAndOffset(long timestamp, long offset) {
+    }
+
+    private final Path dir;
+    private final long baseOffset;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final int indexIntervalBytes;
+    private final long createdMs;
+    private final RecordBatchHeader writerHeader = new RecordBatchHeader();
+    private volatile int size;
+    private volatile TimestampAndOffset largest;
+    private int bytesSinceLastIndexEntry;
+    /** The first batch's maxTimestamp, from which segment.ms is counted; -2 until looked up. */
+    private long rollBaseTimestamp = -2;
+
+    private LogSegment(Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       int indexIntervalBytes, long createdMs, int size) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.channel = channel;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.createdMs = createdMs;
+        this.size = size;
+        this.largest = new TimestampAndOffset(timeIndex.lastTimestamp(), timeIndex.lastOffset());
+    }
+
+    /** Creates an empty segment, replacing any stale files of the same base offset. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        Files.deleteIfExists(SegmentFiles.logFile(dir, baseOffset));
+        Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
+        Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        FileChannel channel = FileChannel.open(SegmentFiles.logFile(dir, baseOffset), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (config.preallocate()) {
+            channel.write(ByteBuffer.allocate(1), config.segmentBytes() - 1L);
+        }
+        return new LogSegment(dir, baseOffset, channel,
+                OffsetIndex.open(SegmentFiles.indexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes()),
+                TimeIndex.open(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes()),
+                config.indexIntervalBytes(), nowMs, 0);
+    }
+
+    /**
+     * Opens an existing segment with its indexes as they are on disk (missing ones are created
+     * empty: callers check {@link #indexFilesExist} first and rebuild).
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        FileChannel channel = FileChannel.open(SegmentFiles.logFile(dir, baseOffset), StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            return new LogSegment(dir, baseOffset, channel,
+                    OffsetIndex.open(SegmentFiles.indexFile(dir, baseOffset), baseOffset, 0),
+                    TimeIndex.open(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, 0),
+                    config.indexIntervalBytes(), nowMs, (int) Math.min(Integer.MAX_VALUE, channel.size()));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    static boolean indexFilesExist(Path dir, long baseOffset) {
+        return Files.exists(SegmentFiles.indexFile(dir, baseOffset))
+                && Files.exists(SegmentFiles.timeIndexFile(dir, baseOffset));
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Bytes of batches in the log file. */
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    Path logFile() {
+        return SegmentFiles.logFile(dir, baseOffset);
+    }
+
+    TimestampAndOffset largestTimestamp() {
+        return largest;
+    }
+
+    /** For retention: the largest batch timestamp, or the file's modification time if none. */
+    long retentionTimestamp() throws IOException {
+        long timestamp = largest.timestamp();
+        return timestamp >= 0 ? timestamp : Files.getLastModifiedTime(logFile()).toMillis();
+    }
+
+    /**
+     * True when an append of {@code bytes} bytes, with offsets {@code firstOffset} to
+     * {@code lastOffset} and largest timestamp {@code maxTimestamp}, must go to a new segment:
+     * it would push the segment past segment.bytes, the segment's records span more than
+     * segment.ms, an index is full, or an offset would not fit the indexes' 32-bit relative
+     * offsets.
+     */
+    boolean shouldRoll(LogConfig config, int bytes, long firstOffset, long lastOffset, long maxTimestamp, long nowMs)
+            throws IOException {
+        if (firstOffset < baseOffset || lastOffset - baseOffset > Integer.MAX_VALUE) {
+            return true; // only a follower's offsets can jump like this; even an empty segment must go
+        }
+        if (size == 0) {
+            return false;
+        }
+        return size > config.segmentBytes() - bytes
+                || timeWaitedForRoll(nowMs, maxTimestamp) > config.segmentMs()
+                || offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    /**
+     * How long this segment has been open for segment.ms: from the first batch's timestamp to
+     * the incoming one (like Kafka, so replaying old data does not roll on every append), or
+     * by the wall clock since creation when the first batch has no timestamp.
+     */
+    private long timeWaitedForRoll(long nowMs, long incomingTimestamp) throws IOException {
+        if (rollBaseTimestamp == -2) {
+            FileBatchCursor cursor = new FileBatchCursor(channel, 0, size, RecordBatchHeader.HEADER_SIZE);
+            rollBaseTimestamp = cursor.next() == FileBatchCursor.Step.BATCH ? cursor.header().maxTimestamp() : -1;
+        }
+        return rollBaseTimestamp >= 0 && incomingTimestamp >= 0
+                ? incomingTimestamp - rollBaseTimestamp
+                : nowMs - createdMs;
+    }
+
+    /** Appends batches whose headers are final (offsets assigned, CRCs valid). */
+    void append(ByteBuffer batches) throws IOException {
+        int start = size;
+        int bytes = batches.remaining();
+        ByteBuffer source = batches.duplicate();
+        long filePosition = start;
+        while (source.hasRemaining()) {
+            filePosition += channel.write(source, filePosition);
+        }
+        int p = batches.position();
+        while (p < batches.limit()) {
+            writerHeader.wrap(batches, p);
+            if (start == 0 && p == batches.position()) {
+                rollBaseTimestamp = writerHeader.maxTimestamp();
+            }
+            onBatchWritten(start + (p - batches.position()), writerHeader.baseOffset(), writerHeader.sizeInBytes(),
+                    writerHeader.maxTimestamp());
+            p += writerHeader.sizeInBytes();
+        }
+        size = start + bytes;
+    }
+
+    /**
+     * Updates the largest timestamp and the indexes for a batch now in the file at
+     * {@code position}. Appends and index rebuilding both come through here.
+     */
+    void onBatchWritten(int position, long batchBaseOffset, int batchSize, long maxTimestamp) {
+        if (maxTimestamp > largest.timestamp()) {
+            largest = new TimestampAndOffset(maxTimestamp, batchBaseOffset);
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(batchBaseOffset, position);
+            TimestampAndOffset l = largest;
+            timeIndex.maybeAppend(l.timestamp(), l.offset());
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batchSize;
+    }
+
+    /** Forgets the indexes and the largest timestamp before they are rebuilt by a scan. */
+    void resetIndexes() {
+        offsetIndex.reset();
+        timeIndex.reset();
+        largest = new TimestampAndOffset(-1, baseOffset);
+        bytesSinceLastIndexEntry = 0;
+        rollBaseTimestamp = -2;
+    }
+
+    /** Cuts the log file at {@code position} (recovery and truncation; indexes are rebuilt after). */
+    void truncateFileTo(int position) throws IOException {
+        channel.truncate(position);
+        size = position;
+    }
+
+    /** Sets the size to the file's length once a scan has vouched for every byte. */
+    void setSize(int newSize) {
+        size = newSize;
+    }
+
+    /**
+     * The batches from the one containing {@code offset}: whole batches totalling at most
+     * {@code maxBytes} (the first batch even if larger, when {@code minOneBatch}), none starting
+     * at or after {@code maxOffsetExclusive}. Null when no batch here reaches {@code offset};
+     * an empty buffer when one does but none may be returned.
+     */
+    ByteBuffer read(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) throws IOException {
+        int end = size;
+        int from = offsetIndex.lookupPosition(offset);
+        if (from >= end) {
+            from = 0;
+        }
+        FileBatchCursor cursor = new FileBatchCursor(channel, from, end, 8 * 1024);
+        while (cursor.next() == FileBatchCursor.Step.BATCH) {
+            RecordBatchHeader header = cursor.header();
+            if (header.lastOffset() < offset) {
+                continue;
+            }
+            if (header.baseOffset() >= maxOffsetExclusive) {
+                return ByteBuffer.allocate(0);
+            }
+            int firstSize = header.sizeInBytes();
+            long start = cursor.position();
+            int want = (int) Math.min(Math.max(maxBytes, 0), end - start);
+            if (want < firstSize) {
+                if (!minOneBatch) {
+                    return ByteBuffer.allocate(0);
+                }
+                want = firstSize;
+            }
+            ByteBuffer chunk = ByteBuffer.allocate(want);
+            readFully(chunk, start);
+            chunk.flip();
+            chunk.limit(wholeBatchesBelow(chunk, maxOffsetExclusive));
+            return chunk;
+        }
+        return null;
+    }
+
+    /** The end of the last whole batch in {@code chunk} that starts below {@code maxOffsetExclusive}. */
+    private static int wholeBatchesBelow(ByteBuffer chunk, long maxOffsetExclusive) {
+        int p = 0;
+        int limit = chunk.limit();
+        while (p + RecordBatchHeader.LOG_OVERHEAD <= limit) {
+            int batchSize = RecordBatchHeader.LOG_OVERHEAD + chunk.getInt(p + RecordBatchHeader.BATCH_LENGTH_OFFSET);
+            if (p + batchSize > limit || chunk.getLong(p + RecordBatchHeader.BASE_OFFSET_OFFSET) >= maxOffsetExclusive) {
+                break;
+            }
+            p += batchSize;
+        }
+        return p;
+    }
+
+    void readFully(ByteBuffer destination, long position) throws IOException {
+        long at = position;
+        while (destination.hasRemaining()) {
+            int n = channel.read(destination, at);
+            if (n < 0) {
+                throw new java.io.EOFException("Segment " + logFile() + " ended at " + at);
+            }
+            at += n;
+        }
+    }
+
+    /** A cursor positioned before the batch containing {@code offset} (or the next one). */
+    FileBatchCursor cursorFrom(long offset) {
+        int end = size;
+        int from = offsetIndex.lookupPosition(offset);
+        return new FileBatchCursor(channel, from >= end ? 0 : from, end);
+    }
+
+    /** The offset after the last batch, or the base offset when empty (a scan from the last index entry). */
+    long nextOffset() throws IOException {
+        long next = baseOffset;
+        FileBatchCursor cursor = new FileBatchCursor(channel, Math.min(offsetIndex.lastPosition(), size), size);
+        while (cursor.next() == FileBatchCursor.Step.BATCH) {
+            next = cursor.header().nextOffset();
+        }
+        return next;
+    }
+
+    /**
+     * Removes every batch from the first one holding an offset at or above {@code offset};
+     * the caller rebuilds the indexes. Returns the bytes removed.
+     */
+    int truncateTo(long offset) throws IOException {
+        FileBatchCursor cursor = new FileBatchCursor(channel, 0, size);
+        while (cursor.next() == FileBatchCursor.Step.BATCH) {
+            if (cursor.header().lastOffset() >= offset) {
+                int removed = size - (int) cursor.position();
+                truncateFileTo((int) cursor.position());
+                return removed;
+            }
+        }
+        return 0;
+    }
+
+    /** Resizes both index files to hold {@code maxBytes} (when this segment becomes active). */
+    void resizeIndexes(int maxBytes) throws IOException {
+        offsetIndex.file().resize(maxBytes);
+        timeIndex.file().resize(maxBytes);
+    }
+
+    /**
+     * Makes the segment read-only-ready: records the final time-index entry, trims the indexes
+     * and a preallocated log file to their contents, and fsyncs everything.
+     */
+    void seal() throws IOException {
+        TimestampAndOffset l = largest;
+        timeIndex.maybeAppendFinal(l.timestamp(), l.offset());
+        offsetIndex.file().trim();
+        timeIndex.file().trim();
+        if (channel.size() > size) {
+            channel.truncate(size);
+        }
+        flush();
+    }
+
+    void flush() throws IOException {
+        channel.force(true);
+        offsetIndex.file().flush();
+        timeIndex.file().flush();
+    }
+
+    void close() throws IOException {
+        channel.close();
+    }
+
+    /** Closes and deletes the segment's three files. */
+    void deleteFiles() throws IOException {
+        close();
+        Files.deleteIfExists(logFile());
+        offsetIndex.file().deleteFile();
+        timeIndex.file().deleteFile();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + logFile().getFileName() + ", " + size + " bytes)";
+    }
+}

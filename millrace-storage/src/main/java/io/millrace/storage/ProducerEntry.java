@@ -1,0 +1,80 @@
+package io.millrace.storage;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * What one partition knows of one idempotent producer: its current epoch and its last
+ * {@value #MAX_CACHED_BATCHES} batches (the most a producer has in flight), newest last.
+ *
+ * <p>Not thread-safe: owned by a {@link ProducerStateTable}.
+ */
+final class ProducerEntry {
+    static final int MAX_CACHED_BATCHES = 5;
+
+    private final long producerId;
+    private short epoch;
+    private final ArrayDeque<ProducerBatch> batches = new ArrayDeque<>(MAX_CACHED_BATCHES);
+
+    ProducerEntry(long producerId, short epoch) {
+        this.producerId = producerId;
+        this.epoch = epoch;
+    }
+
+    long producerId() {
+        return producerId;
+    }
+
+    short epoch() {
+        return epoch;
+    }
+
+    /** The cached batches, oldest first. */
+    List<ProducerBatch> batches() {
+        return List.copyOf(batches);
+    }
+
+    /** The last record's sequence, or -1 when no batch is cached for this epoch. */
+    int lastSequence() {
+        ProducerBatch last = batches.peekLast();
+        return last == null ? -1 : last.lastSeq();
+    }
+
+    long lastTimestamp() {
+        ProducerBatch last = batches.peekLast();
+        return last == null ? -1 : last.timestamp();
+    }
+
+    /** The cached batch of this epoch with exactly these sequences, or null. */
+    ProducerBatch findDuplicate(short batchEpoch, int firstSeq, int lastSeq) {
+        if (batchEpoch != epoch) {
+            return null;
+        }
+        for (ProducerBatch batch : batches) {
+            if (batch.firstSeq() == firstSeq && batch.lastSeq() == lastSeq) {
+                return batch;
+            }
+        }
+        return null;
+    }
+
+    /** Applies a batch written to the log. A new epoch forgets the old epoch's batches. */
+    void addBatch(short batchEpoch, ProducerBatch batch) {
+        if (batchEpoch != epoch) {
+            epoch = batchEpoch;
+            batches.clear();
+        }
+        if (batches.size() == MAX_CACHED_BATCHES) {
+            batches.removeFirst();
+        }
+        batches.addLast(batch);
+    }
+
+    /** Applies a control batch (a transaction marker): a higher epoch starts afresh. */
+    void bumpEpoch(short markerEpoch) {
+        if (markerEpoch > epoch) {
+            epoch = markerEpoch;
+            batches.clear();
+        }
+    }
+}
