@@ -98,14 +98,14 @@ public final class LogManager implements Closeable {
         return executor;
     }
 
+    /** Directories of this name are the metadata journal's, not partition logs. */
+    public static final String METADATA_DIR_PREFIX = "__cluster_metadata";
+
     /**
      * Opens every log found on disk (recovering those not cleanly shut down), asking
      * {@code configFor} for each topic's config. Logs whose directory is marked for deletion
      * are removed instead (in the background).
      */
-    /** Directories of this name are the metadata journal's, not partition logs. */
-    public static final String METADATA_DIR_PREFIX = "__cluster_metadata";
-
     public Collection<PartitionLog> loadAll(Function<String, LogConfig> configFor) {
         for (LogDirectory directory : dirs) {
             List<Path> children;

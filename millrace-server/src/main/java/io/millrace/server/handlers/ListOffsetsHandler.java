@@ -26,6 +26,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     static final long EARLIEST_LOCAL = -4L;
     static final long LATEST_TIERED = -5L;
     static final long EARLIEST_PENDING_UPLOAD = -6L;
+    private static final short FIRST_VERSION_WITH_LEADER_EPOCH = 4;
 
     private final PartitionAccess access;
 
@@ -45,7 +46,11 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
-                topicResponse.partitions().add(answer(new TopicPartition(topic.name(), p.partitionIndex()), p));
+                ListOffsetsPartitionResponse answer = answer(new TopicPartition(topic.name(), p.partitionIndex()), p);
+                if (context.apiVersion() < FIRST_VERSION_WITH_LEADER_EPOCH) {
+                    answer.setLeaderEpoch(-1); // not in the schema before v4: must stay the default
+                }
+                topicResponse.partitions().add(answer);
             }
         }
         return CompletableFuture.completedFuture(response);
