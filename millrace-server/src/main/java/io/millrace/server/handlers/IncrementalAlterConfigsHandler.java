@@ -1,11 +1,9 @@
 package io.millrace.server.handlers;
 
-import io.millrace.metadata.controller.MetadataController;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.config.ConfigAlterations;
-import io.millrace.server.config.ConfigDescriber;
-import io.millrace.server.config.ConfigResources;
+import io.millrace.server.config.ConfigAlterer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,18 +11,13 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 
 /** IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on topics and dynamic broker configs. */
 public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequestData> {
-    private final MetadataController controller;
-    private final ConfigDescriber describer;
-    private final int nodeId;
+    private final ConfigAlterer alterer;
 
-    public IncrementalAlterConfigsHandler(MetadataController controller, ConfigDescriber describer, int nodeId) {
-        this.controller = controller;
-        this.describer = describer;
-        this.nodeId = nodeId;
+    public IncrementalAlterConfigsHandler(ConfigAlterer alterer) {
+        this.alterer = alterer;
     }
 
     @Override
@@ -41,17 +34,10 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            ConfigResources.Target target = ConfigResources.resolve(resource.resourceType(),
-                    resource.resourceName(), nodeId, describer);
-            if (target.error() != Errors.NONE) {
-                result.setErrorCode(target.error().code()).setErrorMessage(target.message());
-                continue;
-            }
             List<ConfigAlterations.Op> ops = resource.configs().stream()
                     .map(c -> new ConfigAlterations.Op(c.name(), c.configOperation(), c.value())).toList();
-            ConfigAlterations.Result changes = ConfigAlterations.incremental(target.kind(), resource.resourceName(),
-                    ops, describer);
-            pending.add(AlterConfigsHandler.apply(controller, changes, request.validateOnly(),
+            pending.add(alterer.alter(resource.resourceType(), resource.resourceName(), request.validateOnly(),
+                    kind -> ConfigAlterations.incremental(kind, resource.resourceName(), ops, alterer.describer()),
                     (error, message) -> result.setErrorCode(error.code()).setErrorMessage(message)));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> response);
