@@ -1,0 +1,254 @@
+package io.millrace.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * A Millrace node in its own OS process ({@code io.millrace.cli.Main server}), so a test can
+ * kill it with SIGKILL. The process runs the test JVM's java binary and class path; its output
+ * goes to a log file whose tail {@link #logTail} returns for failure messages.
+ *
+ * <p>The port is chosen once and kept across restarts, as is the data directory. Not
+ * thread-safe: one test drives it. {@link #close()} kills whatever is still running.
+ */
+public final class BrokerProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dataDir;
+    private final Path logFile;
+    private final Map<String, String> props;
+    private final int port;
+    private Process process;
+    private int starts;
+
+    private BrokerProcess(Path dataDir, Path logFile, Map<String, String> props, int port) {
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.props = props;
+        this.port = port;
+    }
+
+    /**
+     * Starts a node with data in {@code dataDir}; its output is appended to {@code logFile}.
+     * Returns once the port accepts connections and an AdminClient's describeCluster answers.
+     */
+    public static BrokerProcess start(Path dataDir, Path logFile, Map<String, String> extraProps) {
+        Map<String, String> props = new TreeMap<>();
+        props.put("node.id", String.valueOf(InProcessBroker.NODE_ID));
+        props.put("log.dirs", dataDir.toAbsolutePath().toString());
+        props.put("num.partitions", "1");
+        props.putAll(extraProps);
+        BrokerProcess node = new BrokerProcess(dataDir, logFile, props, freePort());
+        node.launch();
+        return node;
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed by the broker. Waits for the exit. */
+    public void kill9() {
+        Process p = requireRunning();
+        p.destroyForcibly();
+        awaitExit(p, "kill -9");
+        process = null;
+    }
+
+    /** SIGTERM and wait for the exit; returns the exit code. */
+    public int stopGracefully() {
+        Process p = requireRunning();
+        p.destroy();
+        int code = awaitExit(p, "graceful stop");
+        process = null;
+        return code;
+    }
+
+    /** Starts a new process on the same port and data directory (the previous must be stopped). */
+    public void restart() {
+        if (isAlive()) {
+            throw new IllegalStateException("Still running: stop or kill it first");
+        }
+        launch();
+    }
+
+    /** The last {@code lines} lines of the process output, for failure messages. */
+    public String logTail(int lines) {
+        try {
+            if (!Files.exists(logFile)) {
+                return "(no output file " + logFile + ")";
+            }
+            List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        process = null;
+    }
+
+    private void launch() {
+        starts++;
+        Map<String, String> overrides = new HashMap<>(props);
+        overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        try {
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            Files.createDirectories(dataDir);
+            Path config = dataDir.resolveSibling(dataDir.getFileName() + "-server.properties");
+            StringBuilder properties = new StringBuilder("# written by BrokerProcess\n");
+            props.forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
+            Files.writeString(config, properties);
+            List<String> command = new ArrayList<>();
+            command.add(javaBinary());
+            command.add("--enable-native-access=ALL-UNNAMED");
+            command.add("-Xmx256m");
+            command.add("-cp");
+            command.add(classPath());
+            command.add("io.millrace.cli.Main");
+            command.add("server");
+            command.add("--config");
+            command.add(config.toString());
+            overrides.forEach((k, v) -> {
+                command.add("--override");
+                command.add(k + "=" + v);
+            });
+            // The first start of this object begins a fresh file; restarts append to it.
+            StandardOpenOption mode = starts == 1 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
+            Files.writeString(logFile, "==== start #" + starts + ": " + String.join(" ", command) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the broker process", e);
+        }
+        try {
+            awaitReady();
+        } catch (RuntimeException | AssertionError e) {
+            String tail = logTail(40);
+            close();
+            throw new AssertionError("Broker process did not become ready; output tail:\n" + tail, e);
+        }
+    }
+
+    private void awaitReady() {
+        // A process that dies while starting ends the wait at once rather than at the deadline.
+        Await.until("port " + port + " accepts connections", START_TIMEOUT,
+                () -> !process.isAlive() || portAccepts());
+        failIfExited();
+        try (Admin admin = Clients.admin(bootstrap())) {
+            Await.until("describeCluster answers", START_TIMEOUT,
+                    () -> !process.isAlive() || describeClusterAnswers(admin));
+        }
+        failIfExited();
+    }
+
+    private void failIfExited() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("The broker process exited with " + process.exitValue());
+        }
+    }
+
+    private boolean portAccepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean describeClusterAnswers(Admin admin) {
+        try {
+            return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false; // not ready yet
+        }
+    }
+
+    private Process requireRunning() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("Not running");
+        }
+        return process;
+    }
+
+    private static int awaitExit(Process p, String what) {
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                throw new AssertionError(what + ": the broker process did not exit within " + STOP_TIMEOUT);
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted", e);
+        }
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** Surefire may run tests from a manifest-only jar; its real class path is in a property. */
+    private static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /** A port that was free a moment ago (bind port 0, read it, close). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

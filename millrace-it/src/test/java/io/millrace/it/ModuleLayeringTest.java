@@ -1,0 +1,103 @@
+package io.millrace.it;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+
+/**
+ * The module arrows of docs/ARCHITECTURE.md, checked on the production classes of every module:
+ * common → wire → storage / metadata → server → cli, and kafka-clients' internal record classes
+ * behind one adapter.
+ */
+@AnalyzeClasses(packages = "io.millrace", importOptions = ImportOption.DoNotIncludeTests.class)
+class ModuleLayeringTest {
+    private static final String COMMON = "io.millrace.common..";
+    private static final String WIRE = "io.millrace.wire..";
+    private static final String STORAGE = "io.millrace.storage..";
+    private static final String METADATA = "io.millrace.metadata..";
+    private static final String SERVER = "io.millrace.server..";
+    private static final String CLI = "io.millrace.cli..";
+    private static final String KAFKA_RECORD_INTERNALS = "org.apache.kafka.common.record.internal..";
+    private static final String RECORDS_ADAPTER = "io.millrace.wire.batch.KafkaRecords";
+
+    @ArchTest
+    static final ArchRule storageKnowsNothingOfServerMetadataOrCli = noClasses()
+            .that().resideInAPackage(STORAGE)
+            .should().dependOnClassesThat().resideInAnyPackage(SERVER, METADATA, CLI)
+            .because("storage is given a directory and a LogConfig; it is below metadata and the server");
+
+    @ArchTest
+    static final ArchRule storageHasNoNetworkCode = noClasses()
+            .that().resideInAPackage(STORAGE)
+            .should().dependOnClassesThat(resideInAPackage("java.net..")
+                    .or(belongToAnyOf(SocketChannel.class, ServerSocketChannel.class)))
+            .because("storage has no network code");
+
+    @ArchTest
+    static final ArchRule metadataKnowsNothingOfStorageServerOrCli = noClasses()
+            .that().resideInAPackage(METADATA)
+            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, SERVER, CLI)
+            .because("brokers learn what to host by listening to metadata images");
+
+    @ArchTest
+    static final ArchRule commonDependsOnNothingOfOurs = classes()
+            .that().resideInAPackage(COMMON)
+            .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.millrace..").or(resideInAPackage(COMMON)))
+            .because("common is the bottom layer");
+
+    @ArchTest
+    static final ArchRule wireKnowsOnlyCommon = noClasses()
+            .that().resideInAPackage(WIRE)
+            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, METADATA, SERVER, CLI)
+            .because("the protocol codec layer does no I/O and knows no subsystem");
+
+    @ArchTest
+    static final ArchRule onlyTheCliUsesTheCli = noClasses()
+            .that().resideOutsideOfPackage(CLI)
+            .should().dependOnClassesThat().resideInAPackage(CLI)
+            .because("the command line is the top of the stack");
+
+    @ArchTest
+    static final ArchRule serverDoesNotUseTheCli = noClasses()
+            .that().resideInAPackage(SERVER)
+            .should().dependOnClassesThat().resideInAPackage(CLI);
+
+    @ArchTest
+    static final ArchRule kafkaRecordInternalsStayBehindOneAdapter = noClasses()
+            .that().resideInAPackage("io.millrace..")
+            .and(DescribedPredicate.not(recordsAdapter()))
+            .should().dependOnClassesThat(resideInAnyPackage(KAFKA_RECORD_INTERNALS))
+            .because("kafka-clients' record classes are internal and move between releases: only "
+                    + RECORDS_ADAPTER + " may use them");
+
+    /** The rules above pass vacuously if a module is missing from the import: check it is not. */
+    @ArchTest
+    static void everyModuleIsImported(JavaClasses imported) {
+        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, SERVER, CLI)) {
+            String pkg = module.substring(0, module.length() - 2);
+            assertTrue(imported.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
+                    "no production class of " + pkg + " on the test class path");
+        }
+        assertTrue(imported.contain(RECORDS_ADAPTER), RECORDS_ADAPTER + " is imported");
+    }
+
+    private static DescribedPredicate<JavaClass> recordsAdapter() {
+        return DescribedPredicate.describe(RECORDS_ADAPTER + " (and its nested classes)",
+                c -> c.getName().equals(RECORDS_ADAPTER) || c.getName().startsWith(RECORDS_ADAPTER + "$"));
+    }
+}
