@@ -68,7 +68,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 }
             }
         }
-        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        if (acks == 0) {
+            // No response will be read: a failed partition must close the connection instead, so
+            // the producer notices and refreshes its metadata (as Kafka does).
+            for (TopicProduceResponse topic : response.responses()) {
+                for (PartitionProduceResponse partition : topic.partitionResponses()) {
+                    if (partition.errorCode() != Errors.NONE.code()) {
+                        Errors error = Errors.forCode(partition.errorCode());
+                        return CompletableFuture.failedFuture(error.exception(partition.errorMessage()));
+                    }
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.completedFuture(response);
     }
 
     private static void fail(PartitionProduceResponse partition, Errors error, String message) {
