@@ -18,8 +18,8 @@ import org.apache.kafka.common.record.TimestampType;
  * whole append. From producers: a length that fits the buffer and covers a header, magic 2, a
  * size within max.message.bytes, a matching CRC, not a control batch, at least one record,
  * lastOffsetDelta = records - 1, record offset deltas 0..n-1 (by walking the records, in place
- * when uncompressed), and for CreateTime topics every timestamp within
- * message.timestamp.before/after.max.ms of now. From a leader (follower appends): length,
+ * when uncompressed), for CreateTime topics every timestamp within
+ * message.timestamp.before/after.max.ms of now, and for compacted topics a key on every record. From a leader (follower appends): length,
  * magic, CRC and increasing offsets.
  *
  * <p>Stateless and thread-safe.
@@ -35,7 +35,7 @@ final class AppendValidator {
         ValidatedBatches batches = new ValidatedBatches(countBatches(buffer, header, partition));
         boolean createTime = config.timestampType() == TimestampType.CREATE_TIME;
         RecordChecker checker = new RecordChecker(partition, createTime, nowMs, config.timestampBeforeMaxMs(),
-                config.timestampAfterMaxMs());
+                config.timestampAfterMaxMs(), config.compact());
         long totalBytes = 0;
         for (int position = buffer.position(); position < buffer.limit(); position += header.sizeInBytes()) {
             header.wrap(buffer, position);
@@ -124,12 +124,14 @@ final class AppendValidator {
         private final long nowMs;
         private final long lowest;
         private final long highest;
+        private final boolean requireKeys;
         private long baseOffset;
         long maxTimestamp;
 
         RecordChecker(TopicPartition partition, boolean checkTimestamps, long nowMs, long beforeMaxMs,
-                      long afterMaxMs) {
+                      long afterMaxMs, boolean requireKeys) {
             this.partition = partition;
+            this.requireKeys = requireKeys;
             this.checkTimestamps = checkTimestamps;
             this.nowMs = nowMs;
             this.lowest = saturatedAdd(nowMs, -Math.max(0, beforeMaxMs));
@@ -154,6 +156,10 @@ final class AppendValidator {
             if (offset - baseOffset != index) {
                 throw new InvalidRecordException("Record " + index + " of a batch for " + partition
                         + " has offset delta " + (offset - baseOffset) + "; deltas must run 0..n-1");
+            }
+            if (requireKeys && keySize < 0) {
+                throw new InvalidRecordException("Compacted topic cannot accept message without key in topic "
+                        + "partition " + partition + " (record " + index + " of a batch has a null key)");
             }
             if (checkTimestamps && (timestamp < lowest || timestamp > highest)) {
                 throw new InvalidTimestampException("Record " + index + " of a batch for " + partition

@@ -21,10 +21,10 @@ import org.apache.kafka.common.record.TimestampType;
  * @param indexIntervalBytes    index.interval.bytes: an index entry every this many bytes
  * @param segmentIndexBytes     segment.index.bytes: preallocated size of each index file
  * @param fileDeleteDelayMs     file.delete.delay.ms: wait before deleting a removed segment's files
- * @param deleteRetentionMs     delete.retention.ms (compaction, a later issue)
- * @param minCleanableDirtyRatio min.cleanable.dirty.ratio (compaction, a later issue)
- * @param minCompactionLagMs    min.compaction.lag.ms (compaction, a later issue)
- * @param maxCompactionLagMs    max.compaction.lag.ms (compaction, a later issue)
+ * @param deleteRetentionMs     delete.retention.ms: how long tombstones outlive their first cleaning
+ * @param minCleanableDirtyRatio min.cleanable.dirty.ratio: least share of dirty bytes before a log is cleaned
+ * @param minCompactionLagMs    min.compaction.lag.ms: records younger than this are not cleaned
+ * @param maxCompactionLagMs    max.compaction.lag.ms: a dirty record older than this forces a cleaning
  * @param preallocate           preallocate
  */
 public record LogConfig(
@@ -48,6 +48,15 @@ public record LogConfig(
         long minCompactionLagMs,
         long maxCompactionLagMs,
         boolean preallocate) {
+
+    /**
+     * How long the active segment stays open: segment.ms, or max.compaction.lag.ms when that is
+     * shorter on a compacted log (the active segment is never cleaned, so it must roll for its
+     * records to meet the lag).
+     */
+    public long rollMs() {
+        return compact && maxCompactionLagMs > 0 ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
+    }
 
     /** Apache Kafka's defaults. */
     public static LogConfig defaults() {

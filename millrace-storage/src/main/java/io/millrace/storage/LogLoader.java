@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the files of one partition directory into segments, recovering what needs it:
  * <ul>
+ * <li>a segment swap the cleaner began is finished, and its unfinished work removed
+ *     ({@link SegmentSwap#recover});</li>
  * <li>leftovers of interrupted operations ({@code *.tmp}, {@code *.deleted}, index files
  *     without a log file) are removed;</li>
  * <li>after an unclean shutdown the active (last) segment is checked batch by batch and cut at
@@ -30,7 +32,8 @@ final class LogLoader {
     private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
 
     /** What was loaded. */
-    record Loaded(SegmentList segments, ProducerStateManager producers, long logStartOffset, long logEndOffset) {
+    record Loaded(SegmentList segments, ProducerStateManager producers, long logStartOffset, long logEndOffset,
+                  CleanerCheckpoint.State cleanerCheckpoint) {
     }
 
     private LogLoader() {
@@ -39,15 +42,17 @@ final class LogLoader {
     static Loaded load(Path dir, TopicPartition partition, LogConfig config, long nowMs, boolean hadCleanShutdown)
             throws IOException {
         Files.createDirectories(dir);
+        SegmentSwap.recover(dir);
         List<Long> baseOffsets = removeLeftoversAndListSegments(dir);
         OptionalLong checkpoint = LogStartOffsetCheckpoint.read(dir);
+        CleanerCheckpoint.State cleaner = CleanerCheckpoint.read(dir).orElse(CleanerCheckpoint.State.NONE);
         SegmentList segments = new SegmentList();
         if (baseOffsets.isEmpty()) {
             long start = checkpoint.orElse(0);
             segments.add(LogSegment.create(dir, start, config, nowMs));
             ProducerStateManager producers = new ProducerStateManager(dir, partition);
             producers.load(segments, start);
-            return new Loaded(segments, producers, start, start);
+            return new Loaded(segments, producers, start, start, CleanerCheckpoint.State.NONE);
         }
 
         for (int i = 0; i < baseOffsets.size(); i++) {
@@ -84,7 +89,7 @@ final class LogLoader {
         }
         ProducerStateManager producers = new ProducerStateManager(dir, partition);
         producers.load(segments, logEndOffset);
-        return new Loaded(segments, producers, logStartOffset, logEndOffset);
+        return new Loaded(segments, producers, logStartOffset, logEndOffset, cleaner);
     }
 
     /** Recovers one segment; true when its file was cut short. */

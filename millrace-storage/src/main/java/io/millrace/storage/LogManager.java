@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: "log-retention" applies retention to every log each
  * {@code retentionCheckIntervalMs} and removes deleted log directories; "log-flusher" asks
  * every log whether its flush policy (flush.messages, flush.ms) is due, each
- * {@code flushCheckIntervalMs}. Both start with {@link #startBackgroundTasks()}.
+ * {@code flushCheckIntervalMs}; "log-cleaner-N" compact the logs with cleanup.policy=compact
+ * ({@link LogCleaner}, when the {@link CleanerConfig} enables it). All start with
+ * {@link #startBackgroundTasks()}.
  *
  * <p>Thread-safe.
  */
@@ -53,14 +55,28 @@ public final class LogManager implements Closeable {
     private final Object createLock = new Object();
     private final ScheduledThreadPoolExecutor retentionThread = singleThread("log-retention");
     private final ScheduledThreadPoolExecutor flusherThread = singleThread("log-flusher");
+    private final LogCleaner cleaner;
     private volatile boolean closed;
 
+    /** Without a log cleaner: compacted logs are not compacted. */
     public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs) {
         this(logDirs, time, retentionCheckIntervalMs, DEFAULT_FLUSH_CHECK_INTERVAL_MS);
     }
 
     /** As the three-argument constructor, with how often "log-flusher" checks the flush policy. */
     public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs, long flushCheckIntervalMs) {
+        this(logDirs, time, retentionCheckIntervalMs, flushCheckIntervalMs,
+                new CleanerConfig(false, 0, 0, 0.9, 0, Double.MAX_VALUE, 15_000));
+    }
+
+    /** With the log cleaner configured by {@code cleanerConfig} (see {@link CleanerConfig#from}). */
+    public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs, CleanerConfig cleanerConfig) {
+        this(logDirs, time, retentionCheckIntervalMs, DEFAULT_FLUSH_CHECK_INTERVAL_MS, cleanerConfig);
+    }
+
+    /** Every setting: retention and flush check intervals, and the log cleaner's. */
+    public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs, long flushCheckIntervalMs,
+                      CleanerConfig cleanerConfig) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("At least one log directory is needed");
         }
@@ -86,6 +102,7 @@ public final class LogManager implements Closeable {
             throw e;
         }
         this.dirs = List.copyOf(opened);
+        this.cleaner = cleanerConfig.runs() ? new LogCleaner(cleanerConfig, time, logs::values) : null;
     }
 
     private static ScheduledThreadPoolExecutor singleThread(String name) {
@@ -244,12 +261,20 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Starts the retention and flush threads. */
+    /** Starts the retention, flush and cleaner threads. */
     public void startBackgroundTasks() {
+        if (cleaner != null) {
+            cleaner.start();
+        }
         retentionThread.scheduleWithFixedDelay(this::applyRetention, retentionCheckIntervalMs,
                 retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
         flusherThread.scheduleWithFixedDelay(this::flushDueLogs, flushCheckIntervalMs, flushCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The log cleaner, if enabled (tests drive it directly). */
+    Optional<LogCleaner> cleaner() {
+        return Optional.ofNullable(cleaner);
     }
 
     /** One duty cycle of "log-retention". */
@@ -282,6 +307,9 @@ public final class LogManager implements Closeable {
                 return;
             }
             closed = true;
+        }
+        if (cleaner != null) {
+            cleaner.shutdown();
         }
         retentionThread.shutdown();
         flusherThread.shutdown();

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -18,6 +19,10 @@ import java.nio.file.StandardOpenOption;
  * {@link #size()} once and never look past it, and an append publishes the new size only
  * after its bytes and index entries are written. A read racing with {@link #close()} fails
  * with a {@link java.nio.channels.ClosedChannelException} that the log turns into a retry.
+ *
+ * <p>The cleaner writes new segments under temporary names ({@link #createCleaned}) and swaps
+ * them in by renaming files ({@link #renameFiles}, see {@link SegmentSwap}); a replaced segment
+ * keeps its open channel and mappings, under {@code *.deleted} names, until it is deleted.
  */
 final class LogSegment {
 
@@ -28,6 +33,8 @@ final class LogSegment {
     private final Path dir;
     private final long baseOffset;
     private final FileChannel channel;
+    /** The log file's path; it moves when the cleaner swaps segments ({@link #renameFiles}). */
+    private volatile Path logFile;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
@@ -38,11 +45,14 @@ final class LogSegment {
     private int bytesSinceLastIndexEntry;
     /** The first batch's maxTimestamp, from which segment.ms is counted; -2 until looked up. */
     private long rollBaseTimestamp = -2;
+    /** The same for a sealed segment, as the cleaner reads it (max.compaction.lag.ms); -2 until looked up. */
+    private volatile long firstBatchTimestamp = -2;
 
-    private LogSegment(Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long createdMs, int size) {
+    private LogSegment(Path dir, long baseOffset, Path logFile, FileChannel channel, OffsetIndex offsetIndex,
+                       TimeIndex timeIndex, int indexIntervalBytes, long createdMs, int size) {
         this.dir = dir;
         this.baseOffset = baseOffset;
+        this.logFile = logFile;
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
@@ -54,18 +64,38 @@ final class LogSegment {
 
     /** Creates an empty segment, replacing any stale files of the same base offset. */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
-        Files.deleteIfExists(SegmentFiles.logFile(dir, baseOffset));
-        Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
-        Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
-        FileChannel channel = FileChannel.open(SegmentFiles.logFile(dir, baseOffset), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (config.preallocate()) {
+        return create(dir, baseOffset, config, nowMs, "", config.preallocate());
+    }
+
+    /**
+     * Creates the empty segment the cleaner writes a cleaned group of segments into: its files
+     * carry {@link SegmentFiles#CLEANED_SUFFIX} until {@link SegmentSwap} renames them.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        return create(dir, baseOffset, config, nowMs, SegmentFiles.CLEANED_SUFFIX, false);
+    }
+
+    private static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, String suffix,
+                                     boolean preallocate) throws IOException {
+        Path log = withSuffix(SegmentFiles.logFile(dir, baseOffset), suffix);
+        Path index = withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix);
+        Path timeIndex = withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix);
+        Files.deleteIfExists(log);
+        Files.deleteIfExists(index);
+        Files.deleteIfExists(timeIndex);
+        FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (preallocate) {
             channel.write(ByteBuffer.allocate(1), config.segmentBytes() - 1L);
         }
-        return new LogSegment(dir, baseOffset, channel,
-                OffsetIndex.open(SegmentFiles.indexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes()),
-                TimeIndex.open(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes()),
+        return new LogSegment(dir, baseOffset, log, channel,
+                OffsetIndex.open(index, baseOffset, config.segmentIndexBytes()),
+                TimeIndex.open(timeIndex, baseOffset, config.segmentIndexBytes()),
                 config.indexIntervalBytes(), nowMs, 0);
+    }
+
+    private static Path withSuffix(Path file, String suffix) {
+        return suffix.isEmpty() ? file : file.resolveSibling(file.getFileName() + suffix);
     }
 
     /**
@@ -76,7 +106,7 @@ final class LogSegment {
         FileChannel channel = FileChannel.open(SegmentFiles.logFile(dir, baseOffset), StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            return new LogSegment(dir, baseOffset, channel,
+            return new LogSegment(dir, baseOffset, SegmentFiles.logFile(dir, baseOffset), channel,
                     OffsetIndex.open(SegmentFiles.indexFile(dir, baseOffset), baseOffset, 0),
                     TimeIndex.open(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, 0),
                     config.indexIntervalBytes(), nowMs, (int) Math.min(Integer.MAX_VALUE, channel.size()));
@@ -117,7 +147,34 @@ final class LogSegment {
     }
 
     Path logFile() {
-        return SegmentFiles.logFile(dir, baseOffset);
+        return logFile;
+    }
+
+    /**
+     * Renames the segment's three files to their usual names plus {@code suffix} ("" for the
+     * usual names); open channels and mappings keep working (POSIX rename). The log file moves
+     * last. Under the log's append lock, or before the segment is published.
+     */
+    void renameFiles(String suffix) throws IOException {
+        offsetIndex.file().moveTo(withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix));
+        timeIndex.file().moveTo(withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix));
+        Path target = withSuffix(SegmentFiles.logFile(dir, baseOffset), suffix);
+        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+        logFile = target;
+    }
+
+    /**
+     * The first batch's max timestamp, or -1 when there is none; read once from the file. For
+     * sealed segments (their first batch never changes), from any thread.
+     */
+    long firstBatchTimestamp() throws IOException {
+        long cached = firstBatchTimestamp;
+        if (cached == -2) {
+            FileBatchCursor cursor = new FileBatchCursor(channel, 0, size, RecordBatchHeader.HEADER_SIZE);
+            cached = cursor.next() == FileBatchCursor.Step.BATCH ? cursor.header().maxTimestamp() : -1;
+            firstBatchTimestamp = cached;
+        }
+        return cached;
     }
 
     TimestampAndOffset largestTimestamp() {
@@ -134,11 +191,11 @@ final class LogSegment {
      * True when an append of {@code bytes} bytes, with offsets {@code firstOffset} to
      * {@code lastOffset} and largest timestamp {@code maxTimestamp}, must go to a new segment:
      * it would push the segment past segment.bytes, the segment's records span more than
-     * segment.ms, an index is full, or an offset would not fit the indexes' 32-bit relative
-     * offsets.
+     * {@code segmentMs} (segment.ms, or less for compacted logs), an index is full, or an offset
+     * would not fit the indexes' 32-bit relative offsets.
      */
-    boolean shouldRoll(LogConfig config, int bytes, long firstOffset, long lastOffset, long maxTimestamp, long nowMs)
-            throws IOException {
+    boolean shouldRoll(LogConfig config, long segmentMs, int bytes, long firstOffset, long lastOffset,
+                       long maxTimestamp, long nowMs) throws IOException {
         if (firstOffset < baseOffset || lastOffset - baseOffset > Integer.MAX_VALUE) {
             return true; // only a follower's offsets can jump like this; even an empty segment must go
         }
@@ -146,7 +203,7 @@ final class LogSegment {
             return false;
         }
         return size > config.segmentBytes() - bytes
-                || timeWaitedForRoll(nowMs, maxTimestamp) > config.segmentMs()
+                || timeWaitedForRoll(nowMs, maxTimestamp) > segmentMs
                 || offsetIndex.isFull() || timeIndex.isFull();
     }
 
@@ -290,9 +347,14 @@ final class LogSegment {
 
     /** A cursor positioned before the batch containing {@code offset} (or the next one). */
     FileBatchCursor cursorFrom(long offset) {
+        return cursorFrom(offset, FileBatchCursor.DEFAULT_BLOCK_SIZE);
+    }
+
+    /** As {@link #cursorFrom(long)}, reading {@code blockSize} bytes at a time. */
+    FileBatchCursor cursorFrom(long offset, int blockSize) {
         int end = size;
         int from = offsetIndex.lookupPosition(offset);
-        return new FileBatchCursor(channel, from >= end ? 0 : from, end);
+        return new FileBatchCursor(channel, from >= end ? 0 : from, end, blockSize);
     }
 
     /** The offset after the last batch, or the base offset when empty (a scan from the last index entry). */
@@ -352,10 +414,10 @@ final class LogSegment {
         channel.close();
     }
 
-    /** Closes and deletes the segment's three files. */
+    /** Closes and deletes the segment's three files (wherever {@link #renameFiles} last put them). */
     void deleteFiles() throws IOException {
         close();
-        Files.deleteIfExists(logFile());
+        Files.deleteIfExists(logFile);
         offsetIndex.file().deleteFile();
         timeIndex.file().deleteFile();
     }

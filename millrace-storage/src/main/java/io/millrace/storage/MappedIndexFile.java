@@ -5,6 +5,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -26,7 +27,7 @@ final class MappedIndexFile {
         long keyAt(MappedByteBuffer mmap, int n);
     }
 
-    private final Path path;
+    private volatile Path path;
     private final int entrySize;
     private volatile MappedByteBuffer mmap;
     private volatile int entries;
@@ -150,6 +151,12 @@ final class MappedIndexFile {
 
     long sizeInBytes() {
         return (long) entries * entrySize;
+    }
+
+    /** Renames the file (the mapping stays valid); later resizes and deletion use the new name. */
+    void moveTo(Path target) throws IOException {
+        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+        path = target;
     }
 
     void deleteFile() throws IOException {

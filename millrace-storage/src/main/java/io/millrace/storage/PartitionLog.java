@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -24,15 +25,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One partition's append-only log on disk: a directory {@code <topic>-<partition>} of segments
  * ({@link LogSegment}), producer-state snapshots ({@link ProducerStateSnapshotFile}), the log
- * start offset checkpoint ({@link LogStartOffsetCheckpoint}) and {@code partition.metadata}
+ * start offset checkpoint ({@link LogStartOffsetCheckpoint}), the cleaner checkpoint of a
+ * compacted log ({@link CleanerCheckpoint}) and {@code partition.metadata}
  * ({@link PartitionMetadataFile}).
  *
  * <p>Thread-safety: all methods may be called from many threads at once. Appends, roll,
- * retention, truncation and close are serialised by one append lock taken once per call (not
- * per record). Reads and timestamp lookups take no lock: they read the volatile offsets, then
- * segments up to the size each had when the read began; a read that races with a segment's
- * deletion sees its channel closed and starts over (and then usually finds its offset below
- * the new log start). fsync runs outside the append lock.
+ * retention, truncation, close and the log cleaner's segment swap are serialised by one append
+ * lock taken once per call (not per record); the cleaner reads and rewrites sealed segments
+ * without it ({@link LogCleaning}). Reads and timestamp lookups take no lock: they read the
+ * volatile offsets, then segments up to the size each had when the read began; a read that
+ * races with a segment's deletion sees its channel closed and starts over (and then usually
+ * finds its offset below the new log start). fsync runs outside the append lock.
  *
  * <p>Errors are thrown as kafka-clients {@code org.apache.kafka.common.errors} exceptions so the
  * server maps them with {@code Errors.forException}; I/O failures become
@@ -57,6 +60,10 @@ public final class PartitionLog implements Closeable {
     private final FlushTracker flushTracker;
     private final LogReads reads;
     private volatile boolean closed;
+    /** Where the cleaner stopped (compacted logs); changed under the append lock. */
+    private final CleanerCheckpoint cleanerCheckpoint;
+    /** Counts truncations, so the cleaner knows whether its checkpoint still holds. */
+    private volatile long truncations;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                          LogLoader.Loaded loaded) {
@@ -72,6 +79,7 @@ public final class PartitionLog implements Closeable {
         this.highWatermark = loaded.logEndOffset();
         this.flushTracker = new FlushTracker(loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
+        this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
     }
 
     /**
@@ -126,6 +134,9 @@ public final class PartitionLog implements Closeable {
      * LogAppendTime and the leader epoch ({@link BatchStamper}), and writes. A retried batch
      * already stored returns its original offsets with duplicate=true. The buffer's bytes are
      * rewritten (a read-only buffer is copied first); its position and limit are left alone.
+     *
+     * @throws org.apache.kafka.common.InvalidRecordException among others, for a record without
+     *         a key on a compacted log
      */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) {
         ByteBuffer buffer = batches.isReadOnly() ? copyOf(batches) : batches.duplicate();
@@ -207,7 +218,7 @@ public final class PartitionLog implements Closeable {
     private LogSegment maybeRoll(LogConfig cfg, int bytes, long lastOffset, long maxTimestamp, long newBaseOffset,
                                  long nowMs) throws IOException {
         LogSegment active = segments.active();
-        if (active.shouldRoll(cfg, bytes, newBaseOffset, lastOffset, maxTimestamp, nowMs)) {
+        if (active.shouldRoll(cfg, cfg.rollMs(), bytes, newBaseOffset, lastOffset, maxTimestamp, nowMs)) {
             return roll(newBaseOffset, nowMs);
         }
         return active;
@@ -388,6 +399,12 @@ public final class PartitionLog implements Closeable {
             logEndOffset = result.newLogEndOffset();
             highWatermark = Math.max(logStartOffset, Math.min(highWatermark, logEndOffset));
             flushTracker.onTruncated(logEndOffset);
+            truncations++;
+            CleanerCheckpoint.State cleaned = cleanerCheckpoint.state();
+            if (cleaned.firstDirtyOffset() > logEndOffset) {
+                cleanerCheckpoint.set(new CleanerCheckpoint.State(logEndOffset, cleaned.nextDeleteHorizonMs()));
+                cleanerCheckpoint.persist();
+            }
             producers.load(segments, logEndOffset);
             log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, logEndOffset,
                     logEndOffset, before - 1, result.bytesRemoved());
@@ -465,6 +482,76 @@ public final class PartitionLog implements Closeable {
             throw storageError("delete", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    // ---- For the log cleaner (package-private) ----
+
+    /** The segments now, oldest first, the active one last. */
+    List<LogSegment> segmentSnapshot() {
+        return segments.snapshot();
+    }
+
+    CleanerCheckpoint.State cleanerCheckpoint() {
+        return cleanerCheckpoint.state();
+    }
+
+    long truncations() {
+        return truncations;
+    }
+
+    /** For each idempotent producer, the last offset of the last batch it wrote here. */
+    Map<Long, Long> lastBatchOffsetByProducer() {
+        return underLock("read the producer state of", () -> producers.table().lastBatchOffsets());
+    }
+
+    /**
+     * Swaps a cleaned segment in for the run of segments it was made from ({@link SegmentSwap}),
+     * provided they are still this log's and none is the active segment (retention, DeleteRecords
+     * or truncation may have changed them during the cleaning); schedules the old ones'
+     * deletion after file.delete.delay.ms. Returns false, changing nothing, when the log moved on.
+     */
+    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, PendingSegmentDeletions deletions) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            LogSegment active = segments.active();
+            for (LogSegment segment : old) {
+                if (segment == active || segments.floor(segment.baseOffset()) != segment) {
+                    return false;
+                }
+            }
+            SegmentSwap.commit(old, cleaned, segments);
+            deletions.schedule(old, time.milliseconds() + config.fileDeleteDelayMs());
+            return true;
+        } catch (IOException e) {
+            throw storageError("swap cleaned segments into", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records where a cleaning stopped, unless the log was truncated since it began
+     * ({@code truncationsAtStart} differs) or now ends before it. The file is written (fsync)
+     * outside the append lock.
+     */
+    void commitCleanerCheckpoint(CleanerCheckpoint.State state, long truncationsAtStart) {
+        boolean changed = underLock("record the cleaner checkpoint of", () -> {
+            if (truncations != truncationsAtStart || state.firstDirtyOffset() > logEndOffset) {
+                return false;
+            }
+            cleanerCheckpoint.set(state);
+            return true;
+        });
+        if (changed) {
+            try {
+                cleanerCheckpoint.persist();
+            } catch (IOException e) {
+                throw storageError("write the cleaner checkpoint of", e);
+            }
         }
     }
 

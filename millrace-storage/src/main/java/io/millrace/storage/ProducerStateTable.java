@@ -46,6 +46,18 @@ final class ProducerStateTable {
         return List.copyOf(producers.values());
     }
 
+    /** For each producer, the last offset of the last batch it wrote here. */
+    Map<Long, Long> lastBatchOffsets() {
+        Map<Long, Long> last = new HashMap<>();
+        for (ProducerEntry entry : producers.values()) {
+            List<ProducerBatch> batches = entry.batches();
+            if (!batches.isEmpty()) {
+                last.put(entry.producerId(), batches.get(batches.size() - 1).lastOffset());
+            }
+        }
+        return last;
+    }
+
     int size() {
         return producers.size();
     }

@@ -16,6 +16,10 @@ final class SegmentFiles {
     static final String SNAPSHOT_SUFFIX = ".snapshot";
     /** Appended to a file being removed, so a crash mid-removal leaves nothing that looks live. */
     static final String DELETED_SUFFIX = ".deleted";
+    /** Appended to the files of a segment the cleaner is still writing (removed at start). */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** Appended to the files of a cleaned segment complete on disk and about to replace older ones. */
+    static final String SWAP_SUFFIX = ".swap";
     /** Appended to a file being written before it is atomically renamed into place. */
     static final String TMP_SUFFIX = ".tmp";
 

@@ -99,6 +99,26 @@ final class TestConfigs {
             return this;
         }
 
+        /** cleanup.policy=compact (with delete when {@code alsoDelete}) and the compaction settings. */
+        Builder compaction(boolean alsoDelete, long deleteRetentionMs, double minCleanableDirtyRatio,
+                           long minCompactionLagMs, long maxCompactionLagMs) {
+            c = new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.maxMessageBytes(),
+                    true, alsoDelete, c.timestampType(), c.timestampBeforeMaxMs(), c.timestampAfterMaxMs(),
+                    c.flushIntervalMessages(), c.flushIntervalMs(), c.indexIntervalBytes(), c.segmentIndexBytes(),
+                    c.fileDeleteDelayMs(), deleteRetentionMs, minCleanableDirtyRatio, minCompactionLagMs,
+                    maxCompactionLagMs, c.preallocate());
+            return this;
+        }
+
+        Builder fileDeleteDelayMs(long v) {
+            c = new LogConfig(c.segmentBytes(), c.segmentMs(), c.retentionMs(), c.retentionBytes(), c.maxMessageBytes(),
+                    c.compact(), c.delete(), c.timestampType(), c.timestampBeforeMaxMs(), c.timestampAfterMaxMs(),
+                    c.flushIntervalMessages(), c.flushIntervalMs(), c.indexIntervalBytes(), c.segmentIndexBytes(),
+                    v, c.deleteRetentionMs(), c.minCleanableDirtyRatio(), c.minCompactionLagMs(),
+                    c.maxCompactionLagMs(), c.preallocate());
+            return this;
+        }
+
         LogConfig build() {
             return c;
         }

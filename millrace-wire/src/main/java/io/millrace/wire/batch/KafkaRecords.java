@@ -96,6 +96,54 @@ public final class KafkaRecords {
         return visited;
     }
 
+    /** Receives one record's key and value (copied; null when absent). */
+    @FunctionalInterface
+    public interface KeyValueVisitor {
+        void visit(long offset, long timestamp, byte[] key, byte[] value);
+    }
+
+    /**
+     * Visits the key and value of every record in the whole v2 batches of {@code batches} (a log
+     * read, say), in order, decompressing where needed. Control batches are skipped; a trailing
+     * partial batch is ignored. Not for the hot path: every key and value is copied.
+     *
+     * @return the offset after the last whole batch seen (control batches included), or -1 when
+     *         {@code batches} holds no whole batch
+     * @throws CorruptRecordException when a batch cannot be read
+     */
+    public static long forEachKeyValue(ByteBuffer batches, KeyValueVisitor visitor) {
+        long next = -1;
+        try {
+            for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+                next = batch.lastOffset() + 1;
+                if (batch.isControlBatch()) {
+                    continue;
+                }
+                try (CloseableIterator<Record> records = batch.streamingIterator(DECOMPRESSION_BUFFERS.get())) {
+                    while (records.hasNext()) {
+                        Record record = records.next();
+                        visitor.visit(record.offset(), record.timestamp(), bytesOf(record.key()), bytesOf(record.value()));
+                    }
+                }
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException | IndexOutOfBoundsException
+                 | java.nio.BufferUnderflowException e) {
+            throw new CorruptRecordException("Records cannot be read: " + e.getMessage());
+        }
+        return next;
+    }
+
+    private static byte[] bytesOf(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
     /** A builder for one v2 batch, for tests and tools. */
     public static BatchBuilder batchBuilder() {
         return new BatchBuilder();
