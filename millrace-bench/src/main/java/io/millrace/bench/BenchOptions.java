@@ -1,0 +1,103 @@
+package io.millrace.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What one {@code ./millrace bench} run does: workload sizes, how often each is repeated, which
+ * brokers run, and where jars and results are. Immutable.
+ *
+ * @param root            the repository root (jars are found and results written under it)
+ * @param mode            "full", "quick" (smoke-run sizes, about two minutes) or "custom" (sizes
+ *                        changed on the command line); saved with the results
+ * @param produceRecords  records per produce run (each run is one fresh topic)
+ * @param warmupRecords   records produced and consumed once per broker before measuring
+ * @param repeats         runs of each workload; the median is reported
+ * @param latencyRate     records per second in the end-to-end latency workload
+ * @param latencySeconds  seconds each latency run sends for
+ * @param recordBytes     the value size of every record
+ * @param heap            JVM heap options given to both brokers alike
+ * @param brokers         which brokers run ({@code millrace}, {@code kafka}), in order
+ * @param save            write results under bench/results (off with --no-save)
+ */
+public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
+                           int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
+                           List<String> brokers, boolean save) {
+
+    static final String USAGE = """
+            Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
+                                    [--heap "OPTS"] [--only millrace|kafka] [--no-save]
+                   ./millrace bench --jmh [JMH options]
+
+              Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
+              the same workloads with the same kafka-clients against each, prints both and the
+              ratio Millrace/Kafka, and saves the results under bench/results/.
+              --quick            smoke-run sizes (about two minutes instead of about five)
+              --records N        records per produce run (full 500000, quick 40000)
+              --repeats N        runs of each workload, median reported (default 3)
+              --rate N           records/s of the end-to-end latency workload (default 5000)
+              --latency-seconds N  length of each latency run (full 15, quick 3)
+              --heap "OPTS"      JVM heap options for both brokers (default "-Xms1g -Xmx1g")
+              --only B           run one broker only (no ratio, nothing saved)
+              --no-save          print only
+              --jmh              run the JMH microbenchmarks instead (short iterations by default)
+            """;
+
+    /** Parses the command line; throws IllegalArgumentException with a one-line message. */
+    static BenchOptions parse(Path root, List<String> args) {
+        boolean quick = args.contains("--quick");
+        int records = quick ? 40_000 : 500_000;
+        int warmup = quick ? 20_000 : 200_000;
+        int repeats = 3;
+        int rate = 5_000;
+        int latencySeconds = quick ? 3 : 15;
+        List<String> heap = List.of("-Xms1g", "-Xmx1g");
+        List<String> brokers = List.of("millrace", "kafka");
+        boolean save = true;
+        boolean custom = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--quick" -> { }
+                case "--no-save" -> save = false;
+                case "--records" -> records = positive(arg, value(args, ++i, arg));
+                case "--repeats" -> repeats = positive(arg, value(args, ++i, arg));
+                case "--rate" -> rate = positive(arg, value(args, ++i, arg));
+                case "--latency-seconds" -> latencySeconds = positive(arg, value(args, ++i, arg));
+                case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
+                case "--only" -> {
+                    String only = value(args, ++i, arg);
+                    if (!only.equals("millrace") && !only.equals("kafka")) {
+                        throw new IllegalArgumentException("--only takes millrace or kafka, not " + only);
+                    }
+                    brokers = List.of(only);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+            custom |= arg.equals("--records") || arg.equals("--repeats") || arg.equals("--rate")
+                    || arg.equals("--latency-seconds") || arg.equals("--heap");
+        }
+        String mode = custom ? "custom" : quick ? "quick" : "full";
+        return new BenchOptions(root, mode, records, warmup, repeats, rate,
+                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2);
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int positive(String option, String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " takes a positive number, not " + text);
+    }
+}

@@ -1,0 +1,145 @@
+package io.millrace.bench;
+
+import io.millrace.bench.broker.BrokerLauncher;
+import io.millrace.bench.broker.BrokerProcess;
+import io.millrace.bench.broker.ProcStats;
+import io.millrace.bench.report.BrokerResults;
+import io.millrace.bench.report.Metric;
+import io.millrace.bench.workload.ClusterWorkload;
+import io.millrace.bench.workload.ConsumeWorkload;
+import io.millrace.bench.workload.LatencyWorkload;
+import io.millrace.bench.workload.ProduceWorkload;
+import io.millrace.bench.workload.StartupProbe;
+import io.millrace.bench.workload.Throughput;
+import io.millrace.bench.workload.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Runs every workload against one kind of broker and collects the samples:
+ * <ol>
+ *   <li>start-up: {@code repeats} fresh starts, each timed to the first acknowledged produce;
+ *       the last broker stays up for the rest;</li>
+ *   <li>warm-up: produce and consume {@code warmupRecords} once, not counted;</li>
+ *   <li>produce, for 1 and 6 partitions, acks=1 and acks=all, {@code repeats} runs each on a
+ *       fresh topic, with the broker's CPU time read before and after; each acks=1 topic is
+ *       then consumed once (so consume is repeated as often);</li>
+ *   <li>end-to-end latency, {@code repeats} runs on fresh one-partition topics;</li>
+ *   <li>the broker's peak RSS, read just before it is stopped.</li>
+ * </ol>
+ * Runs on the calling thread; progress lines go to {@code progress}.
+ */
+final class BrokerSession {
+    private static final List<Integer> PARTITIONS = List.of(1, 6);
+    private static final List<String> ACKS = List.of("1", "all");
+
+    private final BenchOptions options;
+    private final Consumer<String> progress;
+    private final byte[] value;
+
+    BrokerSession(BenchOptions options, Consumer<String> progress) {
+        this.options = options;
+        this.progress = progress;
+        this.value = new byte[options.recordBytes()];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) ('a' + i % 26);
+        }
+    }
+
+    BrokerResults run(BrokerLauncher launcher, Path workRoot) throws Exception {
+        BrokerResults results = new BrokerResults(launcher.name());
+        BrokerProcess broker = null;
+        try {
+            for (int run = 1; run <= options.repeats(); run++) {
+                if (broker != null) {
+                    broker.close();
+                    ShutdownHook.untrack(broker);
+                }
+                broker = ShutdownHook.track(launcher.start(workRoot.resolve(launcher.name() + "-" + run)));
+                double millis = StartupProbe.millisToFirstAck(broker, value);
+                results.add(Metric.STARTUP_TO_FIRST_ACK, millis);
+                report(broker, "start to first ack #" + run, "%.0f ms", millis);
+            }
+            try (Topics topics = new Topics(broker.bootstrap())) {
+                warmUp(broker, topics);
+                for (int partitions : PARTITIONS) {
+                    for (String acks : ACKS) {
+                        for (int run = 1; run <= options.repeats(); run++) {
+                            produceAndConsume(broker, topics, results, partitions, acks, run);
+                        }
+                    }
+                }
+                for (int run = 1; run <= options.repeats(); run++) {
+                    latency(broker, topics, results, run);
+                }
+            }
+            ClusterWorkload.threeNodeAcksAllProduce()
+                    .ifPresent(t -> results.add(Metric.CLUSTER_ACKSALL_RF3_RECORDS, t.recordsPerSecond()));
+            broker.checkAlive();
+            double rssMiB = ProcStats.peakRssBytes(broker.pid()) / (1024.0 * 1024.0);
+            results.add(Metric.PEAK_RSS, rssMiB);
+            report(broker, "peak RSS", "%.0f MiB", rssMiB);
+            return results;
+        } finally {
+            if (broker != null) {
+                broker.close();
+                ShutdownHook.untrack(broker);
+            }
+        }
+    }
+
+    private void warmUp(BrokerProcess broker, Topics topics) throws Exception {
+        String topic = "warmup";
+        List<TopicPartition> partitions = topics.create(topic, 6);
+        Throughput produced = ProduceWorkload.run(broker.bootstrap(), topic, "1", options.warmupRecords(), value);
+        Throughput consumed = ConsumeWorkload.run(broker.bootstrap(), partitions, options.warmupRecords());
+        topics.delete(topic);
+        report(broker, "warm-up", "produce %,.0f records/s, consume %,.0f records/s",
+                produced.recordsPerSecond(), consumed.recordsPerSecond());
+    }
+
+    private void produceAndConsume(BrokerProcess broker, Topics topics, BrokerResults results, int partitions,
+                                   String acks, int run) throws Exception {
+        String topic = "produce-p" + partitions + "-acks" + acks + "-" + run;
+        List<TopicPartition> tps = topics.create(topic, partitions);
+        double cpuBefore = ProcStats.cpuSeconds(broker.pid());
+        Throughput produced = ProduceWorkload.run(broker.bootstrap(), topic, acks, options.produceRecords(), value);
+        double cpuSeconds = ProcStats.cpuSeconds(broker.pid()) - cpuBefore;
+        double cpuPerGb = cpuSeconds / (produced.bytes() / 1e9);
+        results.add(Metric.produceRecords(acks, partitions), produced.recordsPerSecond());
+        results.add(Metric.produceMegabytes(acks, partitions), produced.megabytesPerSecond());
+        results.add(Metric.CPU_PER_GB, cpuPerGb);
+        report(broker, "produce acks=" + acks + " p=" + partitions + " #" + run,
+                "%,.0f records/s, %.1f MB/s, %.1f CPU s/GB", produced.recordsPerSecond(),
+                produced.megabytesPerSecond(), cpuPerGb);
+        if (acks.equals("1")) {
+            Throughput consumed = ConsumeWorkload.run(broker.bootstrap(), tps, options.produceRecords());
+            results.add(Metric.consumeRecords(partitions), consumed.recordsPerSecond());
+            results.add(Metric.consumeMegabytes(partitions), consumed.megabytesPerSecond());
+            report(broker, "consume p=" + partitions + " #" + run, "%,.0f records/s, %.1f MB/s",
+                    consumed.recordsPerSecond(), consumed.megabytesPerSecond());
+        }
+        topics.delete(topic);
+    }
+
+    private void latency(BrokerProcess broker, Topics topics, BrokerResults results, int run) throws Exception {
+        String topic = "latency-" + run;
+        TopicPartition partition = topics.create(topic, 1).getFirst();
+        LatencyWorkload.Result latency = LatencyWorkload.run(broker.bootstrap(), partition, options.latencyRate(),
+                options.latencySeconds(), options.recordBytes());
+        results.add(Metric.LATENCY_P50, latency.p50());
+        results.add(Metric.LATENCY_P99, latency.p99());
+        results.add(Metric.LATENCY_P999, latency.p999());
+        report(broker, "latency @" + options.latencyRate() + "/s #" + run, "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+                latency.p50(), latency.p99(), latency.p999());
+        topics.delete(topic);
+    }
+
+    private void report(BrokerProcess broker, String what, String format, Object... args) {
+        progress.accept(String.format(Locale.ROOT, "%-8s %-28s %s", broker.name(), what,
+                String.format(Locale.ROOT, format, args)));
+    }
+}

@@ -1,0 +1,53 @@
+package io.millrace.bench.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts one kind of broker as an OS process on 127.0.0.1 with a fresh data directory. Both
+ * kinds run on the JVM that runs the benchmark, with the same JVM options.
+ */
+public sealed interface BrokerLauncher permits KafkaLauncher, MillraceLauncher {
+
+    /** "millrace" or "kafka". */
+    String name();
+
+    /**
+     * Prepares a fresh data directory and configuration under {@code workDir} (not timed: for
+     * Kafka this includes formatting its storage), then starts the broker. The process's clock
+     * ({@link BrokerProcess#startNanos()}) starts at the {@code ProcessBuilder.start()} call.
+     */
+    BrokerProcess start(Path workDir) throws IOException, InterruptedException;
+
+    /** The java binary running this benchmark, used for every broker too. */
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** java, the shared JVM options (heap, GC, native access), then {@code rest}. */
+    static List<String> javaCommand(List<String> heap, List<String> rest) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(heap);
+        command.add("-XX:+UseG1GC");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Djava.awt.headless=true");
+        command.addAll(rest);
+        return command;
+    }
+
+    /** A port free on 127.0.0.1 right now (the broker binds it a moment later). */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.millrace.bench.broker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One broker running as a child OS process of the benchmark, with its output in a log file.
+ * Started by a {@link BrokerLauncher}; {@link #close()} stops it with SIGTERM and waits, and
+ * only if it hangs kills this one pid. Not thread-safe except {@link #close()}, which the
+ * benchmark's shutdown hook may also call.
+ */
+public final class BrokerProcess implements AutoCloseable {
+    private static final long STOP_WAIT_SECONDS = 60;
+
+    private final String name;
+    private final Process process;
+    private final long startNanos;
+    private final String bootstrap;
+    private final Path logFile;
+
+    private BrokerProcess(String name, Process process, long startNanos, String bootstrap, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.startNanos = startNanos;
+        this.bootstrap = bootstrap;
+        this.logFile = logFile;
+    }
+
+    /** Starts {@code command} with its output appended to {@code logFile}; the clock starts here. */
+    static BrokerProcess start(String name, List<String> command, Path workDir, String bootstrap, Path logFile)
+            throws IOException {
+        Files.createDirectories(workDir);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        long startNanos = System.nanoTime();
+        Process process = builder.start();
+        return new BrokerProcess(name, process, startNanos, bootstrap, logFile);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** {@link System#nanoTime()} just before the process was started. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** {@code host:port} of the broker's PLAINTEXT listener. */
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Throws, pointing at the log, when the process has already exited. */
+    public void checkAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; see " + logFile);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                System.err.println("bench: " + name + " (pid " + pid() + ") ignored SIGTERM for "
+                        + STOP_WAIT_SECONDS + " s; killing it");
+                process.destroyForcibly().waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.millrace.bench.broker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Starts the built Millrace launcher ({@code millrace-cli/target}) as
+ * {@code io.millrace.cli.Main server}, with its listener and log dir given as overrides and
+ * every other setting at its default (no forced fsync, as in Kafka).
+ *
+ * @param cliJars a directory with the launcher jar ({@code millrace-cli-*.jar}) and its
+ *                {@code lib/}: {@code millrace-cli/target} or the launcher script's copy of it
+ * @param heap    JVM heap options, the same as Kafka's
+ */
+public record MillraceLauncher(Path cliJars, List<String> heap) implements BrokerLauncher {
+
+    @Override
+    public String name() {
+        return "millrace";
+    }
+
+    @Override
+    public BrokerProcess start(Path workDir) throws IOException {
+        int port = BrokerLauncher.freePort();
+        Path dataDir = workDir.resolve("data");
+        Files.createDirectories(dataDir);
+        String classPath = launcherJar() + java.io.File.pathSeparator + cliJars.resolve("lib") + "/*";
+        List<String> command = BrokerLauncher.javaCommand(heap, List.of(
+                "-cp", classPath, "io.millrace.cli.Main", "server",
+                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
+                "--override", "log.dirs=" + dataDir));
+        return BrokerProcess.start(name(), command, workDir, "127.0.0.1:" + port, workDir.resolve("broker.log"));
+    }
+
+    private Path launcherJar() throws IOException {
+        try (Stream<Path> files = Files.list(cliJars)) {
+            return files.filter(p -> {
+                String file = p.getFileName().toString();
+                return file.startsWith("millrace-cli-") && file.endsWith(".jar") && !file.endsWith("-sources.jar")
+                        && !file.endsWith("-tests.jar") && !file.endsWith("-javadoc.jar");
+            }).findFirst().orElseThrow(() -> new IOException("No millrace-cli jar in " + cliJars
+                    + ": build with ./millrace bench (or mvn -Pbench package)"));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.millrace.bench.report;
+
+/**
+ * Every number the side-by-side benchmark reports, in report order, with its unit and which
+ * way is better. The enum's lower-case name is the stable key in {@code history.csv}.
+ */
+public enum Metric {
+    PRODUCE_ACKS1_P1_RECORDS("produce acks=1, 1 partition", "records/s", true),
+    PRODUCE_ACKS1_P1_MB("produce acks=1, 1 partition", "MB/s", true),
+    PRODUCE_ACKSALL_P1_RECORDS("produce acks=all, 1 partition", "records/s", true),
+    PRODUCE_ACKSALL_P1_MB("produce acks=all, 1 partition", "MB/s", true),
+    PRODUCE_ACKS1_P6_RECORDS("produce acks=1, 6 partitions", "records/s", true),
+    PRODUCE_ACKS1_P6_MB("produce acks=1, 6 partitions", "MB/s", true),
+    PRODUCE_ACKSALL_P6_RECORDS("produce acks=all, 6 partitions", "records/s", true),
+    PRODUCE_ACKSALL_P6_MB("produce acks=all, 6 partitions", "MB/s", true),
+    CONSUME_P1_RECORDS("consume, 1 partition", "records/s", true),
+    CONSUME_P1_MB("consume, 1 partition", "MB/s", true),
+    CONSUME_P6_RECORDS("consume, 6 partitions", "records/s", true),
+    CONSUME_P6_MB("consume, 6 partitions", "MB/s", true),
+    LATENCY_P50("end-to-end latency p50", "ms", false),
+    LATENCY_P99("end-to-end latency p99", "ms", false),
+    LATENCY_P999("end-to-end latency p99.9", "ms", false),
+    CPU_PER_GB("broker CPU per GB produced", "CPU s/GB", false),
+    PEAK_RSS("broker peak RSS", "MiB", false),
+    STARTUP_TO_FIRST_ACK("process start to first acked produce", "ms", false),
+    CLUSTER_ACKSALL_RF3_RECORDS("3 nodes, RF=3, acks=all produce", "records/s", true);
+
+    private final String label;
+    private final String unit;
+    private final boolean higherIsBetter;
+
+    Metric(String label, String unit, boolean higherIsBetter) {
+        this.label = label;
+        this.unit = unit;
+        this.higherIsBetter = higherIsBetter;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    public boolean higherIsBetter() {
+        return higherIsBetter;
+    }
+
+    /** The key in history.csv, e.g. {@code produce_acks1_p6_records}. */
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The records/s metric of a produce run; {@code acks} is "1" or "all". */
+    public static Metric produceRecords(String acks, int partitions) {
+        return valueOf("PRODUCE_ACKS" + acks.toUpperCase(java.util.Locale.ROOT) + "_P" + partitions + "_RECORDS");
+    }
+
+    /** The MB/s metric of a produce run. */
+    public static Metric produceMegabytes(String acks, int partitions) {
+        return valueOf("PRODUCE_ACKS" + acks.toUpperCase(java.util.Locale.ROOT) + "_P" + partitions + "_MB");
+    }
+
+    public static Metric consumeRecords(int partitions) {
+        return valueOf("CONSUME_P" + partitions + "_RECORDS");
+    }
+
+    public static Metric consumeMegabytes(int partitions) {
+        return valueOf("CONSUME_P" + partitions + "_MB");
+    }
+}

@@ -1,0 +1,71 @@
+package io.millrace.bench.workload;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * Creates and deletes the benchmark's topics through the Admin API, outside every timed
+ * section. Not thread-safe (one per broker run).
+ */
+public final class Topics implements AutoCloseable {
+    private static final long TIMEOUT_SECONDS = 60;
+    private static final long POLL_MILLIS = 20;
+
+    private final Admin admin;
+
+    public Topics(String bootstrap) {
+        this.admin = Clients.admin(bootstrap);
+    }
+
+    /**
+     * Creates the topic (replication factor 1) and waits until every partition has a leader and
+     * that leader serves ListOffsets for it. A broker's metadata can name a leader a moment before
+     * the leader has opened the partition; producing into that moment is a start-up transient we
+     * do not measure (and an idempotent kafka-clients 4.4 producer sent into it against Kafka
+     * 4.4 was seen stuck retrying OUT_OF_ORDER_SEQUENCE_NUMBER).
+     */
+    public List<TopicPartition> create(String topic, int partitions) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    List<TopicPartition> tps = description.partitions().stream().map(TopicPartitionInfo::partition)
+                            .map(p -> new TopicPartition(topic, p)).toList();
+                    admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return tps;
+                }
+            } catch (ExecutionException e) {
+                // UnknownTopicOrPartition or NotLeaderOrFollower while the creation propagates: poll again.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Partitions of " + topic + " have no leader after " + TIMEOUT_SECONDS + " s");
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    public void delete(String topic) throws Exception {
+        admin.deleteTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(10));
+    }
+}
