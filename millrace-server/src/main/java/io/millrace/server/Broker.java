@@ -29,6 +29,7 @@ import io.millrace.server.network.SocketServer;
 import io.millrace.server.partition.LocalPartitions;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.producer.ProducerIdAllocator;
+import io.millrace.storage.CleanerConfig;
 import io.millrace.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +74,8 @@ public final class Broker {
                 new LocalMetadataJournal(config.metadataLogDir().resolve(METADATA_DIR)),
                 new PlacementSettings(() -> List.of(nodeId), config.numPartitions(), config.defaultReplicationFactor()),
                 topicConfigs::check);
-        logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs());
+        logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs(),
+                CleanerConfig.from(config));
         LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs);
         partitions.loadExisting(controller.image());
         await(controller.register(partitions));
