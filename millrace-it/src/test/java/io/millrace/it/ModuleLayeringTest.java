@@ -31,6 +31,7 @@ class ModuleLayeringTest {
     private static final String STORAGE = "io.millrace.storage..";
     private static final String METADATA = "io.millrace.metadata..";
     private static final String SERVER = "io.millrace.server..";
+    private static final String COORDINATOR = "io.millrace.coordinator..";
     private static final String CLI = "io.millrace.cli..";
     private static final String KAFKA_RECORD_INTERNALS = "org.apache.kafka.common.record.internal..";
     private static final String RECORDS_ADAPTER = "io.millrace.wire.batch.KafkaRecords";
@@ -53,6 +54,25 @@ class ModuleLayeringTest {
             .that().resideInAPackage(METADATA)
             .should().dependOnClassesThat().resideInAnyPackage(STORAGE, SERVER, CLI)
             .because("brokers learn what to host by listening to metadata images");
+
+    @ArchTest
+    static final ArchRule coordinatorKnowsNothingOfStorageServerMetadataOrCli = noClasses()
+            .that().resideInAPackage(COORDINATOR)
+            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, SERVER, METADATA, CLI)
+            .because("the coordinator is given a CoordinatorLog and a TopicsView; the server implements them");
+
+    @ArchTest
+    static final ArchRule coordinatorHasNoNetworkCode = noClasses()
+            .that().resideInAPackage(COORDINATOR)
+            .should().dependOnClassesThat(resideInAPackage("java.net..")
+                    .or(belongToAnyOf(SocketChannel.class, ServerSocketChannel.class)))
+            .because("the coordinator changes state by replaying records, without I/O of its own");
+
+    @ArchTest
+    static final ArchRule onlyTheServerUsesTheCoordinator = noClasses()
+            .that().resideInAnyPackage(COMMON, WIRE, STORAGE, METADATA)
+            .should().dependOnClassesThat().resideInAPackage(COORDINATOR)
+            .because("the coordinator sits beside storage and metadata, below the server");
 
     @ArchTest
     static final ArchRule commonDependsOnNothingOfOurs = classes()
@@ -88,7 +108,7 @@ class ModuleLayeringTest {
     /** The rules above pass vacuously if a module is missing from the import: check it is not. */
     @ArchTest
     static void everyModuleIsImported(JavaClasses imported) {
-        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, SERVER, CLI)) {
+        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, COORDINATOR, SERVER, CLI)) {
             String pkg = module.substring(0, module.length() - 2);
             assertTrue(imported.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production class of " + pkg + " on the test class path");

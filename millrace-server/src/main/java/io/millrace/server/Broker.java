@@ -2,7 +2,13 @@ package io.millrace.server;
 
 import io.millrace.common.Time;
 import io.millrace.common.config.BrokerConfig;
+import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.Endpoint;
+import io.millrace.coordinator.GroupCoordinatorConfig;
+import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.consumer.ConsumerGroupConfig;
+import io.millrace.coordinator.consumer.ConsumerGroups;
 import io.millrace.metadata.controller.MetadataController;
 import io.millrace.metadata.controller.PlacementSettings;
 import io.millrace.metadata.journal.LocalMetadataJournal;
@@ -10,20 +16,36 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.config.BrokerTopicConfigs;
 import io.millrace.server.config.ConfigAlterer;
 import io.millrace.server.config.ConfigDescriber;
+import io.millrace.server.coordinator.MetadataTopicsView;
+import io.millrace.server.coordinator.OffsetsTopic;
+import io.millrace.server.coordinator.PartitionCoordinatorLog;
 import io.millrace.server.handlers.AlterConfigsHandler;
+import io.millrace.server.handlers.ConsumerGroupDescribeHandler;
+import io.millrace.server.handlers.ConsumerGroupHeartbeatHandler;
 import io.millrace.server.handlers.ApiVersionsHandler;
 import io.millrace.server.handlers.CreatePartitionsHandler;
 import io.millrace.server.handlers.CreateTopicsHandler;
+import io.millrace.server.handlers.DeleteGroupsHandler;
 import io.millrace.server.handlers.DeleteRecordsHandler;
 import io.millrace.server.handlers.DeleteTopicsHandler;
 import io.millrace.server.handlers.DescribeClusterHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
+import io.millrace.server.handlers.DescribeGroupsHandler;
 import io.millrace.server.handlers.FetchHandler;
+import io.millrace.server.handlers.FindCoordinatorHandler;
+import io.millrace.server.handlers.HeartbeatHandler;
 import io.millrace.server.handlers.IncrementalAlterConfigsHandler;
 import io.millrace.server.handlers.InitProducerIdHandler;
+import io.millrace.server.handlers.JoinGroupHandler;
+import io.millrace.server.handlers.LeaveGroupHandler;
+import io.millrace.server.handlers.ListGroupsHandler;
 import io.millrace.server.handlers.ListOffsetsHandler;
 import io.millrace.server.handlers.MetadataHandler;
+import io.millrace.server.handlers.OffsetCommitHandler;
+import io.millrace.server.handlers.OffsetDeleteHandler;
+import io.millrace.server.handlers.OffsetFetchHandler;
 import io.millrace.server.handlers.ProduceHandler;
+import io.millrace.server.handlers.SyncGroupHandler;
 import io.millrace.server.network.HandlerRegistry;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.partition.LocalPartitions;
@@ -44,8 +66,8 @@ import org.slf4j.LoggerFactory;
  * Nothing imports this class but the launcher and tests.
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #shutdown()} (idempotent). Start-up order is
- * metadata → logs → partitions → network; shutdown is the reverse, so no request reaches a
- * closed log.
+ * metadata → logs → partitions → group coordinator → network; shutdown is the reverse, so no
+ * request reaches a closed log.
  */
 public final class Broker {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
@@ -56,6 +78,7 @@ public final class Broker {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private MetadataController controller;
     private LogManager logManager;
+    private GroupCoordinatorService groupCoordinator;
     private SocketServer socketServer;
     private volatile boolean started;
     private boolean shutDown;
@@ -80,10 +103,17 @@ public final class Broker {
         partitions.loadExisting(controller.image());
         await(controller.register(partitions));
         logManager.startBackgroundTasks();
+        PartitionAccess access = new PartitionAccess(nodeId, partitions);
+        groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
+                new PartitionCoordinatorLog(OffsetsTopic.NAME, access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                new MetadataTopicsView(controller::image), Time.SYSTEM, consumerGroupsEnabled()
+                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)) : NoConsumerGroups.FACTORY);
+        OffsetsTopic offsetsTopic = new OffsetsTopic(nodeId, controller, groupCoordinator, config, () -> 1);
+        await(controller.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
 
         BrokerIdentity identity = new BrokerIdentity(nodeId, clusterId, config.advertisedListeners(),
                 config.rack().orElse(null));
-        HandlerRegistry registry = HandlerRegistry.of(handlers(identity, partitions, topicConfigs),
+        HandlerRegistry registry = HandlerRegistry.of(handlers(identity, access, topicConfigs, offsetsTopic),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId()));
         socketServer = new SocketServer(config.listeners(), registry,
                 config.socketRequestMaxBytes(),
@@ -96,10 +126,9 @@ public final class Broker {
                 (System.nanoTime() - begin) / 1_000_000, identity.advertised(), logDirs);
     }
 
-    private List<ApiHandler<?>> handlers(BrokerIdentity identity, LocalPartitions partitions,
-                                         BrokerTopicConfigs topicConfigs) {
+    private List<ApiHandler<?>> handlers(BrokerIdentity identity, PartitionAccess access,
+                                         BrokerTopicConfigs topicConfigs, OffsetsTopic offsetsTopic) {
         TopicNameResolver topics = new TopicNameResolver(controller::image);
-        PartitionAccess access = new PartitionAccess(identity.nodeId(), partitions);
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, controller::image, identity.nodeId());
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access));
@@ -116,7 +145,27 @@ public final class Broker {
         handlers.add(new IncrementalAlterConfigsHandler(alterer));
         handlers.add(new DescribeClusterHandler(identity));
         handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(identity.nodeId(), controller)));
+        handlers.add(new FindCoordinatorHandler(identity, offsetsTopic));
+        handlers.add(new JoinGroupHandler(groupCoordinator));
+        handlers.add(new SyncGroupHandler(groupCoordinator));
+        handlers.add(new HeartbeatHandler(groupCoordinator));
+        handlers.add(new LeaveGroupHandler(groupCoordinator));
+        handlers.add(new OffsetCommitHandler(groupCoordinator));
+        handlers.add(new OffsetFetchHandler(groupCoordinator));
+        handlers.add(new OffsetDeleteHandler(groupCoordinator));
+        handlers.add(new ListGroupsHandler(groupCoordinator));
+        handlers.add(new DescribeGroupsHandler(groupCoordinator));
+        handlers.add(new DeleteGroupsHandler(groupCoordinator));
+        if (consumerGroupsEnabled()) {
+            handlers.add(new ConsumerGroupHeartbeatHandler(groupCoordinator));
+            handlers.add(new ConsumerGroupDescribeHandler(groupCoordinator));
+        }
         return handlers;
+    }
+
+    /** Whether KIP-848 consumer groups are served: "consumer" in group.coordinator.rebalance.protocols. */
+    private boolean consumerGroupsEnabled() {
+        return config.getList(BrokerConfigs.GROUP_COORDINATOR_REBALANCE_PROTOCOLS).contains("consumer");
     }
 
     /** The port a listener is bound to (useful when configured with port 0). */
@@ -139,6 +188,9 @@ public final class Broker {
         try {
             if (socketServer != null) {
                 socketServer.close();
+            }
+            if (groupCoordinator != null) {
+                groupCoordinator.close();
             }
             if (controller != null) {
                 controller.close();

@@ -1,0 +1,132 @@
+package io.millrace.coordinator.group;
+
+import io.millrace.coordinator.GroupCoordinatorConfig;
+import io.millrace.coordinator.GroupRequestContext;
+import io.millrace.coordinator.TopicsView;
+import io.millrace.coordinator.classic.ClassicGroups;
+import io.millrace.coordinator.offsets.OffsetStore;
+import io.millrace.coordinator.runtime.CoordinatorRecord;
+import io.millrace.coordinator.runtime.CoordinatorResult;
+import io.millrace.coordinator.runtime.CoordinatorShard;
+import java.util.List;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+
+/**
+ * The group coordinator state of one {@code __consumer_offsets} partition: committed offsets (key
+ * type 1), classic groups (key type 2) and, through {@link ConsumerGroupsHook}, KIP-848 consumer
+ * groups (key types 3 to 8). Lives on the partition's owner thread (see CoordinatorRuntime).
+ *
+ * <p>Write operations return records plus a response; {@link #replay} applies the records once
+ * appended, on load and after each write alike.
+ */
+public final class GroupCoordinatorShard implements CoordinatorShard {
+    static final String EXPIRY_TIMER = "offsets-expiry";
+
+    private final Context context;
+    private final GroupCoordinatorConfig config;
+    private final OffsetStore offsets = new OffsetStore();
+    private final ClassicGroups classic;
+    private final ConsumerGroupsHook consumer;
+    private final OffsetOperations offsetOperations;
+    private final GroupAdmin admin;
+
+    public GroupCoordinatorShard(Context context, GroupCoordinatorConfig config, TopicsView topics,
+                                 ConsumerGroupsHook.Factory consumerGroups) {
+        this.context = context;
+        this.config = config;
+        this.consumer = consumerGroups.create(context, topics);
+        this.classic = new ClassicGroups(context.time(), context.timer(), config, consumer::contains);
+        this.offsetOperations = new OffsetOperations(offsets, classic, consumer, topics, config, context.time());
+        this.admin = new GroupAdmin(offsets, classic, consumer);
+    }
+
+    @Override
+    public void replay(CoordinatorRecord record) {
+        switch (record.keyType()) {
+            case CoordinatorRecord.OFFSET_COMMIT -> offsets.replay(record);
+            case CoordinatorRecord.CLASSIC_GROUP -> classic.replay(record);
+            // KIP-848 consumer groups plug in here, and only here, for their records.
+            case CoordinatorRecord.CONSUMER_GROUP_METADATA, CoordinatorRecord.CONSUMER_GROUP_PARTITION_METADATA,
+                 CoordinatorRecord.CONSUMER_GROUP_MEMBER, CoordinatorRecord.CONSUMER_GROUP_TARGET_ASSIGNMENT_METADATA,
+                 CoordinatorRecord.CONSUMER_GROUP_TARGET_ASSIGNMENT_MEMBER,
+                 CoordinatorRecord.CONSUMER_GROUP_CURRENT_ASSIGNMENT -> consumer.replay(record);
+            default -> {
+                // A key type from a newer version: leave it in the log, ignore it here.
+            }
+        }
+    }
+
+    @Override
+    public void onLoaded() {
+        classic.onLoaded();
+        consumer.onLoaded();
+        scheduleExpiry();
+    }
+
+    @Override
+    public void onUnloaded() {
+        classic.onUnloaded();
+        consumer.onUnloaded();
+    }
+
+    public int partition() {
+        return context.partition();
+    }
+
+    public OffsetStore offsets() {
+        return offsets;
+    }
+
+    public ClassicGroups classicGroups() {
+        return classic;
+    }
+
+    /** The KIP-848 component; its write operations run through GroupCoordinatorService.write. */
+    public ConsumerGroupsHook consumerGroups() {
+        return consumer;
+    }
+
+    public CoordinatorResult<OffsetCommitResponseData> commitOffsets(GroupRequestContext ctx, OffsetCommitRequestData request) {
+        return offsetOperations.commit(ctx, request);
+    }
+
+    public OffsetFetchResponseGroup fetchOffsets(GroupRequestContext ctx, OffsetFetchRequestGroup request) {
+        return offsetOperations.fetch(ctx, request);
+    }
+
+    public CoordinatorResult<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
+        return offsetOperations.delete(request);
+    }
+
+    public List<ListedGroup> listGroups(List<String> statesFilter, List<String> typesFilter) {
+        return admin.list(statesFilter, typesFilter);
+    }
+
+    public DescribedGroup describeGroup(String groupId, short apiVersion) {
+        return admin.describe(groupId, apiVersion);
+    }
+
+    public CoordinatorResult<List<DeletableGroupResult>> deleteGroups(List<String> groupIds) {
+        return admin.delete(groupIds);
+    }
+
+    /** The expiry pass, as the timer runs it; public for tests. */
+    public CoordinatorResult<Void> expireOffsets() {
+        return new CoordinatorResult<>(offsetOperations.expire(), null);
+    }
+
+    private void scheduleExpiry() {
+        context.timer().schedule(EXPIRY_TIMER, config.offsetsRetentionCheckIntervalMs(), () -> {
+            scheduleExpiry();
+            return expireOffsets();
+        });
+    }
+}

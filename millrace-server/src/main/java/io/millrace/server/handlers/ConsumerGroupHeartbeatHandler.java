@@ -1,0 +1,60 @@
+package io.millrace.server.handlers;
+
+import io.millrace.coordinator.GroupRequestContext;
+import io.millrace.coordinator.consumer.ConsumerGroupApis;
+import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.coordinator.GroupContexts;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * ConsumerGroupHeartbeat (KIP-848, {@code group.protocol=consumer}): runs the heartbeat as a
+ * write on the coordinator shard of the group. Errors of the coordinator itself
+ * (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) become the response's error code, which the
+ * client retries after finding the coordinator again.
+ */
+public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequestData> {
+    private final GroupCoordinatorService coordinator;
+
+    public ConsumerGroupHeartbeatHandler(GroupCoordinatorService coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CONSUMER_GROUP_HEARTBEAT;
+    }
+
+    @Override
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> handle(RequestContext context,
+                                                                        ConsumerGroupHeartbeatRequestData request) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST, "GroupId can't be empty."));
+        }
+        GroupRequestContext group = GroupContexts.of(context);
+        return coordinator.write(request.groupId(), "consumer-group-heartbeat",
+                        shard -> ConsumerGroupApis.heartbeat(shard, group, request))
+                .exceptionally(t -> error(errorOf(t), null));
+    }
+
+    /** The error code a failed coordinator operation becomes. */
+    static Errors errorOf(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof ApiException ? Errors.forException(cause) : Errors.UNKNOWN_SERVER_ERROR;
+    }
+
+    private static ConsumerGroupHeartbeatResponseData error(Errors error, String message) {
+        return new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code()).setErrorMessage(message);
+    }
+}

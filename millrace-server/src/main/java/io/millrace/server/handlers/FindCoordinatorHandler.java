@@ -1,0 +1,88 @@
+package io.millrace.server.handlers;
+
+import io.millrace.common.config.Endpoint;
+import io.millrace.server.BrokerIdentity;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.coordinator.OffsetsTopic;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * FindCoordinator for groups: the leader of the group's {@code __consumer_offsets} partition,
+ * creating the topic on first use. One key before v4, a batch of keys from v4 (KIP-699).
+ * Transaction coordinators do not exist yet: COORDINATOR_NOT_AVAILABLE.
+ */
+public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
+    private static final byte GROUP = 0;
+    private static final byte TRANSACTION = 1;
+    private static final short BATCHED_VERSION = 4;
+
+    private final BrokerIdentity identity;
+    private final OffsetsTopic offsetsTopic;
+
+    public FindCoordinatorHandler(BrokerIdentity identity, OffsetsTopic offsetsTopic) {
+        this.identity = identity;
+        this.offsetsTopic = offsetsTopic;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FIND_COORDINATOR;
+    }
+
+    @Override
+    public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context, FindCoordinatorRequestData request) {
+        List<String> keys = context.apiVersion() >= BATCHED_VERSION ? request.coordinatorKeys() : List.of(request.key());
+        if (request.keyType() == GROUP && !offsetsTopic.exists()) {
+            return offsetsTopic.ensureCreated().thenApply(created -> build(context, request.keyType(), keys));
+        }
+        return CompletableFuture.completedFuture(build(context, request.keyType(), keys));
+    }
+
+    private FindCoordinatorResponseData build(RequestContext context, byte keyType, List<String> keys) {
+        List<Coordinator> coordinators = new ArrayList<>();
+        for (String key : keys) {
+            coordinators.add(coordinator(context, keyType, key));
+        }
+        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        if (context.apiVersion() >= BATCHED_VERSION) {
+            return response.setCoordinators(coordinators);
+        }
+        Coordinator only = coordinators.get(0);
+        return response.setErrorCode(only.errorCode())
+                .setErrorMessage(context.apiVersion() >= 1 ? only.errorMessage() : null)
+                .setNodeId(only.nodeId()).setHost(only.host()).setPort(only.port());
+    }
+
+    private Coordinator coordinator(RequestContext context, byte keyType, String key) {
+        Coordinator out = new Coordinator().setKey(key);
+        if (keyType == TRANSACTION) {
+            return error(out, Errors.COORDINATOR_NOT_AVAILABLE, "Transactions are not supported yet");
+        }
+        if (keyType != GROUP) {
+            return error(out, Errors.INVALID_REQUEST, "Unsupported key type " + keyType);
+        }
+        if (key == null) {
+            return error(out, Errors.INVALID_REQUEST, "A group coordinator key must not be null");
+        }
+        Optional<Integer> leader = offsetsTopic.leaderFor(key);
+        if (leader.isEmpty() || leader.get() != identity.nodeId()) {
+            return error(out, Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator is not available");
+        }
+        Endpoint self = identity.endpointFor(context.listenerName());
+        return out.setNodeId(identity.nodeId()).setHost(self.host()).setPort(self.port())
+                .setErrorCode(Errors.NONE.code()).setErrorMessage(null);
+    }
+
+    private static Coordinator error(Coordinator out, Errors error, String message) {
+        return out.setNodeId(-1).setHost("").setPort(-1).setErrorCode(error.code()).setErrorMessage(message);
+    }
+}

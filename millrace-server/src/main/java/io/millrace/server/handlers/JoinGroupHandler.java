@@ -1,0 +1,38 @@
+package io.millrace.server.handlers;
+
+import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.coordinator.GroupContexts;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** JoinGroup of the classic protocol; the answer may wait for the rebalance's join phase to end. */
+public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
+    private final GroupCoordinatorService coordinator;
+
+    public JoinGroupHandler(GroupCoordinatorService coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.JOIN_GROUP;
+    }
+
+    @Override
+    public CompletableFuture<JoinGroupResponseData> handle(RequestContext context, JoinGroupRequestData request) {
+        short version = context.apiVersion();
+        return coordinator.joinGroup(GroupContexts.of(context), request).thenApply(response -> {
+            if (version < 7) {
+                response.setProtocolType(null);
+            }
+            if (version < 5) {
+                response.members().forEach(m -> m.setGroupInstanceId(null));
+            }
+            return response;
+        });
+    }
+}
