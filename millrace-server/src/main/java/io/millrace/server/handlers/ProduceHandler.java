@@ -1,5 +1,6 @@
 package io.millrace.server.handlers;
 
+import io.millrace.metadata.controller.TopicNames;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
@@ -52,6 +53,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (image.isEmpty()) {
                     boolean byId = topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId());
                     fail(partition, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else if (TopicNames.isInternal(image.get().name())) {
+                    fail(partition, Errors.INVALID_TOPIC_EXCEPTION,
+                            "Cannot append to internal topic " + image.get().name());
                 } else if (data.records() == null) {
                     fail(partition, Errors.INVALID_RECORD, "No records in the request");
                 } else {
