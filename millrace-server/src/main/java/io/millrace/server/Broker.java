@@ -107,7 +107,8 @@ public final class Broker {
         groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(OffsetsTopic.NAME, access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
                 new MetadataTopicsView(controller::image), Time.SYSTEM, consumerGroupsEnabled()
-                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)) : NoConsumerGroups.FACTORY);
+                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)
+                        .withOverrides(groupId -> controller.image().groupConfig(groupId))) : NoConsumerGroups.FACTORY);
         OffsetsTopic offsetsTopic = new OffsetsTopic(nodeId, controller, groupCoordinator, config, () -> 1);
         await(controller.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
 

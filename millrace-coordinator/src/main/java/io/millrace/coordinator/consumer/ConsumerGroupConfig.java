@@ -3,6 +3,7 @@ package io.millrace.coordinator.consumer;
 import io.millrace.common.config.BrokerConfig;
 import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.ConfigException;
+import io.millrace.coordinator.GroupConfigOverrides;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param assignors           {@code group.consumer.assignors}, resolved; the first is the default
  */
 public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize,
-                                  List<ConsumerGroupAssignor> assignors) {
+                                  List<ConsumerGroupAssignor> assignors, GroupConfigOverrides overrides) {
     public static final String SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String MAX_SIZE = "group.consumer.max.size";
@@ -29,6 +30,31 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
             throw new IllegalArgumentException("At least one consumer group assignor is needed");
         }
         assignors = List.copyOf(assignors);
+    }
+
+    public ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize,
+                               List<ConsumerGroupAssignor> assignors) {
+        this(sessionTimeoutMs, heartbeatIntervalMs, maxSize, assignors, GroupConfigOverrides.NONE);
+    }
+
+    /** This config with per-group overrides read from {@code overrides}. */
+    public ConsumerGroupConfig withOverrides(GroupConfigOverrides overrides) {
+        return new ConsumerGroupConfig(sessionTimeoutMs, heartbeatIntervalMs, maxSize, assignors, overrides);
+    }
+
+    /** The session timeout of {@code groupId}: its group config, else the broker's. */
+    public int sessionTimeoutMs(String groupId) {
+        return override(groupId, GroupConfigOverrides.CONSUMER_SESSION_TIMEOUT_MS, sessionTimeoutMs);
+    }
+
+    /** The heartbeat interval told to members of {@code groupId}: its group config, else the broker's. */
+    public int heartbeatIntervalMs(String groupId) {
+        return override(groupId, GroupConfigOverrides.CONSUMER_HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs);
+    }
+
+    private int override(String groupId, String key, int brokerValue) {
+        String value = overrides.of(groupId).get(key);
+        return value == null ? brokerValue : Integer.parseInt(value.trim());
     }
 
     /** Kafka's defaults: 45 s session, 5 s heartbeat, unbounded size, uniform then range. */

@@ -130,7 +130,7 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
     /** After the shard has replayed its partition: starts every member's session timer afresh. */
     @Override
     public void onLoaded() {
-        groups.values().forEach(group -> membership.timers().afterLoad(group, config.sessionTimeoutMs()));
+        groups.values().forEach(group -> membership.timers().afterLoad(group, config.sessionTimeoutMs(group.groupId())));
     }
 
     /** The shard stops: its runtime drops every timer; nothing else to release. */

@@ -161,7 +161,7 @@ final class GroupMembership {
         if (!next.equals(stored)) {
             records.add(ConsumerGroupRecords.currentAssignment(groupId, memberId, next));
         }
-        timers.afterHeartbeat(groupId, memberId, stored, next, updated.rebalanceTimeoutMs(), config.sessionTimeoutMs());
+        timers.afterHeartbeat(groupId, memberId, stored, next, updated.rebalanceTimeoutMs(), config.sessionTimeoutMs(groupId));
         if (newMember) {
             LOG.info("Member {} joined consumer group {} (epoch {}, client {} {})", memberId, groupId,
                     targets.epoch(), updated.clientId(), updated.clientHost());
@@ -170,7 +170,7 @@ final class GroupMembership {
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(memberId)
                 .setMemberEpoch(next.memberEpoch())
-                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+                .setHeartbeatIntervalMs(config.heartbeatIntervalMs(groupId));
         if (joining || HeartbeatValidation.isFullRequest(request) || request.memberEpoch() != next.memberEpoch()
                 || !next.assigned().equals(stored.assigned())) {
             response.setAssignment(HeartbeatValidation.assignment(next.assigned()));
@@ -200,7 +200,7 @@ final class GroupMembership {
                             current.pendingRevocation())));
         }
         LOG.info("Static member {} of consumer group {} left for now", request.memberId(), request.groupId());
-        timers.afterStaticLeave(request.groupId(), request.memberId(), config.sessionTimeoutMs());
+        timers.afterStaticLeave(request.groupId(), request.memberId(), config.sessionTimeoutMs(request.groupId()));
         return new CoordinatorResult<>(records, new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(request.memberId()).setMemberEpoch(STATIC_LEAVE_EPOCH));
     }

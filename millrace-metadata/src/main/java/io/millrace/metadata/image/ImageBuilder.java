@@ -19,6 +19,7 @@ final class ImageBuilder {
     private final Map<Uuid, TopicImage> topicsById;
     private final Map<String, Uuid> topicIdByName;
     private final Map<String, Map<String, String>> brokerConfigs;
+    private final Map<String, Map<String, String>> groupConfigs;
     private long nextProducerId;
     private long recordCount;
 
@@ -26,6 +27,7 @@ final class ImageBuilder {
         this.topicsById = new HashMap<>(base.topicsById());
         this.topicIdByName = new HashMap<>(base.topicIdByName());
         this.brokerConfigs = new HashMap<>(base.brokerConfigs());
+        this.groupConfigs = new HashMap<>(base.groupConfigs());
         this.nextProducerId = base.nextProducerId();
         this.recordCount = base.recordCount();
     }
@@ -67,8 +69,13 @@ final class ImageBuilder {
             topicsById.put(id, new TopicImage(topic.name(), id, topic.partitions(),
                     withEntry(topic.configs(), r.name(), r.value())));
         } else {
-            brokerConfigs.put(r.resourceName(),
-                    withEntry(brokerConfigs.getOrDefault(r.resourceName(), Map.of()), r.name(), r.value()));
+            Map<String, Map<String, String>> configs = r.resourceType() == ConfigRecord.GROUP ? groupConfigs : brokerConfigs;
+            Map<String, String> updated = withEntry(configs.getOrDefault(r.resourceName(), Map.of()), r.name(), r.value());
+            if (updated.isEmpty()) {
+                configs.remove(r.resourceName());
+            } else {
+                configs.put(r.resourceName(), updated);
+            }
         }
     }
 
@@ -83,6 +90,6 @@ final class ImageBuilder {
     }
 
     MetadataImage build() {
-        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, nextProducerId, recordCount);
+        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, nextProducerId, recordCount);
     }
 }

@@ -14,19 +14,22 @@ import org.apache.kafka.common.Uuid;
  * @param topicsById    every topic by id
  * @param topicIdByName name to id
  * @param brokerConfigs dynamic broker configs: "" for the cluster default, else a broker id
+ * @param groupConfigs  dynamic group configs by group id
  * @param nextProducerId the first producer id not yet handed out
  * @param recordCount   how many records have been replayed to reach this image
  */
 public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
-                            Map<String, Map<String, String>> brokerConfigs, long nextProducerId,
+                            Map<String, Map<String, String>> brokerConfigs,
+                            Map<String, Map<String, String>> groupConfigs, long nextProducerId,
                             long recordCount) {
 
-    public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), 0L, 0L);
+    public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
 
     public MetadataImage {
         topicsById = Map.copyOf(topicsById);
         topicIdByName = Map.copyOf(topicIdByName);
         brokerConfigs = Map.copyOf(brokerConfigs);
+        groupConfigs = Map.copyOf(groupConfigs);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -44,6 +47,10 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
 
     public Map<String, String> brokerConfig(String resourceName) {
         return brokerConfigs.getOrDefault(resourceName, Map.of());
+    }
+
+    public Map<String, String> groupConfig(String groupId) {
+        return groupConfigs.getOrDefault(groupId, Map.of());
     }
 
     /** This image with {@code records} replayed in order. */

@@ -78,13 +78,19 @@ public final class ConfigAlterations {
         if (kind == ConfigResources.Kind.BROKER_LOGGER) {
             return Result.error(Errors.INVALID_REQUEST, "Changing broker log levels is not supported");
         }
-        byte type = kind == ConfigResources.Kind.TOPIC ? ConfigRecord.TOPIC : ConfigRecord.BROKER;
+        byte type = switch (kind) {
+            case TOPIC -> ConfigRecord.TOPIC;
+            case GROUP -> ConfigRecord.GROUP;
+            default -> ConfigRecord.BROKER;
+        };
         String recordName = kind == ConfigResources.Kind.BROKER_DEFAULTS ? "" : resourceName;
         List<ConfigChange> changes = new ArrayList<>();
         for (Map.Entry<String, String> e : target.entrySet()) {
-            String why = kind == ConfigResources.Kind.TOPIC
-                    ? describer.checkTopicConfig(e.getKey(), e.getValue())
-                    : describer.checkDynamicBrokerConfig(e.getKey(), e.getValue());
+            String why = switch (kind) {
+                case TOPIC -> describer.checkTopicConfig(e.getKey(), e.getValue());
+                case GROUP -> describer.checkGroupConfig(e.getKey(), e.getValue());
+                default -> describer.checkDynamicBrokerConfig(e.getKey(), e.getValue());
+            };
             if (why != null) {
                 return Result.error(Errors.INVALID_CONFIG, why);
             }

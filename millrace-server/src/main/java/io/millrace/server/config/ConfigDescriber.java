@@ -64,10 +64,24 @@ public final class ConfigDescriber {
             case BROKER -> current.brokerConfig(Integer.toString(nodeId));
             case BROKER_DEFAULTS -> current.brokerConfig("");
             case BROKER_LOGGER -> Map.of();
+            case GROUP -> current.groupConfig(resourceName);
         };
     }
 
+    /** What DescribeConfigs shows for a GROUP resource: its overrides over the broker's group defaults. */
+    public List<DescribedConfig> describeGroup(String groupId) {
+        return GroupConfigs.describe(configs.effectiveBrokerConfig(), image.get().groupConfig(groupId));
+    }
+
+    /** Null when acceptable for a GROUP resource; a null value (removing the override) is fine for a known key. */
+    public String checkGroupConfig(String name, String value) {
+        return GroupConfigs.check(configs.effectiveBrokerConfig(), name, value);
+    }
+
     public boolean isList(ConfigResources.Kind kind, String name) {
+        if (kind == ConfigResources.Kind.GROUP) {
+            return false;
+        }
         ConfigKey key = kind == ConfigResources.Kind.TOPIC ? TopicConfigs.DEF.key(name) : BrokerConfigs.DEF.key(name);
         return key != null && key.type() == ConfigType.LIST;
     }
@@ -76,6 +90,10 @@ public final class ConfigDescriber {
     public String effectiveValue(ConfigResources.Kind kind, String resourceName, String name) {
         if (kind == ConfigResources.Kind.TOPIC) {
             return ConfigValues.format(configs.effective(overrides(kind, resourceName)).get(name));
+        }
+        if (kind == ConfigResources.Kind.GROUP) {
+            return describeGroup(resourceName).stream().filter(c -> c.name().equals(name))
+                    .map(DescribedConfig::value).findFirst().orElse(null);
         }
         return ConfigValues.format(configs.effectiveBrokerConfig().get(name));
     }

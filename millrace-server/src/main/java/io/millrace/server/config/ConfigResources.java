@@ -7,11 +7,12 @@ public final class ConfigResources {
     public static final byte TOPIC = 2;
     public static final byte BROKER = 4;
     public static final byte BROKER_LOGGER = 8;
+    public static final byte GROUP = 32;
 
     private ConfigResources() {
     }
 
-    public enum Kind { TOPIC, BROKER, BROKER_DEFAULTS, BROKER_LOGGER }
+    public enum Kind { TOPIC, BROKER, BROKER_DEFAULTS, BROKER_LOGGER, GROUP }
 
     /** A resolved resource, or the error to answer for it. */
     public record Target(Kind kind, Errors error, String message) {
@@ -42,6 +43,11 @@ public final class ConfigResources {
                             + " or empty string, but received " + name);
                 }
                 return Target.of(type == BROKER ? Kind.BROKER : Kind.BROKER_LOGGER);
+            case GROUP:
+                if (name == null || name.isEmpty()) {
+                    return Target.error(Errors.INVALID_REQUEST, "A group config resource needs a group id");
+                }
+                return Target.of(Kind.GROUP);
             default:
                 return Target.error(Errors.INVALID_REQUEST, "Config resource type " + type + " is not supported");
         }

@@ -50,6 +50,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 case BROKER -> describer.describeBroker();
                 case BROKER_DEFAULTS -> describer.describeBrokerDefaults();
                 case BROKER_LOGGER -> List.of();
+                case GROUP -> describer.describeGroup(resource.resourceName());
             };
             for (DescribedConfig e : entries) {
                 if (resource.configurationKeys() != null && !resource.configurationKeys().contains(e.name())) {
