@@ -282,9 +282,24 @@ public final class LogManager implements Closeable {
         for (PartitionLog partitionLog : logs.values()) {
             try {
                 partitionLog.deleteExpiredSegments();
+                scheduleRetiredDeletion(partitionLog);
             } catch (RuntimeException e) {
                 log.error("Retention failed for {}: {}", partitionLog.topicPartition(), e.toString());
             }
+        }
+    }
+
+    /** Deletes the segments retention just removed once their file.delete.delay.ms has passed. */
+    private void scheduleRetiredDeletion(PartitionLog partitionLog) {
+        long dueMs = partitionLog.nextRetiredDeletionMs();
+        if (dueMs == Long.MAX_VALUE) {
+            return;
+        }
+        long delayMs = Math.max(0, dueMs - time.milliseconds());
+        try {
+            retentionThread.schedule(partitionLog::deleteRetiredSegments, delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: closing the log deletes them.
         }
     }
 

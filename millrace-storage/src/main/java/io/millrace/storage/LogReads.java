@@ -1,5 +1,6 @@
 package io.millrace.storage;
 
+import io.millrace.wire.batch.FileRegion;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,6 +30,44 @@ final class LogReads {
     }
 
     ReadResult read(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        return read(offset, maxOffsetExclusive, new SegmentRead<>() {
+            @Override
+            public ReadResult found(LogSegment segment, long hw, long start, long end) throws IOException {
+                ByteBuffer records = segment.read(offset, maxBytes, maxOffsetExclusive, minOneBatch);
+                return records == null ? null : new ReadResult(records, hw, start, end);
+            }
+
+            @Override
+            public ReadResult nothing(long hw, long start, long end) {
+                return new ReadResult(ByteBuffer.allocate(0), hw, start, end);
+            }
+        });
+    }
+
+    FileReadResult readFileRegion(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        return read(offset, maxOffsetExclusive, new SegmentRead<>() {
+            @Override
+            public FileReadResult found(LogSegment segment, long hw, long start, long end) throws IOException {
+                FileRegion region = segment.readRegion(offset, maxBytes, maxOffsetExclusive, minOneBatch);
+                return region == null ? null : new FileReadResult(region, hw, start, end);
+            }
+
+            @Override
+            public FileReadResult nothing(long hw, long start, long end) {
+                return new FileReadResult(null, hw, start, end);
+            }
+        });
+    }
+
+    /** How one kind of read takes its batches from a segment. */
+    private interface SegmentRead<T> {
+        /** The batches from the segment, or null when none there reaches the offset. */
+        T found(LogSegment segment, long highWatermark, long logStart, long logEnd) throws IOException;
+
+        T nothing(long highWatermark, long logStart, long logEnd);
+    }
+
+    private <T> T read(long offset, long maxOffsetExclusive, SegmentRead<T> segmentRead) {
         for (int attempt = 1; ; attempt++) {
             ensureOpen();
             long start = log.logStartOffset();
@@ -39,7 +78,7 @@ final class LogReads {
                         + end + "] of " + log.topicPartition());
             }
             if (offset == end || offset >= maxOffsetExclusive) {
-                return new ReadResult(ByteBuffer.allocate(0), highWatermark, start, end);
+                return segmentRead.nothing(highWatermark, start, end);
             }
             try {
                 LogSegment first = segments.floor(offset);
@@ -47,13 +86,13 @@ final class LogReads {
                     first = segments.first(); // offset in a gap before the first segment (a follower's log)
                 }
                 for (LogSegment segment = first; segment != null; segment = segments.higher(segment.baseOffset())) {
-                    ByteBuffer records = segment.read(offset, maxBytes, maxOffsetExclusive, minOneBatch);
-                    if (records != null) {
-                        return new ReadResult(records, highWatermark, start, end);
+                    T found = segmentRead.found(segment, highWatermark, start, end);
+                    if (found != null) {
+                        return found;
                     }
                 }
                 if (first != null) {
-                    return new ReadResult(ByteBuffer.allocate(0), highWatermark, start, end);
+                    return segmentRead.nothing(highWatermark, start, end);
                 }
             } catch (ClosedChannelException | EOFException e) {
                 // A segment was deleted, or truncated by a follower, while we read it: retry below.

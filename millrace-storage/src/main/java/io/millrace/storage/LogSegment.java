@@ -1,5 +1,6 @@
 package io.millrace.storage;
 
+import io.millrace.wire.batch.FileRegion;
 import io.millrace.wire.batch.RecordBatchHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -316,6 +317,46 @@ final class LogSegment {
             chunk.flip();
             chunk.limit(wholeBatchesBelow(chunk, maxOffsetExclusive));
             return chunk;
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #read}, but the batches stay in the file: a region of this segment's channel for
+     * a zero-copy send. Walks only the batch headers. The caller must not let the region outlive
+     * the channel (see {@link PartitionLog#readFileRegion}).
+     */
+    FileRegion readRegion(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) throws IOException {
+        int end = size;
+        int from = offsetIndex.lookupPosition(offset);
+        if (from >= end) {
+            from = 0;
+        }
+        FileBatchCursor cursor = new FileBatchCursor(channel, from, end, 1024);
+        while (cursor.next() == FileBatchCursor.Step.BATCH) {
+            RecordBatchHeader header = cursor.header();
+            if (header.lastOffset() < offset) {
+                continue;
+            }
+            long start = cursor.position();
+            if (header.baseOffset() >= maxOffsetExclusive) {
+                return new FileRegion(channel, start, 0);
+            }
+            long budget = Math.max(maxBytes, 0);
+            long taken = header.sizeInBytes();
+            if (taken > budget && !minOneBatch) {
+                return new FileRegion(channel, start, 0);
+            }
+            // Past the first batch, one header per pread: the cursor would otherwise read whole blocks.
+            FileBatchCursor headers = new FileBatchCursor(channel, start + taken, end, RecordBatchHeader.HEADER_SIZE);
+            while (headers.next() == FileBatchCursor.Step.BATCH) {
+                RecordBatchHeader next = headers.header();
+                if (next.baseOffset() >= maxOffsetExclusive || taken + next.sizeInBytes() > budget) {
+                    break;
+                }
+                taken += next.sizeInBytes();
+            }
+            return new FileRegion(channel, start, (int) taken);
         }
         return null;
     }

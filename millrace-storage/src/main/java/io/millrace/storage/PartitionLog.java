@@ -51,6 +51,8 @@ public final class PartitionLog implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Object flushLock = new Object();
     private final SegmentList segments;
+    /** Segments retention or DeleteRecords removed, deleted after file.delete.delay.ms (zero-copy sends). */
+    private final PendingSegmentDeletions retired = new PendingSegmentDeletions();
     private final ProducerStateManager producers;
     private final RecordBatchHeader replayHeader = new RecordBatchHeader();
     private volatile LogConfig config;
@@ -265,6 +267,19 @@ public final class PartitionLog implements Closeable {
         return reads.read(offset, maxBytes, maxOffsetExclusive, minOneBatch);
     }
 
+    /**
+     * As {@link #read}, but the batches stay in their segment file: a region to send with
+     * {@code FileChannel.transferTo}. Sending must finish before the segment's channel closes.
+     * Segments leave the log (retention, DeleteRecords, the cleaner's swap) with their channels
+     * open for {@code file.delete.delay.ms} more, so a send that takes less than that is whole;
+     * a longer one, or one racing a close of the whole log or a follower's truncation, fails
+     * with an IOException and its connection closes. The bytes of a region never change while
+     * its channel is open, except under a follower's truncation (a later issue).
+     */
+    public FileReadResult readFileRegion(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        return reads.readFileRegion(offset, maxBytes, maxOffsetExclusive, minOneBatch);
+    }
+
     public long logStartOffset() {
         return logStartOffset;
     }
@@ -327,7 +342,18 @@ public final class PartitionLog implements Closeable {
         if (closed) {
             return 0;
         }
+        retired.runDue(time.milliseconds());
         return underLock("apply retention to", () -> deleteSegments(true, false));
+    }
+
+    /** When the next segment removed by retention is due for deletion, or Long.MAX_VALUE. */
+    long nextRetiredDeletionMs() {
+        return retired.nextDueMs();
+    }
+
+    /** Deletes the removed segments whose file.delete.delay.ms has passed (the "log-retention" thread). */
+    void deleteRetiredSegments() {
+        retired.runDue(time.milliseconds());
     }
 
     /**
@@ -359,9 +385,12 @@ public final class PartitionLog implements Closeable {
         for (LogSegment segment : doomed) {
             segments.remove(segment);
         }
+        // Renamed *.deleted now, closed and deleted after file.delete.delay.ms: a fetch response
+        // being sent from one of them (a file region) still has its channel.
         for (LogSegment segment : doomed) {
-            segment.deleteFiles();
+            segment.renameFiles(SegmentFiles.DELETED_SUFFIX);
         }
+        retired.schedule(doomed, time.milliseconds() + config.fileDeleteDelayMs());
         String message = "Deleted {} segment(s) of {} holding offsets {} to {} ({} bytes): {}; "
                 + "the log now starts at offset {}";
         Object[] args = {count, topicPartition, doomed.get(0).baseOffset(), newStart - 1, bytes,
@@ -461,6 +490,7 @@ public final class PartitionLog implements Closeable {
             for (LogSegment segment : segments.snapshot()) {
                 segment.close();
             }
+            retired.runAll();
             log.debug("Closed {} at offsets {} to {}", topicPartition, logStartOffset, logEndOffset);
         } catch (IOException e) {
             throw storageError("close", e);
@@ -477,6 +507,7 @@ public final class PartitionLog implements Closeable {
             for (LogSegment segment : segments.snapshot()) {
                 segment.close();
             }
+            retired.runAll();
             AtomicFiles.deleteRecursively(dir);
         } catch (IOException e) {
             throw storageError("delete", e);

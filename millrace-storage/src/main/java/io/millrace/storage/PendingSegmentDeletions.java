@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
  * the swap finishes reading it, and one that is still going when it closes retries on the new
  * segments. Leftover {@code *.deleted} files of a crash are removed when the log loads.
  *
+ * The same holds for segments retention or DeleteRecords removed (each {@link PartitionLog}
+ * keeps a queue of its own), so a fetch response being sent from a segment's file completes.
+ *
  * <p>Thread-safe: scheduled under a log's append lock, run by the cleaner threads between
- * cleanings and by {@link LogCleaner#shutdown}.
+ * cleanings and by {@link LogCleaner#shutdown}; a log's own queue by "log-retention" and when
+ * the log closes.
  */
 final class PendingSegmentDeletions {
     private static final Logger log = LoggerFactory.getLogger(PendingSegmentDeletions.class);

@@ -8,7 +8,6 @@ import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.partition.ReadOutcome;
 import io.millrace.wire.batch.KafkaRecords;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,6 @@ import org.apache.kafka.common.protocol.Errors;
  * take as "send full fetch requests".
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final TopicNameResolver topics;
     private final PartitionAccess access;
@@ -92,7 +90,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             });
             PartitionData data = new PartitionData().setPartitionIndex(w.request.partition())
                     .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
-                    .setRecords(KafkaRecords.wrap(EMPTY));
+                    .setRecords(KafkaRecords.empty());
             topic.partitions().add(data);
             if (w.error != Errors.NONE) {
                 data.setErrorCode(w.error.code());
@@ -112,10 +110,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 hasError = true;
                 continue;
             }
-            ByteBuffer records = outcome.result().records();
-            int size = records.remaining();
+            int size = outcome.result().sizeInBytes();
             if (size > 0) {
-                data.setRecords(KafkaRecords.wrap(records));
+                data.setRecords(KafkaRecords.fileRegion(outcome.result().region()));
                 total += size;
                 remaining -= size;
             }

@@ -77,11 +77,10 @@ final class Connection implements Runnable {
     private void serve() throws IOException, RejectedRequestException, InterruptedException {
         ByteBuffer frame;
         while ((frame = reader.next()) != null) {
+            // The frame buffer is reused for the next request, Produce's too: a produce is
+            // appended (written to the segment file) before its response exists, and nothing
+            // keeps slices of the frame after that. A handler that did would call reader.detach().
             RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info, inFlight);
-            if (outcome.apiKey().requiresDelayedAllocation) {
-                // The request may still hold slices of its frame (Produce records in the log).
-                reader.detach();
-            }
             if (outcome.response() != null) {
                 outcome.response().writeTo(channel);
             }

@@ -1,12 +1,14 @@
 package io.millrace.server.network;
 
+import io.millrace.wire.batch.FileRegion;
+import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.MessageSizeAccumulator;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
-import org.apache.kafka.common.protocol.Writable;
 
 /**
  * Serializes a response frame into buffer parts, sized exactly up front.
@@ -14,19 +16,27 @@ import org.apache.kafka.common.protocol.Writable;
  * <p>Small fields are copied into heap chunks (one chunk holding the whole frame in the common
  * case). A byte buffer of {@link #SEPARATE_PART_BYTES} or more, which is how the generated classes
  * hand over record batches, is not copied: it becomes a part of its own and goes to the socket
- * from where it is. Not thread-safe; one writer per response.
+ * from where it is. Records left in their segment file ({@link FileRegion}, a fetch's batches)
+ * are not read at all: they become a file-region part, sent with {@code FileChannel.transferTo}.
+ * Not thread-safe; one writer per response.
  */
-final class ResponseWriter implements Writable {
+final class ResponseWriter extends KafkaRecords.RegionAwareWritable {
     static final int SEPARATE_PART_BYTES = 4096;
     private static final int MAX_CHUNK_BYTES = 64 * 1024;
+    private static final int MIN_CHUNK_BYTES = 1024;
     private static final int SIZE_PREFIX_BYTES = 4;
 
     private final List<ByteBuffer> parts = new ArrayList<>(2);
+    /** Buffer runs and file regions in frame order; stays empty while no region was written. */
+    private final List<Object> pieces = new ArrayList<>(0);
     private long unwritten;
+    /** Of {@link #unwritten}, the bytes expected inline (not records): what sizes a new chunk. */
+    private long inlineUnwritten;
     private ByteBuffer chunk;
 
-    private ResponseWriter(long frameBytes) {
+    private ResponseWriter(long frameBytes, long inlineBytes) {
         this.unwritten = frameBytes;
+        this.inlineUnwritten = inlineBytes;
     }
 
     /** The frame of one response: size prefix, header at {@code headerVersion}, body at {@code version}. */
@@ -34,8 +44,13 @@ final class ResponseWriter implements Writable {
         // One cache for sizing and writing: sizing stores the encoded strings that writing reuses.
         ObjectSerializationCache cache = new ObjectSerializationCache();
         ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(correlationId);
-        int frameSize = Math.addExact(header.size(cache, headerVersion), body.size(cache, version));
-        ResponseWriter writer = new ResponseWriter(SIZE_PREFIX_BYTES + (long) frameSize);
+        MessageSizeAccumulator bodySize = new MessageSizeAccumulator();
+        body.addSize(bodySize, cache, version);
+        int headerSize = header.size(cache, headerVersion);
+        int frameSize = Math.addExact(headerSize, bodySize.totalSize());
+        // Records (zero-copy bytes) mostly become parts of their own: chunks are sized for the rest.
+        ResponseWriter writer = new ResponseWriter(SIZE_PREFIX_BYTES + (long) frameSize,
+                SIZE_PREFIX_BYTES + (long) headerSize + bodySize.sizeExcludingZeroCopy());
         writer.writeInt(frameSize);
         header.write(writer, cache, headerVersion);
         body.write(writer, cache, version);
@@ -44,7 +59,7 @@ final class ResponseWriter implements Writable {
 
     /** A writer expecting exactly {@code bytes}, for tests of the encodings; end with {@link #finish()}. */
     static ResponseWriter forTest(long bytes) {
-        return new ResponseWriter(bytes);
+        return new ResponseWriter(bytes, bytes);
     }
 
     ResponseBytes finish() {
@@ -52,7 +67,31 @@ final class ResponseWriter implements Writable {
             throw new IllegalStateException("Response wrote " + unwritten + " bytes fewer than its computed size");
         }
         sealChunk();
-        return new GatheredBuffers(parts.toArray(ByteBuffer[]::new));
+        if (pieces.isEmpty()) {
+            return new GatheredBuffers(parts.toArray(ByteBuffer[]::new));
+        }
+        sealBuffers();
+        return new FileRegionFrame(pieces);
+    }
+
+    @Override
+    protected void writeFileRegion(FileRegion region) {
+        if (region.size() == 0) {
+            return;
+        }
+        account(region.size());
+        inlineUnwritten += region.size();
+        sealChunk();
+        sealBuffers();
+        pieces.add(region);
+    }
+
+    /** Moves the buffer parts so far into the pieces, as one gathered run. */
+    private void sealBuffers() {
+        if (!parts.isEmpty()) {
+            pieces.add(new GatheredBuffers(parts.toArray(ByteBuffer[]::new)));
+            parts.clear();
+        }
     }
 
     /** Makes room for {@code n} bytes in the current chunk. */
@@ -61,7 +100,9 @@ final class ResponseWriter implements Writable {
         if (chunk == null || chunk.remaining() < n) {
             sealChunk();
             // unwritten already excludes these n bytes; the chunk holds them plus what may follow.
-            chunk = ByteBuffer.allocate((int) Math.max(n, Math.min(unwritten + n, MAX_CHUNK_BYTES)));
+            // Small records copied inline can make the estimate short: never below MIN_CHUNK_BYTES then.
+            long wanted = Math.min(Math.max(inlineUnwritten + n, MIN_CHUNK_BYTES), unwritten + n);
+            chunk = ByteBuffer.allocate((int) Math.max(n, Math.min(wanted, MAX_CHUNK_BYTES)));
         }
         return chunk;
     }
@@ -71,6 +112,7 @@ final class ResponseWriter implements Writable {
             throw new IllegalStateException("Response is larger than its computed size");
         }
         unwritten -= n;
+        inlineUnwritten -= n;
     }
 
     /** Moves what the chunk holds into the parts and keeps its free space as the next chunk. */
@@ -88,6 +130,7 @@ final class ResponseWriter implements Writable {
         int n = buffer.remaining();
         if (n >= SEPARATE_PART_BYTES) {
             account(n);
+            inlineUnwritten += n;
             sealChunk();
             parts.add(buffer.duplicate());
         } else {

@@ -2,7 +2,7 @@ package io.millrace.server.partition;
 
 import io.millrace.storage.AppendResult;
 import io.millrace.storage.PartitionLog;
-import io.millrace.storage.ReadResult;
+import io.millrace.storage.FileReadResult;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
@@ -76,7 +76,8 @@ public final class PartitionAccess {
     }
 
     /**
-     * Reads committed data (below the high watermark) from {@code offset}.
+     * Reads committed data (below the high watermark) from {@code offset}, left in its segment
+     * file for a zero-copy send (see {@code PartitionLog.readFileRegion} for how long it stays valid).
      */
     public ReadOutcome read(TopicPartition tp, int currentLeaderEpoch, long offset, int maxBytes,
                             boolean minOneBatch) {
@@ -86,7 +87,8 @@ public final class PartitionAccess {
         }
         PartitionLog partitionLog = lookup.partition().log();
         try {
-            ReadResult result = partitionLog.read(offset, maxBytes, partitionLog.highWatermark(), minOneBatch);
+            FileReadResult result = partitionLog.readFileRegion(offset, maxBytes, partitionLog.highWatermark(),
+                    minOneBatch);
             return new ReadOutcome(Errors.NONE, result, result.highWatermark(), result.logStartOffset());
         } catch (ApiException e) {
             return new ReadOutcome(Errors.forException(e), null, partitionLog.highWatermark(),

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.millrace.wire.batch.FileRegion;
 import io.millrace.wire.batch.KafkaRecords;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -16,6 +20,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ResponseWriter must produce byte for byte what the generated classes write to one buffer. */
 class ResponseWriterTest {
@@ -39,6 +44,35 @@ class ResponseWriterTest {
                 byte[] expected = reference(7, headerVersion, response, version);
                 assertEquals(expected.length, bytes.size());
                 assertTrue(((GatheredBuffers) bytes).partCount() > partitions, "record buffers are not copied");
+                assertArrayEquals(expected, written(bytes), "v" + version);
+            }
+        }
+    }
+
+    @Test
+    void fileRegionsAreSentFromTheFileAndTheBytesMatch(@TempDir Path dir) throws Exception {
+        FetchResponseData inMemory = fetchResponse(5, 20_000);
+        Path file = dir.resolve("segment.log");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[123])); // the regions do not start at 0
+            FetchResponseData fromFile = fetchResponse(5, 20_000);
+            for (FetchResponseData.PartitionData p : fromFile.responses().get(0).partitions()) {
+                ByteBuffer bytes = KafkaRecords.bufferOf(p.records());
+                long position = channel.position();
+                int size = bytes.remaining();
+                channel.write(bytes);
+                p.setRecords(KafkaRecords.fileRegion(new FileRegion(channel, position, size)));
+            }
+            fromFile.responses().get(0).partitions().get(2).setRecords(KafkaRecords.empty());
+            inMemory.responses().get(0).partitions().get(2).setRecords(KafkaRecords.empty());
+            for (short version : new short[] {4, 12, ApiKeys.FETCH.latestVersion()}) {
+                short headerVersion = ApiKeys.FETCH.responseHeaderVersion(version);
+                ResponseBytes bytes = ResponseWriter.serialize(9, headerVersion, fromFile, version);
+                byte[] expected = reference(9, headerVersion, inMemory, version);
+                assertEquals(expected.length, bytes.size());
+                // 4 regions, each between buffer runs (none after the last one before v12's tagged fields)
+                assertEquals(version >= 12 ? 9 : 8, ((FileRegionFrame) bytes).pieceCount());
                 assertArrayEquals(expected, written(bytes), "v" + version);
             }
         }

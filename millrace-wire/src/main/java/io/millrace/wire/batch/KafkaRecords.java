@@ -9,11 +9,13 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.protocol.Writable;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordsSend;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
@@ -47,6 +49,52 @@ public final class KafkaRecords {
     /** Records for a response (FetchResponseData.setRecords), over {@code buffer}'s remaining bytes. */
     public static BaseRecords wrap(ByteBuffer buffer) {
         return MemoryRecords.readableRecords(buffer);
+    }
+
+    /**
+     * Records for a response that stay in their file until sent: the response must be written by
+     * a {@link RegionAwareWritable}, which hands the region to {@link RegionAwareWritable#writeFileRegion}.
+     */
+    public static BaseRecords fileRegion(FileRegion region) {
+        return new FileRegionRecords(region);
+    }
+
+    /**
+     * A {@link Writable} that also takes {@link #fileRegion file-region records}; every other kind
+     * of records is written as kafka-clients writes it (in-memory records as a byte buffer).
+     */
+    public abstract static class RegionAwareWritable implements Writable {
+
+        /** Takes the region as one part of the output; its bytes are counted in the message's size. */
+        protected abstract void writeFileRegion(FileRegion region);
+
+        @Override
+        public final void writeRecords(BaseRecords records) {
+            if (records instanceof FileRegionRecords file) {
+                writeFileRegion(file.region);
+            } else {
+                Writable.super.writeRecords(records);
+            }
+        }
+    }
+
+    /** Carries a {@link FileRegion} through the generated response classes, which only ask its size. */
+    private static final class FileRegionRecords implements BaseRecords {
+        private final FileRegion region;
+
+        private FileRegionRecords(FileRegion region) {
+            this.region = region;
+        }
+
+        @Override
+        public int sizeInBytes() {
+            return region.size();
+        }
+
+        @Override
+        public RecordsSend<? extends BaseRecords> toSend() {
+            throw new UnsupportedOperationException("File-region records are written by a RegionAwareWritable");
+        }
     }
 
     /** No records. */
