@@ -146,26 +146,20 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
      * when the shard does not serve, or with the append's error.
      */
     public <T> CompletableFuture<T> write(int partition, String name, Function<S, CoordinatorResult<T>> operation) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        ShardHolder<S> holder = shards.get(partition);
-        if (holder == null) {
-            future.completeExceptionally(notCoordinator(partition));
-            return future;
-        }
-        if (holder.status == ShardHolder.Status.LOADING) {
-            // Answer at once rather than queue behind the load on the owner thread.
-            future.completeExceptionally(loadInProgress(partition));
-            return future;
-        }
-        submit(partition, future, () -> {
-            checkServing(holder);
-            return runWrite(holder, name, operation);
-        });
-        return future;
+        return onServingShard(partition, holder -> runWrite(holder, name, operation));
     }
 
     /** Runs {@code operation} on the shard's thread, which must not change state; no records. */
     public <T> CompletableFuture<T> read(int partition, Function<S, T> operation) {
+        return onServingShard(partition, holder -> operation.apply(holder.shard));
+    }
+
+    /**
+     * Runs {@code task} on the shard's owner thread if this broker serves the shard; otherwise
+     * fails at once with NOT_COORDINATOR, or COORDINATOR_LOAD_IN_PROGRESS rather than queueing
+     * behind the load on the owner thread.
+     */
+    private <T> CompletableFuture<T> onServingShard(int partition, Function<ShardHolder<S>, T> task) {
         CompletableFuture<T> future = new CompletableFuture<>();
         ShardHolder<S> holder = shards.get(partition);
         if (holder == null) {
@@ -178,7 +172,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         }
         submit(partition, future, () -> {
             checkServing(holder);
-            return operation.apply(holder.shard);
+            return task.apply(holder);
         });
         return future;
     }
