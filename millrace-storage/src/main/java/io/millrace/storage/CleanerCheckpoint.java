@@ -81,4 +81,13 @@ final class CleanerCheckpoint {
             return Optional.empty();
         }
     }
+
+    /** After a truncation: a checkpoint past the new log end comes back to it, durably. */
+    void lowerTo(long logEndOffset) throws IOException {
+        State current = state();
+        if (current.firstDirtyOffset() > logEndOffset) {
+            set(new State(logEndOffset, current.nextDeleteHorizonMs()));
+            persist();
+        }
+    }
 }

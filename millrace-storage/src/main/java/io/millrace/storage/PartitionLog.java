@@ -51,8 +51,7 @@ public final class PartitionLog implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Object flushLock = new Object();
     private final SegmentList segments;
-    /** Segments retention or DeleteRecords removed, deleted after file.delete.delay.ms (zero-copy sends). */
-    private final PendingSegmentDeletions retired = new PendingSegmentDeletions();
+    private final RetiredSegments retired;
     private final ProducerStateManager producers;
     private final RecordBatchHeader replayHeader = new RecordBatchHeader();
     private volatile LogConfig config;
@@ -82,6 +81,7 @@ public final class PartitionLog implements Closeable {
         this.flushTracker = new FlushTracker(loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
+        this.retired = new RetiredSegments(topicPartition);
     }
 
     /**
@@ -342,7 +342,7 @@ public final class PartitionLog implements Closeable {
         if (closed) {
             return 0;
         }
-        retired.runDue(time.milliseconds());
+        retired.deleteDue(time.milliseconds());
         return underLock("apply retention to", () -> deleteSegments(true, false));
     }
 
@@ -353,7 +353,7 @@ public final class PartitionLog implements Closeable {
 
     /** Deletes the removed segments whose file.delete.delay.ms has passed (the "log-retention" thread). */
     void deleteRetiredSegments() {
-        retired.runDue(time.milliseconds());
+        retired.deleteDue(time.milliseconds());
     }
 
     /**
@@ -374,10 +374,6 @@ public final class PartitionLog implements Closeable {
         if (count == segments.size()) {
             roll(logEndOffset, time.milliseconds());
         }
-        long bytes = 0;
-        for (LogSegment segment : doomed) {
-            bytes += segment.size();
-        }
         long newStart = segments.higher(doomed.get(count - 1).baseOffset()).baseOffset();
         if (newStart > logStartOffset) {
             advanceLogStartOffset(newStart);
@@ -385,21 +381,8 @@ public final class PartitionLog implements Closeable {
         for (LogSegment segment : doomed) {
             segments.remove(segment);
         }
-        // Renamed *.deleted now, closed and deleted after file.delete.delay.ms: a fetch response
-        // being sent from one of them (a file region) still has its channel.
-        for (LogSegment segment : doomed) {
-            segment.renameFiles(SegmentFiles.DELETED_SUFFIX);
-        }
-        retired.schedule(doomed, time.milliseconds() + config.fileDeleteDelayMs());
-        String message = "Deleted {} segment(s) of {} holding offsets {} to {} ({} bytes): {}; "
-                + "the log now starts at offset {}";
-        Object[] args = {count, topicPartition, doomed.get(0).baseOffset(), newStart - 1, bytes,
-                decision.reason().description(), logStartOffset};
-        if (quiet) {
-            log.debug(message, args);
-        } else {
-            log.info(message, args);
-        }
+        retired.retire(doomed, time.milliseconds() + config.fileDeleteDelayMs(), newStart, decision.reason(),
+                logStartOffset, quiet);
         return count;
     }
 
@@ -429,11 +412,7 @@ public final class PartitionLog implements Closeable {
             highWatermark = Math.max(logStartOffset, Math.min(highWatermark, logEndOffset));
             flushTracker.onTruncated(logEndOffset);
             truncations++;
-            CleanerCheckpoint.State cleaned = cleanerCheckpoint.state();
-            if (cleaned.firstDirtyOffset() > logEndOffset) {
-                cleanerCheckpoint.set(new CleanerCheckpoint.State(logEndOffset, cleaned.nextDeleteHorizonMs()));
-                cleanerCheckpoint.persist();
-            }
+            cleanerCheckpoint.lowerTo(logEndOffset);
             producers.load(segments, logEndOffset);
             log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, logEndOffset,
                     logEndOffset, before - 1, result.bytesRemoved());
@@ -487,10 +466,7 @@ public final class PartitionLog implements Closeable {
             closed = true;
             sealUnderFlushLock(segments.active());
             producers.takeSnapshot(logEndOffset);
-            for (LogSegment segment : segments.snapshot()) {
-                segment.close();
-            }
-            retired.runAll();
+            retired.closeWith(segments.snapshot());
             log.debug("Closed {} at offsets {} to {}", topicPartition, logStartOffset, logEndOffset);
         } catch (IOException e) {
             throw storageError("close", e);
@@ -504,10 +480,7 @@ public final class PartitionLog implements Closeable {
         lock.lock();
         try {
             closed = true;
-            for (LogSegment segment : segments.snapshot()) {
-                segment.close();
-            }
-            retired.runAll();
+            retired.closeWith(segments.snapshot());
             AtomicFiles.deleteRecursively(dir);
         } catch (IOException e) {
             throw storageError("delete", e);
