@@ -75,12 +75,7 @@ class BadInputIT {
         if (healthyProducer != null) {
             healthyProducer.close(Duration.ofSeconds(5));
         }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     /** After every case: the broker still serves other clients and other connections. */

@@ -62,12 +62,7 @@ class CompactionIT {
 
     @AfterAll
     static void stopBroker() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     @Test

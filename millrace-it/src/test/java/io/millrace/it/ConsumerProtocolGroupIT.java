@@ -67,12 +67,7 @@ class ConsumerProtocolGroupIT {
 
     @AfterAll
     static void stopBroker() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     /**

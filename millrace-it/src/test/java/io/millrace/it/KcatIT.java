@@ -51,12 +51,7 @@ class KcatIT {
 
     @AfterAll
     static void stopBroker() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     @Test

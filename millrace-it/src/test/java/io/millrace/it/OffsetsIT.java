@@ -67,12 +67,7 @@ class OffsetsIT {
 
     @AfterAll
     static void stop() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     @Test

@@ -58,12 +58,7 @@ class ProduceConsumeIT {
 
     @AfterAll
     static void stopBroker() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     @Test

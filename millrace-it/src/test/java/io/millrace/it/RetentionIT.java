@@ -50,12 +50,7 @@ class RetentionIT {
 
     @AfterAll
     static void stopBroker() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        Clients.closeAll(admin, broker);
     }
 
     /**
