@@ -73,6 +73,7 @@ public final class LocalPartitions implements MetadataListener {
             TopicImage before = previous.topic(topic.topicId()).orElse(null);
             boolean reconfigure = brokerConfigsChanged || (before != null && !before.configs().equals(topic.configs()));
             LogConfig logConfig = null;
+            int minIsr = 0;
             for (PartitionRecord state : topic.partitions().values()) {
                 if (!state.replicas().contains(nodeId)) {
                     continue;
@@ -81,8 +82,8 @@ public final class LocalPartitions implements MetadataListener {
                 wanted.add(tp);
                 if (logConfig == null) {
                     logConfig = configs.logConfig(topic);
+                    minIsr = configs.minInsyncReplicas(topic);
                 }
-                int minIsr = configs.minInsyncReplicas(topic);
                 Partition existing = partitions.get(tp);
                 if (existing != null && existing.topicId().equals(topic.topicId())) {
                     existing.updateState(state, minIsr);
