@@ -395,6 +395,27 @@ public final class PartitionLog implements Closeable {
         }
     }
 
+    /**
+     * The largest leader epoch at or below {@code epoch} that this log holds records of (or was
+     * told of by {@link #assignEpochStartOffset}), and where it ends. See {@link EpochEndOffset}.
+     */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        throw new UnsupportedOperationException("leader epoch cache: not yet");
+    }
+
+    /** The latest leader epoch of this log (of its last batch or its last assigned epoch), or -1 when none. */
+    public int latestEpoch() {
+        throw new UnsupportedOperationException("leader epoch cache: not yet");
+    }
+
+    /**
+     * A leader elected at {@code epoch} records that its epoch starts at {@code startOffset} (its
+     * log end offset), before any batch of that epoch is appended.
+     */
+    public void assignEpochStartOffset(int epoch, long startOffset) {
+        throw new UnsupportedOperationException("leader epoch cache: not yet");
+    }
+
     /** Removes every record at or above {@code offset} (a follower truncating). */
     public void truncateTo(long offset) {
         underLock("truncate", () -> {

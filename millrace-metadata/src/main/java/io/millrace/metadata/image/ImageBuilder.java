@@ -1,5 +1,7 @@
 package io.millrace.metadata.image;
 
+import io.millrace.metadata.records.BrokerRegistrationRecord;
+import io.millrace.metadata.records.BrokerStateRecord;
 import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
@@ -20,6 +22,7 @@ final class ImageBuilder {
     private final Map<String, Uuid> topicIdByName;
     private final Map<String, Map<String, String>> brokerConfigs;
     private final Map<String, Map<String, String>> groupConfigs;
+    private final Map<Integer, BrokerImage> brokers;
     private long nextProducerId;
     private long recordCount;
 
@@ -28,6 +31,7 @@ final class ImageBuilder {
         this.topicIdByName = new HashMap<>(base.topicIdByName());
         this.brokerConfigs = new HashMap<>(base.brokerConfigs());
         this.groupConfigs = new HashMap<>(base.groupConfigs());
+        this.brokers = new HashMap<>(base.brokers());
         this.nextProducerId = base.nextProducerId();
         this.recordCount = base.recordCount();
     }
@@ -56,6 +60,15 @@ final class ImageBuilder {
             }
             case ConfigRecord r -> replayConfig(r);
             case ProducerIdsRecord r -> nextProducerId = Math.max(nextProducerId, r.nextProducerId());
+            case BrokerRegistrationRecord r -> brokers.put(r.brokerId(), new BrokerImage(r.brokerId(), r.brokerEpoch(),
+                    r.incarnationId(), r.endpoints(), r.rack(), r.fenced(), false));
+            case BrokerStateRecord r -> {
+                BrokerImage b = brokers.get(r.brokerId());
+                if (b != null && b.brokerEpoch() == r.brokerEpoch()) {
+                    brokers.put(r.brokerId(), new BrokerImage(b.brokerId(), b.brokerEpoch(), b.incarnationId(),
+                            b.endpoints(), b.rack(), r.fenced(), r.inControlledShutdown()));
+                }
+            }
         }
     }
 
@@ -90,6 +103,6 @@ final class ImageBuilder {
     }
 
     MetadataImage build() {
-        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, nextProducerId, recordCount);
+        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount);
     }
 }

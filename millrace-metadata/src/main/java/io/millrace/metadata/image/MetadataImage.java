@@ -15,21 +15,32 @@ import org.apache.kafka.common.Uuid;
  * @param topicIdByName name to id
  * @param brokerConfigs dynamic broker configs: "" for the cluster default, else a broker id
  * @param groupConfigs  dynamic group configs by group id
+ * @param brokers       registered brokers by id
  * @param nextProducerId the first producer id not yet handed out
  * @param recordCount   how many records have been replayed to reach this image
  */
 public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
                             Map<String, Map<String, String>> brokerConfigs,
-                            Map<String, Map<String, String>> groupConfigs, long nextProducerId,
-                            long recordCount) {
+                            Map<String, Map<String, String>> groupConfigs, Map<Integer, BrokerImage> brokers,
+                            long nextProducerId, long recordCount) {
 
-    public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
+    public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
 
     public MetadataImage {
         topicsById = Map.copyOf(topicsById);
         topicIdByName = Map.copyOf(topicIdByName);
         brokerConfigs = Map.copyOf(brokerConfigs);
         groupConfigs = Map.copyOf(groupConfigs);
+        brokers = Map.copyOf(brokers);
+    }
+
+    public Optional<BrokerImage> broker(int brokerId) {
+        return Optional.ofNullable(brokers.get(brokerId));
+    }
+
+    /** Ids of the brokers that may lead and host in-sync replicas (registered, unfenced, not shutting down), ascending. */
+    public List<Integer> activeBrokerIds() {
+        return brokers.values().stream().filter(BrokerImage::isActive).map(BrokerImage::brokerId).sorted().toList();
     }
 
     public Optional<TopicImage> topic(String name) {

@@ -7,5 +7,6 @@ package io.millrace.metadata.records;
  * replay switch — the compiler finds the places because the interface is sealed.
  */
 public sealed interface MetadataRecord
-        permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, ProducerIdsRecord {
+        permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, ProducerIdsRecord,
+        BrokerRegistrationRecord, BrokerStateRecord {
 }

@@ -23,6 +23,9 @@ public final class MetadataRecordSerde {
     private static final byte REMOVE_TOPIC = 3;
     private static final byte CONFIG = 4;
     private static final byte PRODUCER_IDS = 5;
+    private static final byte PARTITION_V2 = 6;
+    private static final byte BROKER_REGISTRATION = 7;
+    private static final byte BROKER_STATE = 8;
 
     private MetadataRecordSerde() {
     }
@@ -37,7 +40,7 @@ public final class MetadataRecordSerde {
                     writeUuid(out, r.topicId());
                 }
                 case PartitionRecord r -> {
-                    out.writeByte(PARTITION);
+                    out.writeByte(PARTITION_V2);
                     writeUuid(out, r.topicId());
                     out.writeInt(r.partition());
                     writeInts(out, r.replicas());
@@ -45,6 +48,8 @@ public final class MetadataRecordSerde {
                     out.writeInt(r.leader());
                     out.writeInt(r.leaderEpoch());
                     out.writeInt(r.partitionEpoch());
+                    writeInts(out, r.addingReplicas());
+                    writeInts(out, r.removingReplicas());
                 }
                 case RemoveTopicRecord r -> {
                     out.writeByte(REMOVE_TOPIC);
@@ -61,6 +66,28 @@ public final class MetadataRecordSerde {
                     out.writeByte(PRODUCER_IDS);
                     out.writeInt(r.brokerId());
                     out.writeLong(r.nextProducerId());
+                }
+                case BrokerRegistrationRecord r -> {
+                    out.writeByte(BROKER_REGISTRATION);
+                    out.writeInt(r.brokerId());
+                    out.writeLong(r.brokerEpoch());
+                    writeUuid(out, r.incarnationId());
+                    out.writeInt(r.endpoints().size());
+                    for (BrokerEndpoint e : r.endpoints()) {
+                        writeString(out, e.listenerName());
+                        writeString(out, e.host());
+                        out.writeInt(e.port());
+                        writeString(out, e.securityProtocol());
+                    }
+                    writeString(out, r.rack());
+                    out.writeBoolean(r.fenced());
+                }
+                case BrokerStateRecord r -> {
+                    out.writeByte(BROKER_STATE);
+                    out.writeInt(r.brokerId());
+                    out.writeLong(r.brokerEpoch());
+                    out.writeBoolean(r.fenced());
+                    out.writeBoolean(r.inControlledShutdown());
                 }
             }
         } catch (IOException e) {
@@ -79,11 +106,27 @@ public final class MetadataRecordSerde {
                 case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
                 case CONFIG -> new ConfigRecord(in.readByte(), readString(in), readString(in), readString(in));
                 case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong());
+                case PARTITION_V2 -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
+                        in.readInt(), in.readInt(), in.readInt(), readInts(in), readInts(in));
+                case BROKER_REGISTRATION -> readRegistration(in);
+                case BROKER_STATE -> new BrokerStateRecord(in.readInt(), in.readLong(), in.readBoolean(), in.readBoolean());
                 default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static BrokerRegistrationRecord readRegistration(DataInputStream in) throws IOException {
+        int brokerId = in.readInt();
+        long epoch = in.readLong();
+        Uuid incarnation = readUuid(in);
+        int n = in.readInt();
+        List<BrokerEndpoint> endpoints = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            endpoints.add(new BrokerEndpoint(readString(in), readString(in), in.readInt(), readString(in)));
+        }
+        return new BrokerRegistrationRecord(brokerId, epoch, incarnation, endpoints, readString(in), in.readBoolean());
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -1,0 +1,28 @@
+package io.millrace.metadata.log;
+
+import io.millrace.metadata.records.MetadataRecord;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The replicated, ordered log of metadata records, as the active controller writes it. A single
+ * node without a quorum uses {@link LocalMetadataLog}; a cluster uses a Raft quorum (Apache
+ * Ratis). Every committed batch is replayed, on every node, into that node's
+ * {@link MetadataPublisher}.
+ */
+public interface MetadataLog extends AutoCloseable {
+
+    /**
+     * Appends {@code records} as one atomic batch. Completes once the batch is committed and has
+     * been replayed into this node's publisher; fails with
+     * {@link org.apache.kafka.common.errors.NotControllerException} when this node is not the
+     * active controller.
+     */
+    CompletableFuture<Void> append(List<MetadataRecord> records);
+
+    /** Whether this node is the active controller now: the quorum leader, with every committed record replayed. */
+    boolean isActive();
+
+    @Override
+    void close();
+}
