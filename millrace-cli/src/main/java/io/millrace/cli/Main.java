@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The {@code millrace} command: {@code server}, {@code version}, {@code --help}.
+ * The {@code millrace} command: {@code server}, {@code cluster}, {@code version}, {@code --help}.
  * Exit codes: 0 success, 1 failure (bad configuration, failed start), 2 bad command line.
  */
 public final class Main {
@@ -23,6 +23,12 @@ public final class Main {
                          Run a broker. FILE is a Kafka-style server.properties; each --override
                          sets one key on top of it. With neither, a single node listens on
                          PLAINTEXT://127.0.0.1:9092 and keeps its data in ./data.
+              cluster [--nodes N] [--data-dir DIR] [--override key=value]...
+                         Run a local cluster of N nodes (default 3, at most 9), each its own
+                         process: data, server.properties and server.log in DIR/node-N (DIR
+                         defaults to ./data), clients on 127.0.0.1:9092..., the controller quorum
+                         on 127.0.0.1:19092.... Each --override is set on every node. Ctrl-C stops
+                         every node cleanly.
               version    Print the version.
               help       Print this help (also --help).
             """;
@@ -32,14 +38,21 @@ public final class Main {
 
     public static void main(String[] args) {
         ServerCommand server = new ServerCommand(MillraceBroker::new, Runtime.getRuntime()::addShutdownHook);
-        int code = run(args, System.out, System.err, server);
+        ClusterCommand cluster = new ClusterCommand(Runtime.getRuntime()::addShutdownHook);
+        int code = run(args, System.out, System.err, server, cluster);
         // After a signal the JVM is already exiting; System.exit would only block in that case.
-        if (code != 0 || !server.stopRequested()) {
+        if (code != 0 || !(server.stopRequested() || cluster.stopRequested())) {
             System.exit(code);
         }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, ServerCommand server) {
+        return run(args, out, err, server, new ClusterCommand(thread -> {
+            throw new IllegalStateException("no cluster in this run");
+        }));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, ServerCommand server, ClusterCommand cluster) {
         if (args.length == 0) {
             err.print(USAGE_TEXT);
             return USAGE;
@@ -56,6 +69,20 @@ public final class Main {
                     return server.run(serverArgs, err);
                 } catch (UsageException e) {
                     err.println("millrace server: " + e.getMessage());
+                    err.print(USAGE_TEXT);
+                    return USAGE;
+                }
+            }
+            case "cluster" -> {
+                try {
+                    ClusterArgs clusterArgs = ClusterArgs.parse(rest);
+                    if (clusterArgs.help()) {
+                        out.print(USAGE_TEXT);
+                        return 0;
+                    }
+                    return cluster.run(clusterArgs, out, err);
+                } catch (UsageException e) {
+                    err.println("millrace cluster: " + e.getMessage());
                     err.print(USAGE_TEXT);
                     return USAGE;
                 }

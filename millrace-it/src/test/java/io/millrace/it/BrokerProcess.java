@@ -59,6 +59,43 @@ public final class BrokerProcess implements AutoCloseable {
         return node;
     }
 
+    /**
+     * A node that is not started yet, with exactly {@code props} (nothing added but
+     * {@code listeners=PLAINTEXT://127.0.0.1:<port>} when {@code props} has no listeners), so a
+     * cluster harness can start several before awaiting any: see {@link #spawn()} and
+     * {@link #awaitStarted()}.
+     */
+    public static BrokerProcess unstarted(Path dataDir, Path logFile, Map<String, String> props, int port) {
+        return new BrokerProcess(dataDir, logFile, new TreeMap<>(props), port);
+    }
+
+    /** Starts the process (it must not be running) without waiting for it to be ready. */
+    public void spawn() {
+        if (isAlive()) {
+            throw new IllegalStateException("Already running");
+        }
+        startProcess();
+    }
+
+    /**
+     * Waits until a {@link #spawn spawned} process accepts connections and answers
+     * describeCluster; on failure kills it and fails with its output tail.
+     */
+    public void awaitStarted() {
+        try {
+            awaitReady();
+        } catch (RuntimeException | AssertionError e) {
+            String tail = logTail(40);
+            close();
+            throw new AssertionError("Broker process did not become ready; output tail:\n" + tail, e);
+        }
+    }
+
+    /** The OS process id, or -1 when not running. */
+    public long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
     public String bootstrap() {
         return "127.0.0.1:" + port;
     }
@@ -127,9 +164,14 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private void launch() {
+        startProcess();
+        awaitStarted();
+    }
+
+    private void startProcess() {
         starts++;
         Map<String, String> overrides = new HashMap<>(props);
-        overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        overrides.putIfAbsent("listeners", "PLAINTEXT://127.0.0.1:" + port);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             Files.createDirectories(dataDir);
@@ -162,13 +204,6 @@ public final class BrokerProcess implements AutoCloseable {
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the broker process", e);
-        }
-        try {
-            awaitReady();
-        } catch (RuntimeException | AssertionError e) {
-            String tail = logTail(40);
-            close();
-            throw new AssertionError("Broker process did not become ready; output tail:\n" + tail, e);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * The module arrows of docs/ARCHITECTURE.md, checked on the production classes of every module:
- * common → wire → storage / metadata → server → cli, and kafka-clients' internal record classes
+ * common → wire → storage / metadata → quorum → server → cli, and kafka-clients' internal record classes
  * behind one adapter.
  */
 @AnalyzeClasses(packages = "io.millrace", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -30,6 +30,7 @@ class ModuleLayeringTest {
     private static final String WIRE = "io.millrace.wire..";
     private static final String STORAGE = "io.millrace.storage..";
     private static final String METADATA = "io.millrace.metadata..";
+    private static final String QUORUM = "io.millrace.quorum..";
     private static final String SERVER = "io.millrace.server..";
     private static final String COORDINATOR = "io.millrace.coordinator..";
     private static final String CLI = "io.millrace.cli..";
@@ -52,8 +53,14 @@ class ModuleLayeringTest {
     @ArchTest
     static final ArchRule metadataKnowsNothingOfStorageServerOrCli = noClasses()
             .that().resideInAPackage(METADATA)
-            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, SERVER, CLI)
+            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, QUORUM, SERVER, CLI)
             .because("brokers learn what to host by listening to metadata images");
+
+    @ArchTest
+    static final ArchRule quorumKnowsOnlyMetadataBelowIt = noClasses()
+            .that().resideInAPackage(QUORUM)
+            .should().dependOnClassesThat().resideInAnyPackage(STORAGE, COORDINATOR, SERVER, CLI)
+            .because("the quorum replicates metadata records; it knows no partition data, coordinator or server");
 
     @ArchTest
     static final ArchRule coordinatorKnowsNothingOfStorageServerMetadataOrCli = noClasses()
@@ -70,7 +77,7 @@ class ModuleLayeringTest {
 
     @ArchTest
     static final ArchRule onlyTheServerUsesTheCoordinator = noClasses()
-            .that().resideInAnyPackage(COMMON, WIRE, STORAGE, METADATA)
+            .that().resideInAnyPackage(COMMON, WIRE, STORAGE, METADATA, QUORUM)
             .should().dependOnClassesThat().resideInAPackage(COORDINATOR)
             .because("the coordinator sits beside storage and metadata, below the server");
 

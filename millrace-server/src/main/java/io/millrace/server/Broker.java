@@ -9,9 +9,27 @@ import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.coordinator.group.NoConsumerGroups;
 import io.millrace.coordinator.consumer.ConsumerGroupConfig;
 import io.millrace.coordinator.consumer.ConsumerGroups;
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.controller.ControllerSettings;
 import io.millrace.metadata.controller.MetadataController;
-import io.millrace.metadata.controller.PlacementSettings;
-import io.millrace.metadata.journal.LocalMetadataJournal;
+import io.millrace.metadata.log.MetadataLog;
+import io.millrace.metadata.log.MetadataPublisher;
+import io.millrace.metadata.records.BrokerEndpoint;
+import io.millrace.server.handlers.AlterPartitionReassignmentsHandler;
+import io.millrace.server.handlers.DescribeQuorumHandler;
+import io.millrace.server.handlers.ElectLeadersHandler;
+import io.millrace.server.handlers.ListPartitionReassignmentsHandler;
+import io.millrace.server.handlers.OffsetForLeaderEpochHandler;
+import io.millrace.server.lifecycle.BrokerLifecycle;
+import io.millrace.server.lifecycle.LiveBrokers;
+import io.millrace.server.partition.IsrMaintainer;
+import io.millrace.server.quorum.QuorumDescriber;
+import io.millrace.server.replication.ReplicaFetcherConfig;
+import io.millrace.server.replication.ReplicaFetcherManager;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.config.BrokerTopicConfigs;
 import io.millrace.server.config.ConfigAlterer;
@@ -76,7 +94,12 @@ public final class Broker {
 
     private final BrokerConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final MetadataPublisher publisher = new MetadataPublisher();
+    private MetadataLog metadataLog;
     private MetadataController controller;
+    private BrokerLifecycle lifecycle;
+    private ReplicaFetcherManager fetchers;
+    private IsrMaintainer isrMaintainer;
     private LogManager logManager;
     private GroupCoordinatorService groupCoordinator;
     private SocketServer socketServer;
@@ -91,62 +114,125 @@ public final class Broker {
         long begin = System.nanoTime();
         int nodeId = config.nodeId();
         List<Path> logDirs = config.logDirs();
-        String clusterId = MetaProperties.ensure(logDirs, nodeId, config.clusterId().orElse(null));
-        BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, () -> controller.image());
-        controller = new MetadataController(
-                new LocalMetadataJournal(config.metadataLogDir().resolve(METADATA_DIR)),
-                new PlacementSettings(() -> List.of(nodeId), config.numPartitions(), config.defaultReplicationFactor()),
-                topicConfigs::check);
+        ClusterMode mode = ClusterMode.of(config);
+        String clusterId = MetaProperties.ensure(logDirs, nodeId, config.clusterId().orElse(mode.derivedClusterId()));
+        BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, publisher::image);
+        Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
+        metadataLog = mode.openMetadataLog(nodeId, metadataDir, clusterId, publisher);
+        controller = new MetadataController(metadataLog, publisher, controllerSettings(), topicConfigs::check, Time.SYSTEM);
+        ControllerChannel channel = mode.connect(metadataLog, controller);
         logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs(),
                 CleanerConfig.from(config));
-        LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs);
-        partitions.loadExisting(controller.image());
-        await(controller.register(partitions));
-        logManager.startBackgroundTasks();
-        PartitionAccess access = new PartitionAccess(nodeId, partitions);
-        groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
-                new PartitionCoordinatorLog(OffsetsTopic.NAME, access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
-                new MetadataTopicsView(controller::image), Time.SYSTEM, consumerGroupsEnabled()
-                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)
-                        .withOverrides(groupId -> controller.image().groupConfig(groupId))) : NoConsumerGroups.FACTORY);
-        OffsetsTopic offsetsTopic = new OffsetsTopic(nodeId, controller, groupCoordinator, config, () -> 1);
-        await(controller.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
 
         BrokerIdentity identity = new BrokerIdentity(nodeId, clusterId, config.advertisedListeners(),
                 config.rack().orElse(null));
-        HandlerRegistry registry = HandlerRegistry.of(handlers(identity, access, topicConfigs, offsetsTopic),
+        lifecycle = new BrokerLifecycle(nodeId, channel, publisher, () -> endpoints(identity),
+                config.rack().orElse(null), number(BrokerConfigs.BROKER_HEARTBEAT_INTERVAL_MS), Time.SYSTEM);
+        String interBroker = config.interBrokerListenerName();
+        fetchers = new ReplicaFetcherManager(nodeId, lifecycle::brokerEpoch,
+                id -> publisher.image().broker(id).flatMap(b -> b.endpoint(interBroker))
+                        .map(e -> new InetSocketAddress(e.host(), e.port())),
+                replicaFetcherConfig(), Time.SYSTEM);
+        LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs, fetchers, Time.SYSTEM);
+        partitions.loadExisting(publisher.image());
+        await(publisher.register(partitions));
+        logManager.startBackgroundTasks();
+        PartitionAccess access = new PartitionAccess(nodeId, partitions);
+        isrMaintainer = new IsrMaintainer(nodeId, partitions, channel, lifecycle::brokerEpoch,
+                number(BrokerConfigs.REPLICA_LAG_TIME_MAX_MS), Time.SYSTEM);
+        groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
+                new PartitionCoordinatorLog(OffsetsTopic.NAME, access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                new MetadataTopicsView(publisher::image), Time.SYSTEM, consumerGroupsEnabled()
+                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)
+                        .withOverrides(groupId -> publisher.image().groupConfig(groupId))) : NoConsumerGroups.FACTORY);
+        OffsetsTopic offsetsTopic = new OffsetsTopic(nodeId, channel, publisher, groupCoordinator, config,
+                mode.isSingleNode());
+        await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
+
+        LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
+        HandlerRegistry registry = HandlerRegistry.of(
+                handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, mode.describer(metadataLog, nodeId, publisher)),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId()));
-        socketServer = new SocketServer(config.listeners(), registry,
+        socketServer = new SocketServer(brokerListeners(), registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
         socketServer.start();
         identity.resolvePorts(socketServer::boundPort);
+        lifecycle.start();
+        isrMaintainer.start();
+        if (mode.isSingleNode()) {
+            // Its own controller: registration and the first heartbeat take a moment, so clients
+            // never see this node without leaders.
+            awaitUnfenced(Duration.ofSeconds(30));
+        }
         started = true;
-        log.info("Millrace node {} started in {} ms: listening on {}, data in {}", nodeId,
-                (System.nanoTime() - begin) / 1_000_000, identity.advertised(), logDirs);
+        log.info("Millrace node {} started in {} ms: listening on {}, data in {}{}", nodeId,
+                (System.nanoTime() - begin) / 1_000_000, identity.advertised(), logDirs, mode.describe());
     }
 
-    private List<ApiHandler<?>> handlers(BrokerIdentity identity, PartitionAccess access,
-                                         BrokerTopicConfigs topicConfigs, OffsetsTopic offsetsTopic) {
-        TopicNameResolver topics = new TopicNameResolver(controller::image);
-        ConfigDescriber describer = new ConfigDescriber(topicConfigs, controller::image, identity.nodeId());
+    private void awaitUnfenced(Duration timeout) {
+        try {
+            lifecycle.unfenced().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Not yet unfenced by the controller after {} ms; serving anyway", timeout.toMillis());
+        }
+    }
+
+    /** The listeners clients use: every listener but the controller's (the quorum binds that one). */
+    private List<Endpoint> brokerListeners() {
+        return config.listeners().stream()
+                .filter(e -> !config.controllerListenerNames().contains(e.listenerName())).toList();
+    }
+
+    private static List<BrokerEndpoint> endpoints(BrokerIdentity identity) {
+        return identity.advertised().stream().map(e -> new BrokerEndpoint(e.listenerName(), e.host(), e.port(),
+                "PLAINTEXT")).toList();
+    }
+
+    private ControllerSettings controllerSettings() {
+        return new ControllerSettings(config.numPartitions(), config.defaultReplicationFactor(),
+                number(BrokerConfigs.BROKER_SESSION_TIMEOUT_MS),
+                config.getBoolean(BrokerConfigs.UNCLEAN_LEADER_ELECTION_ENABLE),
+                config.getBoolean(BrokerConfigs.AUTO_LEADER_REBALANCE_ENABLE),
+                number("leader.imbalance.check.interval.seconds") * 1000);
+    }
+
+    private ReplicaFetcherConfig replicaFetcherConfig() {
+        return new ReplicaFetcherConfig((int) number(BrokerConfigs.REPLICA_FETCH_MAX_BYTES),
+                (int) number("replica.fetch.response.max.bytes"), (int) number("replica.fetch.wait.max.ms"),
+                (int) number("replica.fetch.min.bytes"), Math.min(100, (int) number("replica.fetch.backoff.ms")),
+                (int) number("replica.socket.timeout.ms"));
+    }
+
+    private List<ApiHandler<?>> handlers(BrokerIdentity identity, LiveBrokers brokers, ControllerChannel channel,
+                                         PartitionAccess access, BrokerTopicConfigs topicConfigs,
+                                         OffsetsTopic offsetsTopic, QuorumDescriber quorum) {
+        TopicNameResolver topics = new TopicNameResolver(publisher::image);
+        ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId());
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access));
         handlers.add(new FetchHandler(topics, access));
         handlers.add(new ListOffsetsHandler(access));
-        handlers.add(new MetadataHandler(identity, controller, config::autoCreateTopicsEnable));
-        handlers.add(new CreateTopicsHandler(controller, describer));
-        handlers.add(new DeleteTopicsHandler(controller, config::deleteTopicEnable));
-        handlers.add(new CreatePartitionsHandler(controller));
+        handlers.add(new OffsetForLeaderEpochHandler(access));
+        handlers.add(new MetadataHandler(brokers, channel, publisher, config::autoCreateTopicsEnable));
+        handlers.add(new CreateTopicsHandler(channel, describer));
+        handlers.add(new DeleteTopicsHandler(channel, publisher, config::deleteTopicEnable));
+        handlers.add(new CreatePartitionsHandler(channel));
         handlers.add(new DeleteRecordsHandler(access));
         handlers.add(new DescribeConfigsHandler(describer, identity.nodeId()));
-        ConfigAlterer alterer = new ConfigAlterer(controller, describer, identity.nodeId());
+        ConfigAlterer alterer = new ConfigAlterer(channel, describer, identity.nodeId());
         handlers.add(new AlterConfigsHandler(alterer));
         handlers.add(new IncrementalAlterConfigsHandler(alterer));
-        handlers.add(new DescribeClusterHandler(identity));
-        handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(identity.nodeId(), controller)));
-        handlers.add(new FindCoordinatorHandler(identity, offsetsTopic));
+        handlers.add(new DescribeClusterHandler(brokers, publisher));
+        handlers.add(new ElectLeadersHandler(channel));
+        handlers.add(new AlterPartitionReassignmentsHandler(channel, publisher));
+        handlers.add(new ListPartitionReassignmentsHandler(publisher));
+        handlers.add(new DescribeQuorumHandler(quorum, publisher));
+        handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(identity.nodeId(), channel)));
+        handlers.add(new FindCoordinatorHandler(brokers, publisher, offsetsTopic));
         handlers.add(new JoinGroupHandler(groupCoordinator));
         handlers.add(new SyncGroupHandler(groupCoordinator));
         handlers.add(new HeartbeatHandler(groupCoordinator));
@@ -187,20 +273,41 @@ public final class Broker {
         shutDown = true;
         log.info("Shutting down");
         try {
+            if (lifecycle != null && started) {
+                // Controlled shutdown: leadership moves to other replicas while this node still serves.
+                lifecycle.controlledShutdown(number(BrokerConfigs.BROKER_SESSION_TIMEOUT_MS) * 3);
+            }
+            closeQuietly(lifecycle);
             if (socketServer != null) {
                 socketServer.close();
             }
+            closeQuietly(isrMaintainer);
+            closeQuietly(fetchers);
             if (groupCoordinator != null) {
                 groupCoordinator.close();
             }
-            if (controller != null) {
-                controller.close();
-            }
+            closeQuietly(controller);
+            closeQuietly(metadataLog);
             if (logManager != null) {
                 logManager.close();
             }
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private long number(String key) {
+        return ((Number) config.get(key)).longValue();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
         }
     }
 

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  *     after a clean shutdown; if that cuts an older segment short, the segments after it are
  *     dropped, since the log cannot have a hole;</li>
  * <li>a log start offset checkpoint beyond the recovered end is discarded, and producer
- *     snapshots beyond it are discarded by {@link ProducerStateManager#load}.</li>
+ *     snapshots beyond it are discarded by {@link ProducerStateManager#load};</li>
+ * <li>the leader epoch cache is read (or rebuilt from batch headers) and cut to the recovered
+ *     end and the log start ({@link LeaderEpochCache#load});</li>
+ * <li>the high watermark starts at min(its checkpoint, log end offset), at least the log
+ *     start, or at the log end offset without a checkpoint ({@link HighWatermarkCheckpoint}).</li>
  * </ul>
  *
  * <p>Stateless; the caller owns the directory while it loads.
@@ -33,7 +37,8 @@ final class LogLoader {
 
     /** What was loaded. */
     record Loaded(SegmentList segments, ProducerStateManager producers, long logStartOffset, long logEndOffset,
-                  CleanerCheckpoint.State cleanerCheckpoint) {
+                  CleanerCheckpoint.State cleanerCheckpoint, LeaderEpochCache epochs, long highWatermark,
+                  long checkpointedHighWatermark) {
     }
 
     private LogLoader() {
@@ -52,7 +57,7 @@ final class LogLoader {
             segments.add(LogSegment.create(dir, start, config, nowMs));
             ProducerStateManager producers = new ProducerStateManager(dir, partition);
             producers.load(segments, start);
-            return new Loaded(segments, producers, start, start, CleanerCheckpoint.State.NONE);
+            return complete(dir, partition, segments, producers, start, start, CleanerCheckpoint.State.NONE);
         }
 
         for (int i = 0; i < baseOffsets.size(); i++) {
@@ -89,7 +94,20 @@ final class LogLoader {
         }
         ProducerStateManager producers = new ProducerStateManager(dir, partition);
         producers.load(segments, logEndOffset);
-        return new Loaded(segments, producers, logStartOffset, logEndOffset, cleaner);
+        return complete(dir, partition, segments, producers, logStartOffset, logEndOffset, cleaner);
+    }
+
+    /** Loads the leader epoch cache and the high watermark once the bounds are known. */
+    private static Loaded complete(Path dir, TopicPartition partition, SegmentList segments,
+                                   ProducerStateManager producers, long logStartOffset, long logEndOffset,
+                                   CleanerCheckpoint.State cleaner) throws IOException {
+        LeaderEpochCache epochs = LeaderEpochCache.load(dir, partition, segments, logStartOffset, logEndOffset);
+        OptionalLong hwCheckpoint = HighWatermarkCheckpoint.read(dir);
+        long highWatermark = hwCheckpoint.isPresent()
+                ? Math.max(logStartOffset, Math.min(hwCheckpoint.getAsLong(), logEndOffset))
+                : logEndOffset;
+        return new Loaded(segments, producers, logStartOffset, logEndOffset, cleaner, epochs, highWatermark,
+                hwCheckpoint.orElse(-1));
     }
 
     /** Recovers one segment; true when its file was cut short. */

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: "log-retention" applies retention to every log each
  * {@code retentionCheckIntervalMs} and removes deleted log directories; "log-flusher" asks
  * every log whether its flush policy (flush.messages, flush.ms) is due, each
- * {@code flushCheckIntervalMs}; "log-cleaner-N" compact the logs with cleanup.policy=compact
+ * {@code flushCheckIntervalMs}, and writes changed high watermark checkpoints each
+ * {@link #HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS}; "log-cleaner-N" compact the logs with cleanup.policy=compact
  * ({@link LogCleaner}, when the {@link CleanerConfig} enables it). All start with
  * {@link #startBackgroundTasks()}.
  *
@@ -45,6 +46,8 @@ public final class LogManager implements Closeable {
     static final String DELETE_SUFFIX = "-delete";
     /** How often "log-flusher" checks the flush policy when not told otherwise. */
     public static final long DEFAULT_FLUSH_CHECK_INTERVAL_MS = 1_000;
+    /** How often "log-flusher" writes changed high watermarks (Kafka's replica.high.watermark.checkpoint.interval.ms). */
+    public static final long HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5_000;
 
     private final List<LogDirectory> dirs;
     private final Time time;
@@ -270,6 +273,8 @@ public final class LogManager implements Closeable {
                 retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
         flusherThread.scheduleWithFixedDelay(this::flushDueLogs, flushCheckIntervalMs, flushCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
+        flusherThread.scheduleWithFixedDelay(this::checkpointHighWatermarks, HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
+                HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     /** The log cleaner, if enabled (tests drive it directly). */
@@ -300,6 +305,18 @@ public final class LogManager implements Closeable {
             retentionThread.schedule(partitionLog::deleteRetiredSegments, delayMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Shutting down: closing the log deletes them.
+        }
+    }
+
+    /** Writes each log's high watermark checkpoint that changed (on "log-flusher"). */
+    void checkpointHighWatermarks() {
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
+                partitionLog.checkpointHighWatermark();
+            } catch (RuntimeException e) {
+                log.error("Could not checkpoint the high watermark of {}: {}", partitionLog.topicPartition(),
+                        e.toString());
+            }
         }
     }
 

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * One partition's append-only log on disk: a directory {@code <topic>-<partition>} of segments
  * ({@link LogSegment}), producer-state snapshots ({@link ProducerStateSnapshotFile}), the log
  * start offset checkpoint ({@link LogStartOffsetCheckpoint}), the cleaner checkpoint of a
- * compacted log ({@link CleanerCheckpoint}) and {@code partition.metadata}
+ * compacted log ({@link CleanerCheckpoint}), the leader epochs ({@link LeaderEpochCache}), the
+ * high watermark checkpoint ({@link HighWatermarkCheckpoint}) and {@code partition.metadata}
  * ({@link PartitionMetadataFile}).
  *
  * <p>Thread-safety: all methods may be called from many threads at once. Appends, roll,
@@ -65,6 +66,8 @@ public final class PartitionLog implements Closeable {
     private final CleanerCheckpoint cleanerCheckpoint;
     /** Counts truncations, so the cleaner knows whether its checkpoint still holds. */
     private volatile long truncations;
+    private final LeaderEpochCache epochs;
+    private final HighWatermarkCheckpoint highWatermarkCheckpoint;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                          LogLoader.Loaded loaded) {
@@ -77,7 +80,9 @@ public final class PartitionLog implements Closeable {
         this.producers = loaded.producers();
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
-        this.highWatermark = loaded.logEndOffset();
+        this.highWatermark = loaded.highWatermark();
+        this.epochs = loaded.epochs();
+        this.highWatermarkCheckpoint = new HighWatermarkCheckpoint(dir, loaded.checkpointedHighWatermark());
         this.flushTracker = new FlushTracker(loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
@@ -86,8 +91,9 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Opens (recovering as needed) or creates the log in {@code dir}. The high watermark starts
-     * at the log end offset (everything on disk after recovery is durable); a replicated setup
-     * lowers it with {@link #updateHighWatermark}.
+     * at min(the checkpointed high watermark, the log end offset), or at the log end offset when
+     * the directory has no {@code high-watermark-checkpoint} (a log written before there was one);
+     * a single-replica leader raises it to the log end with {@link #updateHighWatermark}.
      *
      * @param topicId the topic's id, written to {@code partition.metadata} on creation; null to
      *                take whatever the directory holds
@@ -169,6 +175,7 @@ public final class PartitionLog implements Closeable {
                 firstOffset, now);
         BatchStamper.stamp(buffer, validated, plan.duplicates(), firstOffset, leaderEpoch, cfg.timestampType(), now);
         ByteBuffer toWrite = plan.batchesToWrite(buffer, validated);
+        epochs.onAppend(toWrite);
         active.append(toWrite);
         replayAll(toWrite);
         publishAppend(lastOffset + 1, now);
@@ -176,7 +183,11 @@ public final class PartitionLog implements Closeable {
                 false);
     }
 
-    /** Appends batches that already carry offsets (a follower copying its leader). */
+    /**
+     * Appends batches that already carry offsets (a follower copying its leader). They keep the
+     * leader's epochs: each batch whose partition leader epoch is newer than {@link #latestEpoch}
+     * starts a leader epoch entry at its base offset.
+     */
     public AppendResult appendAsFollower(ByteBuffer batches) {
         ByteBuffer buffer = batches.duplicate();
         AppendResult result = underLock("append to", () -> {
@@ -190,6 +201,7 @@ public final class PartitionLog implements Closeable {
             long lastOffset = header.wrap(buffer, validated.position(validated.count() - 1)).lastOffset();
             LogSegment active = maybeRoll(config, buffer.remaining(), lastOffset, validated.largestTimestamp(),
                     firstOffset, now);
+            epochs.onAppend(buffer);
             active.append(buffer);
             replayAll(buffer);
             publishAppend(lastOffset + 1, now);
@@ -270,11 +282,13 @@ public final class PartitionLog implements Closeable {
     /**
      * As {@link #read}, but the batches stay in their segment file: a region to send with
      * {@code FileChannel.transferTo}. Sending must finish before the segment's channel closes.
-     * Segments leave the log (retention, DeleteRecords, the cleaner's swap) with their channels
-     * open for {@code file.delete.delay.ms} more, so a send that takes less than that is whole;
-     * a longer one, or one racing a close of the whole log or a follower's truncation, fails
-     * with an IOException and its connection closes. The bytes of a region never change while
-     * its channel is open, except under a follower's truncation (a later issue).
+     * Segments leave the log (retention, DeleteRecords, the cleaner's swap, a follower's
+     * truncation of whole segments) with their channels open for {@code file.delete.delay.ms}
+     * more, so a send that takes less than that is whole; a longer one, or one racing a close of
+     * the whole log, fails with an IOException and its connection closes. The segment a
+     * follower's {@link #truncateTo} cuts shrinks in place: a region of it reaching past the cut
+     * fails with EOFException once the send gets there (never sending other bytes as if whole);
+     * regions below the high watermark are untouched unless a truncation goes below it.
      */
     public FileReadResult readFileRegion(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
         return reads.readFileRegion(offset, maxBytes, maxOffsetExclusive, minOneBatch);
@@ -292,7 +306,10 @@ public final class PartitionLog implements Closeable {
         return highWatermark;
     }
 
-    /** Sets the high watermark, kept within [log start offset, log end offset]. */
+    /**
+     * Sets the high watermark, kept within [log start offset, log end offset]. No I/O: the value
+     * reaches {@code high-watermark-checkpoint} on the next flush, periodic checkpoint or close.
+     */
     public void updateHighWatermark(long offset) {
         lock.lock();
         try {
@@ -389,6 +406,7 @@ public final class PartitionLog implements Closeable {
     /** Under the append lock. */
     private void advanceLogStartOffset(long offset) throws IOException {
         LogStartOffsetCheckpoint.write(dir, offset);
+        epochs.truncateFromStart(offset);
         logStartOffset = offset;
         if (highWatermark < offset) {
             highWatermark = offset;
@@ -396,27 +414,55 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * The largest leader epoch at or below {@code epoch} that this log holds records of (or was
-     * told of by {@link #assignEpochStartOffset}), and where it ends. See {@link EpochEndOffset}.
+     * Where leader epoch {@code epoch} ends in this log (OffsetsForLeaderEpoch, KIP-101/279/320):
+     * the largest epoch at or below it that this log holds records of (or was told of by
+     * {@link #assignEpochStartOffset}) and the start offset of the next epoch, or the log end
+     * offset for the latest epoch (also the answer for any epoch above it). For an epoch below
+     * the first one known the answer is (the requested epoch, the first epoch's start offset),
+     * as Kafka answers (KIP-279); {@link EpochEndOffset#UNDEFINED} when the log knows no epoch
+     * at all or {@code epoch} is negative.
      */
     public EpochEndOffset endOffsetForEpoch(int epoch) {
-        throw new UnsupportedOperationException("leader epoch cache: not yet");
+        lock.lock();
+        try {
+            return epochs.endOffsetFor(epoch, logEndOffset);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The latest leader epoch of this log (of its last batch or its last assigned epoch), or -1 when none. */
     public int latestEpoch() {
-        throw new UnsupportedOperationException("leader epoch cache: not yet");
+        return epochs.latestEpoch();
     }
 
     /**
      * A leader elected at {@code epoch} records that its epoch starts at {@code startOffset} (its
-     * log end offset), before any batch of that epoch is appended.
+     * log end offset), before any batch of that epoch is appended. Ignored unless {@code epoch}
+     * is newer than {@link #latestEpoch}; an older epoch that starts at or after
+     * {@code startOffset} (one that never got a record) is replaced. Written to
+     * {@code leader-epoch-checkpoint} before returning.
+     *
+     * @throws IllegalArgumentException if startOffset is past the log end offset
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        throw new UnsupportedOperationException("leader epoch cache: not yet");
+        underLock("record leader epoch " + epoch + " of", () -> {
+            if (startOffset > logEndOffset) {
+                throw new IllegalArgumentException("Leader epoch " + epoch + " of " + topicPartition
+                        + " cannot start at " + startOffset + ", past the log end offset " + logEndOffset);
+            }
+            epochs.assign(epoch, startOffset);
+            return null;
+        });
     }
 
-    /** Removes every record at or above {@code offset} (a follower truncating). */
+    /**
+     * Removes every record at or above {@code offset} (a follower truncating), and the leader
+     * epochs that start there. Whole batches only: the log then ends at the base offset of the
+     * batch holding {@code offset} (below it when that batch holds several offsets). A target below the log start empties the log and restarts it at
+     * {@code offset}. Segments that leave whole are retired ({@code file.delete.delay.ms}); a
+     * region of the cut segment that reaches past the cut fails its send (see {@link LogTruncation}).
+     */
     public void truncateTo(long offset) {
         underLock("truncate", () -> {
             if (offset >= logEndOffset) {
@@ -424,21 +470,75 @@ public final class PartitionLog implements Closeable {
             }
             long before = logEndOffset;
             LogTruncation.Result result = LogTruncation.truncate(dir, segments, config, time.milliseconds(), offset,
-                    logStartOffset);
-            if (result.newLogStartOffset() != logStartOffset) {
-                LogStartOffsetCheckpoint.write(dir, result.newLogStartOffset());
-                logStartOffset = result.newLogStartOffset();
-            }
-            logEndOffset = result.newLogEndOffset();
-            highWatermark = Math.max(logStartOffset, Math.min(highWatermark, logEndOffset));
-            flushTracker.onTruncated(logEndOffset);
-            truncations++;
-            cleanerCheckpoint.lowerTo(logEndOffset);
-            producers.load(segments, logEndOffset);
+                    logStartOffset, logEndOffset, retired);
+            afterTruncation(result);
             log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, logEndOffset,
                     logEndOffset, before - 1, result.bytesRemoved());
             return null;
         });
+    }
+
+    /**
+     * Empties the log and restarts it at {@code offset}: every segment leaves (retired for
+     * {@code file.delete.delay.ms}), log start, log end and high watermark become
+     * {@code offset}, the leader epochs and producer state are forgotten. For a follower whose
+     * fetch offset fell below its leader's log start offset.
+     */
+    public void truncateFullyAndStartAt(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("Cannot restart " + topicPartition + " at offset " + offset);
+        }
+        underLock("truncate fully", () -> {
+            long beforeStart = logStartOffset;
+            long beforeEnd = logEndOffset;
+            LogTruncation.Result result = LogTruncation.truncateFully(dir, segments, config, time.milliseconds(),
+                    offset, logEndOffset, retired);
+            afterTruncation(result);
+            log.info("Truncated {} fully: removed offsets {} to {} ({} bytes); the log restarts at offset {}",
+                    topicPartition, beforeStart, beforeEnd - 1, result.bytesRemoved(), offset);
+            return null;
+        });
+    }
+
+    /** Under the append lock: publishes a truncation's new bounds and brings the side state along. */
+    private void afterTruncation(LogTruncation.Result result) throws IOException {
+        if (result.emptied()) {
+            producers.clear();
+            epochs.clear();
+        }
+        epochs.truncateFromEnd(result.newLogEndOffset());
+        if (result.newLogStartOffset() != logStartOffset) {
+            LogStartOffsetCheckpoint.write(dir, result.newLogStartOffset());
+            epochs.truncateFromStart(result.newLogStartOffset());
+            logStartOffset = result.newLogStartOffset();
+        }
+        logEndOffset = result.newLogEndOffset();
+        highWatermark = Math.max(logStartOffset, Math.min(highWatermark, logEndOffset));
+        highWatermarkCheckpoint.write(() -> highWatermark);
+        if (result.emptied()) {
+            flushTracker.onFlushed(logEndOffset, logEndOffset, time.milliseconds());
+        } else {
+            flushTracker.onTruncated(logEndOffset);
+        }
+        truncations++;
+        cleanerCheckpoint.lowerTo(logEndOffset);
+        producers.load(segments, logEndOffset);
+    }
+
+    /**
+     * Writes the high watermark to {@code high-watermark-checkpoint} if it changed since the last
+     * write (fsync; outside the append lock). Called by {@link #flush}, by "log-flusher" every
+     * {@link LogManager#HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS} and on close.
+     */
+    public void checkpointHighWatermark() {
+        if (closed) {
+            return;
+        }
+        try {
+            highWatermarkCheckpoint.write(() -> highWatermark);
+        } catch (IOException e) {
+            throw storageError("checkpoint the high watermark of", e);
+        }
     }
 
     /** Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old. */
@@ -448,8 +548,13 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** fsyncs every segment holding unflushed data (outside the append lock). */
+    /** fsyncs every segment holding unflushed data (outside the append lock), then checkpoints the high watermark. */
     public void flush() {
+        flushSegments();
+        checkpointHighWatermark();
+    }
+
+    private void flushSegments() {
         long target;
         synchronized (flushLock) {
             target = logEndOffset;
@@ -476,7 +581,7 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Flushes, writes the producer state, and closes files. Idempotent. */
+    /** Flushes, writes the producer state and the high watermark, and closes files. Idempotent. */
     @Override
     public void close() {
         lock.lock();
@@ -487,6 +592,7 @@ public final class PartitionLog implements Closeable {
             closed = true;
             sealUnderFlushLock(segments.active());
             producers.takeSnapshot(logEndOffset);
+            highWatermarkCheckpoint.write(() -> highWatermark);
             retired.closeWith(segments.snapshot());
             log.debug("Closed {} at offsets {} to {}", topicPartition, logStartOffset, logEndOffset);
         } catch (IOException e) {

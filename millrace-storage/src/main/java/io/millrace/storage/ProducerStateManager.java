@@ -85,6 +85,14 @@ final class ProducerStateManager {
                 replayFrom, replayed);
     }
 
+    /** Forgets every producer and deletes every snapshot (the log was emptied and restarted). */
+    void clear() throws IOException {
+        table.clear();
+        for (Long offset : ProducerStateSnapshotFile.list(dir)) {
+            Files.deleteIfExists(SegmentFiles.snapshotFile(dir, offset));
+        }
+    }
+
     /** Writes the current table as the snapshot at {@code offset} and prunes old snapshots. */
     void takeSnapshot(long offset) throws IOException {
         ProducerStateSnapshotFile.write(SegmentFiles.snapshotFile(dir, offset), table.entries());

@@ -23,7 +23,8 @@ final class RetentionPolicy {
     enum Reason {
         RETENTION_MS("older than retention.ms"),
         RETENTION_BYTES("beyond retention.bytes"),
-        LOG_START_OFFSET("below the log start offset");
+        LOG_START_OFFSET("below the log start offset"),
+        TRUNCATION("at or above a follower's truncation offset");
 
         private final String description;
 

@@ -106,4 +106,32 @@ class PartitionLogFileRegionTest {
         assertFalse(Files.exists(segment0.resolveSibling(segment0.getFileName() + SegmentFiles.DELETED_SUFFIX)));
         assertThrows(IOException.class, () -> bytesOf(before.region()), "closed after the delay");
     }
+
+    @Test
+    void aFollowersTruncationRetiresWholeSegmentsAndFailsRegionsPastTheCut() throws Exception {
+        open(TestConfigs.defaults().segmentBytes(300).fileDeleteDelayMs(10_000).build());
+        for (int i = 0; i < 8; i++) {
+            log.appendAsLeader(Batches.records(4, NOW), 0);
+        }
+        log.updateHighWatermark(log.logEndOffset());
+        java.util.List<LogSegment> segments = log.segmentSnapshot();
+        assertTrue(segments.size() >= 3);
+        long lastBase = segments.getLast().baseOffset();
+        long cutSegmentBase = segments.get(segments.size() - 2).baseOffset();
+        FileReadResult wholeSegment = log.readFileRegion(lastBase, 10_000, Long.MAX_VALUE, true);
+        byte[] expected = bytesOf(log.read(lastBase, 10_000, Long.MAX_VALUE, true).records());
+        FileReadResult pastTheCut = log.readFileRegion(cutSegmentBase, 10_000, Long.MAX_VALUE, true);
+        assertTrue(pastTheCut.region().size() > Batches.records(4, NOW).remaining());
+
+        log.truncateTo(cutSegmentBase + 4);
+        assertEquals(cutSegmentBase + 4, log.logEndOffset());
+        // A segment that left whole keeps its channel for file.delete.delay.ms: the send completes.
+        assertTrue(java.util.Arrays.equals(expected, bytesOf(wholeSegment.region())));
+        // The cut segment is shorter now: a region reaching past the cut fails, never sends other bytes.
+        assertThrows(java.io.EOFException.class, () -> bytesOf(pastTheCut.region()));
+
+        time.advance(10_000);
+        log.deleteRetiredSegments();
+        assertThrows(IOException.class, () -> bytesOf(wholeSegment.region()), "closed after the delay");
+    }
 }

@@ -151,6 +151,7 @@ class PartitionLogRecoveryTest {
         Files.write(active.resolveSibling(active.getFileName().toString().replace(".log", ".index")),
                 new byte[] {0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0, 0, 9}); // non-increasing: implausible
         open(dir, true);
+        log.updateHighWatermark(log.logEndOffset()); // as a single-replica leader does
         assertTrue(Files.size(SegmentFiles.indexFile(dir, 0)) > 0);
         assertEquals(LongStream.range(0, 120).boxed().toList(), readAll());
         assertEquals(new OffsetAndTimestamp(119, NOW + 41, 0), log.maxTimestamp().orElseThrow());

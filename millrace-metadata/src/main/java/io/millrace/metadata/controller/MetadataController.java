@@ -1,138 +1,243 @@
 package io.millrace.metadata.controller;
 
+import io.millrace.common.Time;
+import io.millrace.metadata.controller.command.AllocateProducerIds;
+import io.millrace.metadata.controller.command.AlterConfigs;
+import io.millrace.metadata.controller.command.AlterPartition;
+import io.millrace.metadata.controller.command.AlterReassignments;
+import io.millrace.metadata.controller.command.BrokerHeartbeat;
+import io.millrace.metadata.controller.command.ControllerCommand;
+import io.millrace.metadata.controller.command.CreatePartitions;
+import io.millrace.metadata.controller.command.CreateTopics;
+import io.millrace.metadata.controller.command.DeleteTopics;
+import io.millrace.metadata.controller.command.ElectLeaders;
+import io.millrace.metadata.controller.command.RegisterBroker;
+import io.millrace.metadata.image.BrokerImage;
 import io.millrace.metadata.image.MetadataImage;
-import io.millrace.metadata.journal.MetadataJournal;
-import io.millrace.metadata.records.ConfigRecord;
+import io.millrace.metadata.log.MetadataLog;
+import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.records.MetadataRecord;
-import io.millrace.metadata.records.ProducerIdsRecord;
-import io.millrace.metadata.records.RemoveTopicRecord;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.protocol.Errors;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller: accepts metadata commands, turns each into records (validating against the
- * current image), makes them durable in the journal, then replays them into a new image and
- * tells the listeners.
+ * The active controller's logic: turns commands into records, validated against this node's
+ * committed image, appends them to the {@link MetadataLog} and replies once they are committed
+ * and replayed into the {@link MetadataView}. The controller never changes the image itself.
+ * Also fences brokers whose session expired, elects leaders for leaderless partitions, and
+ * (auto.leader.rebalance.enable) moves leadership back to preferred replicas.
  *
- * <p>Threads: one, "metadata-controller", owns the image and runs every command in arrival
- * order; callers get futures. {@link #image()} may be read from any thread (volatile, immutable).
+ * <p>Threads: one, "metadata-controller", runs every command and periodic task in order, one at
+ * a time, and owns the heartbeat times. Each write waits for its commit before the next command
+ * runs, so every command sees the effects of the ones before it. While {@code log.isActive()} is
+ * false (another node's controller is active) commands fail with
+ * {@link NotControllerException} and periodic tasks do nothing.
+ *
+ * <p>Lifecycle: starts its thread and periodic tasks when constructed; {@link #close} stops them
+ * (commands already queued still run). It does not close the log or the view: their owner does.
  */
-public final class MetadataController implements AutoCloseable {
+public final class MetadataController implements ControllerChannel, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
+    static final long SESSION_CHECK_INTERVAL_MS = 200;
+    static final long APPEND_TIMEOUT_MS = 30_000;
 
-    private final MetadataJournal journal;
+    private final MetadataLog metadataLog;
+    private final MetadataView view;
+    private final ControllerSettings settings;
+    private final Time time;
     private final TopicCommands topicCommands;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "metadata-controller");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile MetadataImage image = MetadataImage.EMPTY;
+    private final BrokerCommands brokerCommands;
+    private final BrokerLiveness liveness = new BrokerLiveness();
+    private final ScheduledThreadPoolExecutor thread;
+    /** Whether this controller was active at its last look; controller thread only. */
+    private boolean active;
 
-    public MetadataController(MetadataJournal journal, PlacementSettings placement, TopicConfigValidator validator) {
-        this.journal = journal;
-        this.topicCommands = new TopicCommands(placement, validator);
-        List<MetadataRecord> history = journal.readAll();
-        this.image = MetadataImage.EMPTY.apply(history);
-        log.info("Metadata loaded: {} topics from {} records", image.topicsById().size(), history.size());
+    public MetadataController(MetadataLog log, MetadataView view, ControllerSettings settings,
+                              TopicConfigValidator validator, Time time) {
+        this.metadataLog = log;
+        this.view = view;
+        this.settings = settings;
+        this.time = time;
+        this.topicCommands = new TopicCommands(settings, validator);
+        this.brokerCommands = new BrokerCommands(settings);
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "metadata-controller");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.setRemoveOnCancelPolicy(true);
+        thread.scheduleWithFixedDelay(() -> periodic("session check", this::checkSessions),
+                SESSION_CHECK_INTERVAL_MS, SESSION_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        if (settings.autoLeaderRebalanceEnable()) {
+            thread.scheduleWithFixedDelay(() -> periodic("leader rebalance", this::rebalanceLeaders),
+                    settings.leaderImbalanceCheckIntervalMs(), settings.leaderImbalanceCheckIntervalMs(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
+    /** This node's committed image (the view's); any thread. */
     public MetadataImage image() {
-        return image;
+        return view.image();
     }
 
-    /** Adds a listener and tells it of the current image at once (previous = EMPTY). */
-    public CompletableFuture<Void> register(MetadataListener listener) {
-        return submit(() -> {
-            listeners.add(listener);
-            listener.onImage(MetadataImage.EMPTY, image);
-            return null;
+    @Override
+    public <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command) {
+        return onThread(() -> {
+            requireActive();
+            CommandResult<? extends Record> result = decide(view.image(), command);
+            write(result.records(), result.event());
+            return command.replyType().cast(result.reply());
         });
     }
 
-    public CompletableFuture<List<CreateTopicResult>> createTopics(List<TopicSpec> specs, boolean validateOnly) {
-        return write(img -> topicCommands.createTopics(img, specs, validateOnly));
+    /** Runs the session check now, on the controller thread; completes with how many brokers it fenced. */
+    CompletableFuture<Integer> checkSessionsNow() {
+        return onThread(this::checkSessions);
     }
 
-    /** Deletes the topics with these ids; the error of each, in order. */
-    public CompletableFuture<List<ApiError>> deleteTopics(List<Uuid> topicIds) {
-        return write(img -> {
-            List<MetadataRecord> records = new ArrayList<>();
-            List<ApiError> results = new ArrayList<>();
-            for (Uuid id : topicIds) {
-                if (img.topic(id).isEmpty()) {
-                    results.add(ApiError.of(Errors.UNKNOWN_TOPIC_ID, "No topic with id " + id));
-                } else if (records.contains(new RemoveTopicRecord(id))) {
-                    results.add(ApiError.NONE);
-                } else {
-                    records.add(new RemoveTopicRecord(id));
-                    results.add(ApiError.NONE);
-                }
+    /** Runs the preferred-leader rebalance now; completes with how many leaders it moved. */
+    CompletableFuture<Integer> rebalanceLeadersNow() {
+        return onThread(this::rebalanceLeaders);
+    }
+
+    private CommandResult<? extends Record> decide(MetadataImage image, ControllerCommand<?> command) {
+        return switch (command) {
+            case CreateTopics c -> {
+                CommandResult<List<CreateTopicResult>> r = topicCommands.createTopics(image, c.topics(), c.validateOnly());
+                yield new CommandResult<>(r.records(), new CreateTopics.Reply(r.reply()));
             }
-            return new CommandResult<>(records, results);
-        });
-    }
-
-    /** Grows a topic to {@code totalCount} partitions. */
-    public CompletableFuture<ApiError> createPartitions(String topic, int totalCount,
-                                                       List<List<Integer>> assignments, boolean validateOnly) {
-        return write(img -> topicCommands.createPartitions(img, topic, totalCount, assignments, validateOnly));
-    }
-
-    /** Sets or removes configs; validated already by the caller except topic existence. */
-    public CompletableFuture<ApiError> alterConfigs(List<ConfigChange> changes, boolean validateOnly) {
-        return write(img -> {
-            List<MetadataRecord> records = new ArrayList<>();
-            for (ConfigChange c : changes) {
-                if (c.resourceType() == ConfigRecord.TOPIC && img.topic(c.resourceName()).isEmpty()) {
-                    return new CommandResult<>(List.of(), ApiError.of(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                            "Topic " + c.resourceName() + " does not exist"));
-                }
-                records.add(new ConfigRecord(c.resourceType(), c.resourceName(), c.name(), c.value()));
+            case DeleteTopics c -> topicCommands.deleteTopics(image, c.topicIds());
+            case CreatePartitions c -> topicCommands.createPartitions(image, c.topic(), c.totalCount(),
+                    c.assignments(), c.validateOnly());
+            case AlterConfigs c -> ClusterCommands.alterConfigs(image, c);
+            case AllocateProducerIds c -> ClusterCommands.allocateProducerIds(image, c);
+            case RegisterBroker c -> {
+                liveness.heartbeat(c.brokerId(), time.milliseconds());
+                yield brokerCommands.register(image, c);
             }
-            return new CommandResult<>(validateOnly ? List.of() : records, ApiError.NONE);
-        });
-    }
-
-    /** Hands {@code brokerId} a block of {@code size} producer ids; completes with its first id. */
-    public CompletableFuture<Long> allocateProducerIds(int brokerId, int size) {
-        return write(img -> {
-            long first = img.nextProducerId();
-            return new CommandResult<>(List.of(new ProducerIdsRecord(brokerId, first + size)), first);
-        });
-    }
-
-    private <T> CompletableFuture<T> write(Function<MetadataImage, CommandResult<T>> command) {
-        return submit(() -> {
-            CommandResult<T> result = command.apply(image);
-            if (!result.records().isEmpty()) {
-                journal.append(result.records());
-                MetadataImage previous = image;
-                image = previous.apply(result.records());
-                for (MetadataListener listener : listeners) {
-                    try {
-                        listener.onImage(previous, image);
-                    } catch (RuntimeException e) {
-                        log.error("A metadata listener failed to apply a change; this node's view may be stale", e);
-                    }
+            case BrokerHeartbeat c -> {
+                CommandResult<BrokerHeartbeat.Reply> r = brokerCommands.heartbeat(image, c);
+                if (r.reply().error().isSuccess()) {
+                    liveness.heartbeat(c.brokerId(), time.milliseconds());
                 }
+                yield r;
             }
-            return result.response();
-        });
+            case AlterPartition c -> AlterPartitionCommand.alter(image, c, settings);
+            case ElectLeaders c -> ElectionCommands.elect(image, c);
+            case AlterReassignments c -> ReassignmentCommands.alter(image, c, settings);
+        };
     }
 
-    private <T> CompletableFuture<T> submit(java.util.concurrent.Callable<T> task) {
+    /** Fences unfenced brokers silent for longer than the session timeout, then elects leaders where it can. */
+    private int checkSessions() {
+        if (!isActiveNow()) {
+            return 0;
+        }
+        int fenced = 0;
+        long now = time.milliseconds();
+        for (BrokerLiveness.Expired expired : liveness.expired(view.image(), now, settings.brokerSessionTimeoutMs())) {
+            MetadataImage image = view.image();
+            BrokerImage broker = image.brokers().get(expired.brokerId());
+            if (broker == null || broker.fenced()) {
+                continue;
+            }
+            BrokerCommands.Fencing fencing = brokerCommands.fence(image, expired.brokerId());
+            write(fencing.records(), "Fenced broker " + expired.brokerId() + ": no heartbeat for "
+                    + expired.silentMs() + " ms" + fencing.summary());
+            fenced++;
+        }
+        BrokerLeadership.Changes elected = BrokerLeadership.electLeaderless(view.image(), settings, replica -> true);
+        if (!elected.records().isEmpty()) {
+            write(elected.records(), "Elected leaders for " + BrokerCommands.partitions(elected.records().size()) + " that had none");
+        }
+        return fenced;
+    }
+
+    private int rebalanceLeaders() {
+        if (!isActiveNow()) {
+            return 0;
+        }
+        List<MetadataRecord> records = ElectionCommands.rebalance(view.image());
+        if (!records.isEmpty()) {
+            write(records, "Moved leadership of " + BrokerCommands.partitions(records.size()) + " back to the preferred replica");
+        }
+        return records.size();
+    }
+
+    private boolean isActiveNow() {
+        if (!metadataLog.isActive()) {
+            active = false;
+            return false;
+        }
+        requireActive();
+        return true;
+    }
+
+    private void requireActive() {
+        if (!metadataLog.isActive()) {
+            active = false;
+            throw new NotControllerException("This node's controller is not the active one");
+        }
+        if (!active) {
+            active = true;
+            MetadataImage image = view.image();
+            liveness.resetAll(image.brokers().keySet(), time.milliseconds());
+            log.info("This node's controller is active: {} registered brokers, {} topics", image.brokers().size(),
+                    image.topicsById().size());
+        }
+    }
+
+    /** Appends and waits for the commit (and replay into the view); logs {@code event} once committed. */
+    private void write(List<MetadataRecord> records, String event) {
+        if (!records.isEmpty()) {
+            try {
+                metadataLog.append(records).get(APPEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw asControllerError(e.getCause());
+            } catch (TimeoutException e) {
+                throw new NotControllerException("The metadata log did not commit within " + APPEND_TIMEOUT_MS + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NotControllerException("Interrupted while writing metadata");
+            }
+        }
+        if (event != null) {
+            log.info(event);
+        }
+    }
+
+    private static RuntimeException asControllerError(Throwable cause) {
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        return new NotControllerException("Could not write metadata: " + cause, cause);
+    }
+
+    private void periodic(String name, Callable<Integer> task) {
+        try {
+            task.call();
+        } catch (NotControllerException e) {
+            log.debug("Controller {} stopped: {}", name, e.getMessage());
+        } catch (Throwable t) {
+            log.warn("Controller {} failed; it runs again shortly", name, t);
+        }
+    }
+
+    private <T> CompletableFuture<T> onThread(Callable<T> task) {
         CompletableFuture<T> future = new CompletableFuture<>();
         try {
             thread.execute(() -> {
@@ -142,9 +247,8 @@ public final class MetadataController implements AutoCloseable {
                     future.completeExceptionally(t);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            future.completeExceptionally(new org.apache.kafka.common.errors.NotControllerException(
-                    "The controller is shutting down"));
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new NotControllerException("The controller is shutting down"));
         }
         return future;
     }
@@ -153,14 +257,11 @@ public final class MetadataController implements AutoCloseable {
     public void close() {
         thread.shutdown();
         try {
-            thread.awaitTermination(10, TimeUnit.SECONDS);
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("The metadata controller thread did not stop within 10 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        journal.close();
-    }
-
-    /** Records to write plus the answer to give once they are durable. */
-    record CommandResult<T>(List<MetadataRecord> records, T response) {
     }
 }

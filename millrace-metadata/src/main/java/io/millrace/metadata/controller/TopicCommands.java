@@ -1,13 +1,14 @@
 package io.millrace.metadata.controller;
 
-import io.millrace.metadata.controller.MetadataController.CommandResult;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
+import io.millrace.metadata.records.RemoveTopicRecord;
 import io.millrace.metadata.records.TopicRecord;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +18,16 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Turns topic commands into records: validation and replica placement. Pure functions of the
- * image they are given; run on the controller thread.
+ * Turns topic commands into records: validation and replica placement (over the active
+ * brokers, see {@link ReplicaPlacement}). Pure functions of the image they are given; run on
+ * the controller thread.
  */
 final class TopicCommands {
-    private final PlacementSettings placement;
+    private final ControllerSettings settings;
     private final TopicConfigValidator validator;
 
-    TopicCommands(PlacementSettings placement, TopicConfigValidator validator) {
-        this.placement = placement;
+    TopicCommands(ControllerSettings settings, TopicConfigValidator validator) {
+        this.settings = settings;
         this.validator = validator;
     }
 
@@ -70,7 +72,7 @@ final class TopicCommands {
                 return CreateTopicResult.failed(name, ApiError.of(Errors.INVALID_CONFIG, why));
             }
         }
-        List<Integer> brokers = placement.liveBrokers().get();
+        List<Integer> brokers = image.activeBrokerIds();
         List<List<Integer>> assignment;
         if (!spec.assignments().isEmpty()) {
             if (spec.numPartitions() != -1 || spec.replicationFactor() != -1) {
@@ -85,15 +87,15 @@ final class TopicCommands {
                     return CreateTopicResult.failed(name, ApiError.of(Errors.INVALID_REPLICA_ASSIGNMENT,
                             "Partitions should be numbered 0 to " + (spec.assignments().size() - 1)));
                 }
-                ApiError bad = checkReplicas(replicas, brokers);
+                ApiError bad = checkReplicas(replicas, image.brokers().keySet());
                 if (bad != null) {
                     return CreateTopicResult.failed(name, bad);
                 }
                 assignment.add(replicas);
             }
         } else {
-            int partitions = spec.numPartitions() == -1 ? placement.defaultPartitions() : spec.numPartitions();
-            short rf = spec.replicationFactor() == -1 ? placement.defaultReplicationFactor() : spec.replicationFactor();
+            int partitions = spec.numPartitions() == -1 ? settings.defaultPartitions() : spec.numPartitions();
+            short rf = spec.replicationFactor() == -1 ? settings.defaultReplicationFactor() : spec.replicationFactor();
             if (partitions <= 0) {
                 return CreateTopicResult.failed(name, ApiError.of(Errors.INVALID_PARTITIONS,
                         "Number of partitions must be larger than 0."));
@@ -108,7 +110,7 @@ final class TopicCommands {
                                 + rf + " cannot be reached because only " + brokers.size()
                                 + " broker(s) are registered."));
             }
-            assignment = place(brokers, 0, partitions, rf);
+            assignment = ReplicaPlacement.place(image, brokers, 0, partitions, rf, randomStart(brokers));
         }
         Uuid topicId = Uuid.randomUuid();
         out.add(new TopicRecord(name, topicId));
@@ -137,7 +139,7 @@ final class TopicCommands {
             return new CommandResult<>(List.of(), ApiError.of(Errors.INVALID_PARTITIONS,
                     "Topic already has " + current + " partitions."));
         }
-        List<Integer> brokers = placement.liveBrokers().get();
+        List<Integer> brokers = image.activeBrokerIds();
         int rf = existing.partitions().firstEntry().getValue().replicas().size();
         List<List<Integer>> placed;
         if (assignments != null && !assignments.isEmpty()) {
@@ -147,7 +149,7 @@ final class TopicCommands {
                                 + assignments.size() + " assignments provided."));
             }
             for (List<Integer> replicas : assignments) {
-                ApiError bad = checkReplicas(replicas, brokers);
+                ApiError bad = checkReplicas(replicas, image.brokers().keySet());
                 if (bad != null) {
                     return new CommandResult<>(List.of(), bad);
                 }
@@ -159,7 +161,7 @@ final class TopicCommands {
                         "Unable to replicate the partition " + rf + " time(s) with " + brokers.size()
                                 + " broker(s) registered."));
             }
-            placed = place(brokers, current, totalCount - current, (short) rf);
+            placed = ReplicaPlacement.place(image, brokers, current, totalCount - current, rf, randomStart(brokers));
         }
         List<MetadataRecord> records = new ArrayList<>();
         for (int i = 0; i < placed.size(); i++) {
@@ -168,7 +170,7 @@ final class TopicCommands {
         return new CommandResult<>(validateOnly ? List.of() : records, ApiError.NONE);
     }
 
-    private static ApiError checkReplicas(List<Integer> replicas, List<Integer> brokers) {
+    private static ApiError checkReplicas(List<Integer> replicas, Collection<Integer> brokers) {
         if (replicas.isEmpty()) {
             return ApiError.of(Errors.INVALID_REPLICA_ASSIGNMENT, "Replica assignment is empty");
         }
@@ -184,21 +186,25 @@ final class TopicCommands {
         return null;
     }
 
-    /** Round-robin placement from a random start, so leaders spread across brokers. */
-    private static List<List<Integer>> place(List<Integer> brokers, int firstPartition, int count, short rf) {
-        List<Integer> sorted = brokers.stream().sorted().toList();
-        int n = sorted.size();
-        int start = ThreadLocalRandom.current().nextInt(n);
-        List<List<Integer>> result = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int p = firstPartition + i;
-            List<Integer> replicas = new ArrayList<>(rf);
-            for (int r = 0; r < rf; r++) {
-                replicas.add(sorted.get((start + p + r) % n));
+    private static int randomStart(List<Integer> brokers) {
+        return ThreadLocalRandom.current().nextInt(brokers.size());
+    }
+
+    /** Deletes the topics with these ids; the error of each, in order. */
+    CommandResult<io.millrace.metadata.controller.command.Errors> deleteTopics(MetadataImage image, List<Uuid> topicIds) {
+        List<MetadataRecord> records = new ArrayList<>();
+        List<ApiError> results = new ArrayList<>();
+        for (Uuid id : topicIds) {
+            if (image.topic(id).isEmpty()) {
+                results.add(ApiError.of(Errors.UNKNOWN_TOPIC_ID, "No topic with id " + id));
+                continue;
             }
-            result.add(replicas);
+            if (!records.contains(new RemoveTopicRecord(id))) {
+                records.add(new RemoveTopicRecord(id));
+            }
+            results.add(ApiError.NONE);
         }
-        return result;
+        return new CommandResult<>(records, new io.millrace.metadata.controller.command.Errors(results));
     }
 
     private static PartitionRecord newPartition(Uuid topicId, int partition, List<Integer> replicas) {

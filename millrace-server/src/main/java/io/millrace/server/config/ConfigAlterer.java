@@ -1,6 +1,6 @@
 package io.millrace.server.config;
 
-import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.ControllerChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -11,11 +11,11 @@ import org.apache.kafka.common.protocol.Errors;
  * the validated changes, write them through the controller, report the outcome. Thread-safe.
  */
 public final class ConfigAlterer {
-    private final MetadataController controller;
+    private final ControllerChannel controller;
     private final ConfigDescriber describer;
     private final int nodeId;
 
-    public ConfigAlterer(MetadataController controller, ConfigDescriber describer, int nodeId) {
+    public ConfigAlterer(ControllerChannel controller, ConfigDescriber describer, int nodeId) {
         this.controller = controller;
         this.describer = describer;
         this.nodeId = nodeId;

@@ -3,7 +3,8 @@ package io.millrace.server.coordinator;
 import io.millrace.common.config.BrokerConfig;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.metadata.controller.CreateTopicResult;
-import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.controller.MetadataListener;
 import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.metadata.image.MetadataImage;
@@ -15,14 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code __consumer_offsets}: creates it on first need (offsets.topic.num.partitions partitions,
- * replication factor min(offsets.topic.replication.factor, live brokers), compacted), and keeps
+ * replication factor offsets.topic.replication.factor, or 1 on a single node; compacted), and keeps
  * the group coordinator's shards in line with this node's leadership of its partitions: a
  * partition it comes to lead is loaded, one it stops leading is unloaded.
  *
@@ -33,19 +33,22 @@ public final class OffsetsTopic implements MetadataListener {
     private static final Logger log = LoggerFactory.getLogger(OffsetsTopic.class);
 
     private final int nodeId;
-    private final MetadataController controller;
+    private final ControllerChannel controller;
+    private final MetadataView metadata;
     private final GroupCoordinatorService coordinator;
     private final TopicSpec spec;
     private final Set<Integer> led = new HashSet<>();
     private CompletableFuture<Boolean> creating;
 
-    public OffsetsTopic(int nodeId, MetadataController controller, GroupCoordinatorService coordinator,
-                        BrokerConfig config, IntSupplier liveBrokers) {
+    public OffsetsTopic(int nodeId, ControllerChannel controller, MetadataView metadata,
+                        GroupCoordinatorService coordinator, BrokerConfig config, boolean singleNode) {
         this.nodeId = nodeId;
         this.controller = controller;
+        this.metadata = metadata;
         this.coordinator = coordinator;
-        short replicationFactor = (short) Math.max(1, Math.min(config.offsetsTopicReplicationFactor(),
-                liveBrokers.getAsInt()));
+        // A node that is its own cluster caps the factor at 1; a cluster uses it as configured, and
+        // creation fails (FindCoordinator answers COORDINATOR_NOT_AVAILABLE) until enough brokers are up.
+        short replicationFactor = singleNode ? 1 : config.offsetsTopicReplicationFactor();
         this.spec = new TopicSpec(NAME, config.offsetsTopicNumPartitions(), replicationFactor, Map.of(),
                 Map.of("cleanup.policy", "compact",
                         "segment.bytes", String.valueOf(config.getInt("offsets.topic.segment.bytes")),
@@ -54,13 +57,13 @@ public final class OffsetsTopic implements MetadataListener {
 
     /** The leader of the partition that coordinates {@code groupId}, when the topic exists. */
     public Optional<Integer> leaderFor(String groupId) {
-        return controller.image().topic(NAME)
+        return metadata.image().topic(NAME)
                 .map(topic -> topic.partitions().get(coordinator.partitionFor(groupId)))
                 .map(PartitionRecord::leader);
     }
 
     public boolean exists() {
-        return controller.image().topic(NAME).isPresent();
+        return metadata.image().topic(NAME).isPresent();
     }
 
     /** Creates the topic unless it exists; completes true once it does. */

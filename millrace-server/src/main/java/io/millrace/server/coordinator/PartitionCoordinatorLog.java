@@ -22,12 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's records in {@code __consumer_offsets}: each append is one uncompressed v2
  * batch of key/value records (key = 2-byte key type + key, see {@link CoordinatorRecordCodec})
- * appended as leader with acks=all; a load reads the partition from its start to its high
- * watermark. Thread-safe (the partition log is).
+ * appended as leader with acks=all and waited for until the high watermark passes it (blocking the
+ * calling shard thread, at most 5 s); a load reads the partition from its start to its log end
+ * offset. Thread-safe (the partition log is).
  */
 public final class PartitionCoordinatorLog implements CoordinatorLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionCoordinatorLog.class);
     private static final short ACKS_ALL = -1;
+    /** How long an append waits to be committed (like offsets.commit.timeout.ms). */
+    private static final long COMMIT_TIMEOUT_MS = 5_000;
 
     private final String topic;
     private final PartitionAccess access;
@@ -48,8 +51,16 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
         for (CoordinatorRecord record : records) {
             batch.add(now, CoordinatorRecordCodec.kafkaKey(record), record.value());
         }
-        // Single replica: the append is committed when it returns (the high watermark moves with it).
-        AppendOutcome outcome = access.append(new TopicPartition(topic, partition), batch.build(), ACKS_ALL);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        AppendOutcome outcome = access.append(tp, batch.build(), ACKS_ALL);
+        if (outcome.error() == Errors.NONE) {
+            // Committed once the high watermark passes the batch: wait here (a coordinator shard thread).
+            Errors committed = access.awaitCommitted(tp, outcome.result(), COMMIT_TIMEOUT_MS).join();
+            if (committed != Errors.NONE) {
+                outcome = new AppendOutcome(committed, "Coordinator records of " + tp + " were not committed: "
+                        + committed, outcome.result());
+            }
+        }
         if (outcome.error() != Errors.NONE) {
             Errors mapped = switch (outcome.error()) {
                 case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
@@ -71,7 +82,7 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
                 .orElseThrow(() -> new NotCoordinatorException("No local log of " + tp));
         PartitionLog partitionLog = hosted.log();
         long offset = partitionLog.logStartOffset();
-        long end = partitionLog.highWatermark();
+        long end = partitionLog.logEndOffset(); // as Kafka's loader: the new leader's whole log
         while (offset < end) {
             ReadResult read = partitionLog.read(offset, loadBufferBytes, end, true);
             ByteBuffer batches = read.records();

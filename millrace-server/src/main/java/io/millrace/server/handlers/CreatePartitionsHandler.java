@@ -1,6 +1,6 @@
 package io.millrace.server.handlers;
 
-import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import java.util.ArrayList;
@@ -13,9 +13,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /** CreatePartitions: grows topics, with optional explicit assignments, validate_only. */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
-    private final MetadataController controller;
+    private final ControllerChannel controller;
 
-    public CreatePartitionsHandler(MetadataController controller) {
+    public CreatePartitionsHandler(ControllerChannel controller) {
         this.controller = controller;
     }
 

@@ -2,7 +2,7 @@ package io.millrace.server.handlers;
 
 import io.millrace.common.config.DescribedConfig;
 import io.millrace.metadata.controller.CreateTopicResult;
-import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
@@ -22,10 +22,10 @@ import org.apache.kafka.common.protocol.Errors;
 
 /** CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only. */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
-    private final MetadataController controller;
+    private final ControllerChannel controller;
     private final ConfigDescriber configs;
 
-    public CreateTopicsHandler(MetadataController controller, ConfigDescriber configs) {
+    public CreateTopicsHandler(ControllerChannel controller, ConfigDescriber configs) {
         this.controller = controller;
         this.configs = configs;
     }

@@ -1,7 +1,8 @@
 package io.millrace.server.handlers;
 
 import io.millrace.metadata.controller.ApiError;
-import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.api.ApiHandler;
@@ -20,11 +21,13 @@ import org.apache.kafka.common.protocol.Errors;
 
 /** DeleteTopics: by name (all versions) or by topic id (v6+). */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
-    private final MetadataController controller;
+    private final ControllerChannel controller;
+    private final MetadataView metadata;
     private final BooleanSupplier deleteEnabled;
 
-    public DeleteTopicsHandler(MetadataController controller, BooleanSupplier deleteEnabled) {
+    public DeleteTopicsHandler(ControllerChannel controller, MetadataView metadata, BooleanSupplier deleteEnabled) {
         this.controller = controller;
+        this.metadata = metadata;
         this.deleteEnabled = deleteEnabled;
     }
 
@@ -39,7 +42,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         for (String name : request.topicNames()) {
             wanted.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
         }
-        MetadataImage image = controller.image();
+        MetadataImage image = metadata.image();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         List<Uuid> ids = new ArrayList<>();
         List<DeletableTopicResult> pending = new ArrayList<>();

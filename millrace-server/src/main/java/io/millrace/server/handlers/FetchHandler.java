@@ -1,9 +1,11 @@
 package io.millrace.server.handlers;
 
+import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
+import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.partition.ReadOutcome;
@@ -29,10 +31,18 @@ import org.apache.kafka.common.protocol.Errors;
  * limits. When less than min_bytes is available it waits, without holding a thread, until data
  * arrives on any requested partition or max_wait_ms passes (long poll).
  *
+ * <p>Consumers read below the high watermark and wait for it to advance. Followers (replica id
+ * &ge; 0) read up to the log end offset and wait for appends; their fetch offset tells the leader
+ * how far they are (see {@link PartitionAccess#readForFollower}), and a diverged log is answered
+ * with its diverging epoch (KIP-595). NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the
+ * current leader and its endpoint (KIP-951, v12+/v16+).
+ *
  * <p>Fetch sessions (KIP-227) are not kept yet: every answer carries session id 0, which clients
  * take as "send full fetch requests".
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
+    private static final short FIRST_VERSION_WITH_CURRENT_LEADER = 12;
+    private static final short FIRST_VERSION_WITH_NODE_ENDPOINTS = 16;
 
     private final TopicNameResolver topics;
     private final PartitionAccess access;
@@ -53,36 +63,47 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
-        List<Wanted> wanted = resolve(request);
+        Fetch fetch = new Fetch(context, request, replicaId(request), resolve(request));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
-        return attempt(request, wanted, deadline);
+        return attempt(fetch, deadline);
     }
 
-    private CompletableFuture<FetchResponseData> attempt(FetchRequestData request, List<Wanted> wanted, long deadline) {
+    /** The fetching follower's broker id, or -1 for a consumer. */
+    static int replicaId(FetchRequestData request) {
+        if (request.replicaState() != null && request.replicaState().replicaId() >= 0) {
+            return request.replicaState().replicaId();
+        }
+        return Math.max(-1, request.replicaId());
+    }
+
+    private CompletableFuture<FetchResponseData> attempt(Fetch fetch, long deadline) {
         // Take the wake-up signals before reading, so data that lands in between is not missed.
         List<CompletableFuture<Void>> signals = new ArrayList<>();
-        for (Wanted w : wanted) {
+        for (Wanted w : fetch.wanted) {
             if (w.partition != null) {
-                signals.add(w.partition.dataArrived());
+                signals.add(fetch.fromFollower() ? w.partition.appended() : w.partition.dataArrived());
             }
         }
-        Read read = readAll(request, wanted);
+        Read read = readAll(fetch);
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (read.bytes >= request.minBytes() || read.hasError || remainingMs <= 0 || signals.isEmpty()) {
+        if (read.bytes >= fetch.request.minBytes() || read.completeNow || remainingMs <= 0 || signals.isEmpty()) {
             return CompletableFuture.completedFuture(read.response);
         }
         return CompletableFuture.anyOf(signals.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, remainingMs, TimeUnit.MILLISECONDS)
-                .thenCompose(ignored -> attempt(request, wanted, deadline));
+                .thenCompose(ignored -> attempt(fetch, deadline));
     }
 
-    private Read readAll(FetchRequestData request, List<Wanted> wanted) {
+    private Read readAll(Fetch fetch) {
+        FetchRequestData request = fetch.request;
+        short version = fetch.context.apiVersion();
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         Map<String, FetchableTopicResponse> byTopic = new LinkedHashMap<>();
+        MetadataImage image = topics.image();
         int remaining = request.maxBytes();
         int total = 0;
-        boolean hasError = false;
-        for (Wanted w : wanted) {
+        boolean completeNow = false;
+        for (Wanted w : fetch.wanted) {
             FetchableTopicResponse topic = byTopic.computeIfAbsent(w.topicName + "/" + w.topicId, k -> {
                 FetchableTopicResponse t = new FetchableTopicResponse().setTopic(w.topicName).setTopicId(w.topicId);
                 response.responses().add(t);
@@ -93,22 +114,34 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     .setRecords(KafkaRecords.empty());
             topic.partitions().add(data);
             if (w.error != Errors.NONE) {
-                data.setErrorCode(w.error.code());
-                hasError = true;
+                setError(fetch, image, response, data, w.tp, w.error, version);
+                completeNow = true;
                 continue;
             }
             int limit = Math.max(0, Math.min(w.request.partitionMaxBytes(), remaining));
-            ReadOutcome outcome = access.read(w.tp, w.request.currentLeaderEpoch(), w.request.fetchOffset(),
-                    limit, total == 0);
-            data.setErrorCode(outcome.error().code());
+            FetchRequestData.FetchPartition p = w.request;
+            ReadOutcome outcome = fetch.fromFollower()
+                    ? access.readForFollower(w.tp, fetch.replicaId, p.currentLeaderEpoch(), p.fetchOffset(),
+                    p.lastFetchedEpoch(), p.logStartOffset(), limit, total == 0)
+                    : access.read(w.tp, p.currentLeaderEpoch(), p.fetchOffset(), limit, total == 0);
             data.setHighWatermark(outcome.highWatermark()).setLastStableOffset(outcome.highWatermark())
                     .setLogStartOffset(outcome.logStartOffset());
             if (request.isolationLevel() == 1) {
                 data.setAbortedTransactions(new ArrayList<>());
             }
             if (outcome.error() != Errors.NONE) {
-                hasError = true;
+                setError(fetch, image, response, data, w.tp, outcome.error(), version);
+                completeNow = true;
                 continue;
+            }
+            if (outcome.divergingEpoch() != null) {
+                data.divergingEpoch().setEpoch(outcome.divergingEpoch().epoch())
+                        .setEndOffset(outcome.divergingEpoch().endOffset());
+                completeNow = true;
+                continue;
+            }
+            if (fetch.fromFollower() && outcome.highWatermark() > p.highWatermark()) {
+                completeNow = true; // KIP-1166: carry a new high watermark to the follower without waiting
             }
             int size = outcome.result().sizeInBytes();
             if (size > 0) {
@@ -117,7 +150,26 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 remaining -= size;
             }
         }
-        return new Read(response, total, hasError);
+        return new Read(response, total, completeNow);
+    }
+
+    /** Sets {@code error}; for NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH also the current leader (KIP-951). */
+    private static void setError(Fetch fetch, MetadataImage image, FetchResponseData response, PartitionData data,
+                                 TopicPartition tp, Errors error, short version) {
+        data.setErrorCode(error.code());
+        if (tp == null || version < FIRST_VERSION_WITH_CURRENT_LEADER
+                || (error != Errors.NOT_LEADER_OR_FOLLOWER && error != Errors.FENCED_LEADER_EPOCH)) {
+            return;
+        }
+        CurrentLeaders.of(image, tp).ifPresent(leader -> {
+            data.currentLeader().setLeaderId(leader.leaderId()).setLeaderEpoch(leader.leaderEpoch());
+            if (version >= FIRST_VERSION_WITH_NODE_ENDPOINTS
+                    && response.nodeEndpoints().find(leader.leaderId()) == null) {
+                CurrentLeaders.endpoint(image, leader.leaderId(), fetch.context.listenerName()).ifPresent(e ->
+                        response.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(e.nodeId())
+                                .setHost(e.host()).setPort(e.port()).setRack(e.rack())));
+            }
+        });
     }
 
     private List<Wanted> resolve(FetchRequestData request) {
@@ -139,11 +191,18 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return wanted;
     }
 
+    /** One fetch request, resolved once. */
+    private record Fetch(RequestContext context, FetchRequestData request, int replicaId, List<Wanted> wanted) {
+        boolean fromFollower() {
+            return replicaId >= 0;
+        }
+    }
+
     /** One requested partition, resolved once per request. */
     private record Wanted(String topicName, Uuid topicId, TopicPartition tp, Partition partition,
                           FetchRequestData.FetchPartition request, Errors error) {
     }
 
-    private record Read(FetchResponseData response, int bytes, boolean hasError) {
+    private record Read(FetchResponseData response, int bytes, boolean completeNow) {
     }
 }

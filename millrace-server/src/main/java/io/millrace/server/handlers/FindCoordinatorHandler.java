@@ -1,10 +1,11 @@
 package io.millrace.server.handlers;
 
-import io.millrace.common.config.Endpoint;
-import io.millrace.server.BrokerIdentity;
+import io.millrace.metadata.log.MetadataView;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.OffsetsTopic;
+import io.millrace.server.lifecycle.LiveBrokers;
+import io.millrace.server.lifecycle.LiveBrokers.AdvertisedBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,20 +17,24 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * FindCoordinator for groups: the leader of the group's {@code __consumer_offsets} partition,
- * creating the topic on first use. One key before v4, a batch of keys from v4 (KIP-699).
- * Transaction coordinators do not exist yet: COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator for groups: the leader of the group's {@code __consumer_offsets} partition, at
+ * its registered endpoint for the request's listener, creating the topic on first use. No leader,
+ * or a leader the image does not know, is COORDINATOR_NOT_AVAILABLE (the client retries). One key
+ * before v4, a batch of keys from v4 (KIP-699). Transaction coordinators do not exist yet:
+ * COORDINATOR_NOT_AVAILABLE. Thread-safe; holds no mutable state.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private static final byte GROUP = 0;
     private static final byte TRANSACTION = 1;
     private static final short BATCHED_VERSION = 4;
 
-    private final BrokerIdentity identity;
+    private final LiveBrokers brokers;
+    private final MetadataView metadata;
     private final OffsetsTopic offsetsTopic;
 
-    public FindCoordinatorHandler(BrokerIdentity identity, OffsetsTopic offsetsTopic) {
-        this.identity = identity;
+    public FindCoordinatorHandler(LiveBrokers brokers, MetadataView metadata, OffsetsTopic offsetsTopic) {
+        this.brokers = brokers;
+        this.metadata = metadata;
         this.offsetsTopic = offsetsTopic;
     }
 
@@ -74,11 +79,12 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
             return error(out, Errors.INVALID_REQUEST, "A group coordinator key must not be null");
         }
         Optional<Integer> leader = offsetsTopic.leaderFor(key);
-        if (leader.isEmpty() || leader.get() != identity.nodeId()) {
+        Optional<AdvertisedBroker> node = leader.filter(id -> id >= 0)
+                .flatMap(id -> brokers.find(metadata.image(), id, context.listenerName()));
+        if (node.isEmpty()) {
             return error(out, Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator is not available");
         }
-        Endpoint self = identity.endpointFor(context.listenerName());
-        return out.setNodeId(identity.nodeId()).setHost(self.host()).setPort(self.port())
+        return out.setNodeId(node.get().brokerId()).setHost(node.get().host()).setPort(node.get().port())
                 .setErrorCode(Errors.NONE.code()).setErrorMessage(null);
     }
 

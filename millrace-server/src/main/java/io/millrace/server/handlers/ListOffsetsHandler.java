@@ -46,7 +46,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
-                ListOffsetsPartitionResponse answer = answer(new TopicPartition(topic.name(), p.partitionIndex()), p);
+                ListOffsetsPartitionResponse answer = answer(new TopicPartition(topic.name(), p.partitionIndex()), p,
+                        request.replicaId() >= 0);
                 if (context.apiVersion() < FIRST_VERSION_WITH_LEADER_EPOCH) {
                     answer.setLeaderEpoch(-1); // not in the schema before v4: must stay the default
                 }
@@ -56,7 +57,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListOffsetsPartitionResponse answer(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p) {
+    /** {@code fromReplica}: a follower asks, which sees the whole log (latest = log end offset). */
+    private ListOffsetsPartitionResponse answer(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p,
+                                                boolean fromReplica) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
                 .setOffset(-1).setTimestamp(-1).setLeaderEpoch(-1);
         PartitionAccess.Lookup lookup = access.leaderOf(tp, p.currentLeaderEpoch());
@@ -67,7 +70,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         int epoch = lookup.partition().leaderEpoch();
         long ts = p.timestamp();
         if (ts == LATEST) {
-            return out.setOffset(log.highWatermark()).setLeaderEpoch(epoch);
+            return out.setOffset(fromReplica ? log.logEndOffset() : log.highWatermark()).setLeaderEpoch(epoch);
         }
         if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
             return out.setOffset(log.logStartOffset()).setLeaderEpoch(epoch);

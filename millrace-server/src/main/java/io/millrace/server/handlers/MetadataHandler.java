@@ -1,16 +1,17 @@
 package io.millrace.server.handlers;
 
-import io.millrace.common.config.Endpoint;
+import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.CreateTopicResult;
-import io.millrace.metadata.controller.MetadataController;
 import io.millrace.metadata.controller.TopicNames;
 import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
+import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.records.PartitionRecord;
-import io.millrace.server.BrokerIdentity;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
+import io.millrace.server.lifecycle.LiveBrokers;
+import io.millrace.server.lifecycle.LiveBrokers.AdvertisedBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +30,31 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Metadata: the brokers and the requested topics (all when the list is null), by name or id.
  * Creates missing topics when the client allows it and auto.create.topics.enable is on.
+ *
+ * <ul>
+ *   <li>Brokers: the unfenced registered brokers at their endpoint for the request's listener,
+ *       and always this node ({@link LiveBrokers}).</li>
+ *   <li>A partition without a leader, or whose leader the image does not know, answers
+ *       LEADER_NOT_AVAILABLE with leader -1, as Kafka does; replicas on fenced or unknown brokers
+ *       are offline (v5+).</li>
+ *   <li>Controller id: the quorum leader when listed, else this node.</li>
+ * </ul>
+ * Thread-safe; holds no mutable state.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+    private static final short FIRST_VERSION_WITH_OFFLINE_REPLICAS = 5;
 
-    private final BrokerIdentity identity;
-    private final MetadataController controller;
+    private final LiveBrokers brokers;
+    private final ControllerChannel controller;
+    private final MetadataView metadata;
     private final BooleanSupplier autoCreateEnabled;
 
-    public MetadataHandler(BrokerIdentity identity, MetadataController controller, BooleanSupplier autoCreateEnabled) {
-        this.identity = identity;
+    public MetadataHandler(LiveBrokers brokers, ControllerChannel controller, MetadataView metadata,
+                           BooleanSupplier autoCreateEnabled) {
+        this.brokers = brokers;
         this.controller = controller;
+        this.metadata = metadata;
         this.autoCreateEnabled = autoCreateEnabled;
     }
 
@@ -50,51 +65,56 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
 
     @Override
     public CompletableFuture<MetadataResponseData> handle(RequestContext context, MetadataRequestData request) {
-        MetadataImage image = controller.image();
+        MetadataImage image = metadata.image();
         List<String> toCreate = new ArrayList<>();
         if (request.topics() != null && request.allowAutoTopicCreation() && autoCreateEnabled.getAsBoolean()) {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
                 boolean byName = t.name() != null && (t.topicId() == null || Uuid.ZERO_UUID.equals(t.topicId()));
-                if (byName && image.topic(t.name()).isEmpty() && TopicNames.whyIllegal(t.name()) == null) {
+                if (byName && image.topic(t.name()).isEmpty() && TopicNames.whyIllegal(t.name()) == null
+                        && !toCreate.contains(t.name())) {
                     toCreate.add(t.name());
                 }
             }
         }
         if (toCreate.isEmpty()) {
-            return CompletableFuture.completedFuture(build(context, request, controller.image()));
+            return CompletableFuture.completedFuture(build(context, request, image));
         }
         List<TopicSpec> specs = toCreate.stream()
                 .map(name -> new TopicSpec(name, -1, (short) -1, Map.of(), Map.of())).toList();
         return controller.createTopics(specs, false)
-                .handle((List<CreateTopicResult> results, Throwable error) -> build(context, request, controller.image()));
+                .handle((List<CreateTopicResult> results, Throwable error) -> build(context, request, metadata.image()));
     }
 
     private MetadataResponseData build(RequestContext context, MetadataRequestData request, MetadataImage image) {
-        Endpoint self = identity.endpointFor(context.listenerName());
+        List<AdvertisedBroker> listed = brokers.list(image, context.listenerName(), false);
         MetadataResponseData response = new MetadataResponseData()
-                .setClusterId(identity.clusterId())
-                .setControllerId(identity.nodeId())
+                .setClusterId(brokers.identity().clusterId())
+                .setControllerId(brokers.controllerId(listed))
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        response.brokers().add(new MetadataResponseBroker().setNodeId(identity.nodeId())
-                .setHost(self.host()).setPort(self.port()).setRack(identity.rack()));
+        for (AdvertisedBroker b : listed) {
+            response.brokers().add(new MetadataResponseBroker().setNodeId(b.brokerId())
+                    .setHost(b.host()).setPort(b.port()).setRack(b.rack()));
+        }
+        boolean withOffline = context.apiVersion() >= FIRST_VERSION_WITH_OFFLINE_REPLICAS;
         boolean allTopics = request.topics() == null || (context.apiVersion() == 0 && request.topics().isEmpty());
         if (allTopics) {
             for (TopicImage topic : image.topics()) {
-                response.topics().add(describe(topic));
+                response.topics().add(describe(image, topic, withOffline));
             }
         } else {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
-                response.topics().add(describeRequested(image, t));
+                response.topics().add(describeRequested(image, t, withOffline));
             }
         }
         return response;
     }
 
-    private MetadataResponseTopic describeRequested(MetadataImage image, MetadataRequestData.MetadataRequestTopic t) {
+    private MetadataResponseTopic describeRequested(MetadataImage image, MetadataRequestData.MetadataRequestTopic t,
+                                                    boolean withOffline) {
         boolean byId = t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId());
         Optional<TopicImage> topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
         if (topic.isPresent()) {
-            return describe(topic.get());
+            return describe(image, topic.get(), withOffline);
         }
         MetadataResponseTopic missing = new MetadataResponseTopic().setName(t.name()).setTopicId(t.topicId() == null
                 ? Uuid.ZERO_UUID : t.topicId()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
@@ -106,15 +126,28 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         return missing.setErrorCode(error.code());
     }
 
-    private static MetadataResponseTopic describe(TopicImage topic) {
+    private MetadataResponseTopic describe(MetadataImage image, TopicImage topic, boolean withOffline) {
         MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.topicId())
                 .setIsInternal(TopicNames.isInternal(topic.name()))
                 .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (PartitionRecord p : topic.partitions().values()) {
-            out.partitions().add(new MetadataResponsePartition().setPartitionIndex(p.partition())
-                    .setLeaderId(p.leader()).setLeaderEpoch(p.leaderEpoch())
-                    .setReplicaNodes(new ArrayList<>(p.replicas())).setIsrNodes(new ArrayList<>(p.isr()))
-                    .setOfflineReplicas(new ArrayList<>()));
+            boolean leaderKnown = p.leader() != PartitionRecord.NO_LEADER
+                    && (p.leader() == brokers.identity().nodeId() || image.broker(p.leader()).isPresent());
+            MetadataResponsePartition partition = new MetadataResponsePartition().setPartitionIndex(p.partition())
+                    .setErrorCode(leaderKnown ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
+                    .setLeaderId(leaderKnown ? p.leader() : PartitionRecord.NO_LEADER)
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(p.replicas())).setIsrNodes(new ArrayList<>(p.isr()));
+            if (withOffline) {
+                List<Integer> offline = new ArrayList<>();
+                for (int replica : p.replicas()) {
+                    if (!brokers.isOnline(image, replica)) {
+                        offline.add(replica);
+                    }
+                }
+                partition.setOfflineReplicas(offline);
+            }
+            out.partitions().add(partition);
         }
         return out;
     }

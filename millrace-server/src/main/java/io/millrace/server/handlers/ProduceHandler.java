@@ -1,14 +1,18 @@
 package io.millrace.server.handlers;
 
 import io.millrace.metadata.controller.TopicNames;
+import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.AppendOutcome;
+import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -20,8 +24,15 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
-/** Produce: appends each partition's batches through {@link PartitionAccess}. */
+/**
+ * Produce: appends each partition's batches through {@link PartitionAccess}. acks=0/1 answer after
+ * the local append; acks=all answers once every partition's high watermark passes its append (or
+ * the request's timeout, or a lost leadership), without holding a thread. From v10,
+ * NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the current leader and its endpoint (KIP-951).
+ */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private static final short FIRST_VERSION_WITH_CURRENT_LEADER = 10;
+
     private final TopicNameResolver topics;
     private final PartitionAccess access;
 
@@ -40,6 +51,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         short acks = request.acks();
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(topic.name()).setTopicId(topic.topicId());
@@ -61,13 +73,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else {
                     ByteBuffer records = KafkaRecords.bufferOf(data.records());
                     TopicPartition tp = new TopicPartition(image.get().name(), data.index());
-                    AppendOutcome outcome = access.append(tp, records, acks);
-                    if (outcome.error() != Errors.NONE) {
-                        fail(partition, outcome.error(), outcome.message());
+                    CompletableFuture<AppendOutcome> outcome = access.appendAndReplicate(tp, records, acks,
+                            request.timeoutMs());
+                    if (outcome.isDone()) {
+                        answer(context, response, partition, tp, outcome.join());
                     } else {
-                        partition.setBaseOffset(outcome.result().firstOffset())
-                                .setLogAppendTimeMs(outcome.result().logAppendTime())
-                                .setLogStartOffset(outcome.result().logStartOffset());
+                        pending.add(outcome.thenAccept(o -> answer(context, response, partition, tp, o)));
                     }
                 }
             }
@@ -85,7 +96,43 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.completedFuture(response);
+        if (pending.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        // The partitions' futures fill in their own answers; the response is read only once all completed.
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
+    }
+
+    /** Fills in one partition's answer; response-level fields are touched under the response's lock. */
+    private void answer(RequestContext context, ProduceResponseData response, PartitionProduceResponse partition,
+                        TopicPartition tp, AppendOutcome outcome) {
+        synchronized (response) {
+            if (outcome.error() == Errors.NONE) {
+                partition.setBaseOffset(outcome.result().firstOffset())
+                        .setLogAppendTimeMs(outcome.result().logAppendTime())
+                        .setLogStartOffset(outcome.result().logStartOffset());
+                return;
+            }
+            fail(partition, outcome.error(), outcome.message());
+            if (context.apiVersion() >= FIRST_VERSION_WITH_CURRENT_LEADER
+                    && (outcome.error() == Errors.NOT_LEADER_OR_FOLLOWER
+                    || outcome.error() == Errors.FENCED_LEADER_EPOCH)) {
+                addCurrentLeader(context, response, partition, tp);
+            }
+        }
+    }
+
+    private void addCurrentLeader(RequestContext context, ProduceResponseData response,
+                                  PartitionProduceResponse partition, TopicPartition tp) {
+        MetadataImage image = topics.image();
+        CurrentLeaders.of(image, tp).ifPresent(leader -> {
+            partition.currentLeader().setLeaderId(leader.leaderId()).setLeaderEpoch(leader.leaderEpoch());
+            if (response.nodeEndpoints().find(leader.leaderId()) == null) {
+                CurrentLeaders.endpoint(image, leader.leaderId(), context.listenerName()).ifPresent(e ->
+                        response.nodeEndpoints().add(new ProduceResponseData.NodeEndpoint().setNodeId(e.nodeId())
+                                .setHost(e.host()).setPort(e.port()).setRack(e.rack())));
+            }
+        });
     }
 
     private static void fail(PartitionProduceResponse partition, Errors error, String message) {

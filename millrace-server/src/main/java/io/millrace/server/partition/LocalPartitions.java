@@ -1,5 +1,6 @@
 package io.millrace.server.partition;
 
+import io.millrace.common.Time;
 import io.millrace.metadata.controller.MetadataListener;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
@@ -8,22 +9,26 @@ import io.millrace.server.config.TopicConfigResolver;
 import io.millrace.storage.LogConfig;
 import io.millrace.storage.LogManager;
 import io.millrace.storage.PartitionLog;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The partitions this broker hosts, kept in line with the metadata image: a new image creates,
- * reconfigures or deletes local logs (the "backend" that reconciles local replicas with the
- * metadata table).
+ * reconfigures or deletes local logs and moves each partition between roles — leader (the epoch
+ * starts at the log end offset, follower tracking restarts), follower (the replica fetcher copies
+ * it from its leader, through {@link FollowerFetching}) or leaderless (nothing is served).
  *
- * <p>Threads: {@link #onImage} runs on the metadata thread only; lookups are lock-free from any
- * thread.
+ * <p>Threads: {@link #onImage} and {@link #loadExisting} run on the metadata thread only; lookups
+ * are lock-free from any thread.
  */
 public final class LocalPartitions implements MetadataListener {
     private static final Logger log = LoggerFactory.getLogger(LocalPartitions.class);
@@ -31,12 +36,46 @@ public final class LocalPartitions implements MetadataListener {
     private final int nodeId;
     private final LogManager logManager;
     private final TopicConfigResolver configs;
+    private final Time time;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile FollowerFetching followerFetching;
+    private volatile Consumer<Partition> followerMayJoinIsr = p -> { };
+    private volatile MetadataImage image = MetadataImage.EMPTY;
 
     public LocalPartitions(int nodeId, LogManager logManager, TopicConfigResolver configs) {
+        this(nodeId, logManager, configs, FollowerFetching.NONE, Time.SYSTEM);
+    }
+
+    public LocalPartitions(int nodeId, LogManager logManager, TopicConfigResolver configs,
+                           FollowerFetching followerFetching, Time time) {
         this.nodeId = nodeId;
         this.logManager = logManager;
         this.configs = configs;
+        this.followerFetching = followerFetching;
+        this.time = time;
+    }
+
+    /** Sets the follower side of replication, before the first image arrives. */
+    public void setFollowerFetching(FollowerFetching followerFetching) {
+        this.followerFetching = followerFetching == null ? FollowerFetching.NONE : followerFetching;
+    }
+
+    /** Who hears of a follower that may rejoin a led partition's ISR (the {@link IsrMaintainer}); null for nobody. */
+    void setFollowerMayJoinIsrListener(Consumer<Partition> listener) {
+        this.followerMayJoinIsr = listener == null ? p -> { } : listener;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public Time time() {
+        return time;
+    }
+
+    /** The last image applied (EMPTY before the first). */
+    public MetadataImage image() {
+        return image;
     }
 
     public Optional<Partition> get(TopicPartition tp) {
@@ -45,6 +84,11 @@ public final class LocalPartitions implements MetadataListener {
 
     public Partition get(String topic, int partition) {
         return partitions.get(new TopicPartition(topic, partition));
+    }
+
+    /** Every hosted partition (a live view). */
+    public Collection<Partition> all() {
+        return Collections.unmodifiableCollection(partitions.values());
     }
 
     /**
@@ -67,6 +111,7 @@ public final class LocalPartitions implements MetadataListener {
 
     @Override
     public void onImage(MetadataImage previous, MetadataImage current) {
+        image = current;
         Set<TopicPartition> wanted = new HashSet<>();
         boolean brokerConfigsChanged = !previous.brokerConfigs().equals(current.brokerConfigs());
         for (TopicImage topic : current.topics()) {
@@ -86,18 +131,25 @@ public final class LocalPartitions implements MetadataListener {
                 }
                 Partition existing = partitions.get(tp);
                 if (existing != null && existing.topicId().equals(topic.topicId())) {
+                    PartitionRecord old = existing.state();
                     existing.updateState(state, minIsr);
                     if (reconfigure) {
                         existing.log().updateConfig(logConfig);
                     }
+                    applyRole(existing, old, state);
                     continue;
                 }
                 if (existing != null) {
                     remove(tp);
                 }
                 PartitionLog partitionLog = logManager.getOrCreate(tp, topic.topicId(), logConfig);
-                partitionLog.updateHighWatermark(partitionLog.logEndOffset());
-                partitions.put(tp, new Partition(tp, topic.topicId(), partitionLog, state, minIsr));
+                if (state.replicas().size() == 1) {
+                    partitionLog.updateHighWatermark(partitionLog.logEndOffset());
+                }
+                Partition created = new Partition(nodeId, tp, topic.topicId(), partitionLog, state, minIsr, time,
+                        p -> followerMayJoinIsr.accept(p));
+                partitions.put(tp, created);
+                applyRole(created, null, state);
             }
         }
         for (TopicPartition tp : Set.copyOf(partitions.keySet())) {
@@ -107,10 +159,45 @@ public final class LocalPartitions implements MetadataListener {
         }
     }
 
+    /** Moves {@code partition} to the role {@code state} gives this broker ({@code old} is null for a new partition). */
+    private void applyRole(Partition partition, PartitionRecord old, PartitionRecord state) {
+        TopicPartition tp = partition.topicPartition();
+        boolean wasLeader = old != null && old.leader() == nodeId;
+        if (state.leader() == nodeId) {
+            if (!wasLeader || old.leaderEpoch() != state.leaderEpoch()) {
+                followerFetching.unfollow(tp);
+                partition.becomeLeader(wasLeader);
+                if (!wasLeader && state.replicas().size() > 1) {
+                    log.info("Leading {} at epoch {} from offset {} (ISR {})", tp, state.leaderEpoch(),
+                            partition.log().logEndOffset(), state.isr());
+                }
+            } else if (!old.equals(state)) {
+                partition.leaderStateChanged(old);
+            }
+            return;
+        }
+        if (wasLeader) {
+            partition.resign();
+        }
+        if (state.leader() == PartitionRecord.NO_LEADER) {
+            if (old == null || old.leader() != PartitionRecord.NO_LEADER) {
+                followerFetching.unfollow(tp);
+                partition.resign();
+                log.info("{} has no leader (epoch {}): not served", tp, state.leaderEpoch());
+            }
+            return;
+        }
+        if (old == null || old.leader() != state.leader() || old.leaderEpoch() != state.leaderEpoch()) {
+            partition.signalDataArrived();
+            followerFetching.follow(partition, state.leader(), state.leaderEpoch());
+        }
+    }
+
     private void remove(TopicPartition tp) {
+        followerFetching.unfollow(tp);
         Partition removed = partitions.remove(tp);
         if (removed != null) {
-            removed.signalDataArrived();
+            removed.resign();
             logManager.delete(tp);
             log.info("Deleted partition {}", tp);
         }

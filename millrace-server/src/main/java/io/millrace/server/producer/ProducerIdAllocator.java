@@ -1,6 +1,6 @@
 package io.millrace.server.producer;
 
-import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.controller.ControllerChannel;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,11 +12,11 @@ public final class ProducerIdAllocator {
     static final int BLOCK_SIZE = 1000;
 
     private final int nodeId;
-    private final MetadataController controller;
+    private final ControllerChannel controller;
     private long next;
     private long blockEnd;
 
-    public ProducerIdAllocator(int nodeId, MetadataController controller) {
+    public ProducerIdAllocator(int nodeId, ControllerChannel controller) {
         this.nodeId = nodeId;
         this.controller = controller;
     }

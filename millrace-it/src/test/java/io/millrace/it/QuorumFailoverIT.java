@@ -1,0 +1,98 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4, section 5: the metadata quorum's leader (DescribeQuorum) is killed with SIGKILL; a
+ * new one takes over and topic creation keeps working; the old leader comes back as a voter and
+ * the quorum again serves all three nodes.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class QuorumFailoverIT {
+    private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
+
+    @TempDir
+    Path tempDir;
+    ClusterHarness cluster;
+
+    @AfterEach
+    void stopCluster() {
+        Clients.closeAll(cluster);
+    }
+
+    @Test
+    void topicCreationSurvivesTheQuorumLeadersDeath() throws Exception {
+        cluster = ClusterHarness.start("QuorumFailoverIT", 3, tempDir, Map.of());
+        cluster.processes().forEach(brokerLog::watch);
+        Admin admin = cluster.admin();
+
+        QuorumInfo before = Clients.get(admin.describeMetadataQuorum().quorumInfo());
+        Set<Integer> voters = before.voters().stream().map(QuorumInfo.ReplicaState::replicaId)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(1, 2, 3), voters, "every node is a voter");
+        int oldLeader = before.leaderId();
+        assertTrue(voters.contains(oldLeader), "the quorum has a leader: " + oldLeader);
+        cluster.createTopic(admin, "before", 1, 3, Map.of());
+
+        cluster.kill9(oldLeader);
+        long killedAt = System.nanoTime();
+        // Placed explicitly on the live nodes: the dead one is not fenced yet for a moment.
+        List<Integer> live = cluster.runningNodes();
+        cluster.createTopic(admin, new NewTopic("during", Map.of(0, live)));
+        System.out.println("QuorumFailoverIT: quorum leader " + oldLeader + " killed; a topic was created "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt) + " ms later");
+        int newLeader = Await.value("a new quorum leader", FAILOVER_TIMEOUT, () -> {
+            int leader = Clients.get(admin.describeMetadataQuorum().quorumInfo()).leaderId();
+            return leader > 0 && leader != oldLeader ? leader : null;
+        });
+        assertTrue(Set.of(1, 2, 3).contains(newLeader) && newLeader != oldLeader, "new leader " + newLeader);
+        assertWritable("during");
+
+        cluster.start(oldLeader);
+        cluster.createTopic(admin, "after", 1, 3, Map.of());
+        assertWritable("after");
+        Await.until("the quorum again counts " + oldLeader + " as a voter that has caught up", FAILOVER_TIMEOUT,
+                () -> {
+                    QuorumInfo info = Clients.get(admin.describeMetadataQuorum().quorumInfo());
+                    return info.voters().stream().anyMatch(v -> v.replicaId() == oldLeader
+                            && v.logEndOffset() >= 0 && info.highWatermark() >= 0
+                            && v.logEndOffset() >= info.highWatermark() - 1_000);
+                });
+        List<String> topics = List.copyOf(Clients.get(admin.listTopics().names()));
+        assertTrue(topics.containsAll(List.of("before", "during", "after")), "topics " + topics);
+    }
+
+    private void assertWritable(String topic) throws Exception {
+        try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrapServers())) {
+            long offset = producer.send(new ProducerRecord<>(topic, 0, null, "hello " + topic))
+                    .get(30, TimeUnit.SECONDS).offset();
+            List<ConsumerRecord<String, String>> read = Clients.readAll(cluster.bootstrapServers(),
+                    new TopicPartition(topic, 0), offset);
+            assertEquals("hello " + topic, read.get(0).value());
+        }
+    }
+}

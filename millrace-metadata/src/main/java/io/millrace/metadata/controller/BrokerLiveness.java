@@ -1,0 +1,51 @@
+package io.millrace.metadata.controller;
+
+import io.millrace.metadata.image.BrokerImage;
+import io.millrace.metadata.image.MetadataImage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * When each broker last heartbeated, in memory. Not thread-safe: owned by the controller
+ * thread. Not replicated: a controller that becomes active treats every registered broker as
+ * having heartbeated at that moment ({@link #resetAll}), so no broker is fenced for the time no
+ * controller was listening.
+ */
+final class BrokerLiveness {
+    /** A broker whose session expired, silent for {@code silentMs}. */
+    record Expired(int brokerId, long silentMs) {
+    }
+
+    private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+
+    void heartbeat(int brokerId, long nowMs) {
+        lastHeartbeatMs.put(brokerId, nowMs);
+    }
+
+    /** This controller became active: every broker's session starts now. */
+    void resetAll(Collection<Integer> brokerIds, long nowMs) {
+        lastHeartbeatMs.clear();
+        for (int id : brokerIds) {
+            lastHeartbeatMs.put(id, nowMs);
+        }
+    }
+
+    /**
+     * Unfenced brokers of {@code image} with no heartbeat for longer than {@code timeoutMs},
+     * ascending by id. A broker never seen before starts its session now.
+     */
+    List<Expired> expired(MetadataImage image, long nowMs, long timeoutMs) {
+        List<Expired> result = new ArrayList<>();
+        image.brokers().values().stream().map(BrokerImage::brokerId).sorted().forEach(id -> {
+            BrokerImage broker = image.brokers().get(id);
+            long last = lastHeartbeatMs.computeIfAbsent(id, k -> nowMs);
+            if (!broker.fenced() && nowMs - last > timeoutMs) {
+                result.add(new Expired(id, nowMs - last));
+            }
+        });
+        return result;
+    }
+}

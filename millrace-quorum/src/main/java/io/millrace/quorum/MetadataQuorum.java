@@ -1,0 +1,320 @@
+package io.millrace.quorum;
+
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.log.MetadataLog;
+import io.millrace.metadata.log.MetadataPublisher;
+import io.millrace.metadata.records.MetadataRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicated metadata log of a cluster: a Raft group (Apache Ratis, gRPC) of the voters in
+ * {@code controller.quorum.voters}. Every committed batch is replayed, on every voter, into that
+ * node's {@link MetadataPublisher}; a node that is not a voter keeps its publisher current with a
+ * {@link RemoteMetadataFollower}.
+ *
+ * <p>Lifecycle: construct, {@link #start()}, then {@link #setLocalController} once the node's
+ * controller exists (forwarded commands are refused with NOT_CONTROLLER until then),
+ * {@link #close()}. Thread-safe: appends come from the controller thread, reads from anywhere;
+ * Ratis replays on its state-machine updater thread.
+ */
+public final class MetadataQuorum implements MetadataLog {
+    private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
+    /** How many recently applied records the leader keeps for non-voters to catch up from. */
+    private static final int RECENT_RECORDS = 50_000;
+    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    static {
+        // Ratis logs every election and segment roll at INFO: keep it quiet unless the node says otherwise
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    }
+
+    private final QuorumConfig config;
+    private final MetadataPublisher publisher;
+    private final RaftGroup group;
+    private final RaftPeerId selfId;
+    private final RecentBatches recent = new RecentBatches(RECENT_RECORDS);
+    private final MetadataStateMachine stateMachine;
+    private final ClientId appendClientId = ClientId.randomId();
+    private final AtomicLong appendCallIds = new AtomicLong();
+    private final AtomicReference<String> lastLoggedLeader = new AtomicReference<>();
+    private volatile ControllerChannel localController;
+    private volatile RaftServer server;
+    private volatile RaftServer.Division division;
+    private volatile RaftClient client;
+    private volatile RemoteMetadataFollower follower;
+    private volatile boolean closed;
+
+    public MetadataQuorum(QuorumConfig config, MetadataPublisher publisher) {
+        this.config = config;
+        this.publisher = publisher;
+        this.selfId = peerId(config.nodeId());
+        this.group = RaftGroup.valueOf(groupId(config.clusterId()), config.voters().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> RaftPeer.newBuilder().setId(peerId(e.getKey())).setAddress(address(e.getValue())).build())
+                .toList());
+        this.stateMachine = new MetadataStateMachine(publisher, recent, this::onLeaderChanged);
+        stateMachine.setQueryHandler(new LeaderQueryHandler(publisher, recent, () -> localController,
+                this::describe)::handle);
+    }
+
+    /** The Raft group id of a cluster: {@code UUID.nameUUIDFromBytes("millrace:" + clusterId)}. */
+    public static RaftGroupId groupId(String clusterId) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("millrace:" + clusterId).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Starts this node's Raft server (a voter: formats its storage when new, else recovers it and
+     * replays the latest snapshot and the log after it into the publisher) and the client that
+     * reaches the leader. A node that is not a voter starts a {@link RemoteMetadataFollower}.
+     */
+    public synchronized void start() throws IOException {
+        if (client != null || closed) {
+            throw new IllegalStateException("Metadata quorum already started or closed");
+        }
+        if (config.voter()) {
+            InetSocketAddress own = config.voters().get(config.nodeId());
+            Files.createDirectories(config.dataDir());
+            boolean isNew = !Files.exists(config.dataDir().resolve(group.getGroupId().getUuid().toString()));
+            RaftServer raftServer = RaftServer.newBuilder()
+                    .setServerId(selfId)
+                    .setGroup(group)
+                    .setStateMachine(stateMachine)
+                    .setProperties(RaftSettings.server(config, bindHost(own), own.getPort()))
+                    .setOption(isNew ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+                    .build();
+            raftServer.start();
+            server = raftServer;
+            division = raftServer.getDivision(group.getGroupId());
+            log.info("Metadata quorum: node {} started as a voter of {} ({}), {} storage in {}", config.nodeId(),
+                    config.voters().keySet(), group.getGroupId(), isNew ? "new" : "recovered", config.dataDir());
+        }
+        client = RaftClient.newBuilder()
+                .setProperties(RaftSettings.client(DEFAULT_COMMAND_TIMEOUT))
+                .setRaftGroup(group)
+                .setRetryPolicy(RaftSettings.clientRetryPolicy())
+                .build();
+        if (!config.voter()) {
+            follower = new RemoteMetadataFollower(this, publisher);
+            follower.start();
+        }
+    }
+
+    /** The controller that forwarded commands run on when this node leads. */
+    public void setLocalController(ControllerChannel controller) {
+        this.localController = controller;
+    }
+
+    /** A channel that reaches the active controller from this node, whichever node that is. */
+    public ControllerChannel controllerChannel() {
+        return new QuorumControllerChannel(this, DEFAULT_COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Appends one batch; completes once it is committed and replayed here. Only the leader may
+     * append: elsewhere this fails with {@link NotControllerException}. The batch carries the
+     * leader's current term, and every node ignores it if it is committed in another term.
+     */
+    @Override
+    public CompletableFuture<Void> append(List<MetadataRecord> records) {
+        RaftServer.Division d = division;
+        if (d == null || closed) {
+            return CompletableFuture.failedFuture(new NotControllerException(
+                    "Node " + config.nodeId() + " is not a running voter of the metadata quorum"));
+        }
+        DivisionInfo info = d.getInfo();
+        if (!info.isLeader()) {
+            return CompletableFuture.failedFuture(notLeader());
+        }
+        long term = info.getCurrentTerm();
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(appendClientId)
+                .setServerId(selfId)
+                .setGroupId(group.getGroupId())
+                .setCallId(appendCallIds.incrementAndGet())
+                .setMessage(Message.valueOf(ByteString.copyFrom(MetadataBatchCodec.encode(term, records))))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new NotControllerException("Metadata append failed: " + e));
+        }
+        return reply.handle((r, error) -> {
+            if (error != null) {
+                throw new CompletionException(new NotControllerException("Metadata append failed: " + error));
+            }
+            if (!r.isSuccess()) {
+                throw new CompletionException(new NotControllerException("Metadata append failed: " + r.getException()));
+            }
+            byte status = r.getMessage().getContent().byteAt(0);
+            if (status == MetadataStateMachine.FENCED) {
+                throw new CompletionException(new NotControllerException(
+                        "Metadata append of term " + term + " was committed in a later term and ignored"));
+            } else if (status == MetadataStateMachine.REJECTED) {
+                throw new CompletionException(new IllegalStateException("The metadata batch could not be replayed"));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Whether this node is the active controller: the leader, and leader-ready, which in Ratis
+     * means the first entry of its term has been applied here, hence every record committed
+     * before this term has been replayed into the publisher.
+     */
+    @Override
+    public boolean isActive() {
+        RaftServer.Division d = division;
+        if (d == null || closed) {
+            return false;
+        }
+        DivisionInfo info = d.getInfo();
+        return info.isLeader() && info.isLeaderReady();
+    }
+
+    /** The leader's node id as this node knows it. */
+    public OptionalInt leaderId() {
+        RaftServer.Division d = division;
+        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
+        return leader == null ? OptionalInt.empty() : OptionalInt.of(nodeId(leader));
+    }
+
+    /** The quorum as this node sees it; follower offsets are only known when this node leads. */
+    public QuorumInfo describe() {
+        return QuorumDescriber.describe(config, division);
+    }
+
+    /** {@link #describe()} as the leader sees it, asked through the quorum when this node does not lead. */
+    public CompletableFuture<QuorumInfo> describeAtLeader() {
+        RaftServer.Division d = division;
+        if (d != null && d.getInfo().isLeader()) {
+            return CompletableFuture.completedFuture(describe());
+        }
+        return query(QueryMessages.describe()).thenApply(reply -> {
+            if (reply.error() != org.apache.kafka.common.protocol.Errors.NONE) {
+                throw new CompletionException(reply.error().exception(reply.message()));
+            }
+            return RecordCodec.decode(QuorumInfo.class, reply.payload());
+        });
+    }
+
+    /** Sends a read-only request; Ratis delivers it to the leader's state machine. */
+    CompletableFuture<QueryMessages.Reply> query(Message message) {
+        RaftClient c = client;
+        if (c == null || closed) {
+            return CompletableFuture.failedFuture(new NotControllerException("The metadata quorum client is closed"));
+        }
+        return c.async().sendReadOnlyUnordered(message).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+                throw new CompletionException(reply.getException());
+            }
+            return QueryMessages.readReply(reply.getMessage().getContent());
+        });
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    QuorumConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RemoteMetadataFollower f = follower;
+        if (f != null) {
+            f.close();
+        }
+        closeQuietly(client, "client");
+        closeQuietly(server, "server");
+        division = null;
+    }
+
+    private NotControllerException notLeader() {
+        OptionalInt leader = leaderId();
+        return new NotControllerException("Node " + config.nodeId() + " is not the metadata quorum leader"
+                + (leader.isPresent() ? " (node " + leader.getAsInt() + " is)" : " (no leader now)"));
+    }
+
+    private void onLeaderChanged(RaftPeerId leader) {
+        if (leader == null) {
+            return;
+        }
+        RaftServer.Division d = division;
+        long term = d == null ? -1 : d.getInfo().getCurrentTerm();
+        String key = leader + "@" + term;
+        if (!key.equals(lastLoggedLeader.getAndSet(key))) {
+            log.info("Metadata quorum: node {} is now the leader (term {})", leader, term);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable, String what) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Metadata quorum: closing the Raft {} failed", what, e);
+        }
+    }
+
+    static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(Integer.toString(nodeId));
+    }
+
+    static int nodeId(RaftPeerId peerId) {
+        return Integer.parseInt(peerId.toString());
+    }
+
+    private static String address(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** Binds the voter's own host when it is a loopback address (tests, one machine), else every interface. */
+    private static String bindHost(InetSocketAddress own) {
+        try {
+            return InetAddress.getByName(own.getHostString()).isLoopbackAddress() ? own.getHostString() : "0.0.0.0";
+        } catch (UnknownHostException e) {
+            throw new UncheckedIOException("Cannot resolve this voter's host " + own.getHostString(), e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.millrace.quorum;
+
+import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.log.MetadataPublisher;
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine of the metadata quorum: each log entry is one batch of metadata
+ * records ({@link MetadataBatchCodec}), replayed in log order into this node's
+ * {@link MetadataPublisher}. Snapshots are the image's records ({@link ImageRecords}) in a
+ * CRC-protected {@link SnapshotFile} in Ratis' state machine directory.
+ *
+ * <p>Threads: Ratis calls {@link #applyTransaction}, {@link #takeSnapshot} and
+ * {@link #reinitialize} from the division's single state-machine updater thread, so the
+ * publisher is only ever written by that thread; {@link #query} comes from gRPC threads and is
+ * handed to the quorum's query handler.
+ */
+final class MetadataStateMachine extends BaseStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
+
+    /** First byte of an apply result. */
+    static final byte APPLIED = 0;
+    static final byte FENCED = 1;
+    static final byte REJECTED = 2;
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final MetadataPublisher publisher;
+    private final RecentBatches recent;
+    private final Consumer<RaftPeerId> leaderChanged;
+    private volatile Function<ByteString, CompletableFuture<Message>> queryHandler =
+            request -> CompletableFuture.failedFuture(new IllegalStateException("metadata quorum not started"));
+
+    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, Consumer<RaftPeerId> leaderChanged) {
+        this.publisher = publisher;
+        this.recent = recent;
+        this.leaderChanged = leaderChanged;
+    }
+
+    void setQueryHandler(Function<ByteString, CompletableFuture<Message>> handler) {
+        this.queryHandler = handler;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        loadLatestSnapshot();
+    }
+
+    /** Called after a snapshot was installed from the leader: the state is replaced by it. */
+    @Override
+    public void reinitialize() throws IOException {
+        loadLatestSnapshot();
+    }
+
+    private void loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            return;
+        }
+        File file = snapshot.getFile().getPath().toFile();
+        if (snapshot.hasMd5()) {
+            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        }
+        SnapshotFile.Contents contents = SnapshotFile.read(file.toPath());
+        publisher.reset(contents.records(), contents.recordCount());
+        recent.reset(contents.recordCount());
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+        log.info("Metadata quorum: loaded snapshot {} ({} records, record count {})", snapshot.getTermIndex(),
+                contents.records().size(), contents.recordCount());
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public SingleFileSnapshotInfo getLatestSnapshot() {
+        return storage.getLatestSnapshot();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] result;
+        try {
+            MetadataBatchCodec.Batch batch =
+                    MetadataBatchCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            if (batch.expectedTerm() >= 0 && batch.expectedTerm() != entry.getTerm()) {
+                // appended by a controller of an earlier term through a later leader: never applied
+                result = new byte[] {FENCED};
+            } else {
+                publisher.publish(batch.records());
+                recent.add(publisher.image().recordCount(), batch.records());
+                result = new byte[] {APPLIED};
+            }
+        } catch (RuntimeException e) {
+            // deterministic on every node (same bytes, same image): the batch is skipped everywhere
+            log.error("Metadata quorum: skipping log entry {} that cannot be applied", TermIndex.valueOf(entry), e);
+            result = new byte[] {REJECTED};
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(result)));
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        MetadataImage image = publisher.image();
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        SnapshotFile.write(file.toPath(), new SnapshotFile.Contents(last.getTerm(), last.getIndex(),
+                image.recordCount(), ImageRecords.of(image)));
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        log.debug("Metadata quorum: took snapshot at {}", last);
+        return last.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return queryHandler.apply(request.getContent());
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        leaderChanged.accept(newLeaderId);
+    }
+}

@@ -1,0 +1,78 @@
+package io.millrace.quorum;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Ratis settings of the metadata quorum, in one place.
+ *
+ * <p>Election timeouts are 750-1500 ms: a follower that hears nothing for that long starts an
+ * election; the leader sends heartbeats every ~375 ms (half the minimum). Ratis' default
+ * 150-300 ms flaps on a loaded two-core machine, and so did 500-1000 ms under a load average of
+ * 11 (several builds at once); failover measured ~1-2 s. Leader election uses pre-vote, so a partitioned node rejoining does
+ * not depose a healthy leader. Stateless.
+ */
+final class RaftSettings {
+    static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(750, TimeUnit.MILLISECONDS);
+    static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(1500, TimeUnit.MILLISECONDS);
+    static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+
+    private RaftSettings() {
+    }
+
+    static RaftProperties server(QuorumConfig config, String bindHost, int port) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(config.dataDir().toFile()));
+        GrpcConfigKeys.Server.setHost(properties, bindHost);
+        GrpcConfigKeys.Server.setPort(properties, port);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, ELECTION_TIMEOUT_MIN);
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, ELECTION_TIMEOUT_MAX);
+        RaftServerConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        RaftServerConfigKeys.LeaderElection.setPreVote(properties, true);
+        // a JVM pause longer than this makes a follower skip one election round instead of flapping
+        RaftServerConfigKeys.setSleepDeviationThreshold(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setCreationGap(properties, Math.min(1024, config.snapshotThreshold()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotThreshold()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("64MB"));
+        return properties;
+    }
+
+    static RaftProperties client(Duration requestTimeout) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("64MB"));
+        return properties;
+    }
+
+    /**
+     * Retries a few times (not-leader, leader-not-ready, unreachable node: Ratis moves to the
+     * suggested or next peer) but never after a time-out, which may have run the request: a
+     * controller command must not run twice because a reply was slow.
+     */
+    static RetryPolicy clientRetryPolicy() {
+        return event -> {
+            Throwable cause = event.getCause();
+            if (cause instanceof TimeoutIOException || event.getAttemptCount() >= 10) {
+                return RetryPolicy.NO_RETRY_ACTION;
+            }
+            return () -> RETRY_SLEEP;
+        };
+    }
+}

@@ -1,0 +1,102 @@
+package io.millrace.server;
+
+import io.millrace.common.config.BrokerConfig;
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.log.MetadataLog;
+import io.millrace.metadata.log.MetadataPublisher;
+import io.millrace.quorum.MetadataQuorum;
+import io.millrace.quorum.QuorumConfig;
+import io.millrace.quorum.QuorumControllerChannel;
+import io.millrace.quorum.QuorumInfo;
+import io.millrace.server.quorum.QuorumDescriber;
+import io.millrace.server.quorum.QuorumState;
+import io.millrace.server.quorum.ReplicaState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntSupplier;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A node of a cluster whose metadata lives in a Raft quorum (Apache Ratis) of the
+ * controller.quorum.voters. The cluster id, when not configured, derives from the voters, so
+ * every node of the same quorum agrees on it without a format step.
+ */
+record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller) implements ClusterMode {
+    private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(15);
+
+    static QuorumMode of(BrokerConfig config, String votersValue) {
+        Map<Integer, InetSocketAddress> voters = QuorumConfig.parseVoters(votersValue);
+        boolean controller = config.processRoles().contains("controller");
+        if (controller && !voters.containsKey(config.nodeId())) {
+            throw new IllegalArgumentException("node.id " + config.nodeId() + " has the controller role but is not among "
+                    + "controller.quorum.voters " + voters.keySet());
+        }
+        if (!controller && voters.containsKey(config.nodeId())) {
+            throw new IllegalArgumentException("node.id " + config.nodeId() + " is among controller.quorum.voters but "
+                    + "process.roles " + config.processRoles() + " lacks 'controller'");
+        }
+        return new QuorumMode(voters, controller);
+    }
+
+    @Override
+    public boolean isSingleNode() {
+        return false;
+    }
+
+    @Override
+    public String derivedClusterId() {
+        String seed = "millrace-cluster:" + voters;
+        UUID uuid = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
+        return new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString();
+    }
+
+    @Override
+    public MetadataLog openMetadataLog(int nodeId, Path metadataDir, String clusterId, MetadataPublisher publisher) {
+        return new MetadataQuorum(new QuorumConfig(nodeId, voters, metadataDir.resolve("raft"), clusterId, controller,
+                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher);
+    }
+
+    @Override
+    public ControllerChannel connect(MetadataLog log, MetadataController localController) {
+        MetadataQuorum quorum = (MetadataQuorum) log;
+        quorum.setLocalController(localController);
+        try {
+            quorum.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot join the metadata quorum " + voters, e);
+        }
+        return new QuorumControllerChannel(quorum, CONTROLLER_TIMEOUT);
+    }
+
+    @Override
+    public IntSupplier activeControllerId(MetadataLog log, int nodeId) {
+        MetadataQuorum quorum = (MetadataQuorum) log;
+        return () -> quorum.leaderId().orElse(-1);
+    }
+
+    @Override
+    public QuorumDescriber describer(MetadataLog log, int nodeId, MetadataPublisher publisher) {
+        MetadataQuorum quorum = (MetadataQuorum) log;
+        return () -> quorum.describeAtLeader().thenApply(QuorumMode::toState);
+    }
+
+    private static QuorumState toState(QuorumInfo info) {
+        List<ReplicaState> voters = info.voters().stream().map(v -> new ReplicaState(v.id(), v.logEndOffset(),
+                v.lastFetchTimestamp(), v.lastCaughtUpTimestamp())).toList();
+        return new QuorumState(info.leaderId(), info.leaderEpoch(), info.highWatermark(), voters, List.of());
+    }
+
+    @Override
+    public String describe() {
+        return controller ? ", a voter of the metadata quorum " + voters.keySet()
+                : ", a broker of the metadata quorum " + voters.keySet();
+    }
+}
