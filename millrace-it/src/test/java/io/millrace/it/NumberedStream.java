@@ -38,6 +38,7 @@ public final class NumberedStream implements AutoCloseable {
     private final Thread sender;
     private volatile boolean stopping;
     private volatile int sent;
+    private volatile long nanosPerRecord;
 
     public NumberedStream(String bootstrap, String topic, int partitions) {
         this.topic = topic;
@@ -48,6 +49,12 @@ public final class NumberedStream implements AutoCloseable {
                 ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 100,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 180_000));
         this.sender = Thread.ofPlatform().name("numbered-stream").daemon().unstarted(this::sendUntilStopped);
+    }
+
+    /** Sends at most {@code recordsPerSecond} (a long run unthrottled would fill the test's heap). */
+    public NumberedStream withRate(int recordsPerSecond) {
+        nanosPerRecord = 1_000_000_000L / recordsPerSecond;
+        return this;
     }
 
     public NumberedStream start() {
@@ -98,7 +105,13 @@ public final class NumberedStream implements AutoCloseable {
 
     private void sendUntilStopped() {
         try {
+            long begin = System.nanoTime();
             for (int n = 0; !stopping; ) {
+                long due = begin + n * nanosPerRecord;
+                long early = due - System.nanoTime();
+                if (early > 0) {
+                    TimeUnit.NANOSECONDS.sleep(early);
+                }
                 if (!outstanding.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }

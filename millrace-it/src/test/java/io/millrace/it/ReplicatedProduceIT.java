@@ -54,7 +54,7 @@ class ReplicatedProduceIT {
 
         List<Long> failoverMillis = new ArrayList<>();
         Map<Integer, NumberedStream.Ack> acked;
-        try (NumberedStream stream = new NumberedStream(cluster.bootstrapServers(), TOPIC, 1).start()) {
+        try (NumberedStream stream = new NumberedStream(cluster.bootstrapServers(), TOPIC, 1).withRate(5_000).start()) {
             for (int kill = 1; kill <= KILLS; kill++) {
                 awaitProgress(stream, ACKS_PER_CYCLE);
                 int leader = cluster.leaderOf(admin, TOPIC, 0);

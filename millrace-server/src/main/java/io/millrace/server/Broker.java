@@ -134,7 +134,7 @@ public final class Broker {
                         .map(e -> new InetSocketAddress(e.host(), e.port())),
                 replicaFetcherConfig(), Time.SYSTEM);
         LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs, fetchers, Time.SYSTEM);
-        partitions.loadExisting(publisher.image());
+        partitions.loadExisting(publisher.image(), mode.isSingleNode());
         await(publisher.register(partitions));
         logManager.startBackgroundTasks();
         PartitionAccess access = new PartitionAccess(nodeId, partitions);

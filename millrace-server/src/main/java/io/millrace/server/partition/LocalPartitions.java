@@ -96,8 +96,20 @@ public final class LocalPartitions implements MetadataListener {
      * longer exist (or were re-created under a new id) are deleted.
      */
     public void loadExisting(MetadataImage image) {
+        loadExisting(image, true);
+    }
+
+    /**
+     * As {@link #loadExisting(MetadataImage)}; with {@code deleteStray} false no log is deleted,
+     * for a node whose image may still be catching up with its quorum at start-up (a log that
+     * looks stray may belong to a topic the image does not show yet).
+     */
+    public void loadExisting(MetadataImage image, boolean deleteStray) {
         for (PartitionLog partitionLog : logManager.loadAll(topic -> image.topic(topic)
                 .map(configs::logConfig).orElse(LogConfig.defaults()))) {
+            if (!deleteStray) {
+                continue;
+            }
             TopicPartition tp = partitionLog.topicPartition();
             Optional<TopicImage> topic = image.topic(tp.topic());
             boolean current = topic.isPresent() && topic.get().topicId().equals(partitionLog.topicId())

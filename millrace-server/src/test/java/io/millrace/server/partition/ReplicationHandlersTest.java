@@ -149,7 +149,13 @@ class ReplicationHandlersTest {
         assertEquals(0, data.records().sizeInBytes());
         assertEquals(0, data.highWatermark()); // a diverged fetch does not count as progress
 
-        assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), followerFetch(1, 2, 5).errorCode()); // no epoch <= 2 here
+        FetchResponseData.PartitionData older = followerFetch(1, 2, 5); // epoch 2 is older than any here
+        assertEquals(2, older.divergingEpoch().epoch());
+        assertEquals(0, older.divergingEpoch().endOffset());
+
+        FetchResponseData.PartitionData inSync = followerFetch(1, 3, 5);
+        assertEquals(-1, inSync.divergingEpoch().epoch());
+        assertEquals(1, inSync.highWatermark());
     }
 
     @Test
@@ -169,6 +175,35 @@ class ReplicationHandlersTest {
         assertEquals(-1, old.responses().iterator().next().partitionResponses().get(0).currentLeader().leaderId());
         assertTrue(old.nodeEndpoints().isEmpty());
         MessageUtil.toByteBufferAccessor(old, (short) 9);
+    }
+
+    private FetchResponseData consumerFetch(String topic, short version) {
+        FetchRequestData request = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20);
+        request.topics().add(new FetchRequestData.FetchTopic().setTopic(topic)
+                .setTopicId(topic.equals("led") ? LED : OTHER).setPartitions(List.of(
+                        new FetchRequestData.FetchPartition().setPartition(0).setPartitionMaxBytes(1 << 20))));
+        return new FetchHandler(new TopicNameResolver(() -> image), access)
+                .handle(context(ApiKeys.FETCH, version), request).join();
+    }
+
+    @Test
+    void fetchFromAPartitionLedElsewhereNamesTheLeaderWhereTheVersionHasTheFields() {
+        FetchResponseData v16 = consumerFetch("other", (short) 16);
+        FetchResponseData.PartitionData data = v16.responses().get(0).partitions().get(0);
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(), data.errorCode());
+        assertEquals(2, data.currentLeader().leaderId());
+        assertEquals(5, data.currentLeader().leaderEpoch());
+        assertEquals("host2", v16.nodeEndpoints().find(2).host());
+        MessageUtil.toByteBufferAccessor(v16, (short) 16);
+
+        FetchResponseData v12 = consumerFetch("other", (short) 12);
+        assertEquals(2, v12.responses().get(0).partitions().get(0).currentLeader().leaderId());
+        assertTrue(v12.nodeEndpoints().isEmpty());
+        MessageUtil.toByteBufferAccessor(v12, (short) 12);
+
+        FetchResponseData v11 = consumerFetch("other", (short) 11);
+        assertEquals(-1, v11.responses().get(0).partitions().get(0).currentLeader().leaderId());
+        MessageUtil.toByteBufferAccessor(v11, (short) 11);
     }
 
     @Test
