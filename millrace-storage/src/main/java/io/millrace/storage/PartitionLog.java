@@ -466,6 +466,10 @@ public final class PartitionLog implements Closeable {
     public void truncateTo(long offset) {
         underLock("truncate", () -> {
             if (offset >= logEndOffset) {
+                // No record goes, but an epoch this node assigned as leader without appending
+                // anything (an entry at the log end) must: the new leader's log does not have it,
+                // and a follower quoting it as its last fetched epoch would diverge forever.
+                epochs.truncateFromEnd(logEndOffset);
                 return null;
             }
             long before = logEndOffset;

@@ -127,6 +127,18 @@ class PartitionLogReplicationTest {
     }
 
     @Test
+    void truncatingAtTheLogEndDropsAnEpochAssignedWithoutRecords() throws Exception {
+        leader = leaderWithThreeEpochs(); // ends in epoch 5
+        long end = leader.logEndOffset();
+        leader.assignEpochStartOffset(7, end); // elected at 7, then lost leadership before any append
+        assertEquals(7, leader.latestEpoch());
+        leader.truncateTo(end); // the new leader's divergence answer: keep everything, drop epoch 7
+        assertEquals(end, leader.logEndOffset());
+        assertEquals(5, leader.latestEpoch());
+        assertEquals(List.of(e(1, 0), e(3, 6), e(5, 12)), epochsOnDisk(leader));
+    }
+
+    @Test
     void truncatingFullyRestartsTheLogEmptyAtTheOffset() throws Exception {
         follower = open("follower");
         for (int i = 0; i < 12; i++) {

@@ -67,8 +67,10 @@ final class FollowerLogUpdate {
         if (truncation.offset() < logEnd) {
             log.info("Truncating {} from offset {} to {}: it diverged from leader {} at epoch {}", tp, logEnd,
                     truncation.offset(), leaderId, leader.epoch());
-            partitionLog.truncateTo(truncation.offset());
         }
+        // Also at the log end: it drops an epoch this node assigned as leader but never wrote in,
+        // which would otherwise be quoted as the last fetched epoch and diverge again.
+        partitionLog.truncateTo(truncation.offset());
     }
 
     /** The follower's high watermark is the leader's, within what it holds; its start follows the leader's. */
