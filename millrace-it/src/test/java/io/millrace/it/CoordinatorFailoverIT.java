@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5: a consumer group keeps consuming while the node leading its coordinator's
@@ -41,30 +38,23 @@ import org.junit.jupiter.api.io.TempDir;
  * offsets end at the end of the log.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class CoordinatorFailoverIT {
+class CoordinatorFailoverIT extends ClusterTest {
     private static final String TOPIC = "events";
     private static final String GROUP = "survivors";
     private static final int PARTITIONS = 3;
     private static final int PER_PHASE = 1_500;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
     GroupReader reader;
 
     @AfterEach
-    void stopAll() {
-        Clients.closeAll(reader, cluster);
+    void stopReader() {
+        Clients.closeAll(reader);
     }
 
     @Test
     void theGroupConsumesThroughACoordinatorDeath() throws Exception {
-        cluster = ClusterHarness.start("CoordinatorFailoverIT", 3, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(3);
         Admin admin = cluster.admin();
         cluster.createTopic(admin, TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2"));
 

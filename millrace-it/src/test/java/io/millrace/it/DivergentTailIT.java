@@ -3,7 +3,6 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5: a replica with a divergent tail (it led, took acks=1 writes no follower
@@ -36,27 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Replicas are assigned explicitly: node 1 is the preferred (first) replica and leads first.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class DivergentTailIT {
+class DivergentTailIT extends ClusterTest {
     private static final String TOPIC = "divergent";
     private static final int OLD_LEADER = 1;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
-
-    @AfterEach
-    void stopCluster() {
-        Clients.closeAll(cluster);
-    }
-
     @Test
     void aReturningLeaderTruncatesItsUncommittedTail() throws Exception {
-        cluster = ClusterHarness.start("DivergentTailIT", 3, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(3);
         Admin admin = cluster.admin();
         TopicPartition partition = new TopicPartition(TOPIC, 0);
         cluster.createTopic(admin, new NewTopic(TOPIC, Map.of(0, List.of(OLD_LEADER, 2, 3)))

@@ -3,7 +3,6 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5: every node stopped (SIGTERM, one after the other) and all started again:
@@ -34,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * intact, and the group resumes where it committed.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class FullRestartIT {
+class FullRestartIT extends ClusterTest {
     private static final String TOPIC = "durable";
     private static final String GROUP = "restarting";
     private static final int PARTITIONS = 2;
@@ -43,22 +39,9 @@ class FullRestartIT {
             new TopicPartition(TOPIC, 0), 300L, new TopicPartition(TOPIC, 1), 200L);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
-
-    @AfterEach
-    void stopCluster() {
-        Clients.closeAll(cluster);
-    }
-
     @Test
     void aFullRestartKeepsTopicsDataAndOffsets() throws Exception {
-        cluster = ClusterHarness.start("FullRestartIT", 3, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(3);
         Admin admin = cluster.admin();
         cluster.createTopic(admin, TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2", "retention.ms", "86400000"));
         List<List<Integer>> replicasBefore = List.of(cluster.replicasOf(admin, TOPIC, 0),

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5: with replication factor 3 and min.insync.replicas=2, one follower stopped
@@ -32,27 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * a follower that was away holds every acknowledged record once it leads.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class IsrIT {
+class IsrIT extends ClusterTest {
     private static final String TOPIC = "isr";
     private static final Duration ISR_TIMEOUT = Duration.ofSeconds(30);
     private static final int BATCH = 100;
 
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
-
-    @AfterEach
-    void stopCluster() {
-        Clients.closeAll(cluster);
-    }
-
     @Test
     void theIsrShrinksAndGrowsAndMinInsyncReplicasGuardsAcksAll() throws Exception {
-        cluster = ClusterHarness.start("IsrIT", 3, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(3);
         Admin admin = cluster.admin();
         cluster.createTopic(admin, TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
         int leader = cluster.leaderOf(admin, TOPIC, 0);

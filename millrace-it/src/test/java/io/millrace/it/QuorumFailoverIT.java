@@ -3,7 +3,6 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5: the metadata quorum's leader (DescribeQuorum) is killed with SIGKILL; a
@@ -29,25 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the quorum again serves all three nodes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class QuorumFailoverIT {
+class QuorumFailoverIT extends ClusterTest {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
-
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
-
-    @AfterEach
-    void stopCluster() {
-        Clients.closeAll(cluster);
-    }
 
     @Test
     void topicCreationSurvivesTheQuorumLeadersDeath() throws Exception {
-        cluster = ClusterHarness.start("QuorumFailoverIT", 3, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(3);
         Admin admin = cluster.admin();
 
         QuorumInfo before = Clients.get(admin.describeMetadataQuorum().quorumInfo());

@@ -3,7 +3,6 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5, on four nodes: a preferred-leader election (ElectLeaders PREFERRED) gives
@@ -34,28 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * replica set, read from node 4 once it leads.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class ReassignmentIT {
+class ReassignmentIT extends ClusterTest {
     private static final String TOPIC = "moving";
     private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
     private static final int RECORDS = 500;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
-
-    @AfterEach
-    void stopCluster() {
-        Clients.closeAll(cluster);
-    }
-
     @Test
     void preferredElectionAndReassignmentKeepTheData() throws Exception {
-        cluster = ClusterHarness.start("ReassignmentIT", 4, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(4);
         Admin admin = cluster.admin();
         cluster.createTopic(admin, new NewTopic(TOPIC, Map.of(0, List.of(1, 2, 3)))
                 .configs(Map.of("min.insync.replicas", "2")));

@@ -3,7 +3,6 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 4, section 5, first test: three nodes, a topic with replication factor 3 and
@@ -26,29 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * failover time: leader killed until the producer's first acknowledgement after it.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ReplicatedProduceIT {
+class ReplicatedProduceIT extends ClusterTest {
     private static final String TOPIC = "replicated";
     private static final int KILLS = 3;
     private static final int ACKS_PER_CYCLE = 2_000;
     private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(45);
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
-
-    @TempDir
-    Path tempDir;
-    ClusterHarness cluster;
-
-    @AfterEach
-    void stopCluster() {
-        Clients.closeAll(cluster);
-    }
-
     @Test
     void everyAcknowledgedRecordSurvivesLeaderKills() {
-        cluster = ClusterHarness.start("ReplicatedProduceIT", 3, tempDir, Map.of());
-        cluster.processes().forEach(brokerLog::watch);
+        startCluster(3);
         Admin admin = cluster.admin();
         cluster.createTopic(admin, TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
 
