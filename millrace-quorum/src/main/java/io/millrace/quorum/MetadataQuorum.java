@@ -75,6 +75,12 @@ public final class MetadataQuorum implements MetadataLog {
     private volatile RemoteMetadataFollower follower;
     private volatile boolean closed;
 
+    static {
+        // Ratis ends the JVM (System.exit) when its server cannot start, e.g. the port is taken;
+        // a broker should fail its start-up with a message instead (and a test JVM survive).
+        org.apache.ratis.util.ExitUtils.disableSystemExit();
+    }
+
     public MetadataQuorum(QuorumConfig config, MetadataPublisher publisher) {
         this.config = config;
         this.publisher = publisher;
@@ -113,7 +119,13 @@ public final class MetadataQuorum implements MetadataLog {
                     .setProperties(RaftSettings.server(config, bindHost(own), own.getPort()))
                     .setOption(isNew ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
-            raftServer.start();
+            try {
+                raftServer.start();
+            } catch (org.apache.ratis.util.ExitUtils.ExitException e) {
+                raftServer.close();
+                throw new IOException("The metadata quorum cannot listen on " + own + ": "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            }
             server = raftServer;
             division = raftServer.getDivision(group.getGroupId());
             log.info("Metadata quorum: node {} started as a voter of {} ({}), {} storage in {}", config.nodeId(),

@@ -47,6 +47,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     Node start(int id) {
+        awaitPortFree(voters.get(id));
         QuorumConfig config = new QuorumConfig(id, voters, root.resolve("node-" + id), clusterId,
                 voters.containsKey(id), snapshotThreshold);
         MetadataPublisher publisher = new MetadataPublisher();
@@ -144,6 +145,31 @@ final class TestCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 fail("interrupted");
+            }
+        }
+    }
+
+    /** A restarted node binds its old port: wait until the stopped server has let go of it. */
+    private static void awaitPortFree(InetSocketAddress address) {
+        if (address == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), address.getPort()));
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("Port " + address.getPort() + " is still in use", e);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(ie);
+                }
             }
         }
     }
