@@ -145,8 +145,6 @@ final class TallyingConsumer implements AutoCloseable {
         return subscribed;
     }
 
-    /** Stops polling and closes the consumer (which revokes, so commits, and leaves the group). */
-    @Override
     /**
      * As {@link #close()}, but the commit made while closing may be refused for a stale member
      * epoch: a rebalance (another member leaving) raced the close. Kafka brokers before KIP-1251
@@ -167,6 +165,8 @@ final class TallyingConsumer implements AutoCloseable {
         }
     }
 
+    /** Stops polling and closes the consumer (which revokes, so commits, and leaves the group). */
+    @Override
     public void close() {
         stopping = true;
         try {
