@@ -1,10 +1,7 @@
 package io.millrace.storage;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
@@ -15,15 +12,14 @@ import java.util.function.LongSupplier;
  * close; never by {@link PartitionLog#updateHighWatermark} (no I/O there). On open the high
  * watermark starts at min(checkpoint, log end offset); without the file at the log end offset.
  *
- * <p>On-disk format: UTF-8 text, two lines: {@code version 0} and {@code highWatermark <n>}.
- * Replaced atomically (temporary file, fsync, rename).
+ * <p>On-disk format ({@link OffsetCheckpointFile}): UTF-8 text, two lines: {@code version 0} and
+ * {@code highWatermark <n>}. Replaced atomically (temporary file, fsync, rename).
  *
  * <p>Thread-safety: {@link #write} is synchronized (flush, close and truncation may race); it
  * skips the write when the value is the one last written.
  */
 final class HighWatermarkCheckpoint {
     static final String FILE_NAME = "high-watermark-checkpoint";
-    private static final String VERSION_LINE = "version 0";
     private static final String KEY = "highWatermark ";
 
     private final Path dir;
@@ -44,25 +40,12 @@ final class HighWatermarkCheckpoint {
         if (highWatermark == written) {
             return;
         }
-        AtomicFiles.writeString(dir.resolve(FILE_NAME), VERSION_LINE + "\n" + KEY + highWatermark + "\n");
+        OffsetCheckpointFile.write(dir.resolve(FILE_NAME), KEY, highWatermark);
         written = highWatermark;
     }
 
     /** The stored high watermark, or empty when there is no file or it cannot be parsed. */
     static OptionalLong read(Path dir) throws IOException {
-        Path file = dir.resolve(FILE_NAME);
-        if (!Files.exists(file)) {
-            return OptionalLong.empty();
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.size() != 2 || !lines.get(0).equals(VERSION_LINE) || !lines.get(1).startsWith(KEY)) {
-            return OptionalLong.empty();
-        }
-        try {
-            long offset = Long.parseLong(lines.get(1).substring(KEY.length()).trim());
-            return offset >= 0 ? OptionalLong.of(offset) : OptionalLong.empty();
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return OffsetCheckpointFile.read(dir.resolve(FILE_NAME), KEY);
     }
 }

@@ -1,14 +1,12 @@
 package io.millrace.storage;
 
 import io.millrace.common.Time;
-import io.millrace.wire.batch.RecordBatchHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +16,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: all methods may be called from many threads at once. Appends, roll,
  * retention, truncation, close and the log cleaner's segment swap are serialised by one append
  * lock taken once per call (not per record); the cleaner reads and rewrites sealed segments
- * without it ({@link LogCleaning}). Reads and timestamp lookups take no lock: they read the
+ * without it ({@link LogCleaning}). Appends, rolls, retention and truncation run in {@link LogWrites}.
+ * Reads and timestamp lookups ({@link LogReads}) take no lock: they read the
  * volatile offsets, then segments up to the size each had when the read began; a read that
  * races with a segment's deletion sees its channel closed and starts over (and then usually
  * finds its offset below the new log start). fsync runs outside the append lock.
@@ -54,7 +52,6 @@ public final class PartitionLog implements Closeable {
     private final SegmentList segments;
     private final RetiredSegments retired;
     private final ProducerStateManager producers;
-    private final RecordBatchHeader replayHeader = new RecordBatchHeader();
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
@@ -68,6 +65,7 @@ public final class PartitionLog implements Closeable {
     private volatile long truncations;
     private final LeaderEpochCache epochs;
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
+    private final LogWrites writes;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                          LogLoader.Loaded loaded) {
@@ -87,6 +85,8 @@ public final class PartitionLog implements Closeable {
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
         this.retired = new RetiredSegments(topicPartition);
+        this.writes = new LogWrites(this, time, flushLock, segments, retired, producers, epochs, flushTracker,
+                cleanerCheckpoint, highWatermarkCheckpoint);
     }
 
     /**
@@ -154,33 +154,10 @@ public final class PartitionLog implements Closeable {
         if (validated.count() == 0) {
             return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
         }
-        AppendResult result = underLock("append to", () -> appendValidated(buffer, validated, leaderEpoch, cfg, now));
+        AppendResult result = underLock("append to",
+                () -> writes.appendAsLeader(buffer, validated, leaderEpoch, cfg, now));
         flushIfDue();
         return result;
-    }
-
-    private AppendResult appendValidated(ByteBuffer buffer, ValidatedBatches validated, int leaderEpoch,
-                                         LogConfig cfg, long now) throws IOException {
-        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition);
-        if (plan.allDuplicates()) {
-            log.debug("Ignored a retried batch to {}: already stored at offsets {} to {}", topicPartition,
-                    plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset());
-            return new AppendResult(plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset(), -1,
-                    logStartOffset, 0, true);
-        }
-        boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-        long firstOffset = logEndOffset;
-        long lastOffset = firstOffset + plan.offsets() - 1;
-        LogSegment active = maybeRoll(cfg, plan.bytes(), lastOffset, logAppendTime ? now : plan.maxTimestamp(),
-                firstOffset, now);
-        BatchStamper.stamp(buffer, validated, plan.duplicates(), firstOffset, leaderEpoch, cfg.timestampType(), now);
-        ByteBuffer toWrite = plan.batchesToWrite(buffer, validated);
-        epochs.onAppend(toWrite);
-        active.append(toWrite);
-        replayAll(toWrite);
-        publishAppend(lastOffset + 1, now);
-        return new AppendResult(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, plan.records(),
-                false);
     }
 
     /**
@@ -190,23 +167,7 @@ public final class PartitionLog implements Closeable {
      */
     public AppendResult appendAsFollower(ByteBuffer batches) {
         ByteBuffer buffer = batches.duplicate();
-        AppendResult result = underLock("append to", () -> {
-            ValidatedBatches validated = AppendValidator.validateFromLeader(buffer, logEndOffset, topicPartition);
-            if (validated.count() == 0) {
-                return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
-            }
-            long now = time.milliseconds();
-            RecordBatchHeader header = new RecordBatchHeader();
-            long firstOffset = header.wrap(buffer, validated.position(0)).baseOffset();
-            long lastOffset = header.wrap(buffer, validated.position(validated.count() - 1)).lastOffset();
-            LogSegment active = maybeRoll(config, buffer.remaining(), lastOffset, validated.largestTimestamp(),
-                    firstOffset, now);
-            epochs.onAppend(buffer);
-            active.append(buffer);
-            replayAll(buffer);
-            publishAppend(lastOffset + 1, now);
-            return new AppendResult(firstOffset, lastOffset, -1, logStartOffset, validated.totalRecords(), false);
-        });
+        AppendResult result = underLock("append to", () -> writes.appendAsFollower(buffer));
         flushIfDue();
         return result;
     }
@@ -215,56 +176,6 @@ public final class PartitionLog implements Closeable {
         ByteBuffer copy = ByteBuffer.allocate(source.remaining());
         copy.put(source.duplicate()).flip();
         return copy;
-    }
-
-    private void replayAll(ByteBuffer written) {
-        for (int p = written.position(); p < written.limit(); p += replayHeader.sizeInBytes()) {
-            producers.table().replay(replayHeader.wrap(written, p));
-        }
-    }
-
-    private void publishAppend(long newLogEndOffset, long nowMs) {
-        logEndOffset = newLogEndOffset;
-        flushTracker.onAppend(nowMs);
-    }
-
-    /** Under the append lock: the segment to append to, rolling first if the append needs it. */
-    private LogSegment maybeRoll(LogConfig cfg, int bytes, long lastOffset, long maxTimestamp, long newBaseOffset,
-                                 long nowMs) throws IOException {
-        LogSegment active = segments.active();
-        if (active.shouldRoll(cfg, cfg.rollMs(), bytes, newBaseOffset, lastOffset, maxTimestamp, nowMs)) {
-            return roll(newBaseOffset, nowMs);
-        }
-        return active;
-    }
-
-    /**
-     * Under the append lock: seals the active segment and starts a new one at {@code baseOffset}.
-     * An empty active segment is replaced instead (a follower jumping ahead).
-     */
-    private LogSegment roll(long baseOffset, long nowMs) throws IOException {
-        LogSegment previous = segments.active();
-        if (!previous.isEmpty()) {
-            sealUnderFlushLock(previous);
-        }
-        producers.takeSnapshot(logEndOffset);
-        LogSegment next = LogSegment.create(dir, baseOffset, config, nowMs);
-        segments.add(next);
-        if (previous.isEmpty()) {
-            segments.remove(previous);
-            previous.deleteFiles();
-        }
-        flushTracker.onFlushed(logEndOffset, logEndOffset, nowMs);
-        log.debug("Rolled {} to a new segment at offset {}; the previous one holds {} bytes from offset {}",
-                topicPartition, baseOffset, previous.size(), previous.baseOffset());
-        return next;
-    }
-
-    /** Seals a segment while no flush is writing it out (its index files shrink). */
-    private void sealUnderFlushLock(LogSegment segment) throws IOException {
-        synchronized (flushLock) {
-            segment.seal();
-        }
     }
 
     /**
@@ -345,11 +256,11 @@ public final class PartitionLog implements Closeable {
                         + offset + ": it is above the high watermark " + highWatermark);
             }
             if (offset > logStartOffset) {
-                advanceLogStartOffset(offset);
+                writes.advanceLogStartOffset(offset);
                 log.info("Advanced the log start offset of {} to {} (records deleted on request)", topicPartition,
                         offset);
             }
-            deleteSegments(false, true);
+            writes.deleteSegments(false, true);
             return logStartOffset;
         });
     }
@@ -360,7 +271,7 @@ public final class PartitionLog implements Closeable {
             return 0;
         }
         retired.deleteDue(time.milliseconds());
-        return underLock("apply retention to", () -> deleteSegments(true, false));
+        return underLock("apply retention to", () -> writes.deleteSegments(true, false));
     }
 
     /** When the next segment removed by retention is due for deletion, or Long.MAX_VALUE. */
@@ -371,46 +282,6 @@ public final class PartitionLog implements Closeable {
     /** Deletes the removed segments whose file.delete.delay.ms has passed (the "log-retention" thread). */
     void deleteRetiredSegments() {
         retired.deleteDue(time.milliseconds());
-    }
-
-    /**
-     * Under the append lock: deletes the oldest segments {@link RetentionPolicy} picks, with
-     * (retention) or without (DeleteRecords: start offset only) their timestamps.
-     */
-    private int deleteSegments(boolean byRetention, boolean quiet) throws IOException {
-        List<RetentionPolicy.SegmentInfo> infos = RetentionPolicy.describe(segments.snapshot(), logEndOffset,
-                byRetention);
-        RetentionPolicy.Decision decision = byRetention
-                ? RetentionPolicy.decide(infos, config, time.milliseconds(), logStartOffset)
-                : RetentionPolicy.belowLogStart(infos, logStartOffset);
-        int count = decision.count();
-        if (count == 0) {
-            return 0;
-        }
-        List<LogSegment> doomed = new ArrayList<>(segments.snapshot().subList(0, count));
-        if (count == segments.size()) {
-            roll(logEndOffset, time.milliseconds());
-        }
-        long newStart = segments.higher(doomed.get(count - 1).baseOffset()).baseOffset();
-        if (newStart > logStartOffset) {
-            advanceLogStartOffset(newStart);
-        }
-        for (LogSegment segment : doomed) {
-            segments.remove(segment);
-        }
-        retired.retire(doomed, time.milliseconds() + config.fileDeleteDelayMs(), newStart, decision.reason(),
-                logStartOffset, quiet);
-        return count;
-    }
-
-    /** Under the append lock. */
-    private void advanceLogStartOffset(long offset) throws IOException {
-        LogStartOffsetCheckpoint.write(dir, offset);
-        epochs.truncateFromStart(offset);
-        logStartOffset = offset;
-        if (highWatermark < offset) {
-            highWatermark = offset;
-        }
     }
 
     /**
@@ -465,19 +336,7 @@ public final class PartitionLog implements Closeable {
      */
     public void truncateTo(long offset) {
         underLock("truncate", () -> {
-            if (offset >= logEndOffset) {
-                // No record goes, but an epoch this node assigned as leader without appending
-                // anything (an entry at the log end) must: the new leader's log does not have it,
-                // and a follower quoting it as its last fetched epoch would diverge forever.
-                epochs.truncateFromEnd(logEndOffset);
-                return null;
-            }
-            long before = logEndOffset;
-            LogTruncation.Result result = LogTruncation.truncate(dir, segments, config, time.milliseconds(), offset,
-                    logStartOffset, logEndOffset, retired);
-            afterTruncation(result);
-            log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, logEndOffset,
-                    logEndOffset, before - 1, result.bytesRemoved());
+            writes.truncateTo(offset);
             return null;
         });
     }
@@ -493,40 +352,9 @@ public final class PartitionLog implements Closeable {
             throw new IllegalArgumentException("Cannot restart " + topicPartition + " at offset " + offset);
         }
         underLock("truncate fully", () -> {
-            long beforeStart = logStartOffset;
-            long beforeEnd = logEndOffset;
-            LogTruncation.Result result = LogTruncation.truncateFully(dir, segments, config, time.milliseconds(),
-                    offset, logEndOffset, retired);
-            afterTruncation(result);
-            log.info("Truncated {} fully: removed offsets {} to {} ({} bytes); the log restarts at offset {}",
-                    topicPartition, beforeStart, beforeEnd - 1, result.bytesRemoved(), offset);
+            writes.truncateFullyAndStartAt(offset);
             return null;
         });
-    }
-
-    /** Under the append lock: publishes a truncation's new bounds and brings the side state along. */
-    private void afterTruncation(LogTruncation.Result result) throws IOException {
-        if (result.emptied()) {
-            producers.clear();
-            epochs.clear();
-        }
-        epochs.truncateFromEnd(result.newLogEndOffset());
-        if (result.newLogStartOffset() != logStartOffset) {
-            LogStartOffsetCheckpoint.write(dir, result.newLogStartOffset());
-            epochs.truncateFromStart(result.newLogStartOffset());
-            logStartOffset = result.newLogStartOffset();
-        }
-        logEndOffset = result.newLogEndOffset();
-        highWatermark = Math.max(logStartOffset, Math.min(highWatermark, logEndOffset));
-        highWatermarkCheckpoint.write(() -> highWatermark);
-        if (result.emptied()) {
-            flushTracker.onFlushed(logEndOffset, logEndOffset, time.milliseconds());
-        } else {
-            flushTracker.onTruncated(logEndOffset);
-        }
-        truncations++;
-        cleanerCheckpoint.lowerTo(logEndOffset);
-        producers.load(segments, logEndOffset);
     }
 
     /**
@@ -594,7 +422,7 @@ public final class PartitionLog implements Closeable {
                 return;
             }
             closed = true;
-            sealUnderFlushLock(segments.active());
+            writes.sealUnderFlushLock(segments.active());
             producers.takeSnapshot(logEndOffset);
             highWatermarkCheckpoint.write(() -> highWatermark);
             retired.closeWith(segments.snapshot());
@@ -706,6 +534,26 @@ public final class PartitionLog implements Closeable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Under the append lock, by {@link LogWrites}. */
+    void setLogStartOffset(long offset) {
+        logStartOffset = offset;
+    }
+
+    /** Under the append lock, by {@link LogWrites}. */
+    void setLogEndOffset(long offset) {
+        logEndOffset = offset;
+    }
+
+    /** Under the append lock, by {@link LogWrites}. */
+    void setHighWatermark(long offset) {
+        highWatermark = offset;
+    }
+
+    /** Under the append lock, by {@link LogWrites}: a truncation happened. */
+    void countTruncation() {
+        truncations++;
     }
 
     boolean isClosed() {

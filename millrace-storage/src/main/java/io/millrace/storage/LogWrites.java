@@ -1,0 +1,253 @@
+package io.millrace.storage;
+
+import io.millrace.common.Time;
+import io.millrace.wire.batch.RecordBatchHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write side of a {@link PartitionLog} (the counterpart of {@link LogReads}): appends as
+ * leader and as follower, rolling segments, retention and DeleteRecords ({@link RetentionPolicy}),
+ * and truncation ({@link LogTruncation}) with the
+ * side state it brings along (producer state, leader epochs, checkpoints, flush tracking).
+ * Publishes the log's new bounds through the log's package-private setters.
+ *
+ * <p>Thread-safety: every method runs under the log's append lock (called from inside
+ * {@code PartitionLog.underLock} or another method holding it); not thread-safe on its own.
+ */
+final class LogWrites {
+    /** Logs under PartitionLog's name, as before this class was split out of it. */
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+
+    private final PartitionLog partitionLog;
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final Time time;
+    private final Object flushLock;
+    private final SegmentList segments;
+    private final RetiredSegments retired;
+    private final ProducerStateManager producers;
+    private final LeaderEpochCache epochs;
+    private final FlushTracker flushTracker;
+    private final CleanerCheckpoint cleanerCheckpoint;
+    private final HighWatermarkCheckpoint highWatermarkCheckpoint;
+    private final RecordBatchHeader replayHeader = new RecordBatchHeader();
+
+    LogWrites(PartitionLog partitionLog, Time time, Object flushLock, SegmentList segments, RetiredSegments retired,
+              ProducerStateManager producers, LeaderEpochCache epochs, FlushTracker flushTracker,
+              CleanerCheckpoint cleanerCheckpoint, HighWatermarkCheckpoint highWatermarkCheckpoint) {
+        this.partitionLog = partitionLog;
+        this.dir = partitionLog.dir();
+        this.topicPartition = partitionLog.topicPartition();
+        this.time = time;
+        this.flushLock = flushLock;
+        this.segments = segments;
+        this.retired = retired;
+        this.producers = producers;
+        this.epochs = epochs;
+        this.flushTracker = flushTracker;
+        this.cleanerCheckpoint = cleanerCheckpoint;
+        this.highWatermarkCheckpoint = highWatermarkCheckpoint;
+    }
+
+    /** Under the append lock: writes validated producer batches, stamping offsets and epochs. */
+    AppendResult appendAsLeader(ByteBuffer buffer, ValidatedBatches validated, int leaderEpoch, LogConfig cfg,
+                                long now) throws IOException {
+        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition);
+        if (plan.allDuplicates()) {
+            log.debug("Ignored a retried batch to {}: already stored at offsets {} to {}", topicPartition,
+                    plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset());
+            return new AppendResult(plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset(), -1,
+                    partitionLog.logStartOffset(), 0, true);
+        }
+        boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+        long firstOffset = partitionLog.logEndOffset();
+        long lastOffset = firstOffset + plan.offsets() - 1;
+        LogSegment active = maybeRoll(cfg, plan.bytes(), lastOffset, logAppendTime ? now : plan.maxTimestamp(),
+                firstOffset, now);
+        BatchStamper.stamp(buffer, validated, plan.duplicates(), firstOffset, leaderEpoch, cfg.timestampType(), now);
+        ByteBuffer toWrite = plan.batchesToWrite(buffer, validated);
+        epochs.onAppend(toWrite);
+        active.append(toWrite);
+        replayAll(toWrite);
+        publishAppend(lastOffset + 1, now);
+        return new AppendResult(firstOffset, lastOffset, logAppendTime ? now : -1, partitionLog.logStartOffset(),
+                plan.records(), false);
+    }
+
+    /** Under the append lock: validates and writes batches that already carry offsets. */
+    AppendResult appendAsFollower(ByteBuffer buffer) throws IOException {
+        ValidatedBatches validated = AppendValidator.validateFromLeader(buffer, partitionLog.logEndOffset(),
+                topicPartition);
+        if (validated.count() == 0) {
+            return new AppendResult(-1, -1, -1, partitionLog.logStartOffset(), 0, false);
+        }
+        long now = time.milliseconds();
+        RecordBatchHeader header = new RecordBatchHeader();
+        long firstOffset = header.wrap(buffer, validated.position(0)).baseOffset();
+        long lastOffset = header.wrap(buffer, validated.position(validated.count() - 1)).lastOffset();
+        LogSegment active = maybeRoll(partitionLog.config(), buffer.remaining(), lastOffset,
+                validated.largestTimestamp(), firstOffset, now);
+        epochs.onAppend(buffer);
+        active.append(buffer);
+        replayAll(buffer);
+        publishAppend(lastOffset + 1, now);
+        return new AppendResult(firstOffset, lastOffset, -1, partitionLog.logStartOffset(), validated.totalRecords(),
+                false);
+    }
+
+    private void replayAll(ByteBuffer written) {
+        for (int p = written.position(); p < written.limit(); p += replayHeader.sizeInBytes()) {
+            producers.table().replay(replayHeader.wrap(written, p));
+        }
+    }
+
+    private void publishAppend(long newLogEndOffset, long nowMs) {
+        partitionLog.setLogEndOffset(newLogEndOffset);
+        flushTracker.onAppend(nowMs);
+    }
+
+    /** Under the append lock: the segment to append to, rolling first if the append needs it. */
+    private LogSegment maybeRoll(LogConfig cfg, int bytes, long lastOffset, long maxTimestamp, long newBaseOffset,
+                                 long nowMs) throws IOException {
+        LogSegment active = segments.active();
+        if (active.shouldRoll(cfg, cfg.rollMs(), bytes, newBaseOffset, lastOffset, maxTimestamp, nowMs)) {
+            return roll(newBaseOffset, nowMs);
+        }
+        return active;
+    }
+
+    /**
+     * Under the append lock: seals the active segment and starts a new one at {@code baseOffset}.
+     * An empty active segment is replaced instead (a follower jumping ahead).
+     */
+    LogSegment roll(long baseOffset, long nowMs) throws IOException {
+        LogSegment previous = segments.active();
+        if (!previous.isEmpty()) {
+            sealUnderFlushLock(previous);
+        }
+        long logEndOffset = partitionLog.logEndOffset();
+        producers.takeSnapshot(logEndOffset);
+        LogSegment next = LogSegment.create(dir, baseOffset, partitionLog.config(), nowMs);
+        segments.add(next);
+        if (previous.isEmpty()) {
+            segments.remove(previous);
+            previous.deleteFiles();
+        }
+        flushTracker.onFlushed(logEndOffset, logEndOffset, nowMs);
+        log.debug("Rolled {} to a new segment at offset {}; the previous one holds {} bytes from offset {}",
+                topicPartition, baseOffset, previous.size(), previous.baseOffset());
+        return next;
+    }
+
+    /** Seals a segment while no flush is writing it out (its index files shrink). */
+    void sealUnderFlushLock(LogSegment segment) throws IOException {
+        synchronized (flushLock) {
+            segment.seal();
+        }
+    }
+
+    /**
+     * Under the append lock: deletes the oldest segments {@link RetentionPolicy} picks, with
+     * (retention) or without (DeleteRecords: start offset only) their timestamps.
+     */
+    int deleteSegments(boolean byRetention, boolean quiet) throws IOException {
+        List<RetentionPolicy.SegmentInfo> infos = RetentionPolicy.describe(segments.snapshot(),
+                partitionLog.logEndOffset(), byRetention);
+        long logStartOffset = partitionLog.logStartOffset();
+        RetentionPolicy.Decision decision = byRetention
+                ? RetentionPolicy.decide(infos, partitionLog.config(), time.milliseconds(), logStartOffset)
+                : RetentionPolicy.belowLogStart(infos, logStartOffset);
+        int count = decision.count();
+        if (count == 0) {
+            return 0;
+        }
+        List<LogSegment> doomed = new ArrayList<>(segments.snapshot().subList(0, count));
+        if (count == segments.size()) {
+            roll(partitionLog.logEndOffset(), time.milliseconds());
+        }
+        long newStart = segments.higher(doomed.get(count - 1).baseOffset()).baseOffset();
+        if (newStart > partitionLog.logStartOffset()) {
+            advanceLogStartOffset(newStart);
+        }
+        for (LogSegment segment : doomed) {
+            segments.remove(segment);
+        }
+        retired.retire(doomed, time.milliseconds() + partitionLog.config().fileDeleteDelayMs(), newStart,
+                decision.reason(), partitionLog.logStartOffset(), quiet);
+        return count;
+    }
+
+    /** Under the append lock: persists and publishes a higher log start offset. */
+    void advanceLogStartOffset(long offset) throws IOException {
+        LogStartOffsetCheckpoint.write(dir, offset);
+        epochs.truncateFromStart(offset);
+        partitionLog.setLogStartOffset(offset);
+        if (partitionLog.highWatermark() < offset) {
+            partitionLog.setHighWatermark(offset);
+        }
+    }
+
+    /** Under the append lock: the body of {@link PartitionLog#truncateTo}. */
+    void truncateTo(long offset) throws IOException {
+        long before = partitionLog.logEndOffset();
+        if (offset >= before) {
+            // No record goes, but an epoch this node assigned as leader without appending
+            // anything (an entry at the log end) must: the new leader's log does not have it,
+            // and a follower quoting it as its last fetched epoch would diverge forever.
+            epochs.truncateFromEnd(before);
+            return;
+        }
+        LogTruncation.Result result = LogTruncation.truncate(dir, segments, partitionLog.config(), time.milliseconds(),
+                offset, partitionLog.logStartOffset(), before, retired);
+        afterTruncation(result);
+        long after = partitionLog.logEndOffset();
+        log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, after, after,
+                before - 1, result.bytesRemoved());
+    }
+
+    /** Under the append lock: the body of {@link PartitionLog#truncateFullyAndStartAt}. */
+    void truncateFullyAndStartAt(long offset) throws IOException {
+        long beforeStart = partitionLog.logStartOffset();
+        long beforeEnd = partitionLog.logEndOffset();
+        LogTruncation.Result result = LogTruncation.truncateFully(dir, segments, partitionLog.config(),
+                time.milliseconds(), offset, beforeEnd, retired);
+        afterTruncation(result);
+        log.info("Truncated {} fully: removed offsets {} to {} ({} bytes); the log restarts at offset {}",
+                topicPartition, beforeStart, beforeEnd - 1, result.bytesRemoved(), offset);
+    }
+
+    /** Under the append lock: publishes a truncation's new bounds and brings the side state along. */
+    private void afterTruncation(LogTruncation.Result result) throws IOException {
+        if (result.emptied()) {
+            producers.clear();
+            epochs.clear();
+        }
+        epochs.truncateFromEnd(result.newLogEndOffset());
+        if (result.newLogStartOffset() != partitionLog.logStartOffset()) {
+            LogStartOffsetCheckpoint.write(dir, result.newLogStartOffset());
+            epochs.truncateFromStart(result.newLogStartOffset());
+            partitionLog.setLogStartOffset(result.newLogStartOffset());
+        }
+        partitionLog.setLogEndOffset(result.newLogEndOffset());
+        long logEndOffset = result.newLogEndOffset();
+        partitionLog.setHighWatermark(Math.max(partitionLog.logStartOffset(),
+                Math.min(partitionLog.highWatermark(), logEndOffset)));
+        highWatermarkCheckpoint.write(partitionLog::highWatermark);
+        if (result.emptied()) {
+            flushTracker.onFlushed(logEndOffset, logEndOffset, time.milliseconds());
+        } else {
+            flushTracker.onTruncated(logEndOffset);
+        }
+        partitionLog.countTruncation();
+        cleanerCheckpoint.lowerTo(logEndOffset);
+        producers.load(segments, logEndOffset);
+    }
+}
