@@ -245,8 +245,8 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
     /**
      * OffsetCommit's check of the committing member for a consumer group here. A commit without
      * a member (epoch &lt; 0: admin tools, assign() consumers) is allowed while the group has no
-     * members. Otherwise the member must exist (UNKNOWN_MEMBER_ID) and be at the given epoch
-     * (STALE_MEMBER_EPOCH). GROUP_ID_NOT_FOUND when it is not a consumer group here.
+     * members. Otherwise the member must exist (UNKNOWN_MEMBER_ID) and be at the given epoch or,
+     * not having heard of its latest bump yet, at its previous one (else STALE_MEMBER_EPOCH). GROUP_ID_NOT_FOUND when it is not a consumer group here.
      */
     public Errors validateOffsetCommit(String groupId, String memberId, int memberEpoch) {
         ConsumerGroup group = groups.get(groupId);
@@ -259,7 +259,17 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
         if (memberId == null || group.member(memberId) == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        return group.assignment(memberId).memberEpoch() == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        MemberAssignment assignment = group.assignment(memberId);
+        if (assignment.memberEpoch() == memberEpoch) {
+            return Errors.NONE;
+        }
+        // The simplest case of KIP-1251 (assignment epochs): a member's epoch only advances once it
+        // has given up what it had to revoke, so everything it owned at its previous epoch is still
+        // its own; a commit sent before it heard of the new epoch (a rebalance racing a close) stands.
+        // Epoch 0 is a member that owned nothing yet.
+        boolean previous = memberEpoch > 0 && memberEpoch < assignment.memberEpoch()
+                && memberEpoch == assignment.previousMemberEpoch();
+        return previous ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
     }
 
     /**
