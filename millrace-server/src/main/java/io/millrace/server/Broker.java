@@ -187,9 +187,10 @@ public final class Broker {
                 .filter(e -> !config.controllerListenerNames().contains(e.listenerName())).toList();
     }
 
-    private static List<BrokerEndpoint> endpoints(BrokerIdentity identity) {
+    /** The endpoints this broker registers: its advertised listeners with their security protocols. */
+    private List<BrokerEndpoint> endpoints(BrokerIdentity identity) {
         return identity.advertised().stream().map(e -> new BrokerEndpoint(e.listenerName(), e.host(), e.port(),
-                "PLAINTEXT")).toList();
+                config.securityProtocol(e.listenerName()))).toList();
     }
 
     private ControllerSettings controllerSettings() {
