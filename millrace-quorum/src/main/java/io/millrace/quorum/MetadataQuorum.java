@@ -60,6 +60,7 @@ public final class MetadataQuorum implements MetadataLog {
     }
 
     private final QuorumConfig config;
+    private final InetSocketAddress listenAddress;
     private final MetadataPublisher publisher;
     private final RaftGroup group;
     private final RaftPeerId selfId;
@@ -82,7 +83,17 @@ public final class MetadataQuorum implements MetadataLog {
     }
 
     public MetadataQuorum(QuorumConfig config, MetadataPublisher publisher) {
+        this(config, publisher, null);
+    }
+
+    /**
+     * A quorum member whose Raft server binds {@code listenAddress} (the node's controller
+     * listener) rather than its own entry in the voters, which is then only how the others reach
+     * it (through a proxy, say), as Kafka's controller.quorum.voters are. Null: bind the voter address.
+     */
+    public MetadataQuorum(QuorumConfig config, MetadataPublisher publisher, InetSocketAddress listenAddress) {
         this.config = config;
+        this.listenAddress = listenAddress;
         this.publisher = publisher;
         this.selfId = peerId(config.nodeId());
         this.group = RaftGroup.valueOf(groupId(config.clusterId()), config.voters().entrySet().stream()
@@ -109,7 +120,7 @@ public final class MetadataQuorum implements MetadataLog {
             throw new IllegalStateException("Metadata quorum already started or closed");
         }
         if (config.voter()) {
-            InetSocketAddress own = config.voters().get(config.nodeId());
+            InetSocketAddress own = listenAddress != null ? listenAddress : config.voters().get(config.nodeId());
             Files.createDirectories(config.dataDir());
             boolean isNew = !Files.exists(config.dataDir().resolve(group.getGroupId().getUuid().toString()));
             RaftServer raftServer = RaftServer.newBuilder()

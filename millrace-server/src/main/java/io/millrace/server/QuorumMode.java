@@ -29,7 +29,8 @@ import org.apache.kafka.common.Uuid;
  * controller.quorum.voters. The cluster id, when not configured, derives from the voters, so
  * every node of the same quorum agrees on it without a format step.
  */
-record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller) implements ClusterMode {
+record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, InetSocketAddress controllerListener)
+        implements ClusterMode {
     private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(15);
 
     static QuorumMode of(BrokerConfig config, String votersValue) {
@@ -43,7 +44,18 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller) im
             throw new IllegalArgumentException("node.id " + config.nodeId() + " is among controller.quorum.voters but "
                     + "process.roles " + config.processRoles() + " lacks 'controller'");
         }
-        return new QuorumMode(voters, controller);
+        return new QuorumMode(voters, controller, controller ? controllerListener(config) : null);
+    }
+
+    /**
+     * The address the Raft server binds: the node's controller listener when {@code listeners}
+     * names one, as Kafka's controllers bind theirs (its voter entry is how the others reach it,
+     * which is usually the same address); null to bind the voter entry itself.
+     */
+    private static InetSocketAddress controllerListener(BrokerConfig config) {
+        return config.listeners().stream().filter(e -> config.controllerListenerNames().contains(e.listenerName()))
+                .findFirst().map(e -> InetSocketAddress.createUnresolved(e.host() == null || e.host().isEmpty()
+                        ? "0.0.0.0" : e.host(), e.port())).orElse(null);
     }
 
     @Override
@@ -61,7 +73,7 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller) im
     @Override
     public MetadataLog openMetadataLog(int nodeId, Path metadataDir, String clusterId, MetadataPublisher publisher) {
         return new MetadataQuorum(new QuorumConfig(nodeId, voters, metadataDir.resolve("raft"), clusterId, controller,
-                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher);
+                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher, controllerListener);
     }
 
     @Override

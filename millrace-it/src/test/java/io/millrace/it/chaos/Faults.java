@@ -1,0 +1,168 @@
+package io.millrace.it.chaos;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The fault kinds of issue 16: kills, pauses, a rolling restart, a network partition, a full disk. */
+final class Faults {
+    private Faults() {
+    }
+
+    /** Every kind, in a fixed order (the schedule draws from it with the seeded random). */
+    static List<Fault> all() {
+        return List.of(new KillNode(), new KillLeader(), new PauseNode(), new KillTwoNodes(), new RollingRestart(),
+                new IsolateNode(), new FillDisk());
+    }
+
+    /** kill -9 of one node, restarted 2-6 s later. */
+    static final class KillNode implements Fault {
+        @Override
+        public String kind() {
+            return "kill";
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            int node = c.randomNode();
+            long down = c.millisBetween(2_000, 6_000);
+            c.target().kill9(node);
+            ChaosContext.hold(down);
+            c.target().start(List.of(node));
+            return "kill -9 node " + node + ", restarted after " + down + " ms";
+        }
+    }
+
+    /** kill -9 of the leader of a random partition, restarted 2-6 s later. */
+    static final class KillLeader implements Fault {
+        @Override
+        public String kind() {
+            return "leader-kill";
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            int node = c.leaderOfRandomPartition();
+            long down = c.millisBetween(2_000, 6_000);
+            c.target().kill9(node);
+            ChaosContext.hold(down);
+            c.target().start(List.of(node));
+            return "kill -9 leader node " + node + ", restarted after " + down + " ms";
+        }
+    }
+
+    /** SIGSTOP of one node for 5-15 s, then SIGCONT: a long GC pause. */
+    static final class PauseNode implements Fault {
+        @Override
+        public String kind() {
+            return "pause";
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            int node = c.randomNode();
+            long paused = c.millisBetween(5_000, 15_000);
+            long pid = c.target().pid(node);
+            ChaosContext.signal(pid, "STOP");
+            try {
+                ChaosContext.hold(paused);
+            } finally {
+                ChaosContext.signal(pid, "CONT");
+            }
+            return "SIGSTOP node " + node + " for " + paused + " ms";
+        }
+    }
+
+    /**
+     * kill -9 of two of the three nodes: with min.insync.replicas=2 writes must fail (never be
+     * acknowledged and lost); both restarted together 3-8 s later.
+     */
+    static final class KillTwoNodes implements Fault {
+        @Override
+        public String kind() {
+            return "two-node-kill";
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            List<Integer> nodes = c.randomNodes(2);
+            long down = c.millisBetween(3_000, 8_000);
+            for (int node : nodes) {
+                c.target().kill9(node);
+            }
+            ChaosContext.hold(down);
+            c.target().start(nodes);
+            return "kill -9 nodes " + nodes + ", restarted after " + down + " ms";
+        }
+    }
+
+    /** SIGTERM (controlled shutdown) and restart of every node in turn, each back in the ISR before the next. */
+    static final class RollingRestart implements Fault {
+        @Override
+        public String kind() {
+            return "rolling-restart";
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            for (int node : c.target().nodeIds()) {
+                c.target().terminate(node);
+                c.target().start(List.of(node));
+                Healing.awaitFullIsr(c, Healing.HEAL_TIMEOUT);
+            }
+            return "rolling SIGTERM restart of " + c.target().nodeIds();
+        }
+    }
+
+    /** One node cut off from the others (and from clients) by the proxies for 10 s. */
+    static final class IsolateNode implements Fault {
+        static final long PARTITION_MS = 10_000;
+
+        @Override
+        public String kind() {
+            return "partition";
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            int node = c.randomNode();
+            c.target().network().isolate(node, () -> c.target().pid(node));
+            try {
+                ChaosContext.hold(PARTITION_MS);
+            } finally {
+                c.target().network().heal();
+            }
+            return "node " + node + " partitioned from the others for " + PARTITION_MS + " ms";
+        }
+    }
+
+    /** The log directory of one node full for 10 s (a tmpfs filled up), then space returns. */
+    static final class FillDisk implements Fault {
+        static final long FULL_MS = 10_000;
+
+        @Override
+        public String kind() {
+            return "disk-full";
+        }
+
+        @Override
+        public boolean applies(ChaosContext c) {
+            return c.target().nodeIds().stream().allMatch(n -> c.target().logDisk(n).isPresent());
+        }
+
+        @Override
+        public String inject(ChaosContext c) throws Exception {
+            int node = c.randomNode();
+            Optional<LogDisk> disk = c.target().logDisk(node);
+            if (disk.isEmpty()) {
+                return "no tmpfs log dir on node " + node + ": skipped";
+            }
+            long filled = disk.get().fill();
+            try {
+                ChaosContext.hold(FULL_MS);
+            } finally {
+                disk.get().free();
+            }
+            return "log dir of node " + node + " full (" + filled / (1024 * 1024) + " MiB filler) for " + FULL_MS + " ms";
+        }
+    }
+}
