@@ -313,6 +313,8 @@ public final class LogManager implements Closeable {
         for (PartitionLog partitionLog : logs.values()) {
             try {
                 partitionLog.checkpointHighWatermark();
+            } catch (KafkaStorageException e) {
+                // the log said so itself, once (a full disk fails it every interval): try again next time
             } catch (RuntimeException e) {
                 log.error("Could not checkpoint the high watermark of {}: {}", partitionLog.topicPartition(),
                         e.toString());

@@ -66,11 +66,13 @@ public final class PartitionLog implements Closeable {
     private final LeaderEpochCache epochs;
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
     private final LogWrites writes;
+    private final StorageFailures failures;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                          LogLoader.Loaded loaded) {
         this.dir = dir;
         this.topicPartition = topicPartition;
+        this.failures = new StorageFailures(topicPartition, dir);
         this.topicId = topicId;
         this.config = config;
         this.time = time;
@@ -368,6 +370,7 @@ public final class PartitionLog implements Closeable {
         }
         try {
             highWatermarkCheckpoint.write(() -> highWatermark);
+            failures.succeeded("checkpoint the high watermark of");
         } catch (IOException e) {
             throw storageError("checkpoint the high watermark of", e);
         }
@@ -528,7 +531,9 @@ public final class PartitionLog implements Closeable {
         lock.lock();
         try {
             ensureOpen();
-            return action.run();
+            T result = action.run();
+            failures.succeeded(what);
+            return result;
         } catch (IOException e) {
             throw storageError(what, e);
         } finally {
@@ -567,7 +572,7 @@ public final class PartitionLog implements Closeable {
     }
 
     KafkaStorageException storageError(String what, IOException e) {
-        log.error("Failed to {} the log of {} in {}: {}", what, topicPartition, dir, e.toString());
+        failures.failed(what, e);
         return new KafkaStorageException("Failed to " + what + " the log of " + topicPartition + ": " + e, e);
     }
 

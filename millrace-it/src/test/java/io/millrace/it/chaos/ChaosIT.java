@@ -3,7 +3,6 @@ package io.millrace.it.chaos;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +26,7 @@ class ChaosIT {
         FaultSchedule schedule = new FaultSchedule(FaultSchedule.seedFromProperty());
         System.out.println("ChaosIT: seed " + schedule.seed() + " (replay with -Dchaos.seed=" + schedule.seed() + ")");
         ChaosRun.Result result;
-        try (Target millrace = new MillraceTarget(tempDir.resolve("millrace"), 3, Map.of(), true)) {
+        try (Target millrace = new MillraceTarget(tempDir.resolve("millrace"), 3, ChaosTimings.properties(), true)) {
             result = ChaosRun.run(millrace, schedule, n -> schedule.eachOnce(Faults.all()), Faults.all().size(), 50);
         }
         System.out.println("ChaosIT (seed " + schedule.seed() + "):\n" + result.report().table());

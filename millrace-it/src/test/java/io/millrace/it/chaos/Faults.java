@@ -162,7 +162,14 @@ final class Faults {
             } finally {
                 disk.get().free();
             }
-            return "log dir of node " + node + " full (" + filled / (1024 * 1024) + " MiB filler) for " + FULL_MS + " ms";
+            String what = "log dir of node " + node + " full (" + filled / (1024 * 1024) + " MiB filler) for "
+                    + FULL_MS + " ms";
+            if (!c.target().isRunning(node)) {
+                // Kafka shuts a broker down when its only log dir fails; an operator restarts it
+                c.target().start(List.of(node));
+                return what + "; the node had exited and was restarted";
+            }
+            return what;
         }
     }
 }
