@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Asserts no loss, no duplicate, no reordering, nothing read then lost and a full ISR after
  * every fault (within 120 s) for Millrace; Kafka's run is a reference and only reported.
  */
+@Timeout(value = 6, unit = TimeUnit.HOURS)
 class ChaosLongIT {
     @TempDir
     Path tempDir;
