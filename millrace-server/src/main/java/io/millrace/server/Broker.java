@@ -20,6 +20,7 @@ import io.millrace.server.handlers.DescribeQuorumHandler;
 import io.millrace.server.handlers.ElectLeadersHandler;
 import io.millrace.server.handlers.ListPartitionReassignmentsHandler;
 import io.millrace.server.handlers.OffsetForLeaderEpochHandler;
+import io.millrace.server.lifecycle.BrokerExitWatch;
 import io.millrace.server.lifecycle.BrokerLifecycle;
 import io.millrace.server.lifecycle.LiveBrokers;
 import io.millrace.server.partition.IsrMaintainer;
@@ -98,6 +99,7 @@ public final class Broker {
     private MetadataLog metadataLog;
     private MetadataController controller;
     private BrokerLifecycle lifecycle;
+    private BrokerExitWatch exitWatch;
     private ReplicaFetcherManager fetchers;
     private IsrMaintainer isrMaintainer;
     private LogManager logManager;
@@ -161,6 +163,12 @@ public final class Broker {
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
+        if (!mode.isSingleNode()) {
+            MetadataLog watchedLog = metadataLog;
+            exitWatch = new BrokerExitWatch(nodeId, interBroker, publisher::image, watchedLog::isActive,
+                    (id, epoch, evidence) -> controller.fenceExitedBroker(id, epoch, evidence));
+            exitWatch.start();
+        }
         if (mode.isSingleNode()) {
             // Its own controller: registration and the first heartbeat take a moment, so clients
             // never see this node without leaders.
@@ -279,6 +287,7 @@ public final class Broker {
                 lifecycle.controlledShutdown(number(BrokerConfigs.BROKER_SESSION_TIMEOUT_MS) * 3);
             }
             closeQuietly(lifecycle);
+            closeQuietly(exitWatch);
             if (socketServer != null) {
                 socketServer.close();
             }

@@ -97,7 +97,34 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             requireActive();
             CommandResult<? extends Record> result = decide(view.image(), command);
             write(result.records(), result.event());
+            if (command instanceof RegisterBroker register && !result.records().isEmpty()) {
+                liveness.registered(register.brokerId(), view.image().recordCount());
+            }
             return command.replyType().cast(result.reply());
+        });
+    }
+
+    /**
+     * The process of broker {@code brokerId} at {@code brokerEpoch} exited ({@code evidence}, e.g. its
+     * listener refused a connection after one had been open): fences it now instead of after the
+     * session timeout. Does nothing (completes false) unless this controller is active and that
+     * incarnation is still registered and unfenced or in controlled shutdown.
+     */
+    public CompletableFuture<Boolean> fenceExitedBroker(int brokerId, long brokerEpoch, String evidence) {
+        return onThread(() -> {
+            if (!isActiveNow()) {
+                return false;
+            }
+            MetadataImage image = view.image();
+            BrokerImage broker = image.brokers().get(brokerId);
+            if (broker == null || broker.brokerEpoch() != brokerEpoch
+                    || (broker.fenced() && !broker.inControlledShutdown())) {
+                return false;
+            }
+            BrokerCommands.Fencing fencing = brokerCommands.fence(image, brokerId);
+            write(fencing.records(), "Fenced broker " + brokerId + ": its process exited (" + evidence + ")"
+                    + fencing.summary());
+            return true;
         });
     }
 
@@ -127,7 +154,8 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
                 yield brokerCommands.register(image, c);
             }
             case BrokerHeartbeat c -> {
-                CommandResult<BrokerHeartbeat.Reply> r = brokerCommands.heartbeat(image, c);
+                CommandResult<BrokerHeartbeat.Reply> r = brokerCommands.heartbeat(image, c,
+                        liveness.catchUpOffset(c.brokerId()));
                 if (r.reply().error().isSuccess()) {
                     liveness.heartbeat(c.brokerId(), time.milliseconds());
                 }
@@ -192,7 +220,7 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
         if (!active) {
             active = true;
             MetadataImage image = view.image();
-            liveness.resetAll(image.brokers().keySet(), time.milliseconds());
+            liveness.resetAll(image.brokers().keySet(), time.milliseconds(), image.recordCount());
             log.info("This node's controller is active: {} registered brokers, {} topics", image.brokers().size(),
                     image.topicsById().size());
         }
