@@ -42,6 +42,13 @@ final class BrokerLiveness {
         return catchUpOffset.getOrDefault(brokerId, activeSinceOffset);
     }
 
+    /** This controller did not run for a while (its process stalled): every broker's session starts now. */
+    void restartSessions(Collection<Integer> brokerIds, long nowMs) {
+        for (int id : brokerIds) {
+            lastHeartbeatMs.put(id, nowMs);
+        }
+    }
+
     /** This controller became active at image record count {@code recordCount}: every broker's session starts now. */
     void resetAll(Collection<Integer> brokerIds, long nowMs, long recordCount) {
         lastHeartbeatMs.clear();
