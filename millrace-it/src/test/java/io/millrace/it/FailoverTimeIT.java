@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,14 +41,32 @@ class FailoverTimeIT extends ClusterTest {
         });
     }
 
+    @Test
+    void pauseOfTheActiveControllerLeadingThePartition() throws Exception {
+        leaderIsController = true;
+        pauseOfThePartitionLeader();
+    }
+
+    private boolean leaderIsController;
+
     private interface Fault {
         void inject(int node) throws Exception;
     }
 
-    private void measure(String name, String what, Fault fault) throws Exception {
+    private void measure(String baseName, String baseWhat, Fault fault) throws Exception {
+        String name = leaderIsController ? baseName + "-controller" : baseName;
+        String what = leaderIsController ? baseWhat + " (also the active controller)" : baseWhat;
         cluster = ClusterHarness.start(getClass().getSimpleName() + "-" + name, 3, tempDir, DEFAULT_TIMINGS);
         cluster.processes().forEach(brokerLog::watch);
-        cluster.createTopic(cluster.admin(), "fo", 1, 3, Map.of("min.insync.replicas", "2"));
+        if (leaderIsController) {
+            int controller = Clients.get(cluster.admin().describeCluster().controller()).id();
+            List<Integer> replicas = new ArrayList<>(List.of(controller));
+            cluster.nodeIds().stream().filter(id -> id != controller).forEach(replicas::add);
+            cluster.createTopic(cluster.admin(), new NewTopic("fo", Map.of(0, replicas))
+                    .configs(Map.of("min.insync.replicas", "2")));
+        } else {
+            cluster.createTopic(cluster.admin(), "fo", 1, 3, Map.of("min.insync.replicas", "2"));
+        }
         int leader = cluster.leaderOf(cluster.admin(), "fo", 0);
         try (AckTimeline producer = new AckTimeline(cluster.bootstrapServers(), "fo", 5)) {
             Await.until("acknowledgements flow", Duration.ofSeconds(30), () -> producer.ackedCount() > 200);

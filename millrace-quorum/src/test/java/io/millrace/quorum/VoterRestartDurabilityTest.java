@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Restarts each voter cleanly in turn, followers and the leader, while appends are in flight, with
  * a snapshot every few entries (so restarts load a snapshot and purge the log): no entry the quorum
  * acknowledged is ever lost or rolled back, on any node, and all nodes end with the same records.
- * (kill -9 of voters needs separate processes: {@code millrace-it} QuorumDurabilityIT.)
+ * (kill -9 of voters needs separate processes: millrace-it QuorumDurabilityIT.)
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class VoterRestartDurabilityTest {
