@@ -242,13 +242,22 @@ public final class MetadataQuorum implements MetadataLog {
         });
     }
 
-    /** Sends a read-only request; Ratis delivers it to the leader's state machine. */
+    /**
+     * Sends a read-only request; Ratis delivers it to the leader's state machine. A voter sends it
+     * straight to the leader its own Raft server follows: that view changes the moment an election
+     * ends, while the client's leader cache would keep trying a leader that froze (SIGSTOP) until its
+     * request timed out, and meanwhile the new controller would fence every broker for silence.
+     */
     CompletableFuture<QueryMessages.Reply> query(Message message) {
         RaftClient c = client;
         if (c == null || closed) {
             return CompletableFuture.failedFuture(new NotControllerException("The metadata quorum client is closed"));
         }
-        return c.async().sendReadOnlyUnordered(message).thenApply(reply -> {
+        RaftServer.Division d = division;
+        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
+        CompletableFuture<RaftClientReply> sent = leader != null
+                ? c.async().sendReadOnlyUnordered(message, leader) : c.async().sendReadOnlyUnordered(message);
+        return sent.thenApply(reply -> {
             if (!reply.isSuccess()) {
                 throw new CompletionException(reply.getException());
             }

@@ -56,6 +56,7 @@ public final class BrokerLifecycle implements AutoCloseable {
     private static final long MAX_SHUTDOWN_HEARTBEAT_INTERVAL_MS = 200;
     private static final long MAX_FENCED_HEARTBEAT_INTERVAL_MS = 100;
     private static final long MIN_REQUEST_TIMEOUT_MS = 5_000;
+    private static final long MIN_HEARTBEAT_TIMEOUT_MS = 1_000;
 
     private enum State { NEW, REGISTERING, HEARTBEATING, SHUTTING_DOWN, STOPPED }
 
@@ -66,6 +67,12 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final String rack;
     private final long heartbeatIntervalMs;
     private final long requestTimeoutMs;
+    /**
+     * A heartbeat not answered within an interval (at least 1 s) counts as failed and the next one
+     * goes out: one stuck on a controller that froze must not hold back the heartbeats the new
+     * controller needs before the session timeout. Heartbeats are idempotent.
+     */
+    private final long heartbeatTimeoutMs;
     private final Time time;
     private final ScheduledExecutorService thread;
     private final CompletableFuture<Void> unfenced = new CompletableFuture<>();
@@ -101,6 +108,7 @@ public final class BrokerLifecycle implements AutoCloseable {
         this.rack = rack;
         this.heartbeatIntervalMs = Math.max(1, heartbeatIntervalMs);
         this.requestTimeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, 4 * this.heartbeatIntervalMs);
+        this.heartbeatTimeoutMs = Math.max(MIN_HEARTBEAT_TIMEOUT_MS, this.heartbeatIntervalMs);
         this.time = time;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "broker-lifecycle");
@@ -187,7 +195,7 @@ public final class BrokerLifecycle implements AutoCloseable {
             return;
         }
         RegisterBroker command = new RegisterBroker(nodeId, incarnationId, List.copyOf(endpoints.get()), rack);
-        send(controller.submit(command), this::onRegistered);
+        send(controller.submit(command), requestTimeoutMs, this::onRegistered);
     }
 
     private void onRegistered(RegisterBroker.Reply reply, Throwable failure) {
@@ -219,7 +227,7 @@ public final class BrokerLifecycle implements AutoCloseable {
         }
         boolean wantShutdown = state == State.SHUTTING_DOWN;
         BrokerHeartbeat command = new BrokerHeartbeat(nodeId, brokerEpoch, view.image().recordCount(), wantShutdown);
-        send(controller.submit(command), this::onHeartbeat);
+        send(controller.submit(command), heartbeatTimeoutMs, this::onHeartbeat);
     }
 
     private void onHeartbeat(BrokerHeartbeat.Reply reply, Throwable failure) {
@@ -342,9 +350,9 @@ public final class BrokerLifecycle implements AutoCloseable {
         return fenced ? Math.min(heartbeatIntervalMs, MAX_FENCED_HEARTBEAT_INTERVAL_MS) : heartbeatIntervalMs;
     }
 
-    private <R> void send(CompletableFuture<R> reply, java.util.function.BiConsumer<R, Throwable> onReply) {
+    private <R> void send(CompletableFuture<R> reply, long timeoutMs, java.util.function.BiConsumer<R, Throwable> onReply) {
         inFlight = true;
-        reply.orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+        reply.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
             try {
                 thread.execute(() -> {
                     inFlight = false;
