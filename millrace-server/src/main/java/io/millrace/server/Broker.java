@@ -115,7 +115,12 @@ public final class Broker {
         int nodeId = config.nodeId();
         List<Path> logDirs = config.logDirs();
         ClusterMode mode = ClusterMode.of(config);
-        String clusterId = MetaProperties.ensure(logDirs, nodeId, config.clusterId().orElse(mode.derivedClusterId()));
+        List<Path> formattedDirs = new ArrayList<>(logDirs);
+        formattedDirs.add(config.metadataLogDir());
+        MetaProperties.Identity cluster = MetaProperties.ensure(formattedDirs, nodeId, config.clusterId().orElse(null),
+                mode.derivedClusterId());
+        String clusterId = cluster.clusterId();
+        log.info("Node {} is in cluster {} ({})", nodeId, clusterId, cluster.source());
         BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, publisher::image);
         Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
         metadataLog = mode.openMetadataLog(nodeId, metadataDir, clusterId, publisher);

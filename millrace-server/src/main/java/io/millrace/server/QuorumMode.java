@@ -15,19 +15,17 @@ import io.millrace.server.quorum.ReplicaState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.IntSupplier;
-import org.apache.kafka.common.Uuid;
 
 /**
  * A node of a cluster whose metadata lives in a Raft quorum (Apache Ratis) of the
- * controller.quorum.voters. The cluster id, when not configured, derives from the voters, so
- * every node of the same quorum agrees on it without a format step.
+ * controller.quorum.voters. The cluster id, when neither configured nor formatted, derives from
+ * the voters ({@link DerivedClusterId}), so every node of the same quorum agrees on it without a
+ * format step.
  */
 record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller) implements ClusterMode {
     private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(15);
@@ -53,9 +51,7 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller) im
 
     @Override
     public String derivedClusterId() {
-        String seed = "millrace-cluster:" + voters;
-        UUID uuid = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
-        return new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString();
+        return DerivedClusterId.of(voters);
     }
 
     @Override
