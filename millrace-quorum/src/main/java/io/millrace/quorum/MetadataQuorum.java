@@ -73,6 +73,7 @@ public final class MetadataQuorum implements MetadataLog {
     private volatile RaftServer.Division division;
     private volatile RaftClient client;
     private volatile RemoteMetadataFollower follower;
+    private volatile QuorumProbe probe;
     private volatile boolean closed;
 
     static {
@@ -91,7 +92,7 @@ public final class MetadataQuorum implements MetadataLog {
                 .toList());
         this.stateMachine = new MetadataStateMachine(publisher, recent, this::onLeaderChanged);
         stateMachine.setQueryHandler(new LeaderQueryHandler(publisher, recent, () -> localController,
-                this::describe)::handle);
+                this::describe, new QueryMessages.Identity(config.nodeId(), config.clusterId()))::handle);
     }
 
     /** The Raft group id of a cluster: {@code UUID.nameUUIDFromBytes("millrace:" + clusterId)}. */
@@ -139,6 +140,10 @@ public final class MetadataQuorum implements MetadataLog {
         if (!config.voter()) {
             follower = new RemoteMetadataFollower(this, publisher);
             follower.start();
+        }
+        if (config.voters().size() > 1 || !config.voter()) {
+            probe = new QuorumProbe(config, group);
+            probe.start();
         }
     }
 
@@ -273,6 +278,10 @@ public final class MetadataQuorum implements MetadataLog {
         RemoteMetadataFollower f = follower;
         if (f != null) {
             f.close();
+        }
+        QuorumProbe p = probe;
+        if (p != null) {
+            p.close();
         }
         closeQuietly(client, "client");
         closeQuietly(server, "server");
