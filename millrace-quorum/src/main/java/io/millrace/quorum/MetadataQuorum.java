@@ -57,6 +57,10 @@ public final class MetadataQuorum implements MetadataLog {
     static {
         // Ratis logs every election and segment roll at INFO: keep it quiet unless the node says otherwise
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        // It logs a stack trace for every vote and append refused by a voter of another cluster
+        // (GroupMismatchException), several a second; QuorumProbe says that in one line a minute.
+        System.getProperties().putIfAbsent(
+                "org.slf4j.simpleLogger.log.org.apache.ratis.grpc.server.GrpcServerProtocolService", "error");
     }
 
     private final QuorumConfig config;

@@ -122,7 +122,8 @@ final class QuorumProbe implements AutoCloseable {
     /** The cluster id a peer serving {@code other} says it is in, or "unknown". */
     private String clusterIdOf(RaftPeer peer, RaftGroupId other) {
         try (RaftClient foreign = client(RaftGroup.valueOf(other, peer))) {
-            RaftClientReply reply = foreign.io().sendStaleRead(QueryMessages.identity(), 0, peer.getId());
+            // min index -1: a node that never committed anything (commit index -1) answers too
+            RaftClientReply reply = foreign.io().sendStaleRead(QueryMessages.identity(), -1, peer.getId());
             if (reply.isSuccess()) {
                 QueryMessages.Reply answer = QueryMessages.readReply(reply.getMessage().getContent());
                 if (answer.error() == Errors.NONE) {
