@@ -237,6 +237,11 @@ public final class MetadataQuorum implements MetadataLog {
         return QuorumDescriber.describe(config, division);
     }
 
+    @Override
+    public CompletableFuture<Long> caughtUp() {
+        return MetadataCatchUp.await(this, publisher);
+    }
+
     /** {@link #describe()} as the leader sees it, asked through the quorum when this node does not lead. */
     public CompletableFuture<QuorumInfo> describeAtLeader() {
         RaftServer.Division d = division;
