@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after {@code millrace storage format}, and a node given another cluster's id says so in one
  * line and stays out.
  */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ClusterIdentityIT {
     private static final String FORMATTED_ID = "SUCsjmpvRLWyP5Ru4I2o9A";
 

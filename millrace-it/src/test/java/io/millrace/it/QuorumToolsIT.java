@@ -17,13 +17,16 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.tools.FeatureCommand;
 import org.apache.kafka.tools.MetadataQuorumCommand;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Apache Kafka's {@code kafka-metadata-quorum.sh} ({@link MetadataQuorumCommand}) and
  * {@code kafka-features.sh} ({@link FeatureCommand}), run in this JVM against a three-node
  * cluster, report the quorum and the features truthfully.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QuorumToolsIT extends ClusterTest {
 
     record Output(int exitCode, String stdout, String stderr) {

@@ -10,13 +10,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A topic deleted while a node was down leaves no log on that node once it has caught up: the
  * node's start-up keeps every log while its metadata may be behind, then the replayed deletion,
  * or the stray-log sweep once the metadata has caught up, removes it.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StrayLogIT extends ClusterTest {
 
     @Test
