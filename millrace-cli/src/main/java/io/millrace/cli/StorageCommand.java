@@ -136,10 +136,11 @@ final class StorageCommand {
         return OK;
     }
 
+    /** Every log dir and the metadata log dir, each once. */
     private static List<Path> dirs(BrokerConfig config) {
         List<Path> dirs = new ArrayList<>(config.logDirs());
         dirs.add(config.metadataLogDir());
-        return dirs;
+        return dirs.stream().map(d -> d.toAbsolutePath().normalize()).distinct().toList();
     }
 
     private static BrokerConfig load(Options options, PrintStream err) throws UsageException {

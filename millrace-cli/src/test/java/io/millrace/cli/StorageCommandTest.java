@@ -66,8 +66,10 @@ class StorageCommandTest {
             assertEquals(ID, props.getProperty("cluster.id"));
             assertNotNull(Uuid.fromString(props.getProperty("directory.id")));
         }
+        outBytes.reset();
         assertEquals(0, run("storage", "info", "-c", config("").toString()));
-        assertTrue(outBytes.toString(StandardCharsets.UTF_8).contains("cluster.id=" + ID));
+        String info = outBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(3, info.lines().filter(l -> l.contains("cluster.id=" + ID)).count(), info);
     }
 
     @Test

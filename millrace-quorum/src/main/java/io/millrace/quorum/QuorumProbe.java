@@ -72,20 +72,24 @@ final class QuorumProbe implements AutoCloseable {
         }
     }
 
-    private void report(String problem, long now) {
+    /** Logs {@code problem} (null: none) as of {@code now} (System.nanoTime); returns whether it logged. */
+    boolean report(String problem, long now) {
         if (problem == null) {
-            if (lastProblem != null) {
+            boolean wasProblem = lastProblem != null;
+            if (wasProblem) {
                 log.info("Metadata quorum: node {} reaches a majority of voters {} in cluster {} again",
                         config.nodeId(), config.voters().keySet(), config.clusterId());
             }
             lastProblem = null;
-            return;
+            return wasProblem;
         }
         if (!problem.equals(lastProblem) || now - lastLoggedNanos >= REPEAT_NANOS) {
             log.warn(problem);
             lastProblem = problem;
             lastLoggedNanos = now;
+            return true;
         }
+        return false;
     }
 
     private List<Answer> askPeers() {

@@ -44,4 +44,16 @@ class QuorumProbeTest {
                 probe.problem(List.of(new Answer(3, Kind.NO_ANSWER, null, null),
                         new Answer(2, Kind.NO_ANSWER, null, null))));
     }
+
+    @Test
+    void aLastingProblemIsLoggedOnceAMinuteAndAgainWhenItChanges() {
+        long minute = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        assertEquals(true, probe.report("split", 0));
+        assertEquals(false, probe.report("split", minute / 6)); // the next probe, 10 s later
+        assertEquals(false, probe.report("split", minute - 1));
+        assertEquals(true, probe.report("split", minute));
+        assertEquals(true, probe.report("no majority", minute + 1));
+        assertEquals(true, probe.report(null, minute + 2)); // "again" once it is over
+        assertEquals(false, probe.report(null, minute + 3));
+    }
 }
