@@ -122,8 +122,8 @@ public final class UnsupportedSettings {
      * without controller.quorum.voters. Any other node there would be silently left out.
      */
     private static boolean bootstrapsItself(BrokerConfig config, String text) {
-        List<String> servers = ConfigValues.parse(BOOTSTRAP_SERVERS, ConfigType.LIST, text) instanceof List<?> list
-                ? list.stream().map(String::valueOf).toList() : List.of();
+        @SuppressWarnings("unchecked")
+        List<String> servers = (List<String>) BrokerConfigs.DEF.parseValue(BOOTSTRAP_SERVERS, text);
         if (servers.size() != 1) {
             return false;
         }
