@@ -19,41 +19,14 @@ import java.util.function.IntSupplier;
  */
 sealed interface ClusterMode permits ClusterMode.SingleNode, QuorumMode {
 
-    String QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
-
     /**
-     * The mode the configuration asks for. controller.quorum.bootstrap.servers without voters is
-     * Kafka's dynamic quorum (KIP-853), which Millrace does not run: it is accepted only as
-     * Kafka's standalone single node (one entry, this node's own controller listener) and refused
-     * otherwise, rather than silently running a cluster of one.
+     * The mode the configuration asks for: a quorum when controller.quorum.voters is set, else a
+     * single node. (controller.quorum.bootstrap.servers, Kafka's dynamic quorum, is refused at
+     * start-up by UnsupportedSettings unless it names only this node, Kafka's standalone sample.)
      */
     static ClusterMode of(BrokerConfig config) {
         List<String> voters = config.getList(BrokerConfigs.CONTROLLER_QUORUM_VOTERS);
-        if (voters != null && !voters.isEmpty()) {
-            return QuorumMode.of(config, String.join(",", voters));
-        }
-        List<String> bootstrap = config.getList(QUORUM_BOOTSTRAP_SERVERS);
-        if (bootstrap != null && !bootstrap.isEmpty() && !isOwnControllerListener(config, bootstrap)) {
-            throw new IllegalArgumentException(QUORUM_BOOTSTRAP_SERVERS + "=" + String.join(",", bootstrap)
-                    + " asks for a dynamic quorum (KIP-853), which Millrace does not support: list every voter in "
-                    + "controller.quorum.voters=1@host1:port,2@host2:port,... on every node instead");
-        }
-        return new SingleNode();
-    }
-
-    private static boolean isOwnControllerListener(BrokerConfig config, List<String> bootstrap) {
-        if (bootstrap.size() != 1) {
-            return false;
-        }
-        String entry = bootstrap.get(0).trim();
-        int colon = entry.lastIndexOf(':');
-        if (colon < 0) {
-            return false;
-        }
-        String port = entry.substring(colon + 1);
-        return config.listeners().stream()
-                .filter(e -> config.controllerListenerNames().contains(e.listenerName()))
-                .anyMatch(e -> Integer.toString(e.port()).equals(port));
+        return voters == null || voters.isEmpty() ? new SingleNode() : QuorumMode.of(config, String.join(",", voters));
     }
 
     boolean isSingleNode();

@@ -1,8 +1,6 @@
 package io.millrace.server;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.millrace.common.config.BrokerConfig;
 import java.util.HashMap;
@@ -24,13 +22,5 @@ class ClusterModeTest {
     @Test
     void kafkasStandaloneSampleRunsAsASingleNode() {
         assertInstanceOf(ClusterMode.SingleNode.class, ClusterMode.of(config("localhost:9093")));
-    }
-
-    @Test
-    void aDynamicQuorumIsRefusedInsteadOfRunningAlone() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClusterMode.of(config("host1:9093,host2:9093,host3:9093")));
-        assertTrue(e.getMessage().contains("controller.quorum.voters") && e.getMessage().contains("KIP-853"),
-                e.getMessage());
     }
 }
