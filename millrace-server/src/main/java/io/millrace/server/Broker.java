@@ -75,6 +75,7 @@ import io.millrace.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -117,7 +118,12 @@ public final class Broker {
         int nodeId = config.nodeId();
         List<Path> logDirs = config.logDirs();
         ClusterMode mode = ClusterMode.of(config);
-        String clusterId = MetaProperties.ensure(logDirs, nodeId, config.clusterId().orElse(mode.derivedClusterId()));
+        List<Path> formattedDirs = new ArrayList<>(logDirs);
+        formattedDirs.add(config.metadataLogDir());
+        MetaProperties.Identity cluster = MetaProperties.ensure(formattedDirs, nodeId, config.clusterId().orElse(null),
+                mode.derivedClusterId());
+        String clusterId = cluster.clusterId();
+        log.info("Node {} is in cluster {} ({})", nodeId, clusterId, cluster.source());
         BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, publisher::image);
         Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
         metadataLog = mode.openMetadataLog(nodeId, metadataDir, clusterId, publisher);
@@ -138,6 +144,10 @@ public final class Broker {
         LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs, fetchers, Time.SYSTEM);
         partitions.loadExisting(publisher.image(), mode.isSingleNode());
         await(publisher.register(partitions));
+        if (!mode.isSingleNode()) {
+            // logs that look stray were kept while the image caught up: now they are known to be
+            metadataLog.caughtUp().thenAccept(partitions::deleteStrayLogs);
+        }
         logManager.startBackgroundTasks();
         PartitionAccess access = new PartitionAccess(nodeId, partitions);
         isrMaintainer = new IsrMaintainer(nodeId, partitions, channel, lifecycle::brokerEpoch,
@@ -154,7 +164,8 @@ public final class Broker {
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
         HandlerRegistry registry = HandlerRegistry.of(
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, mode.describer(metadataLog, nodeId, publisher)),
-                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId()));
+                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(),
+                        consumerGroupsEnabled() ? Map.of("group.version", (short) 1) : Map.of()));
         socketServer = new SocketServer(brokerListeners(), registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
