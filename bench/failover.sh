@@ -2,6 +2,7 @@
 # Measures leader failover with default timings: ./millrace cluster --nodes 3, a VerifiableProducer
 # (acks=all, 200 records/s) and kill -9 of the partition leader; prints the time to the next ack.
 # Usage: bash bench/failover.sh [checkout]   (run by hand; uses ports 9092-9094 and 19092-19094)
+# The same on free ports, kill -9 and SIGSTOP, as a test: millrace-it FailoverTimeIT (see bench/README.md).
 set -u
 ROOT=${1:-$(pwd)}; DATA=/tmp/fo-data
 # Kafka's tools on the class path, once: mvn -q -o dependency:build-classpath -pl millrace-it \

@@ -56,7 +56,8 @@ final class ClusterCommand {
             Path dataRoot = args.dataDir().toAbsolutePath().normalize();
             layout = ClusterLayout.local(args.nodes(), dataRoot, ClusterId.loadOrCreate(dataRoot), args.overrides());
             for (int id = 1; id <= layout.nodes(); id++) {
-                BrokerConfig.fromProperties(layout.nodeProperties(id)); // a bad override fails here, once
+                // A bad or unsupported override fails here, once; each node logs its own warnings.
+                BrokerConfig.fromProperties(layout.nodeProperties(id), warning -> { });
             }
             requireFreePorts(layout);
             for (int id = 1; id <= layout.nodes(); id++) {

@@ -89,8 +89,6 @@ record ClusterLayout(int nodes, String host, int firstPort, int firstControllerP
         props.put("default.replication.factor", String.valueOf(replicas));
         props.put("min.insync.replicas", String.valueOf(Math.min(2, replicas)));
         props.put("offsets.topic.replication.factor", String.valueOf(replicas));
-        props.put("transaction.state.log.replication.factor", String.valueOf(replicas));
-        props.put("transaction.state.log.min.isr", String.valueOf(Math.min(2, replicas)));
         props.putAll(overrides);
         return props;
     }

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The {@code millrace} command: {@code server}, {@code cluster}, {@code version}, {@code --help}.
+ * The {@code millrace} command: {@code server}, {@code cluster}, {@code storage}, {@code version},
+ * {@code --help}.
  * Exit codes: 0 success, 1 failure (bad configuration, failed start), 2 bad command line.
  */
 public final class Main {
@@ -29,6 +30,10 @@ public final class Main {
                          defaults to ./data), clients on 127.0.0.1:9092..., the controller quorum
                          on 127.0.0.1:19092.... Each --override is set on every node. Ctrl-C stops
                          every node cleanly.
+              storage random-uuid | format -t ID -c FILE [--ignore-formatted] | info -c FILE
+                         As Kafka's kafka-storage.sh: print a new cluster id; write meta.properties
+                         with cluster id ID into every log dir of the node FILE configures (a node
+                         then keeps that id); show each dir's meta.properties.
               version    Print the version.
               help       Print this help (also --help).
             """;
@@ -84,6 +89,15 @@ public final class Main {
                 } catch (UsageException e) {
                     err.println("millrace cluster: " + e.getMessage());
                     err.print(USAGE_TEXT);
+                    return USAGE;
+                }
+            }
+            case "storage" -> {
+                try {
+                    return StorageCommand.run(rest, out, err);
+                } catch (UsageException e) {
+                    err.println("millrace storage: " + e.getMessage());
+                    err.print(StorageCommand.USAGE_TEXT);
                     return USAGE;
                 }
             }

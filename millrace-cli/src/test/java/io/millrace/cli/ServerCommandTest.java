@@ -60,6 +60,69 @@ class ServerCommandTest {
     }
 
     @Test
+    void aListenerThatIsNotPlaintextStopsStartUpWithOneLine() {
+        int code = Main.run(new String[] {"server", "--override", "listeners=PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093"},
+                out, err, neverStarts);
+        assertEquals(1, code);
+        assertEquals("millrace: listener SSL://127.0.0.1:9093 uses security protocol SSL, which Millrace does not "
+                + "support yet\n", errText());
+        assertEquals(null, created.get());
+        assertTrue(hooks.isEmpty());
+    }
+
+    @Test
+    void unsupportedSettingsInTheFileStopStartUpWithOneLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, """
+                authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+                allow.everyone.if.no.acl.found=false
+                super.users=User:admin
+                ssl.keystore.location=/no/such/keystore.jks
+                ssl.keystore.password=secret
+                """);
+        int code = Main.run(new String[] {"server", "--config", file.toString()}, out, err, neverStarts);
+        assertEquals(1, code);
+        assertEquals("millrace: Millrace does not support these settings yet: authorizer.class.name is set to "
+                + "'org.apache.kafka.metadata.authorizer.StandardAuthorizer'; ssl.keystore.location is set to "
+                + "'/no/such/keystore.jks'; ssl.keystore.password is set (value hidden); super.users is set to "
+                + "'User:admin'\n", errText());
+        assertEquals(null, created.get());
+    }
+
+    @Test
+    void theReadmeClusterRecipeStarts(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, """
+                node.id=1
+                process.roles=broker,controller
+                cluster.id=SUCsjmpvRLWyP5Ru4I2o9A
+                listeners=PLAINTEXT://host1:9092,CONTROLLER://host1:9093
+                advertised.listeners=PLAINTEXT://host1:9092
+                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+                controller.listener.names=CONTROLLER
+                inter.broker.listener.name=PLAINTEXT
+                controller.quorum.voters=1@host1:9093,2@host2:9093,3@host3:9093
+                default.replication.factor=3
+                min.insync.replicas=2
+                offsets.topic.replication.factor=3
+                transaction.state.log.replication.factor=3
+                transaction.state.log.min.isr=2
+                """ + "log.dirs=" + dir.resolve("data") + "\n");
+        FakeBroker fake = new FakeBroker();
+        ServerCommand command = new ServerCommand(config -> {
+            created.set(config);
+            return fake;
+        }, hooks::add);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> Main.run(new String[] {"server", "--config", file.toString()}, out, err, command));
+        assertTrue(fake.started.await(10, TimeUnit.SECONDS));
+        assertEquals("PLAINTEXT", created.get().securityProtocol("CONTROLLER"));
+        hooks.get(0).start();
+        assertEquals(0, exit.get(10, TimeUnit.SECONDS));
+        assertEquals("", errText());
+    }
+
+    @Test
     void missingConfigFile(@TempDir Path dir) {
         int code = Main.run(new String[] {"server", dir.resolve("nope.properties").toString()}, out, err, neverStarts);
         assertEquals(1, code);

@@ -125,9 +125,13 @@ class AdminIT {
                         new NewTopic("three-replicas", 1, (short) 3))).all())));
         assertInstanceOf(InvalidConfigurationException.class,
                 failureOf(() -> Clients.createTopic(admin, "bad-config", 1, Map.of("retention.ms", "soon"))));
+        Throwable tiered = failureOf(() -> Clients.createTopic(admin, "tiered", 1, Map.of("remote.storage.enable", "true")));
+        assertInstanceOf(InvalidConfigurationException.class, tiered);
+        assertTrue(tiered.getMessage().contains("remote.storage.enable"), tiered.getMessage());
         Set<String> names = Clients.get(admin.listTopics().names());
         assertFalse(names.contains("three-replicas"));
         assertFalse(names.contains("bad-config"));
+        assertFalse(names.contains("tiered"));
     }
 
     @Test
@@ -181,6 +185,18 @@ class AdminIT {
     }
 
     @Test
+    void dynamicBrokerConfigsMillraceDoesNotSupportAreRefused() {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER,
+                Integer.toString(InProcessBroker.NODE_ID));
+        Throwable refused = failureOf(() -> alter(resource,
+                new AlterConfigOp(new ConfigEntry("max.connections", "100"), AlterConfigOp.OpType.SET)));
+        assertInstanceOf(InvalidConfigurationException.class, refused);
+        assertTrue(refused.getMessage().contains("max.connections"), refused.getMessage());
+        Config config = Clients.get(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        assertEquals(Integer.toString(Integer.MAX_VALUE), config.get("max.connections").value());
+    }
+
+    @Test
     void incrementalAlterConfigsSetsAppendsAndDeletes() {
         Clients.createTopic(admin, "altered", 1, Map.of());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "altered");
@@ -200,6 +216,11 @@ class AdminIT {
         assertInstanceOf(InvalidConfigurationException.class, failureOf(() -> alter(resource,
                 new AlterConfigOp(new ConfigEntry("retention.ms", "not-a-number"), AlterConfigOp.OpType.SET))));
         assertEquals("604800000", topicConfig(resource).get("retention.ms").value(), "a rejected change changes nothing");
+        // Ignored keys are accepted (with a warning in the broker log); unsupported ones refused.
+        alter(resource, new AlterConfigOp(new ConfigEntry("segment.jitter.ms", "1000"), AlterConfigOp.OpType.SET));
+        assertEquals("1000", topicConfig(resource).get("segment.jitter.ms").value());
+        assertInstanceOf(InvalidConfigurationException.class, failureOf(() -> alter(resource,
+                new AlterConfigOp(new ConfigEntry("remote.storage.enable", "true"), AlterConfigOp.OpType.SET))));
     }
 
     @Test

@@ -96,6 +96,11 @@ public final class BrokerProcess implements AutoCloseable {
         return process != null && process.isAlive() ? process.pid() : -1;
     }
 
+    /** The properties this node is started with. */
+    public Map<String, String> properties() {
+        return Map.copyOf(props);
+    }
+
     public String bootstrap() {
         return "127.0.0.1:" + port;
     }
@@ -266,13 +271,13 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** Surefire may run tests from a manifest-only jar; its real class path is in a property. */
-    private static String classPath() {
+    static String classPath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 

@@ -54,6 +54,24 @@ public final class ClusterHarness implements AutoCloseable {
      * and every node is registered (describeCluster lists them all).
      */
     public static ClusterHarness start(String name, int count, Path dir, Map<String, String> extraProps) {
+        ClusterHarness cluster = create(name, count, dir, extraProps, Map.of());
+        try {
+            cluster.start(cluster.nodes.keySet());
+        } catch (RuntimeException | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /**
+     * The nodes of {@link #start(String, int, Path, Map)}, not started: start them with
+     * {@link #start(Collection)} or each {@link BrokerProcess#spawn()}. {@code nodeProps} sets keys
+     * on single nodes on top of {@code extraProps}; an empty value (in either map) removes the key,
+     * e.g. {@code cluster.id}, which every node otherwise gets, the same on all.
+     */
+    public static ClusterHarness create(String name, int count, Path dir, Map<String, String> extraProps,
+                                        Map<Integer, Map<String, String>> nodeProps) {
         Map<Integer, Integer> ports = new TreeMap<>();
         Map<Integer, Integer> controllerPorts = new TreeMap<>();
         for (int id = 1; id <= count; id++) {
@@ -75,17 +93,18 @@ public final class ClusterHarness implements AutoCloseable {
             props.put("controller.quorum.voters", voters.toString());
             props.put("log.dirs", data.toString());
             props.putAll(extraProps);
+            nodeProps.getOrDefault(id, Map.of()).forEach((key, value) -> {
+                if (value.isEmpty()) {
+                    props.remove(key);
+                } else {
+                    props.put(key, value);
+                }
+            });
+            props.values().removeIf(String::isEmpty);
             Path log = Path.of("target", "broker-logs", name + "-node-" + id + ".log");
             nodes.put(id, BrokerProcess.unstarted(data, log, props, ports.get(id)));
         }
-        ClusterHarness cluster = new ClusterHarness(nodes, ports);
-        try {
-            cluster.start(nodes.keySet());
-        } catch (RuntimeException | AssertionError e) {
-            cluster.close();
-            throw e;
-        }
-        return cluster;
+        return new ClusterHarness(nodes, ports);
     }
 
     /** The keys every node gets (node-specific ones aside); a test's extra properties win. */

@@ -17,9 +17,11 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * Answers the read-only requests that Ratis delivers to the leader's state machine: runs a
- * forwarded controller command on the local controller, describes the quorum, or serves a
- * non-voter's metadata fetch from the recent-batches tail (or a whole snapshot). Called on gRPC
- * threads; never blocks them: every answer is a future.
+ * forwarded controller command on the local controller (once per request id:
+ * {@link RecentCommandResults}), describes the quorum, or serves a non-voter's metadata fetch from
+ * the recent-batches tail (or a whole snapshot). Also answers, on any node (a stale read), which
+ * node and cluster it is, for a peer's {@link QuorumProbe}. Called on gRPC threads; never blocks
+ * them: every answer is a future.
  */
 final class LeaderQueryHandler {
     private static final long MAX_FETCH_WAIT_MS = 5_000;
@@ -28,13 +30,17 @@ final class LeaderQueryHandler {
     private final RecentBatches recent;
     private final Supplier<ControllerChannel> localController;
     private final Supplier<QuorumInfo> describe;
+    private final QueryMessages.Identity identity;
+    private final RecentCommandResults commandResults = new RecentCommandResults(RecentCommandResults.CAPACITY,
+            reply -> QueryMessages.readReply(reply.getContent()).error() != Errors.NOT_CONTROLLER);
 
     LeaderQueryHandler(MetadataView view, RecentBatches recent, Supplier<ControllerChannel> localController,
-                       Supplier<QuorumInfo> describe) {
+                       Supplier<QuorumInfo> describe, QueryMessages.Identity identity) {
         this.view = view;
         this.recent = recent;
         this.localController = localController;
         this.describe = describe;
+        this.identity = identity;
     }
 
     CompletableFuture<Message> handle(ByteString content) {
@@ -42,6 +48,10 @@ final class LeaderQueryHandler {
             QueryMessages.Request request = QueryMessages.readRequest(content);
             return switch (request.kind()) {
                 case QueryMessages.COMMAND -> runCommand(request);
+                case QueryMessages.IDENTIFIED_COMMAND -> commandResults.runOnce(request.requestId(),
+                        id -> runCommand(request));
+                case QueryMessages.IDENTITY ->
+                        CompletableFuture.completedFuture(QueryMessages.ok(QueryMessages.identityResult(identity)));
                 case QueryMessages.DESCRIBE ->
                         CompletableFuture.completedFuture(QueryMessages.ok(RecordCodec.encode(describe.get())));
                 case QueryMessages.FETCH -> fetch(request.recordCount(),
@@ -67,6 +77,9 @@ final class LeaderQueryHandler {
         CompletableFuture<? extends Record> reply;
         try {
             reply = controller.submit(command);
+            if (reply == null) {
+                reply = CompletableFuture.failedFuture(new IllegalStateException("The controller answered nothing"));
+            }
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }

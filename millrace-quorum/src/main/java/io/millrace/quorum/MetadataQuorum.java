@@ -57,6 +57,10 @@ public final class MetadataQuorum implements MetadataLog {
     static {
         // Ratis logs every election and segment roll at INFO: keep it quiet unless the node says otherwise
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        // It logs a stack trace for every vote and append refused by a voter of another cluster
+        // (GroupMismatchException), several a second; QuorumProbe says that in one line a minute.
+        System.getProperties().putIfAbsent(
+                "org.slf4j.simpleLogger.log.org.apache.ratis.grpc.server.GrpcServerProtocolService", "error");
     }
 
     private final QuorumConfig config;
@@ -74,6 +78,7 @@ public final class MetadataQuorum implements MetadataLog {
     private volatile RaftServer.Division division;
     private volatile RaftClient client;
     private volatile RemoteMetadataFollower follower;
+    private volatile QuorumProbe probe;
     private volatile boolean closed;
 
     static {
@@ -102,7 +107,7 @@ public final class MetadataQuorum implements MetadataLog {
                 .toList());
         this.stateMachine = new MetadataStateMachine(publisher, recent, this::onLeaderChanged);
         stateMachine.setQueryHandler(new LeaderQueryHandler(publisher, recent, () -> localController,
-                this::describe)::handle);
+                this::describe, new QueryMessages.Identity(config.nodeId(), config.clusterId()))::handle);
     }
 
     /** The Raft group id of a cluster: {@code UUID.nameUUIDFromBytes("millrace:" + clusterId)}. */
@@ -150,6 +155,10 @@ public final class MetadataQuorum implements MetadataLog {
         if (!config.voter()) {
             follower = new RemoteMetadataFollower(this, publisher);
             follower.start();
+        }
+        if (config.voters().size() > 1 || !config.voter()) {
+            probe = new QuorumProbe(config, group);
+            probe.start();
         }
     }
 
@@ -239,6 +248,11 @@ public final class MetadataQuorum implements MetadataLog {
         return QuorumDescriber.describe(config, division);
     }
 
+    @Override
+    public CompletableFuture<Long> caughtUp() {
+        return MetadataCatchUp.await(this, publisher);
+    }
+
     /** {@link #describe()} as the leader sees it, asked through the quorum when this node does not lead. */
     public CompletableFuture<QuorumInfo> describeAtLeader() {
         RaftServer.Division d = division;
@@ -253,13 +267,22 @@ public final class MetadataQuorum implements MetadataLog {
         });
     }
 
-    /** Sends a read-only request; Ratis delivers it to the leader's state machine. */
+    /**
+     * Sends a read-only request; Ratis delivers it to the leader's state machine. A voter sends it
+     * straight to the leader its own Raft server follows: that view changes the moment an election
+     * ends, while the client's leader cache would keep trying a leader that froze (SIGSTOP) until its
+     * request timed out, and meanwhile the new controller would fence every broker for silence.
+     */
     CompletableFuture<QueryMessages.Reply> query(Message message) {
         RaftClient c = client;
         if (c == null || closed) {
             return CompletableFuture.failedFuture(new NotControllerException("The metadata quorum client is closed"));
         }
-        return c.async().sendReadOnlyUnordered(message).thenApply(reply -> {
+        RaftServer.Division d = division;
+        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
+        CompletableFuture<RaftClientReply> sent = leader != null
+                ? c.async().sendReadOnlyUnordered(message, leader) : c.async().sendReadOnlyUnordered(message);
+        return sent.thenApply(reply -> {
             if (!reply.isSuccess()) {
                 throw new CompletionException(reply.getException());
             }
@@ -284,6 +307,10 @@ public final class MetadataQuorum implements MetadataLog {
         RemoteMetadataFollower f = follower;
         if (f != null) {
             f.close();
+        }
+        QuorumProbe p = probe;
+        if (p != null) {
+            p.close();
         }
         closeQuietly(client, "client");
         closeQuietly(server, "server");

@@ -16,22 +16,31 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * The read-only requests that travel to the quorum leader (Ratis routes them there) and their
- * replies. Request: kind byte, then per kind: COMMAND = class name + {@link RecordCodec} bytes;
- * DESCRIBE = nothing; FETCH = record count the asker has + max wait in ms. Reply: status byte,
- * OK = payload, ERROR = Kafka error code + message. Stateless.
+ * replies. Request: kind byte, then per kind: COMMAND = class name + {@link RecordCodec} bytes
+ * (kept for nodes of earlier versions); IDENTIFIED_COMMAND = request id + class name + bytes, the
+ * id being the same on every retry of one command so the leader runs it once; DESCRIBE = nothing;
+ * FETCH = record count the asker has + max wait in ms; IDENTITY = nothing (any node answers it,
+ * as a stale read, with its node id and cluster id). Reply: status byte, OK = payload, ERROR =
+ * Kafka error code + message. Stateless.
  */
 final class QueryMessages {
     static final byte COMMAND = 1;
     static final byte DESCRIBE = 2;
     static final byte FETCH = 3;
+    static final byte IDENTITY = 4;
+    static final byte IDENTIFIED_COMMAND = 5;
 
     private static final byte OK = 0;
     private static final byte ERROR = 1;
     private static final byte FETCH_BATCHES = 0;
     private static final byte FETCH_SNAPSHOT = 1;
 
-    /** A decoded request. */
-    record Request(byte kind, String commandClass, byte[] payload, long recordCount, long maxWaitMs) {
+    /** A decoded request; {@code requestId} is null but for an IDENTIFIED_COMMAND. */
+    record Request(byte kind, String requestId, String commandClass, byte[] payload, long recordCount, long maxWaitMs) {
+    }
+
+    /** What IDENTITY answers: who the node is and which cluster it is in. */
+    record Identity(int nodeId, String clusterId) {
     }
 
     /** A decoded reply: {@code error} NONE with {@code payload}, or an error with its message. */
@@ -46,12 +55,36 @@ final class QueryMessages {
     private QueryMessages() {
     }
 
-    static Message command(String className, byte[] encoded) {
+    static Message command(String requestId, String className, byte[] encoded) {
         return write(out -> {
-            out.writeByte(COMMAND);
+            out.writeByte(IDENTIFIED_COMMAND);
+            writeBytes(out, requestId.getBytes(StandardCharsets.UTF_8));
             writeBytes(out, className.getBytes(StandardCharsets.UTF_8));
             writeBytes(out, encoded);
         });
+    }
+
+    static Message identity() {
+        return write(out -> out.writeByte(IDENTITY));
+    }
+
+    static byte[] identityResult(Identity identity) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(identity.nodeId());
+            writeBytes(out, identity.clusterId().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Identity readIdentity(byte[] payload) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            return new Identity(in.readInt(), new String(readBytes(in), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Malformed identity", e);
+        }
     }
 
     static Message describe() {
@@ -70,9 +103,12 @@ final class QueryMessages {
         try (DataInputStream in = new DataInputStream(content.newInput())) {
             byte kind = in.readByte();
             return switch (kind) {
-                case COMMAND -> new Request(kind, new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in), 0, 0);
-                case DESCRIBE -> new Request(kind, null, null, 0, 0);
-                case FETCH -> new Request(kind, null, null, in.readLong(), in.readLong());
+                case COMMAND -> new Request(kind, null, new String(readBytes(in), StandardCharsets.UTF_8),
+                        readBytes(in), 0, 0);
+                case IDENTIFIED_COMMAND -> new Request(kind, new String(readBytes(in), StandardCharsets.UTF_8),
+                        new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in), 0, 0);
+                case DESCRIBE, IDENTITY -> new Request(kind, null, null, null, 0, 0);
+                case FETCH -> new Request(kind, null, null, null, in.readLong(), in.readLong());
                 default -> throw new IllegalArgumentException("Unknown quorum request kind " + kind);
             };
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.millrace.quorum;
 import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.command.ControllerCommand;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +19,9 @@ import org.apache.ratis.protocol.exceptions.TimeoutIOException;
  * name + {@link RecordCodec}) and sent as a Ratis read-only request, which Ratis routes to the
  * leader (a non-leader answers NotLeaderException with the leader's address and the client
  * follows it); the leader's state machine runs it on the leader's local controller and answers
- * with the encoded reply or an error code.
+ * with the encoded reply or an error code. Each command carries a request id, the same on every
+ * retry, so a leader that already ran it answers the first run's reply instead of running it
+ * again ({@link RecentCommandResults}).
  *
  * <p>NOT_CONTROLLER, a leader that is not ready and no leader at all are retried every
  * {@value #BACKOFF_MS} ms until the deadline, then the future fails with
@@ -40,7 +43,8 @@ public final class QuorumControllerChannel implements ControllerChannel {
     public <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command) {
         Message message;
         try {
-            message = QueryMessages.command(command.getClass().getName(), RecordCodec.encode(command));
+            message = QueryMessages.command(UUID.randomUUID().toString(), command.getClass().getName(),
+                    RecordCodec.encode(command));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -19,11 +19,23 @@ import org.apache.ratis.util.TimeDuration;
  * election; the leader sends heartbeats every ~375 ms (half the minimum). Ratis' default
  * 150-300 ms flaps on a loaded two-core machine, and so did 500-1000 ms under a load average of
  * 11 (several builds at once); failover measured ~1-2 s. Leader election uses pre-vote, so a partitioned node rejoining does
- * not depose a healthy leader. Stateless.
+ * not depose a healthy leader.
+ *
+ * <p>A leader retries a failing follower every 250 ms at most (Ratis' default backs off to 5 s),
+ * so a voter that restarts is caught up within moments of coming back.
+ *
+ * <p>Durability: a voter acknowledges an appended entry only after its log segment is forced to
+ * disk (Ratis' log worker completes an append once {@code FileChannel.force} has run; neither
+ * unsafe nor async flush). These are Ratis' defaults, set here explicitly so a change of default
+ * cannot weaken them. A clean stop closes the Raft server, which flushes what it wrote and takes a
+ * snapshot at the last applied index; entries the leader had sent but the voter had not yet
+ * acknowledged may be gone after the restart (the leader then resends them): Ratis' leader advances
+ * a follower's {@code nextIndex} when it sends, not when the follower acknowledges. Stateless.
  */
 final class RaftSettings {
     static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(750, TimeUnit.MILLISECONDS);
     static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(1500, TimeUnit.MILLISECONDS);
+    static final String APPENDER_RETRY_POLICY = "1ms,10, 100ms,20, 250ms,1000000";
     static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
     private RaftSettings() {
@@ -47,6 +59,13 @@ final class RaftSettings {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotThreshold()));
+        // Ratis' default ("1ms,10, 1s,20, 5s,1000") makes the leader wait 5 s between attempts to a
+        // follower that failed 30 times, e.g. one restarting: back, it was not contacted for seconds,
+        // and when another voter stopped meanwhile the leader lost its majority and stepped down.
+        // Never wait longer than a third of the minimum election timeout.
+        properties.set(RaftServerConfigKeys.Log.Appender.RETRY_POLICY_KEY, APPENDER_RETRY_POLICY);
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("64MB"));

@@ -189,8 +189,8 @@ class MetadataQuorumTest {
     private static List<Path> snapshots(Path nodeDir) {
         try (Stream<Path> files = Files.walk(nodeDir)) {
             return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).toList();
-        } catch (IOException e) {
-            return List.of();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of(); // a snapshot being written was renamed during the walk: look again
         }
     }
 }

@@ -20,6 +20,7 @@ import io.millrace.server.handlers.DescribeQuorumHandler;
 import io.millrace.server.handlers.ElectLeadersHandler;
 import io.millrace.server.handlers.ListPartitionReassignmentsHandler;
 import io.millrace.server.handlers.OffsetForLeaderEpochHandler;
+import io.millrace.server.lifecycle.BrokerExitWatch;
 import io.millrace.server.lifecycle.BrokerLifecycle;
 import io.millrace.server.lifecycle.LiveBrokers;
 import io.millrace.server.partition.IsrMaintainer;
@@ -74,6 +75,7 @@ import io.millrace.storage.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -98,6 +100,7 @@ public final class Broker {
     private MetadataLog metadataLog;
     private MetadataController controller;
     private BrokerLifecycle lifecycle;
+    private BrokerExitWatch exitWatch;
     private ReplicaFetcherManager fetchers;
     private IsrMaintainer isrMaintainer;
     private LogManager logManager;
@@ -115,7 +118,12 @@ public final class Broker {
         int nodeId = config.nodeId();
         List<Path> logDirs = config.logDirs();
         ClusterMode mode = ClusterMode.of(config);
-        String clusterId = MetaProperties.ensure(logDirs, nodeId, config.clusterId().orElse(mode.derivedClusterId()));
+        List<Path> formattedDirs = new ArrayList<>(logDirs);
+        formattedDirs.add(config.metadataLogDir());
+        MetaProperties.Identity cluster = MetaProperties.ensure(formattedDirs, nodeId, config.clusterId().orElse(null),
+                mode.derivedClusterId());
+        String clusterId = cluster.clusterId();
+        log.info("Node {} is in cluster {} ({})", nodeId, clusterId, cluster.source());
         BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, publisher::image);
         Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
         metadataLog = mode.openMetadataLog(nodeId, metadataDir, clusterId, publisher);
@@ -136,6 +144,10 @@ public final class Broker {
         LocalPartitions partitions = new LocalPartitions(nodeId, logManager, topicConfigs, fetchers, Time.SYSTEM);
         partitions.loadExisting(publisher.image(), mode.isSingleNode());
         await(publisher.register(partitions));
+        if (!mode.isSingleNode()) {
+            // logs that look stray were kept while the image caught up: now they are known to be
+            metadataLog.caughtUp().thenAccept(partitions::deleteStrayLogs);
+        }
         logManager.startBackgroundTasks();
         PartitionAccess access = new PartitionAccess(nodeId, partitions);
         isrMaintainer = new IsrMaintainer(nodeId, partitions, channel, lifecycle::brokerEpoch,
@@ -152,7 +164,8 @@ public final class Broker {
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
         HandlerRegistry registry = HandlerRegistry.of(
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, mode.describer(metadataLog, nodeId, publisher)),
-                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId()));
+                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(),
+                        consumerGroupsEnabled() ? Map.of("group.version", (short) 1) : Map.of()));
         socketServer = new SocketServer(brokerListeners(), registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
@@ -161,6 +174,12 @@ public final class Broker {
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
+        if (!mode.isSingleNode()) {
+            MetadataLog watchedLog = metadataLog;
+            exitWatch = new BrokerExitWatch(nodeId, interBroker, publisher::image, watchedLog::isActive,
+                    (id, epoch, evidence) -> controller.fenceExitedBroker(id, epoch, evidence));
+            exitWatch.start();
+        }
         if (mode.isSingleNode()) {
             // Its own controller: registration and the first heartbeat take a moment, so clients
             // never see this node without leaders.
@@ -279,6 +298,7 @@ public final class Broker {
                 lifecycle.controlledShutdown(number(BrokerConfigs.BROKER_SESSION_TIMEOUT_MS) * 3);
             }
             closeQuietly(lifecycle);
+            closeQuietly(exitWatch);
             if (socketServer != null) {
                 socketServer.close();
             }

@@ -10,6 +10,7 @@ import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.server.quorum.QuorumDescriber;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -18,8 +19,13 @@ import java.util.function.IntSupplier;
  */
 sealed interface ClusterMode permits ClusterMode.SingleNode, QuorumMode {
 
+    /**
+     * The mode the configuration asks for: a quorum when controller.quorum.voters is set, else a
+     * single node. (controller.quorum.bootstrap.servers, Kafka's dynamic quorum, is refused at
+     * start-up by UnsupportedSettings unless it names only this node, Kafka's standalone sample.)
+     */
     static ClusterMode of(BrokerConfig config) {
-        java.util.List<String> voters = config.getList(BrokerConfigs.CONTROLLER_QUORUM_VOTERS);
+        List<String> voters = config.getList(BrokerConfigs.CONTROLLER_QUORUM_VOTERS);
         return voters == null || voters.isEmpty() ? new SingleNode() : QuorumMode.of(config, String.join(",", voters));
     }
 

@@ -6,56 +6,129 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The identity stamped into every log dir ({@code meta.properties}, as in Kafka): the cluster
- * id, made on first start, and the node id, so a log dir is never silently reused by another
- * node or cluster.
+ * The identity stamped into every log dir and the metadata log dir ({@code meta.properties}, as
+ * Kafka writes it): the cluster id and the node id, so a dir is never silently reused by another
+ * node or cluster. Written by {@code millrace storage format} (as {@code kafka-storage.sh format})
+ * or, when a node starts on unformatted dirs, by the node itself.
  *
- * <p>Format: java.util.Properties with {@code version=1}, {@code cluster.id}, {@code node.id}.
+ * <p>Which cluster id a node uses: the one in meta.properties if any dir has it; else the
+ * configured {@code cluster.id}; else the id derived from the voters; else a new random one. A
+ * configured cluster.id that differs from meta.properties stops start-up.
+ *
+ * <p>Format: java.util.Properties with {@code version=1}, {@code cluster.id}, {@code node.id} and
+ * {@code directory.id} (a random Kafka Uuid per dir). Stateless.
  */
-final class MetaProperties {
-    static final String FILE = "meta.properties";
+public final class MetaProperties {
+    public static final String FILE = "meta.properties";
+
+    /** Where the cluster id a node runs with came from. */
+    public enum Source {
+        META_PROPERTIES("meta.properties"), CONFIGURED("cluster.id"),
+        DERIVED("derived from controller.quorum.voters"), NEW("new");
+
+        private final String text;
+
+        Source(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** The cluster id a node runs with and where it came from. */
+    public record Identity(String clusterId, Source source) {
+    }
 
     private MetaProperties() {
     }
 
-    /** Reads or creates meta.properties in every dir; returns the cluster id. */
-    static String ensure(List<Path> logDirs, int nodeId, String configuredClusterId) {
-        String clusterId = configuredClusterId;
-        for (Path dir : logDirs) {
+    /**
+     * Reads meta.properties in every dir, checks it against this node, decides the cluster id and
+     * writes meta.properties where it is missing.
+     *
+     * @param configured cluster.id from the configuration, or null
+     * @param derived    the id derived from the quorum's voters, or null (a single node)
+     * @throws IllegalStateException with a one-line reason when a dir belongs to another node or
+     *                               cluster, or cluster.id conflicts with meta.properties
+     */
+    public static Identity ensure(List<Path> dirs, int nodeId, String configured, String derived) {
+        String stored = null;
+        Path storedIn = null;
+        for (Path dir : distinct(dirs)) {
             Properties props = read(dir.resolve(FILE));
             if (props == null) {
                 continue;
             }
+            checkNode(dir, props, nodeId);
             String found = props.getProperty("cluster.id");
-            String foundNode = props.getProperty("node.id");
-            if (foundNode != null && Integer.parseInt(foundNode) != nodeId) {
-                throw new IllegalStateException("Log dir " + dir + " belongs to node " + foundNode
-                        + " but this is node.id=" + nodeId + "; use another log.dirs or the matching node.id");
+            if (found == null) {
+                continue;
             }
-            if (clusterId != null && found != null && !clusterId.equals(found)) {
-                throw new IllegalStateException("Log dir " + dir + " belongs to cluster " + found
-                        + " but this node is in cluster " + clusterId);
+            if (stored != null && !stored.equals(found)) {
+                throw new IllegalStateException("Log dirs disagree on the cluster: " + storedIn + " belongs to cluster "
+                        + stored + " but " + dir + " to cluster " + found);
             }
-            clusterId = found;
+            stored = found;
+            storedIn = dir;
         }
-        if (clusterId == null) {
-            clusterId = Uuid.randomUuid().toString();
+        if (stored != null && configured != null && !configured.equals(stored)) {
+            throw new IllegalStateException("cluster.id=" + configured + " conflicts with cluster.id=" + stored + " in "
+                    + storedIn.resolve(FILE) + "; remove the cluster.id line or format other log.dirs");
         }
-        for (Path dir : logDirs) {
+        Identity identity = stored != null ? new Identity(stored, Source.META_PROPERTIES)
+                : configured != null ? new Identity(configured, Source.CONFIGURED)
+                : derived != null ? new Identity(derived, Source.DERIVED)
+                : new Identity(Uuid.randomUuid().toString(), Source.NEW);
+        for (Path dir : distinct(dirs)) {
             Path file = dir.resolve(FILE);
             if (!Files.exists(file)) {
-                write(file, clusterId, nodeId);
+                write(file, identity.clusterId(), nodeId);
             }
         }
-        return clusterId;
+        return identity;
     }
 
-    private static Properties read(Path file) {
+    /**
+     * {@code storage format}: writes meta.properties into every dir. A dir already formatted
+     * fails the whole call before anything is written, unless {@code ignoreFormatted}, which
+     * skips it (it must still belong to this node).
+     *
+     * @return the dirs formatted now (empty when all were formatted and ignored)
+     * @throws IllegalStateException with a one-line reason
+     */
+    public static List<Path> format(List<Path> dirs, int nodeId, String clusterId, boolean ignoreFormatted) {
+        List<Path> toFormat = new ArrayList<>();
+        for (Path dir : distinct(dirs)) {
+            Properties props = read(dir.resolve(FILE));
+            if (props == null) {
+                toFormat.add(dir);
+            } else if (!ignoreFormatted) {
+                throw new IllegalStateException("Log directory " + dir + " is already formatted (cluster "
+                        + props.getProperty("cluster.id") + "). Use --ignore-formatted to ignore this directory "
+                        + "and format the others.");
+            } else {
+                checkNode(dir, props, nodeId);
+            }
+        }
+        for (Path dir : toFormat) {
+            write(dir.resolve(FILE), clusterId, nodeId);
+        }
+        return toFormat;
+    }
+
+    /** The properties of {@code dir/meta.properties}, or null when the dir is not formatted. */
+    public static Properties read(Path file) {
         if (!Files.exists(file)) {
             return null;
         }
@@ -68,18 +141,35 @@ final class MetaProperties {
         }
     }
 
+    private static void checkNode(Path dir, Properties props, int nodeId) {
+        String foundNode = props.getProperty("node.id");
+        if (foundNode != null && Integer.parseInt(foundNode.trim()) != nodeId) {
+            throw new IllegalStateException("Log dir " + dir + " belongs to node " + foundNode
+                    + " but this is node.id=" + nodeId + "; use another log.dirs or the matching node.id");
+        }
+    }
+
+    private static List<Path> distinct(List<Path> dirs) {
+        LinkedHashSet<Path> set = new LinkedHashSet<>();
+        for (Path dir : dirs) {
+            set.add(dir.toAbsolutePath().normalize());
+        }
+        return List.copyOf(set);
+    }
+
     private static void write(Path file, String clusterId, int nodeId) {
         Properties props = new Properties();
         props.setProperty("version", "1");
         props.setProperty("cluster.id", clusterId);
         props.setProperty("node.id", Integer.toString(nodeId));
+        props.setProperty("directory.id", Uuid.randomUuid().toString());
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(FILE + ".tmp");
             try (Writer writer = Files.newBufferedWriter(tmp)) {
                 props.store(writer, "Written by Millrace; do not edit");
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }

@@ -9,27 +9,27 @@ import io.millrace.quorum.MetadataQuorum;
 import io.millrace.quorum.QuorumConfig;
 import io.millrace.quorum.QuorumControllerChannel;
 import io.millrace.quorum.QuorumInfo;
+import io.millrace.metadata.records.BrokerEndpoint;
 import io.millrace.server.quorum.QuorumDescriber;
 import io.millrace.server.quorum.QuorumState;
 import io.millrace.server.quorum.ReplicaState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.IntSupplier;
-import org.apache.kafka.common.Uuid;
 
 /**
  * A node of a cluster whose metadata lives in a Raft quorum (Apache Ratis) of the
- * controller.quorum.voters. The cluster id, when not configured, derives from the voters, so
- * every node of the same quorum agrees on it without a format step.
+ * controller.quorum.voters. The cluster id, when neither configured nor formatted, derives from
+ * the voters ({@link DerivedClusterId}), so every node of the same quorum agrees on it without a
+ * format step.
  */
-record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, InetSocketAddress controllerListener)
+record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, String controllerListener,
+                  InetSocketAddress raftBindAddress)
         implements ClusterMode {
     private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(15);
 
@@ -44,7 +44,9 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, In
             throw new IllegalArgumentException("node.id " + config.nodeId() + " is among controller.quorum.voters but "
                     + "process.roles " + config.processRoles() + " lacks 'controller'");
         }
-        return new QuorumMode(voters, controller, controller ? controllerListener(config) : null);
+        String listener = config.controllerListenerNames().isEmpty() ? "CONTROLLER"
+                : config.controllerListenerNames().get(0);
+        return new QuorumMode(voters, controller, listener, controller ? raftBindAddress(config) : null);
     }
 
     /**
@@ -52,7 +54,7 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, In
      * names one, as Kafka's controllers bind theirs (its voter entry is how the others reach it,
      * which is usually the same address); null to bind the voter entry itself.
      */
-    private static InetSocketAddress controllerListener(BrokerConfig config) {
+    private static InetSocketAddress raftBindAddress(BrokerConfig config) {
         return config.listeners().stream().filter(e -> config.controllerListenerNames().contains(e.listenerName()))
                 .findFirst().map(e -> InetSocketAddress.createUnresolved(e.host() == null || e.host().isEmpty()
                         ? "0.0.0.0" : e.host(), e.port())).orElse(null);
@@ -65,15 +67,13 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, In
 
     @Override
     public String derivedClusterId() {
-        String seed = "millrace-cluster:" + voters;
-        UUID uuid = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
-        return new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString();
+        return DerivedClusterId.of(voters);
     }
 
     @Override
     public MetadataLog openMetadataLog(int nodeId, Path metadataDir, String clusterId, MetadataPublisher publisher) {
         return new MetadataQuorum(new QuorumConfig(nodeId, voters, metadataDir.resolve("raft"), clusterId, controller,
-                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher, controllerListener);
+                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher, raftBindAddress);
     }
 
     @Override
@@ -97,13 +97,16 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, In
     @Override
     public QuorumDescriber describer(MetadataLog log, int nodeId, MetadataPublisher publisher) {
         MetadataQuorum quorum = (MetadataQuorum) log;
-        return () -> quorum.describeAtLeader().thenApply(QuorumMode::toState);
+        return () -> quorum.describeAtLeader().thenApply(this::toState);
     }
 
-    private static QuorumState toState(QuorumInfo info) {
+    private QuorumState toState(QuorumInfo info) {
         List<ReplicaState> voters = info.voters().stream().map(v -> new ReplicaState(v.id(), v.logEndOffset(),
                 v.lastFetchTimestamp(), v.lastCaughtUpTimestamp())).toList();
-        return new QuorumState(info.leaderId(), info.leaderEpoch(), info.highWatermark(), voters, List.of());
+        Map<Integer, BrokerEndpoint> endpoints = new java.util.HashMap<>();
+        this.voters.forEach((id, address) -> endpoints.put(id, new BrokerEndpoint(controllerListener,
+                address.getHostString(), address.getPort(), "PLAINTEXT")));
+        return new QuorumState(info.leaderId(), info.leaderEpoch(), info.highWatermark(), voters, List.of(), endpoints);
     }
 
     @Override

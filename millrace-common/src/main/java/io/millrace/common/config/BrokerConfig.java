@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,16 +67,33 @@ public final class BrokerConfig {
 
     /**
      * Parses and validates {@code props} (as read from server.properties plus overrides).
-     * Unknown keys are logged once as a warning; an invalid value throws ConfigException naming
-     * the key and the value.
+     * An invalid value, or a setting Millrace does not support yet ({@link Support#UNSUPPORTED},
+     * a listener that is not PLAINTEXT), throws ConfigException with a one-line message naming
+     * the key. Unknown keys are logged in one warning, and keys Millrace ignores in another.
      */
     public static BrokerConfig fromProperties(Map<String, String> props) {
-        BrokerConfig config = new BrokerConfig(props, Map.of(), Map.of());
+        return fromProperties(props, LOG::warn);
+    }
+
+    /** As {@link #fromProperties(Map)}, handing each warning line to {@code warnings}. */
+    public static BrokerConfig fromProperties(Map<String, String> props, Consumer<String> warnings) {
+        BrokerConfig config = parsed(props);
+        UnsupportedSettings.refuse(config);
         List<String> unknown = unknownKeys(props);
         if (!unknown.isEmpty()) {
-            LOG.warn("Ignoring unknown configuration keys: {}", String.join(", ", unknown));
+            warnings.accept("Ignoring unknown configuration keys: " + String.join(", ", unknown));
+        }
+        List<String> ignored = UnsupportedSettings.ignored(config);
+        if (!ignored.isEmpty()) {
+            warnings.accept("Ignoring configuration keys Millrace accepts but does not act on yet: "
+                    + String.join(", ", ignored));
         }
         return config;
+    }
+
+    /** {@code props} parsed and validated, unsupported settings and all; no warnings. */
+    static BrokerConfig parsed(Map<String, String> props) {
+        return new BrokerConfig(props, Map.of(), Map.of());
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.List;
  * ({@code node.id=1}, {@code listeners=PLAINTEXT://127.0.0.1:9092}, {@code log.dir=./data}).
  *
  * <p>Keys we accept but do not act on are defined too, so a real Kafka server.properties gives
- * no unknown-key warnings. Stateless and thread-safe.
+ * no unknown-key warnings; each key's {@link Support} says whether it is acted on, ignored (with
+ * a warning) or refused unless left at its default. Stateless and thread-safe.
  */
 public final class BrokerConfigs {
 
@@ -121,8 +122,9 @@ public final class BrokerConfigs {
 
     /**
      * Checks a runtime (IncrementalAlterConfigs) update of a broker key and returns the typed
-     * value. ConfigException when the key is unknown, read-only, or the value is invalid; the
-     * server answers INVALID_CONFIG (or INVALID_REQUEST) with the message.
+     * value. ConfigException when the key is unknown, read-only, or the value is invalid or not
+     * supported yet ({@link Support#UNSUPPORTED}); the server answers INVALID_CONFIG (or
+     * INVALID_REQUEST) with the message.
      */
     public static Object validateDynamic(String key, String value) {
         ConfigKey k = DEF.key(key);
@@ -132,7 +134,12 @@ public final class BrokerConfigs {
         if (!k.dynamic()) {
             throw new ConfigException(key, value, "it is read-only and cannot be changed while the broker runs");
         }
-        return k.parse(value);
+        Object parsed = k.parse(value);
+        String refusal = UnsupportedSettings.refusal(k, value);
+        if (refusal != null) {
+            throw new ConfigException(refusal);
+        }
+        return parsed;
     }
 
     /**

@@ -95,26 +95,46 @@ public final class ConfigDef {
             return this;
         }
 
-        /** A read-only key. {@code defaultValue} may be typed or a string in config syntax. */
+        /** A read-only key Millrace acts on. {@code defaultValue} may be typed or a string in config syntax. */
         public Builder define(String name, ConfigType type, Object defaultValue, Validator validator,
                               String doc) {
-            return define(new ConfigKey(name, type, defaultValue, validator, doc,
-                    type == ConfigType.PASSWORD, false));
+            return define(Support.ACTED_ON, name, type, defaultValue, validator, doc);
         }
 
         public Builder define(String name, ConfigType type, Object defaultValue, String doc) {
             return define(name, type, defaultValue, Validator.ANY, doc);
         }
 
-        /** A key that may be updated at runtime for the whole cluster or one broker. */
+        /** A read-only key with the given {@link Support}. */
+        public Builder define(Support support, String name, ConfigType type, Object defaultValue,
+                              Validator validator, String doc) {
+            return define(new ConfigKey(name, type, defaultValue, validator, doc,
+                    type == ConfigType.PASSWORD, false, support));
+        }
+
+        public Builder define(Support support, String name, ConfigType type, Object defaultValue, String doc) {
+            return define(support, name, type, defaultValue, Validator.ANY, doc);
+        }
+
+        /** A key Millrace acts on that may be updated at runtime for the whole cluster or one broker. */
         public Builder defineDynamic(String name, ConfigType type, Object defaultValue, Validator validator,
                                      String doc) {
-            return define(new ConfigKey(name, type, defaultValue, validator, doc,
-                    type == ConfigType.PASSWORD, true));
+            return defineDynamic(Support.ACTED_ON, name, type, defaultValue, validator, doc);
         }
 
         public Builder defineDynamic(String name, ConfigType type, Object defaultValue, String doc) {
             return defineDynamic(name, type, defaultValue, Validator.ANY, doc);
+        }
+
+        /** A runtime-updatable key with the given {@link Support}. */
+        public Builder defineDynamic(Support support, String name, ConfigType type, Object defaultValue,
+                                     Validator validator, String doc) {
+            return define(new ConfigKey(name, type, defaultValue, validator, doc,
+                    type == ConfigType.PASSWORD, true, support));
+        }
+
+        public Builder defineDynamic(Support support, String name, ConfigType type, Object defaultValue, String doc) {
+            return defineDynamic(support, name, type, defaultValue, Validator.ANY, doc);
         }
 
         public ConfigDef build() {

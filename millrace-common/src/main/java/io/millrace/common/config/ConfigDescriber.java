@@ -29,7 +29,7 @@ final class ConfigDescriber {
             ConfigSource source = synonyms.isEmpty() ? ConfigSource.DEFAULT_CONFIG : synonyms.get(0).source();
             String value = key.sensitive() ? null : ConfigValues.format(config.get(key.name()));
             described.add(new DescribedConfig(key.name(), value, source, !key.dynamic(), key.sensitive(),
-                    key.type(), key.documentation(), synonyms));
+                    key.type(), key.describedDocumentation(), synonyms));
         }
         return described;
     }
@@ -47,7 +47,7 @@ final class ConfigDescriber {
             synonyms.addAll(brokerSynonyms(config, TopicConfigs.synonyms(key.name()), false));
             ConfigSource source = synonyms.isEmpty() ? ConfigSource.DEFAULT_CONFIG : synonyms.get(0).source();
             described.add(new DescribedConfig(key.name(), value, source, false, key.sensitive(), key.type(),
-                    key.documentation(), synonyms));
+                    key.describedDocumentation(), synonyms));
         }
         return described;
     }

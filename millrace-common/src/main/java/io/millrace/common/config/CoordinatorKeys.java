@@ -6,6 +6,7 @@ import static io.millrace.common.config.ConfigType.LIST;
 import static io.millrace.common.config.ConfigType.LONG;
 import static io.millrace.common.config.ConfigType.SHORT;
 import static io.millrace.common.config.ConfigType.STRING;
+import static io.millrace.common.config.Support.IGNORED;
 import static io.millrace.common.config.Validator.atLeast;
 import static io.millrace.common.config.Validator.listOf;
 import static io.millrace.common.config.Validator.oneOf;
@@ -29,12 +30,13 @@ final class CoordinatorKeys {
         b.define(BrokerConfigs.OFFSETS_TOPIC_REPLICATION_FACTOR, SHORT, 3, atLeast(1),
                 "Replication factor of __consumer_offsets, capped by the brokers alive when it is created.");
         b.define("offsets.topic.segment.bytes", INT, 104857600, atLeast(1), "Segment size of __consumer_offsets.");
-        b.define("offsets.topic.compression.codec", INT, 0, "Compression codec id of offset commits written.");
+        b.define(IGNORED, "offsets.topic.compression.codec", INT, 0, "Compression codec id of offset commits written.");
         b.define("offsets.load.buffer.size", INT, 5242880, atLeast(1), "Read buffer when loading offsets.");
         b.define(BrokerConfigs.OFFSETS_RETENTION_MINUTES, INT, 10080, atLeast(1),
                 "How long committed offsets of an empty group are kept.");
         b.define("offsets.retention.check.interval.ms", LONG, 600000L, atLeast(1), "How often stale offsets are removed.");
-        b.define("offsets.commit.timeout.ms", INT, 5000, atLeast(1), "How long an offset commit may wait for replication.");
+        b.define(IGNORED, "offsets.commit.timeout.ms", INT, 5000, atLeast(1),
+                "How long an offset commit may wait for replication.");
         b.define("offset.metadata.max.bytes", INT, 4096, "Largest metadata string of an offset commit.");
     }
 
@@ -55,57 +57,68 @@ final class CoordinatorKeys {
         b.define("group.consumer.max.session.timeout.ms", INT, 60000, atLeast(1), "Greatest consumer session timeout.");
         b.define("group.consumer.heartbeat.interval.ms", INT, 5000, atLeast(1), "Heartbeat interval of consumer members.");
         b.define("group.consumer.min.heartbeat.interval.ms", INT, 5000, atLeast(1), "Least consumer heartbeat interval.");
-        b.define("group.consumer.max.heartbeat.interval.ms", INT, 15000, atLeast(1), "Greatest consumer heartbeat interval.");
+        b.define("group.consumer.max.heartbeat.interval.ms", INT, 15000, atLeast(1),
+                "Greatest consumer heartbeat interval.");
         b.define("group.consumer.max.size", INT, Integer.MAX_VALUE, atLeast(1), "Most members of a consumer group.");
-        b.define("group.consumer.migration.policy", STRING, "bidirectional",
+        b.define(IGNORED, "group.consumer.migration.policy", STRING, "bidirectional",
                 oneOf("disabled", "downgrade", "upgrade", "bidirectional"),
                 "Whether groups convert between the classic and consumer protocols.");
-        b.define("share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1), "Partitions of __share_group_state.");
-        b.define("share.coordinator.state.topic.replication.factor", SHORT, 3, atLeast(1),
+        b.define(IGNORED, "share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1),
+                "Partitions of __share_group_state.");
+        b.define(IGNORED, "share.coordinator.state.topic.replication.factor", SHORT, 3, atLeast(1),
                 "Replication factor of __share_group_state.");
-        b.define("share.coordinator.state.topic.min.isr", SHORT, 2, atLeast(1), "min.insync.replicas of __share_group_state.");
-        b.define("share.coordinator.state.topic.segment.bytes", INT, 104857600, atLeast(1),
+        b.define(IGNORED, "share.coordinator.state.topic.min.isr", SHORT, 2, atLeast(1),
+                "min.insync.replicas of __share_group_state.");
+        b.define(IGNORED, "share.coordinator.state.topic.segment.bytes", INT, 104857600, atLeast(1),
                 "Segment size of __share_group_state.");
     }
 
     private static void transactions(ConfigDef.Builder b) {
-        b.define(BrokerConfigs.TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, 50, atLeast(1),
+        b.define(IGNORED, BrokerConfigs.TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, 50, atLeast(1),
                 "Partitions of __transaction_state; fixed once the topic exists.");
-        b.define(BrokerConfigs.TRANSACTION_STATE_LOG_REPLICATION_FACTOR, SHORT, 3, atLeast(1),
+        b.define(IGNORED, BrokerConfigs.TRANSACTION_STATE_LOG_REPLICATION_FACTOR, SHORT, 3, atLeast(1),
                 "Replication factor of __transaction_state, capped by the brokers alive when it is created.");
-        b.define(BrokerConfigs.TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, atLeast(1), "min.insync.replicas of __transaction_state.");
-        b.define("transaction.state.log.segment.bytes", INT, 104857600, atLeast(1), "Segment size of __transaction_state.");
-        b.define("transaction.state.log.load.buffer.size", INT, 5242880, atLeast(1), "Read buffer when loading transactions.");
-        b.define(BrokerConfigs.TRANSACTIONAL_ID_EXPIRATION_MS, INT, 604800000, atLeast(1),
+        b.define(IGNORED, BrokerConfigs.TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, atLeast(1),
+                "min.insync.replicas of __transaction_state.");
+        b.define(IGNORED, "transaction.state.log.segment.bytes", INT, 104857600, atLeast(1),
+                "Segment size of __transaction_state.");
+        b.define(IGNORED, "transaction.state.log.load.buffer.size", INT, 5242880, atLeast(1),
+                "Read buffer when loading transactions.");
+        b.define(IGNORED, BrokerConfigs.TRANSACTIONAL_ID_EXPIRATION_MS, INT, 604800000, atLeast(1),
                 "How long an idle transactional id is remembered.");
-        b.define(BrokerConfigs.TRANSACTION_MAX_TIMEOUT_MS, INT, 900000, atLeast(1), "Greatest transaction timeout a producer may ask for.");
-        b.define("transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10000, atLeast(1),
+        b.define(IGNORED, BrokerConfigs.TRANSACTION_MAX_TIMEOUT_MS, INT, 900000, atLeast(1),
+                "Greatest transaction timeout a producer may ask for.");
+        b.define(IGNORED, "transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10000, atLeast(1),
                 "How often timed-out transactions are aborted.");
-        b.define("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3600000, atLeast(1),
+        b.define(IGNORED, "transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3600000, atLeast(1),
                 "How often expired transactional ids are removed.");
-        b.defineDynamic("transaction.partition.verification.enable", BOOLEAN, true,
+        b.defineDynamic(IGNORED, "transaction.partition.verification.enable", BOOLEAN, true,
                 "Whether a transactional write is checked against the partitions added to the transaction.");
-        b.defineDynamic(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS, INT, 86400000, atLeast(1),
+        b.defineDynamic(IGNORED, BrokerConfigs.PRODUCER_ID_EXPIRATION_MS, INT, 86400000, atLeast(1),
                 "How long a producer id's state is kept after its last write.");
-        b.define("producer.id.expiration.check.interval.ms", INT, 600000, atLeast(1), "How often expired producer ids are removed.");
+        b.define(IGNORED, "producer.id.expiration.check.interval.ms", INT, 600000, atLeast(1),
+                "How often expired producer ids are removed.");
     }
 
     private static void replication(ConfigDef.Builder b) {
         b.define(BrokerConfigs.REPLICA_LAG_TIME_MAX_MS, LONG, 30000L,
                 "A follower that has not caught up for this long leaves the ISR.");
-        b.defineDynamic(BrokerConfigs.NUM_REPLICA_FETCHERS, INT, 1, "Fetcher threads per source broker.");
-        b.define(BrokerConfigs.REPLICA_FETCH_MAX_BYTES, INT, 1048576, atLeast(0), "Bytes fetched per partition by a follower.");
+        b.defineDynamic(IGNORED, BrokerConfigs.NUM_REPLICA_FETCHERS, INT, 1, "Fetcher threads per source broker.");
+        b.define(BrokerConfigs.REPLICA_FETCH_MAX_BYTES, INT, 1048576, atLeast(0),
+                "Bytes fetched per partition by a follower.");
         b.define("replica.fetch.wait.max.ms", INT, 500, "Longest wait of a follower's fetch.");
         b.define("replica.fetch.min.bytes", INT, 1, "Least bytes a follower's fetch waits for.");
         b.define("replica.fetch.response.max.bytes", INT, 10485760, atLeast(0), "Bytes per follower fetch response.");
         b.define("replica.fetch.backoff.ms", INT, 1000, atLeast(0), "Sleep of a follower after a fetch error.");
         b.define("replica.socket.timeout.ms", INT, 30000, "Socket timeout of follower fetches.");
-        b.define("replica.socket.receive.buffer.bytes", INT, 65536, "SO_RCVBUF of follower connections.");
-        b.define("replica.high.watermark.checkpoint.interval.ms", LONG, 5000L, "How often high watermarks are saved.");
-        b.define("replica.selector.class", STRING, null, "Chooses the replica a consumer fetches from.");
+        b.define(IGNORED, "replica.socket.receive.buffer.bytes", INT, 65536, "SO_RCVBUF of follower connections.");
+        b.define(IGNORED, "replica.high.watermark.checkpoint.interval.ms", LONG, 5000L,
+                "How often high watermarks are saved.");
+        b.define(IGNORED, "replica.selector.class", STRING, null, "Chooses the replica a consumer fetches from.");
         b.define(BrokerConfigs.AUTO_LEADER_REBALANCE_ENABLE, BOOLEAN, true,
                 "Whether leadership moves back to preferred replicas in the background.");
         b.define("leader.imbalance.check.interval.seconds", LONG, 300L, atLeast(1), "How often leader balance is checked.");
-        b.define("leader.imbalance.per.broker.percentage", INT, 10, "Imbalance per broker that triggers a rebalance.");
+        b.define(IGNORED, "leader.imbalance.per.broker.percentage", INT, 10,
+                "Imbalance per broker that triggers a rebalance.");
     }
 }

@@ -6,6 +6,7 @@ import static io.millrace.common.config.ConfigType.INT;
 import static io.millrace.common.config.ConfigType.LIST;
 import static io.millrace.common.config.ConfigType.LONG;
 import static io.millrace.common.config.ConfigType.STRING;
+import static io.millrace.common.config.Support.IGNORED;
 import static io.millrace.common.config.Validator.atLeast;
 import static io.millrace.common.config.Validator.between;
 import static io.millrace.common.config.Validator.listOf;
@@ -44,9 +45,10 @@ final class LogKeys {
         b.define(BrokerConfigs.AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, true,
                 "Whether a metadata or produce request for an unknown topic creates it.");
         b.define(BrokerConfigs.DELETE_TOPIC_ENABLE, BOOLEAN, true, "Whether topics may be deleted.");
-        b.define("log.dir.failure.timeout.ms", LONG, 30000L, atLeast(1),
+        b.define(IGNORED, "log.dir.failure.timeout.ms", LONG, 30000L, atLeast(1),
                 "How long a failed data directory may go unreported before the broker stops.");
-        b.define("log.initial.task.delay.ms", LONG, 30000L, atLeast(0), "Delay before the first background log task.");
+        b.define(IGNORED, "log.initial.task.delay.ms", LONG, 30000L, atLeast(0),
+                "Delay before the first background log task.");
     }
 
     private static void segments(ConfigDef.Builder b) {
@@ -56,9 +58,9 @@ final class LogKeys {
                 "Longest time before a new segment is rolled, in ms; when unset, log.roll.hours.");
         b.define(BrokerConfigs.LOG_ROLL_HOURS, INT, 168, atLeast(1),
                 "Longest time before a new segment is rolled, in hours; below log.roll.ms.");
-        b.defineDynamic(BrokerConfigs.LOG_ROLL_JITTER_MS, LONG, null, atLeast(0),
+        b.defineDynamic(IGNORED, BrokerConfigs.LOG_ROLL_JITTER_MS, LONG, null, atLeast(0),
                 "Most random time taken off the roll time, in ms; when unset, log.roll.jitter.hours.");
-        b.define(BrokerConfigs.LOG_ROLL_JITTER_HOURS, INT, 0, atLeast(0),
+        b.define(IGNORED, BrokerConfigs.LOG_ROLL_JITTER_HOURS, INT, 0, atLeast(0),
                 "Most random time taken off the roll time, in hours; below log.roll.jitter.ms.");
         b.defineDynamic(BrokerConfigs.LOG_INDEX_SIZE_MAX_BYTES, INT, 10485760, atLeast(4),
                 "Largest size of a segment's offset index.");
@@ -80,9 +82,9 @@ final class LogKeys {
                 "How often logs are checked for segments to delete.");
         b.defineDynamic(BrokerConfigs.LOG_SEGMENT_DELETE_DELAY_MS, LONG, 60000L, atLeast(0),
                 "How long a deleted segment's files stay before they are removed.");
-        b.defineDynamic("log.local.retention.ms", LONG, -2L, atLeast(-2),
+        b.defineDynamic(IGNORED, "log.local.retention.ms", LONG, -2L, atLeast(-2),
                 "Local retention with tiered storage; -2 means log.retention.ms.");
-        b.defineDynamic("log.local.retention.bytes", LONG, -2L, atLeast(-2),
+        b.defineDynamic(IGNORED, "log.local.retention.bytes", LONG, -2L, atLeast(-2),
                 "Local size limit with tiered storage; -2 means log.retention.bytes.");
     }
 
@@ -93,9 +95,9 @@ final class LogKeys {
                 "Longest time unflushed data stays in memory; when unset, log.flush.scheduler.interval.ms.");
         b.define(BrokerConfigs.LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE,
                 "How often the flusher checks whether a log needs an fsync.");
-        b.define("log.flush.offset.checkpoint.interval.ms", INT, 60000, atLeast(0),
+        b.define(IGNORED, "log.flush.offset.checkpoint.interval.ms", INT, 60000, atLeast(0),
                 "How often the recovery point of each log is checkpointed.");
-        b.define("log.flush.start.offset.checkpoint.interval.ms", INT, 60000, atLeast(0),
+        b.define(IGNORED, "log.flush.start.offset.checkpoint.interval.ms", INT, 60000, atLeast(0),
                 "How often the log start offset of each log is checkpointed.");
     }
 
@@ -105,10 +107,12 @@ final class LogKeys {
         b.define(BrokerConfigs.LOG_CLEANER_ENABLE, BOOLEAN, true, "Whether the log cleaner (compaction) runs.");
         b.defineDynamic("log.cleaner.threads", INT, 1, atLeast(0), "Threads compacting logs.");
         b.defineDynamic("log.cleaner.io.max.bytes.per.second", DOUBLE, Double.MAX_VALUE, "I/O limit of the cleaner.");
-        b.defineDynamic("log.cleaner.dedupe.buffer.size", LONG, 134217728L, "Memory for deduplication across cleaner threads.");
+        b.defineDynamic("log.cleaner.dedupe.buffer.size", LONG, 134217728L,
+                "Memory for deduplication across cleaner threads.");
         b.defineDynamic("log.cleaner.io.buffer.size", INT, 524288, atLeast(0), "I/O buffer memory across cleaner threads.");
         b.defineDynamic("log.cleaner.io.buffer.load.factor", DOUBLE, 0.9, "Load factor of the cleaner's dedupe buffer.");
-        b.defineDynamic("log.cleaner.backoff.ms", LONG, 15000L, atLeast(0), "Sleep of the cleaner when nothing is to clean.");
+        b.defineDynamic("log.cleaner.backoff.ms", LONG, 15000L, atLeast(0),
+                "Sleep of the cleaner when nothing is to clean.");
         b.defineDynamic(BrokerConfigs.LOG_CLEANER_MIN_CLEANABLE_RATIO, DOUBLE, 0.5, between(0, 1),
                 "Least dirty fraction of a log before it is compacted.");
         b.defineDynamic(BrokerConfigs.LOG_CLEANER_DELETE_RETENTION_MS, LONG, 86400000L, atLeast(0),
@@ -133,7 +137,7 @@ final class LogKeys {
                 "How far in the past a CreateTime timestamp may be before the batch is rejected.");
         b.defineDynamic(BrokerConfigs.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, 3600000L, atLeast(0),
                 "How far in the future a CreateTime timestamp may be before the batch is rejected.");
-        b.defineDynamic("log.message.downconversion.enable", BOOLEAN, true,
-                "Accepted for compatibility; down-conversion for old consumers is not done.");
+        b.defineDynamic(IGNORED, "log.message.downconversion.enable", BOOLEAN, true,
+                "Whether records are down-converted for old consumers.");
     }
 }

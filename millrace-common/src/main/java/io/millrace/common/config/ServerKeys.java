@@ -7,6 +7,8 @@ import static io.millrace.common.config.ConfigType.LIST;
 import static io.millrace.common.config.ConfigType.LONG;
 import static io.millrace.common.config.ConfigType.PASSWORD;
 import static io.millrace.common.config.ConfigType.STRING;
+import static io.millrace.common.config.Support.IGNORED;
+import static io.millrace.common.config.Support.UNSUPPORTED;
 import static io.millrace.common.config.Validator.atLeast;
 import static io.millrace.common.config.Validator.between;
 import static io.millrace.common.config.Validator.listOf;
@@ -15,7 +17,8 @@ import static io.millrace.common.config.Validator.oneOf;
 
 /**
  * Broker keys about identity, the cluster quorum, the network, threads and security.
- * Many are accepted for compatibility with Kafka's server.properties and not acted on.
+ * Many are accepted for compatibility with Kafka's server.properties and not acted on: each says
+ * so with its {@link Support} (security keys, for one, are UNSUPPORTED).
  */
 final class ServerKeys {
 
@@ -51,28 +54,38 @@ final class ServerKeys {
                 "Comma-separated names of the listeners used by the controller quorum.");
         b.define(BrokerConfigs.CONTROLLER_QUORUM_VOTERS, LIST, "",
                 "The voters of the controller quorum, as id@host:port entries.");
-        b.define("controller.quorum.bootstrap.servers", LIST, "",
+        b.define(UNSUPPORTED, "controller.quorum.bootstrap.servers", LIST, "",
                 "host:port entries used to discover the controller quorum.");
-        b.define("controller.quorum.election.timeout.ms", INT, 1000, "How long to wait without a leader before an election.");
-        b.define("controller.quorum.fetch.timeout.ms", INT, 2000, "How long a follower waits without a fetch before it suspects the leader.");
-        b.define("controller.quorum.election.backoff.max.ms", INT, 1000, "Upper bound of the back-off before a new election.");
-        b.define("controller.quorum.append.linger.ms", INT, 25, "How long the quorum leader lingers to batch writes.");
-        b.define("controller.quorum.request.timeout.ms", INT, 2000, "Timeout of requests between quorum members.");
-        b.define("controller.quorum.retry.backoff.ms", INT, 20, "Back-off before retrying a failed quorum request.");
-        b.define("initial.broker.registration.timeout.ms", INT, 60000, "How long a starting broker may take to register.");
+        b.define(IGNORED, "controller.quorum.election.timeout.ms", INT, 1000,
+                "How long to wait without a leader before an election.");
+        b.define(IGNORED, "controller.quorum.fetch.timeout.ms", INT, 2000,
+                "How long a follower waits without a fetch before it suspects the leader.");
+        b.define(IGNORED, "controller.quorum.election.backoff.max.ms", INT, 1000,
+                "Upper bound of the back-off before a new election.");
+        b.define(IGNORED, "controller.quorum.append.linger.ms", INT, 25,
+                "How long the quorum leader lingers to batch writes.");
+        b.define(IGNORED, "controller.quorum.request.timeout.ms", INT, 2000, "Timeout of requests between quorum members.");
+        b.define(IGNORED, "controller.quorum.retry.backoff.ms", INT, 20,
+                "Back-off before retrying a failed quorum request.");
+        b.define(IGNORED, "initial.broker.registration.timeout.ms", INT, 60000,
+                "How long a starting broker may take to register.");
         b.define(BrokerConfigs.BROKER_HEARTBEAT_INTERVAL_MS, INT, 2000, "Interval of broker heartbeats to the controller.");
         b.define(BrokerConfigs.BROKER_SESSION_TIMEOUT_MS, INT, 9000,
                 "A broker that sends no heartbeat for this long is fenced.");
         b.define(BrokerConfigs.METADATA_LOG_DIR, STRING, null,
                 "Directory of the cluster metadata log. When unset the first data directory is used.");
-        b.define("metadata.log.segment.bytes", INT, 1073741824, atLeast(1), "Segment size of the metadata log.");
-        b.define("metadata.log.segment.ms", LONG, 604800000L, atLeast(1), "Longest time before a metadata log segment rolls.");
-        b.define("metadata.max.retention.bytes", LONG, 104857600L, "Bytes of metadata log kept beside the latest snapshot.");
-        b.define("metadata.max.retention.ms", LONG, 604800000L, "How long metadata log segments are kept after a snapshot.");
-        b.define("metadata.max.idle.interval.ms", INT, 500, atLeast(0), "How often the controller writes a no-op record when idle.");
-        b.define("metadata.log.max.record.bytes.between.snapshots", LONG, 20971520L, atLeast(1),
+        b.define(IGNORED, "metadata.log.segment.bytes", INT, 1073741824, atLeast(1), "Segment size of the metadata log.");
+        b.define(IGNORED, "metadata.log.segment.ms", LONG, 604800000L, atLeast(1),
+                "Longest time before a metadata log segment rolls.");
+        b.define(IGNORED, "metadata.max.retention.bytes", LONG, 104857600L,
+                "Bytes of metadata log kept beside the latest snapshot.");
+        b.define(IGNORED, "metadata.max.retention.ms", LONG, 604800000L,
+                "How long metadata log segments are kept after a snapshot.");
+        b.define(IGNORED, "metadata.max.idle.interval.ms", INT, 500, atLeast(0),
+                "How often the controller writes a no-op record when idle.");
+        b.define(IGNORED, "metadata.log.max.record.bytes.between.snapshots", LONG, 20971520L, atLeast(1),
                 "Bytes of metadata records after which a snapshot is taken.");
-        b.define("metadata.log.max.snapshot.interval.ms", LONG, 3600000L, atLeast(0),
+        b.define(IGNORED, "metadata.log.max.snapshot.interval.ms", LONG, 3600000L, atLeast(0),
                 "Longest time between metadata snapshots; 0 disables the time trigger.");
     }
 
@@ -86,88 +99,109 @@ final class ServerKeys {
                 "NAME:PROTOCOL pairs giving each listener's security protocol.");
         b.define(BrokerConfigs.INTER_BROKER_LISTENER_NAME, STRING, null,
                 "The listener brokers use to talk to each other.");
-        b.define("security.inter.broker.protocol", STRING, "PLAINTEXT",
+        b.define(UNSUPPORTED, "security.inter.broker.protocol", STRING, "PLAINTEXT",
                 oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
                 "Protocol between brokers, when inter.broker.listener.name is unset.");
-        b.define(BrokerConfigs.SOCKET_SEND_BUFFER_BYTES, INT, 102400, "SO_SNDBUF of accepted sockets; -1 keeps the OS default.");
-        b.define(BrokerConfigs.SOCKET_RECEIVE_BUFFER_BYTES, INT, 102400, "SO_RCVBUF of accepted sockets; -1 keeps the OS default.");
+        b.define(BrokerConfigs.SOCKET_SEND_BUFFER_BYTES, INT, 102400,
+                "SO_SNDBUF of accepted sockets; -1 keeps the OS default.");
+        b.define(BrokerConfigs.SOCKET_RECEIVE_BUFFER_BYTES, INT, 102400,
+                "SO_RCVBUF of accepted sockets; -1 keeps the OS default.");
         b.define(BrokerConfigs.SOCKET_REQUEST_MAX_BYTES, INT, 104857600, atLeast(1), "Largest request accepted, in bytes.");
-        b.define("socket.listen.backlog.size", INT, 50, atLeast(1), "Backlog of pending connections on each listener.");
-        b.define("socket.connection.setup.timeout.ms", LONG, 10000L, "Initial timeout of an outgoing connection attempt.");
-        b.define("socket.connection.setup.timeout.max.ms", LONG, 30000L, "Largest timeout of an outgoing connection attempt.");
-        b.define(BrokerConfigs.CONNECTIONS_MAX_IDLE_MS, LONG, 600000L, "Idle connections are closed after this long.");
-        b.define("connections.max.reauth.ms", LONG, 0L, "Longest session before SASL re-authentication; 0 disables.");
-        b.defineDynamic("max.connections", INT, Integer.MAX_VALUE, atLeast(0), "Most connections the broker accepts.");
-        b.defineDynamic("max.connections.per.ip", INT, Integer.MAX_VALUE, atLeast(0), "Most connections from one address.");
-        b.defineDynamic("max.connections.per.ip.overrides", STRING, "", "host:count pairs overriding max.connections.per.ip.");
-        b.defineDynamic("max.connection.creation.rate", INT, Integer.MAX_VALUE, atLeast(0),
+        b.define(IGNORED, "socket.listen.backlog.size", INT, 50, atLeast(1),
+                "Backlog of pending connections on each listener.");
+        b.define(IGNORED, "socket.connection.setup.timeout.ms", LONG, 10000L,
+                "Initial timeout of an outgoing connection attempt.");
+        b.define(IGNORED, "socket.connection.setup.timeout.max.ms", LONG, 30000L,
+                "Largest timeout of an outgoing connection attempt.");
+        b.define(IGNORED, BrokerConfigs.CONNECTIONS_MAX_IDLE_MS, LONG, 600000L,
+                "Idle connections are closed after this long.");
+        b.define(UNSUPPORTED, "connections.max.reauth.ms", LONG, 0L,
+                "Longest session before SASL re-authentication; 0 disables.");
+        b.defineDynamic(UNSUPPORTED, "max.connections", INT, Integer.MAX_VALUE, atLeast(0),
+                "Most connections the broker accepts.");
+        b.defineDynamic(UNSUPPORTED, "max.connections.per.ip", INT, Integer.MAX_VALUE, atLeast(0),
+                "Most connections from one address.");
+        b.defineDynamic(UNSUPPORTED, "max.connections.per.ip.overrides", STRING, "",
+                "host:count pairs overriding max.connections.per.ip.");
+        b.defineDynamic(UNSUPPORTED, "max.connection.creation.rate", INT, Integer.MAX_VALUE, atLeast(0),
                 "Most new connections per second on a listener.");
-        b.define(BrokerConfigs.QUEUED_MAX_REQUESTS, INT, 500, atLeast(1),
+        b.define(IGNORED, BrokerConfigs.QUEUED_MAX_REQUESTS, INT, 500, atLeast(1),
                 "Requests queued for the I/O threads before the network threads stop reading.");
-        b.define("queued.max.request.bytes", LONG, -1L, "Bytes of queued requests before reading stops; -1 for no limit.");
-        b.define("fetch.max.bytes", INT, 57671680, atLeast(1024), "Most bytes returned by one fetch request.");
-        b.define("max.incremental.fetch.session.cache.slots", INT, 1000, atLeast(0), "Incremental fetch sessions kept.");
-        b.define("fetch.purgatory.purge.interval.requests", INT, 1000, "Purge interval of the fetch purgatory, in requests.");
-        b.define("producer.purgatory.purge.interval.requests", INT, 1000, "Purge interval of the produce purgatory, in requests.");
-        b.define("delete.records.purgatory.purge.interval.requests", INT, 1, "Purge interval of the delete-records purgatory.");
+        b.define(IGNORED, "queued.max.request.bytes", LONG, -1L,
+                "Bytes of queued requests before reading stops; -1 for no limit.");
+        b.define(IGNORED, "fetch.max.bytes", INT, 57671680, atLeast(1024), "Most bytes returned by one fetch request.");
+        b.define(IGNORED, "max.incremental.fetch.session.cache.slots", INT, 1000, atLeast(0),
+                "Incremental fetch sessions kept.");
+        b.define(IGNORED, "fetch.purgatory.purge.interval.requests", INT, 1000,
+                "Purge interval of the fetch purgatory, in requests.");
+        b.define(IGNORED, "producer.purgatory.purge.interval.requests", INT, 1000,
+                "Purge interval of the produce purgatory, in requests.");
+        b.define(IGNORED, "delete.records.purgatory.purge.interval.requests", INT, 1,
+                "Purge interval of the delete-records purgatory.");
     }
 
     private static void threads(ConfigDef.Builder b) {
-        b.defineDynamic(BrokerConfigs.NUM_NETWORK_THREADS, INT, 3, atLeast(1),
+        b.defineDynamic(IGNORED, BrokerConfigs.NUM_NETWORK_THREADS, INT, 3, atLeast(1),
                 "Threads per listener that read requests from and write responses to sockets.");
-        b.defineDynamic(BrokerConfigs.NUM_IO_THREADS, INT, 8, atLeast(1), "Threads that process requests.");
-        b.defineDynamic("background.threads", INT, 10, atLeast(1), "Threads for background tasks.");
-        b.defineDynamic("num.recovery.threads.per.data.dir", INT, 2, atLeast(1),
+        b.defineDynamic(IGNORED, BrokerConfigs.NUM_IO_THREADS, INT, 8, atLeast(1), "Threads that process requests.");
+        b.defineDynamic(IGNORED, "background.threads", INT, 10, atLeast(1), "Threads for background tasks.");
+        b.defineDynamic(IGNORED, "num.recovery.threads.per.data.dir", INT, 2, atLeast(1),
                 "Threads per data directory that recover logs at start-up and flush them at shut-down.");
     }
 
     private static void security(ConfigDef.Builder b) {
-        b.define("authorizer.class.name", STRING, "", "The authorizer class; empty for none.");
-        b.define("super.users", STRING, null, "Semicolon-separated principals the authorizer always allows.");
-        b.define("allow.everyone.if.no.acl.found", BOOLEAN, false, "Whether a resource without ACLs is open to everyone.");
-        b.define("principal.builder.class", CLASS,
+        b.define(UNSUPPORTED, "authorizer.class.name", STRING, "", "The authorizer class; empty for none.");
+        b.define(UNSUPPORTED, "super.users", STRING, null, "Semicolon-separated principals the authorizer always allows.");
+        b.define(UNSUPPORTED, "allow.everyone.if.no.acl.found", BOOLEAN, false,
+                "Whether a resource without ACLs is open to everyone.");
+        b.define(UNSUPPORTED, "principal.builder.class", CLASS,
                 "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder",
                 "Builds the principal of an authenticated connection.");
-        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts.");
-        b.define("sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", "SASL mechanism between brokers.");
-        b.define("sasl.mechanism.controller.protocol", STRING, "GSSAPI", "SASL mechanism towards the controller.");
-        b.define("sasl.jaas.config", PASSWORD, null, "JAAS login configuration for SASL connections.");
-        b.define("ssl.protocol", STRING, "TLSv1.3", "TLS protocol used to create the SSLContext.");
-        b.define("ssl.enabled.protocols", LIST, "TLSv1.2,TLSv1.3", "TLS protocols enabled on connections.");
-        b.define("ssl.cipher.suites", LIST, "", "Cipher suites enabled; empty for the JVM's defaults.");
-        b.define("ssl.client.auth", STRING, "none", oneOf("required", "requested", "none"),
+        b.define(UNSUPPORTED, "sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts.");
+        b.define(UNSUPPORTED, "sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", "SASL mechanism between brokers.");
+        b.define(UNSUPPORTED, "sasl.mechanism.controller.protocol", STRING, "GSSAPI",
+                "SASL mechanism towards the controller.");
+        b.define(UNSUPPORTED, "sasl.jaas.config", PASSWORD, null, "JAAS login configuration for SASL connections.");
+        b.define(UNSUPPORTED, "ssl.protocol", STRING, "TLSv1.3", "TLS protocol used to create the SSLContext.");
+        b.define(UNSUPPORTED, "ssl.enabled.protocols", LIST, "TLSv1.2,TLSv1.3", "TLS protocols enabled on connections.");
+        b.define(UNSUPPORTED, "ssl.cipher.suites", LIST, "", "Cipher suites enabled; empty for the JVM's defaults.");
+        b.define(UNSUPPORTED, "ssl.client.auth", STRING, "none", oneOf("required", "requested", "none"),
                 "Whether TLS clients must present a certificate.");
-        b.define("ssl.endpoint.identification.algorithm", STRING, "https", "Host name verification of peer certificates.");
-        b.define("ssl.keystore.type", STRING, "JKS", "Format of the key store.");
-        b.define("ssl.keystore.location", STRING, null, "Path of the key store.");
-        b.define("ssl.keystore.password", PASSWORD, null, "Password of the key store.");
-        b.define("ssl.keystore.key", PASSWORD, null, "Private key in PEM form.");
-        b.define("ssl.keystore.certificate.chain", PASSWORD, null, "Certificate chain in PEM form.");
-        b.define("ssl.key.password", PASSWORD, null, "Password of the private key.");
-        b.define("ssl.truststore.type", STRING, "JKS", "Format of the trust store.");
-        b.define("ssl.truststore.location", STRING, null, "Path of the trust store.");
-        b.define("ssl.truststore.password", PASSWORD, null, "Password of the trust store.");
-        b.define("ssl.truststore.certificates", PASSWORD, null, "Trusted certificates in PEM form.");
+        b.define(UNSUPPORTED, "ssl.endpoint.identification.algorithm", STRING, "https",
+                "Host name verification of peer certificates.");
+        b.define(UNSUPPORTED, "ssl.keystore.type", STRING, "JKS", "Format of the key store.");
+        b.define(UNSUPPORTED, "ssl.keystore.location", STRING, null, "Path of the key store.");
+        b.define(UNSUPPORTED, "ssl.keystore.password", PASSWORD, null, "Password of the key store.");
+        b.define(UNSUPPORTED, "ssl.keystore.key", PASSWORD, null, "Private key in PEM form.");
+        b.define(UNSUPPORTED, "ssl.keystore.certificate.chain", PASSWORD, null, "Certificate chain in PEM form.");
+        b.define(UNSUPPORTED, "ssl.key.password", PASSWORD, null, "Password of the private key.");
+        b.define(UNSUPPORTED, "ssl.truststore.type", STRING, "JKS", "Format of the trust store.");
+        b.define(UNSUPPORTED, "ssl.truststore.location", STRING, null, "Path of the trust store.");
+        b.define(UNSUPPORTED, "ssl.truststore.password", PASSWORD, null, "Password of the trust store.");
+        b.define(UNSUPPORTED, "ssl.truststore.certificates", PASSWORD, null, "Trusted certificates in PEM form.");
     }
 
     private static void observability(ConfigDef.Builder b) {
-        b.defineDynamic("metric.reporters", LIST, "", "Classes notified of metrics.");
-        b.define("metrics.num.samples", INT, 2, atLeast(1), "Samples kept to compute a metric.");
-        b.define("metrics.sample.window.ms", LONG, 30000L, atLeast(1), "Window of one metrics sample.");
-        b.define("metrics.recording.level", STRING, "INFO", oneOf("INFO", "DEBUG", "TRACE"), "Highest metrics level recorded.");
-        b.define("kafka.metrics.reporters", LIST, "", "Yammer metrics reporter classes.");
-        b.define("kafka.metrics.polling.interval.secs", INT, 10, atLeast(1), "Polling interval of the metrics reporters.");
-        b.define("quota.window.num", INT, 11, atLeast(1), "Samples kept for client quotas.");
-        b.define("quota.window.size.seconds", INT, 1, atLeast(1), "Length of one client quota sample.");
-        b.define("create.topic.policy.class.name", CLASS, null, "Policy class validating topic creation.");
-        b.define("alter.config.policy.class.name", CLASS, null, "Policy class validating config changes.");
-        b.define("remote.log.storage.system.enable", BOOLEAN, false, "Whether tiered storage is enabled.");
-        b.defineDynamic(BrokerConfigs.COMPRESSION_TYPE, STRING, "producer",
+        b.defineDynamic(IGNORED, "metric.reporters", LIST, "", "Classes notified of metrics.");
+        b.define(IGNORED, "metrics.num.samples", INT, 2, atLeast(1), "Samples kept to compute a metric.");
+        b.define(IGNORED, "metrics.sample.window.ms", LONG, 30000L, atLeast(1), "Window of one metrics sample.");
+        b.define(IGNORED, "metrics.recording.level", STRING, "INFO", oneOf("INFO", "DEBUG", "TRACE"),
+                "Highest metrics level recorded.");
+        b.define(IGNORED, "kafka.metrics.reporters", LIST, "", "Yammer metrics reporter classes.");
+        b.define(IGNORED, "kafka.metrics.polling.interval.secs", INT, 10, atLeast(1),
+                "Polling interval of the metrics reporters.");
+        b.define(UNSUPPORTED, "quota.window.num", INT, 11, atLeast(1), "Samples kept for client quotas.");
+        b.define(UNSUPPORTED, "quota.window.size.seconds", INT, 1, atLeast(1), "Length of one client quota sample.");
+        b.define(UNSUPPORTED, "client.quota.callback.class", CLASS, null, "Class that computes client quotas.");
+        b.define(UNSUPPORTED, "create.topic.policy.class.name", CLASS, null, "Policy class validating topic creation.");
+        b.define(UNSUPPORTED, "alter.config.policy.class.name", CLASS, null, "Policy class validating config changes.");
+        b.define(UNSUPPORTED, "remote.log.storage.system.enable", BOOLEAN, false, "Whether tiered storage is enabled.");
+        b.defineDynamic(IGNORED, BrokerConfigs.COMPRESSION_TYPE, STRING, "producer",
                 oneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
                 "Default compression of topics; producer keeps whatever the producer used.");
-        b.defineDynamic("compression.gzip.level", INT, -1, gzipLevel(), "Default gzip level of topics.");
-        b.defineDynamic("compression.lz4.level", INT, 9, between(1, 17), "Default lz4 level of topics.");
-        b.defineDynamic("compression.zstd.level", INT, 3, between(-131072, 22), "Default zstd level of topics.");
+        b.defineDynamic(IGNORED, "compression.gzip.level", INT, -1, gzipLevel(), "Default gzip level of topics.");
+        b.defineDynamic(IGNORED, "compression.lz4.level", INT, 9, between(1, 17), "Default lz4 level of topics.");
+        b.defineDynamic(IGNORED, "compression.zstd.level", INT, 3, between(-131072, 22), "Default zstd level of topics.");
     }
 
     /** -1 (the codec's default) or 1..9. */

@@ -6,6 +6,8 @@ import static io.millrace.common.config.ConfigType.INT;
 import static io.millrace.common.config.ConfigType.LIST;
 import static io.millrace.common.config.ConfigType.LONG;
 import static io.millrace.common.config.ConfigType.STRING;
+import static io.millrace.common.config.Support.IGNORED;
+import static io.millrace.common.config.Support.UNSUPPORTED;
 import static io.millrace.common.config.Validator.atLeast;
 import static io.millrace.common.config.Validator.between;
 import static io.millrace.common.config.Validator.listOf;
@@ -70,15 +72,15 @@ public final class TopicConfigs {
         topic(b, CLEANUP_POLICY, LIST, "delete", listOf(false, "compact", "delete"),
                 "delete drops old segments past retention; compact keeps the latest record of each key.",
                 BrokerConfigs.LOG_CLEANUP_POLICY);
-        topic(b, "compression.gzip.level", INT, -1, ServerKeys.gzipLevel(), "gzip level when compression.type=gzip.",
-                "compression.gzip.level");
-        topic(b, "compression.lz4.level", INT, 9, between(1, 17), "lz4 level when compression.type=lz4.",
+        topic(b, IGNORED, "compression.gzip.level", INT, -1, ServerKeys.gzipLevel(),
+                "gzip level when compression.type=gzip.", "compression.gzip.level");
+        topic(b, IGNORED, "compression.lz4.level", INT, 9, between(1, 17), "lz4 level when compression.type=lz4.",
                 "compression.lz4.level");
-        topic(b, COMPRESSION_TYPE, STRING, "producer",
+        topic(b, IGNORED, COMPRESSION_TYPE, STRING, "producer",
                 oneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
                 "Compression of stored batches; producer keeps what the producer sent.", BrokerConfigs.COMPRESSION_TYPE);
-        topic(b, "compression.zstd.level", INT, 3, between(-131072, 22), "zstd level when compression.type=zstd.",
-                "compression.zstd.level");
+        topic(b, IGNORED, "compression.zstd.level", INT, 3, between(-131072, 22),
+                "zstd level when compression.type=zstd.", "compression.zstd.level");
         topic(b, DELETE_RETENTION_MS, LONG, 86400000L, atLeast(0), "How long tombstones stay in a compacted topic.",
                 BrokerConfigs.LOG_CLEANER_DELETE_RETENTION_MS);
         topic(b, FILE_DELETE_DELAY_MS, LONG, 60000L, atLeast(0), "Delay before a removed segment's files are deleted.",
@@ -87,22 +89,23 @@ public final class TopicConfigs {
                 BrokerConfigs.LOG_FLUSH_INTERVAL_MESSAGES);
         topic(b, FLUSH_MS, LONG, Long.MAX_VALUE, atLeast(0), "fsync when unflushed data is this old.",
                 BrokerConfigs.LOG_FLUSH_INTERVAL_MS, BrokerConfigs.LOG_FLUSH_SCHEDULER_INTERVAL_MS);
-        topic(b, "follower.replication.throttled.replicas", LIST, "", Validator.ANY,
-                "Replicas throttled on the follower side; accepted, not enforced.");
+        topic(b, IGNORED, "follower.replication.throttled.replicas", LIST, "", Validator.ANY,
+                "Replicas throttled on the follower side.");
         topic(b, INDEX_INTERVAL_BYTES, INT, 4096, atLeast(0), "Bytes of log between two offset index entries.",
                 BrokerConfigs.LOG_INDEX_INTERVAL_BYTES);
-        topic(b, "leader.replication.throttled.replicas", LIST, "", Validator.ANY,
-                "Replicas throttled on the leader side; accepted, not enforced.");
-        topic(b, "local.retention.bytes", LONG, -2L, atLeast(-2), "Local size limit with tiered storage; accepted.",
+        topic(b, IGNORED, "leader.replication.throttled.replicas", LIST, "", Validator.ANY,
+                "Replicas throttled on the leader side.");
+        topic(b, IGNORED, "local.retention.bytes", LONG, -2L, atLeast(-2), "Local size limit with tiered storage.",
                 "log.local.retention.bytes");
-        topic(b, "local.retention.ms", LONG, -2L, atLeast(-2), "Local retention with tiered storage; accepted.",
+        topic(b, IGNORED, "local.retention.ms", LONG, -2L, atLeast(-2), "Local retention with tiered storage.",
                 "log.local.retention.ms");
-        topic(b, MAX_COMPACTION_LAG_MS, LONG, Long.MAX_VALUE, atLeast(1), "Greatest age before a record must be compacted.",
+        topic(b, MAX_COMPACTION_LAG_MS, LONG, Long.MAX_VALUE, atLeast(1),
+                "Greatest age before a record must be compacted.",
                 BrokerConfigs.LOG_CLEANER_MAX_COMPACTION_LAG_MS);
         topic(b, MAX_MESSAGE_BYTES, INT, 1048588, atLeast(0), "Largest record batch accepted, after compression.",
                 BrokerConfigs.MESSAGE_MAX_BYTES);
-        topic(b, "message.downconversion.enable", BOOLEAN, true, Validator.ANY,
-                "Accepted for compatibility; no down-conversion is done.", "log.message.downconversion.enable");
+        topic(b, IGNORED, "message.downconversion.enable", BOOLEAN, true, Validator.ANY,
+                "Whether records are down-converted for old consumers.", "log.message.downconversion.enable");
         topic(b, MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, 3600000L, atLeast(0),
                 "How far in the future a CreateTime timestamp may be.", BrokerConfigs.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
         topic(b, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, Long.MAX_VALUE, atLeast(0),
@@ -118,9 +121,12 @@ public final class TopicConfigs {
                 BrokerConfigs.MIN_INSYNC_REPLICAS);
         topic(b, PREALLOCATE, BOOLEAN, false, Validator.ANY, "Preallocate new segment files.",
                 BrokerConfigs.LOG_PREALLOCATE);
-        topic(b, "remote.log.copy.disable", BOOLEAN, false, Validator.ANY, "Tiered storage; accepted.");
-        topic(b, "remote.log.delete.on.disable", BOOLEAN, false, Validator.ANY, "Tiered storage; accepted.");
-        topic(b, "remote.storage.enable", BOOLEAN, false, Validator.ANY, "Tiered storage; accepted, not supported.");
+        topic(b, IGNORED, "remote.log.copy.disable", BOOLEAN, false, Validator.ANY,
+                "Whether copying to tiered storage is stopped.");
+        topic(b, IGNORED, "remote.log.delete.on.disable", BOOLEAN, false, Validator.ANY,
+                "Whether tiered data is deleted when tiered storage is disabled.");
+        topic(b, UNSUPPORTED, "remote.storage.enable", BOOLEAN, false, Validator.ANY,
+                "Whether the topic is kept in tiered storage.");
         topic(b, RETENTION_BYTES, LONG, -1L, Validator.ANY, "Largest size of a partition; -1 for no limit.",
                 BrokerConfigs.LOG_RETENTION_BYTES);
         topic(b, RETENTION_MS, LONG, 604800000L, atLeast(-1), "How long segments are kept; -1 forever.",
@@ -129,7 +135,7 @@ public final class TopicConfigs {
                 BrokerConfigs.LOG_SEGMENT_BYTES);
         topic(b, SEGMENT_INDEX_BYTES, INT, 10485760, atLeast(4), "Largest size of a segment's offset index.",
                 BrokerConfigs.LOG_INDEX_SIZE_MAX_BYTES);
-        topic(b, SEGMENT_JITTER_MS, LONG, 0L, atLeast(0), "Most random time taken off segment.ms.",
+        topic(b, IGNORED, SEGMENT_JITTER_MS, LONG, 0L, atLeast(0), "Most random time taken off segment.ms.",
                 BrokerConfigs.LOG_ROLL_JITTER_MS, BrokerConfigs.LOG_ROLL_JITTER_HOURS);
         topic(b, SEGMENT_MS, LONG, 604800000L, atLeast(1), "Longest time before a segment is rolled.",
                 BrokerConfigs.LOG_ROLL_MS, BrokerConfigs.LOG_ROLL_HOURS);
@@ -141,7 +147,12 @@ public final class TopicConfigs {
 
     private static void topic(ConfigDef.Builder b, String name, ConfigType type, Object defaultValue,
                               Validator validator, String doc, String... brokerSynonyms) {
-        b.define(name, type, defaultValue, validator, doc);
+        topic(b, Support.ACTED_ON, name, type, defaultValue, validator, doc, brokerSynonyms);
+    }
+
+    private static void topic(ConfigDef.Builder b, Support support, String name, ConfigType type, Object defaultValue,
+                              Validator validator, String doc, String... brokerSynonyms) {
+        b.define(support, name, type, defaultValue, validator, doc);
         List<BrokerSynonym> synonyms = new ArrayList<>();
         for (String broker : brokerSynonyms) {
             long unit = broker.endsWith(".hours") ? HOUR_MS : broker.endsWith(".minutes") ? MINUTE_MS : 1;

@@ -175,7 +175,7 @@ class BrokerConfigTest {
     @Test
     void unknownKeysAreReportedButListenerOverridesAreNot() {
         Map<String, String> props = Map.of("zookeeper.connect", "x:2181", "bogus", "1",
-                "listener.name.internal.ssl.keystore.location", "/k", "num.partitions", "3");
+                "listener.name.internal.connections.max.idle.ms", "1000", "num.partitions", "3");
         assertEquals(List.of("bogus", "zookeeper.connect"), BrokerConfig.unknownKeys(props));
         BrokerConfig config = BrokerConfig.fromProperties(props);
         assertEquals(3, config.numPartitions());

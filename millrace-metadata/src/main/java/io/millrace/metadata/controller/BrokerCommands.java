@@ -54,10 +54,12 @@ final class BrokerCommands {
     }
 
     /**
-     * Unfences a fenced broker (and elects leaders it makes possible), or, when it asks to shut
-     * down, marks it in controlled shutdown and moves its leadership away.
+     * Unfences a fenced broker once its metadata has reached {@code catchUpOffset} (and elects
+     * leaders it makes possible), or, when it asks to shut down, marks it in controlled shutdown and
+     * moves its leadership away. A broker still behind stays fenced: it would otherwise lead or
+     * rejoin ISRs from a stale image.
      */
-    CommandResult<BrokerHeartbeat.Reply> heartbeat(MetadataImage image, BrokerHeartbeat command) {
+    CommandResult<BrokerHeartbeat.Reply> heartbeat(MetadataImage image, BrokerHeartbeat command, long catchUpOffset) {
         BrokerImage broker = image.brokers().get(command.brokerId());
         if (broker == null || broker.brokerEpoch() != command.brokerEpoch()) {
             return CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.of(Errors.STALE_BROKER_EPOCH,
@@ -72,6 +74,9 @@ final class BrokerCommands {
         if (!broker.fenced()) {
             return CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.NONE, false,
                     broker.inControlledShutdown(), false));
+        }
+        if (command.metadataOffset() < catchUpOffset) {
+            return CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.NONE, true, false, false));
         }
         List<MetadataRecord> records = new ArrayList<>();
         records.add(new BrokerStateRecord(broker.brokerId(), broker.brokerEpoch(), false, false));

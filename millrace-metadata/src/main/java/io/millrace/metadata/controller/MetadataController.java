@@ -51,6 +51,11 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
     static final long SESSION_CHECK_INTERVAL_MS = 200;
     static final long APPEND_TIMEOUT_MS = 30_000;
+    /**
+     * A session check this much later than scheduled means this controller itself did not run
+     * (the process was paused, or starved): the silence it saw is its own, so sessions start afresh.
+     */
+    static final long SELF_STALL_MS = 2_000;
 
     private final MetadataLog metadataLog;
     private final MetadataView view;
@@ -62,6 +67,8 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
     private final ScheduledThreadPoolExecutor thread;
     /** Whether this controller was active at its last look; controller thread only. */
     private boolean active;
+    /** When the periodic session check last ran (System.nanoTime), 0 before; controller thread only. */
+    private long lastSessionCheckNanos;
 
     public MetadataController(MetadataLog log, MetadataView view, ControllerSettings settings,
                               TopicConfigValidator validator, Time time) {
@@ -77,7 +84,7 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             return t;
         });
         thread.setRemoveOnCancelPolicy(true);
-        thread.scheduleWithFixedDelay(() -> periodic("session check", this::checkSessions),
+        thread.scheduleWithFixedDelay(() -> periodic("session check", this::scheduledSessionCheck),
                 SESSION_CHECK_INTERVAL_MS, SESSION_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
         if (settings.autoLeaderRebalanceEnable()) {
             thread.scheduleWithFixedDelay(() -> periodic("leader rebalance", this::rebalanceLeaders),
@@ -97,7 +104,34 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             requireActive();
             CommandResult<? extends Record> result = decide(view.image(), command);
             write(result.records(), result.event());
+            if (command instanceof RegisterBroker register && !result.records().isEmpty()) {
+                liveness.registered(register.brokerId(), view.image().recordCount());
+            }
             return command.replyType().cast(result.reply());
+        });
+    }
+
+    /**
+     * The process of broker {@code brokerId} at {@code brokerEpoch} exited ({@code evidence}, e.g. its
+     * listener refused a connection after one had been open): fences it now instead of after the
+     * session timeout. Does nothing (completes false) unless this controller is active and that
+     * incarnation is still registered and unfenced or in controlled shutdown.
+     */
+    public CompletableFuture<Boolean> fenceExitedBroker(int brokerId, long brokerEpoch, String evidence) {
+        return onThread(() -> {
+            if (!isActiveNow()) {
+                return false;
+            }
+            MetadataImage image = view.image();
+            BrokerImage broker = image.brokers().get(brokerId);
+            if (broker == null || broker.brokerEpoch() != brokerEpoch
+                    || (broker.fenced() && !broker.inControlledShutdown())) {
+                return false;
+            }
+            BrokerCommands.Fencing fencing = brokerCommands.fence(image, brokerId);
+            write(fencing.records(), "Fenced broker " + brokerId + ": its process exited (" + evidence + ")"
+                    + fencing.summary());
+            return true;
         });
     }
 
@@ -127,7 +161,8 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
                 yield brokerCommands.register(image, c);
             }
             case BrokerHeartbeat c -> {
-                CommandResult<BrokerHeartbeat.Reply> r = brokerCommands.heartbeat(image, c);
+                CommandResult<BrokerHeartbeat.Reply> r = brokerCommands.heartbeat(image, c,
+                        liveness.catchUpOffset(c.brokerId()));
                 if (r.reply().error().isSuccess()) {
                     liveness.heartbeat(c.brokerId(), time.milliseconds());
                 }
@@ -137,6 +172,25 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             case ElectLeaders c -> ElectionCommands.elect(image, c);
             case AlterReassignments c -> ReassignmentCommands.alter(image, c, settings);
         };
+    }
+
+    /**
+     * The periodic session check, unless this process itself stalled since the previous one (a
+     * SIGSTOP, a long GC): then the brokers' silence is ours, and every session starts afresh instead
+     * of this controller fencing every broker the moment it runs again. Measured on the real
+     * monotonic clock, because it is this process's own scheduling that is in question.
+     */
+    private int scheduledSessionCheck() {
+        long nowNanos = System.nanoTime();
+        long sinceLastMs = lastSessionCheckNanos == 0 ? 0 : (nowNanos - lastSessionCheckNanos) / 1_000_000;
+        lastSessionCheckNanos = nowNanos;
+        if (sinceLastMs > SESSION_CHECK_INTERVAL_MS + SELF_STALL_MS && isActiveNow()) {
+            liveness.restartSessions(view.image().brokers().keySet(), time.milliseconds());
+            log.warn("The controller did not run for {} ms (was this process paused?); every broker's session "
+                    + "starts afresh", sinceLastMs);
+            return 0;
+        }
+        return checkSessions();
     }
 
     /** Fences unfenced brokers silent for longer than the session timeout, then elects leaders where it can. */
@@ -192,7 +246,7 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
         if (!active) {
             active = true;
             MetadataImage image = view.image();
-            liveness.resetAll(image.brokers().keySet(), time.milliseconds());
+            liveness.resetAll(image.brokers().keySet(), time.milliseconds(), image.recordCount());
             log.info("This node's controller is active: {} registered brokers, {} topics", image.brokers().size(),
                     image.topicsById().size());
         }

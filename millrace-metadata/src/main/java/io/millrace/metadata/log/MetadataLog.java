@@ -23,6 +23,15 @@ public interface MetadataLog extends AutoCloseable {
     /** Whether this node is the active controller now: the quorum leader, with every committed record replayed. */
     boolean isActive();
 
+    /**
+     * Completes, with the record count reached, once this node's publisher has replayed every
+     * record the active controller had committed when the node asked (after a restart: everything
+     * that happened while it was away). A log that is its own controller is always caught up.
+     */
+    default CompletableFuture<Long> caughtUp() {
+        return CompletableFuture.completedFuture(0L);
+    }
+
     @Override
     void close();
 }

@@ -75,12 +75,23 @@ class BrokerCommandsTest {
     }
 
     @Test
+    void aFencedBrokerBehindTheMetadataStaysFenced() {
+        MetadataImage image = TestImages.builder().fenced(1).active(2).topic()
+                .partition(0, List.of(1, 2), List.of(1), PartitionRecord.NO_LEADER)
+                .build();
+        CommandResult<BrokerHeartbeat.Reply> r = commands.heartbeat(image, new BrokerHeartbeat(1, epochOf(1), 4, false), 5);
+        assertEquals(new BrokerHeartbeat.Reply(ApiError.NONE, true, false, false), r.reply());
+        assertTrue(r.records().isEmpty());
+        assertFalse(commands.heartbeat(image, new BrokerHeartbeat(1, epochOf(1), 5, false), 5).reply().fenced());
+    }
+
+    @Test
     void heartbeatWithAStaleEpochIsRefused() {
         MetadataImage image = TestImages.builder().active(1).build();
         assertEquals(Errors.STALE_BROKER_EPOCH, commands.heartbeat(image,
-                new BrokerHeartbeat(1, epochOf(1) - 1, 0, false)).reply().error().error());
+                new BrokerHeartbeat(1, epochOf(1) - 1, 0, false), 0).reply().error().error());
         assertEquals(Errors.STALE_BROKER_EPOCH, commands.heartbeat(image,
-                new BrokerHeartbeat(9, 1, 0, false)).reply().error().error());
+                new BrokerHeartbeat(9, 1, 0, false), 0).reply().error().error());
     }
 
     @Test
@@ -89,7 +100,7 @@ class BrokerCommandsTest {
                 .partition(0, List.of(1, 2), List.of(1), PartitionRecord.NO_LEADER)
                 .partition(1, List.of(2, 1), List.of(2), 2)
                 .build();
-        CommandResult<BrokerHeartbeat.Reply> r = commands.heartbeat(image, new BrokerHeartbeat(1, epochOf(1), 0, false));
+        CommandResult<BrokerHeartbeat.Reply> r = commands.heartbeat(image, new BrokerHeartbeat(1, epochOf(1), 0, false), 0);
         assertEquals(new BrokerHeartbeat.Reply(ApiError.NONE, false, false, false), r.reply());
         MetadataImage next = after(image, r);
         assertFalse(next.broker(1).orElseThrow().fenced());
@@ -97,7 +108,7 @@ class BrokerCommandsTest {
         assertEquals(List.of(1), partitionOf(next, 0).isr());
         assertEquals(List.of(2), partitionOf(next, 1).isr(), "the leader adds it back to the ISR, not the controller");
 
-        CommandResult<BrokerHeartbeat.Reply> steady = commands.heartbeat(next, new BrokerHeartbeat(1, epochOf(1), 0, false));
+        CommandResult<BrokerHeartbeat.Reply> steady = commands.heartbeat(next, new BrokerHeartbeat(1, epochOf(1), 0, false), 0);
         assertTrue(steady.records().isEmpty());
     }
 
@@ -107,7 +118,7 @@ class BrokerCommandsTest {
                 .partition(0, List.of(1, 2), List.of(1), PartitionRecord.NO_LEADER)
                 .build();
         BrokerCommands unclean = new BrokerCommands(TestImages.UNCLEAN);
-        MetadataImage next = after(image, unclean.heartbeat(image, new BrokerHeartbeat(2, epochOf(2), 0, false)));
+        MetadataImage next = after(image, unclean.heartbeat(image, new BrokerHeartbeat(2, epochOf(2), 0, false), 0));
         assertEquals(2, partitionOf(next, 0).leader());
         assertEquals(List.of(2), partitionOf(next, 0).isr());
     }
@@ -120,7 +131,7 @@ class BrokerCommandsTest {
                 .partition(2, List.of(1), List.of(1), 1)
                 .partition(3, List.of(2, 1), List.of(2, 1), 2)
                 .build();
-        CommandResult<BrokerHeartbeat.Reply> r = commands.heartbeat(image, new BrokerHeartbeat(1, epochOf(1), 0, true));
+        CommandResult<BrokerHeartbeat.Reply> r = commands.heartbeat(image, new BrokerHeartbeat(1, epochOf(1), 0, true), 0);
         assertEquals(new BrokerHeartbeat.Reply(ApiError.NONE, false, true, true), r.reply());
         MetadataImage next = after(image, r);
         assertTrue(next.broker(1).orElseThrow().inControlledShutdown());
@@ -131,7 +142,7 @@ class BrokerCommandsTest {
         assertEquals(1, partitionOf(next, 2).leader());
         assertEquals(List.of(2), partitionOf(next, 3).isr(), "it leaves the ISRs it follows in");
 
-        CommandResult<BrokerHeartbeat.Reply> again = commands.heartbeat(next, new BrokerHeartbeat(1, epochOf(1), 0, true));
+        CommandResult<BrokerHeartbeat.Reply> again = commands.heartbeat(next, new BrokerHeartbeat(1, epochOf(1), 0, true), 0);
         assertTrue(again.records().isEmpty());
         assertTrue(again.reply().shouldShutdown());
     }
@@ -144,7 +155,7 @@ class BrokerCommandsTest {
         // Broker 2 is also shutting down: nobody can take over, so 1 may shut down.
         MetadataImage both = image.apply(List.of(new io.millrace.metadata.records.BrokerStateRecord(2, epochOf(2),
                 false, true)));
-        assertTrue(commands.heartbeat(both, new BrokerHeartbeat(1, epochOf(1), 0, true)).reply().shouldShutdown());
+        assertTrue(commands.heartbeat(both, new BrokerHeartbeat(1, epochOf(1), 0, true), 0).reply().shouldShutdown());
         assertFalse(BrokerLeadership.leadsMovablePartition(image, 2));
         assertTrue(BrokerLeadership.leadsMovablePartition(image, 1));
     }

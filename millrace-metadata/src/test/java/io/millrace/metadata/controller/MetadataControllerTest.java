@@ -68,7 +68,7 @@ class MetadataControllerTest {
     private long registerActive(int brokerId) throws Exception {
         long epoch = controller.submit(new RegisterBroker(brokerId, Uuid.randomUuid(), List.of(), null)).get()
                 .brokerEpoch();
-        BrokerHeartbeat.Reply reply = controller.submit(new BrokerHeartbeat(brokerId, epoch, 0, false)).get();
+        BrokerHeartbeat.Reply reply = controller.submit(new BrokerHeartbeat(brokerId, epoch, controller.image().recordCount(), false)).get();
         assertFalse(reply.fenced());
         return epoch;
     }
@@ -160,7 +160,7 @@ class MetadataControllerTest {
         assertEquals(PartitionRecord.NO_LEADER, topic.partitions().get(2).leader());
         assertEquals(List.of(2), topic.partitions().get(2).isr());
 
-        BrokerHeartbeat.Reply back = c.submit(new BrokerHeartbeat(2, e2, 0, false)).get();
+        BrokerHeartbeat.Reply back = c.submit(new BrokerHeartbeat(2, e2, c.image().recordCount(), false)).get();
         assertFalse(back.fenced());
         assertEquals(2, c.image().topic("t").orElseThrow().partitions().get(2).leader(),
                 "the last in-sync replica leads again when it returns");
@@ -181,6 +181,46 @@ class MetadataControllerTest {
         assertEquals(0, c.checkSessionsNow().get(), "silence while another controller was active does not count");
         time.advance(10_000);
         assertEquals(1, c.checkSessionsNow().get());
+    }
+
+    @Test
+    void aBrokerIsUnfencedOnlyOnceItsMetadataReachedItsRegistration() throws Exception {
+        MetadataController c = start();
+        long epoch = c.submit(new RegisterBroker(1, Uuid.randomUuid(), List.of(), null)).get().brokerEpoch();
+        long registeredAt = c.image().recordCount();
+        assertTrue(c.submit(new BrokerHeartbeat(1, epoch, registeredAt - 1, false)).get().fenced(),
+                "a broker that has not replayed its own registration is behind");
+        assertTrue(c.image().broker(1).orElseThrow().fenced());
+        assertFalse(c.submit(new BrokerHeartbeat(1, epoch, registeredAt, false)).get().fenced());
+    }
+
+    @Test
+    void aBrokerWhoseProcessExitedIsFencedAtOnce() throws Exception {
+        MetadataController c = start();
+        long e1 = registerActive(1);
+        long e2 = registerActive(2);
+        c.createTopics(List.of(new TopicSpec("t", -1, (short) -1, Map.of(0, List.of(2, 1)), Map.of())), false).get();
+
+        assertFalse(c.fenceExitedBroker(2, e2 - 1, "test").get(), "an older incarnation's exit changes nothing");
+        assertTrue(c.fenceExitedBroker(2, e2, "listener refused a connection").get());
+        var image = c.image();
+        assertTrue(image.broker(2).orElseThrow().fenced());
+        assertFalse(image.broker(1).orElseThrow().fenced());
+        assertEquals(1, image.topic("t").orElseThrow().partitions().get(0).leader());
+        assertEquals(List.of(1), image.topic("t").orElseThrow().partitions().get(0).isr());
+        assertFalse(c.fenceExitedBroker(2, e2, "again").get(), "already fenced");
+        assertEquals(e1, c.image().broker(1).orElseThrow().brokerEpoch());
+    }
+
+    @Test
+    void anExitedBrokerIsNotFencedByAControllerThatIsNotActive() throws Exception {
+        boolean[] active = {true};
+        MetadataController c = start(publisher -> new SwitchableLog(() -> active[0], publisher, dir, null));
+        long e1 = registerActive(1);
+        active[0] = false;
+        assertFalse(c.fenceExitedBroker(1, e1, "test").get());
+        active[0] = true;
+        assertFalse(c.image().broker(1).orElseThrow().fenced());
     }
 
     @Test

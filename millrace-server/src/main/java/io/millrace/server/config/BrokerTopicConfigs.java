@@ -20,6 +20,8 @@ public final class BrokerTopicConfigs implements TopicConfigResolver {
     private final BrokerConfig staticConfig;
     private final Supplier<MetadataImage> image;
     private volatile Cached cached;
+    /** Shared with {@link ConfigDescriber}, so each ignored key is logged once per broker. */
+    final NotActedOnConfigs notActedOn = new NotActedOnConfigs();
 
     public BrokerTopicConfigs(BrokerConfig staticConfig, Supplier<MetadataImage> image) {
         this.staticConfig = staticConfig;
@@ -39,11 +41,14 @@ public final class BrokerTopicConfigs implements TopicConfigResolver {
         return c.config;
     }
 
-    /** Null when {@code value} is valid for topic key {@code name}, else why not. */
+    /**
+     * Null when {@code value} is valid for topic key {@code name} and supported, else why not.
+     * A key Millrace ignores is accepted with a warning, once per key.
+     */
     public String check(String name, String value) {
         try {
             TopicConfigs.validate(name, value);
-            return null;
+            return notActedOn.check("Topic", TopicConfigs.DEF.key(name), value);
         } catch (ConfigException e) {
             return e.getMessage();
         }

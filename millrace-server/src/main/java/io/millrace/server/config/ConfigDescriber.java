@@ -119,7 +119,7 @@ public final class ConfigDescriber {
         }
         try {
             key.parse(value);
-            return null;
+            return configs.notActedOn.check("Broker", key, value);
         } catch (ConfigException e) {
             return e.getMessage();
         }

@@ -7,6 +7,8 @@ import io.millrace.server.network.HandlerRegistry;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -14,6 +16,10 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
+import org.apache.kafka.common.message.ApiVersionsResponseData.FinalizedFeatureKey;
+import org.apache.kafka.common.message.ApiVersionsResponseData.FinalizedFeatureKeyCollection;
+import org.apache.kafka.common.message.ApiVersionsResponseData.SupportedFeatureKey;
+import org.apache.kafka.common.message.ApiVersionsResponseData.SupportedFeatureKeyCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -30,7 +36,10 @@ import org.apache.kafka.common.protocol.Errors;
  *   <li>v5+: a client may name the cluster and node it means to reach (KIP-1242). A node named
  *       without a cluster is INVALID_REQUEST; a name that is not ours is REBOOTSTRAP_REQUIRED.</li>
  * </ul>
- * No features are advertised: kafka-clients 4.4 needs none to produce, consume or administer.
+ * Features (v3+): only what this broker implements, finalized at the level it runs:
+ * {@code group.version=1} when KIP-848 consumer groups are served. Nothing else: no
+ * {@code metadata.version} (Millrace's metadata is not Kafka's), no {@code transaction.version}
+ * (no transactions), so clients and {@code kafka-features.sh} see no feature that is not there.
  * Thread-safe; holds no mutable state.
  */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
@@ -42,6 +51,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
     private final Supplier<List<ApiVersionRange>> served;
     private final String clusterId;
     private final int nodeId;
+    private final Map<String, Short> features;
 
     /** A handler that does not check the cluster and node a v5+ client names. */
     public ApiVersionsHandler(HandlerRegistry registry) {
@@ -53,7 +63,15 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
      * @param nodeId    this broker's node id
      */
     public ApiVersionsHandler(HandlerRegistry registry, String clusterId, int nodeId) {
-        this(registry::servedVersions, clusterId, nodeId);
+        this(registry::servedVersions, clusterId, nodeId, Map.of());
+    }
+
+    /**
+     * @param features each feature this broker implements and the level it runs at (supported
+     *                 from 0 to that level, finalized at it)
+     */
+    public ApiVersionsHandler(HandlerRegistry registry, String clusterId, int nodeId, Map<String, Short> features) {
+        this(registry::servedVersions, clusterId, nodeId, features);
     }
 
     /**
@@ -61,13 +79,15 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
      * may still grow (e.g. by this handler) until the server starts. Prefer the registry form.
      */
     public ApiVersionsHandler(Collection<? extends ApiHandler<?>> handlers) {
-        this(() -> rangesOf(handlers), null, NO_NODE);
+        this(() -> rangesOf(handlers), null, NO_NODE, Map.of());
     }
 
-    private ApiVersionsHandler(Supplier<List<ApiVersionRange>> served, String clusterId, int nodeId) {
+    private ApiVersionsHandler(Supplier<List<ApiVersionRange>> served, String clusterId, int nodeId,
+                               Map<String, Short> features) {
         this.served = served;
         this.clusterId = clusterId;
         this.nodeId = nodeId;
+        this.features = new TreeMap<>(features);
     }
 
     private static List<ApiVersionRange> rangesOf(Collection<? extends ApiHandler<?>> handlers) {
@@ -94,6 +114,9 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
             response = new ApiVersionsResponseData().setErrorCode(error.code());
             if (error == Errors.NONE) {
                 response.setApiKeys(servedVersions());
+                if (version >= FIRST_VERSION_WITH_SOFTWARE) { // the feature fields came with v3 too
+                    addFeatures(response);
+                }
             }
         }
         return CompletableFuture.completedFuture(response);
@@ -118,6 +141,19 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
 
     private static boolean isValidSoftwareField(String value) {
         return value != null && SOFTWARE_NAME_OR_VERSION.matcher(value).matches();
+    }
+
+    private void addFeatures(ApiVersionsResponseData response) {
+        if (features.isEmpty()) {
+            return;
+        }
+        SupportedFeatureKeyCollection supported = new SupportedFeatureKeyCollection();
+        FinalizedFeatureKeyCollection finalized = new FinalizedFeatureKeyCollection();
+        features.forEach((name, level) -> {
+            supported.add(new SupportedFeatureKey().setName(name).setMinVersion((short) 0).setMaxVersion(level));
+            finalized.add(new FinalizedFeatureKey().setName(name).setMinVersionLevel(level).setMaxVersionLevel(level));
+        });
+        response.setSupportedFeatures(supported).setFinalizedFeatures(finalized).setFinalizedFeaturesEpoch(0);
     }
 
     private ApiVersionCollection servedVersions() {

@@ -28,8 +28,9 @@ import org.apache.kafka.common.protocol.Errors;
  * as the {@link QuorumDescriber} reports it. A request naming anything but exactly that partition
  * answers UNKNOWN_TOPIC_OR_PARTITION for what it named; a describer failure (no leader reachable)
  * is the partition's error. v1 adds the replicas' fetch and caught-up times; v2 the error messages
- * and the voters' endpoints ({@code nodes}: each voter's registered listeners, when the image
- * knows it). Thread-safe; holds no mutable state.
+ * and the voters' endpoints ({@code nodes}: each voter's quorum endpoint from
+ * controller.quorum.voters, as Kafka reports its controller listener, else its registered
+ * listeners when the image knows them). Thread-safe; holds no mutable state.
  */
 public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumRequestData> {
     public static final String METADATA_TOPIC = "__cluster_metadata";
@@ -118,6 +119,14 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
 
     private static void addNodes(DescribeQuorumResponseData response, QuorumState state, MetadataImage image) {
         for (ReplicaState voter : state.voters()) {
+            BrokerEndpoint quorumEndpoint = state.voterEndpoints().get(voter.replicaId());
+            if (quorumEndpoint != null) {
+                ListenerCollection listeners = new ListenerCollection();
+                listeners.add(new Listener().setName(quorumEndpoint.listenerName()).setHost(quorumEndpoint.host())
+                        .setPort(quorumEndpoint.port()));
+                response.nodes().add(new Node().setNodeId(voter.replicaId()).setListeners(listeners));
+                continue;
+            }
             Optional<BrokerImage> broker = image.broker(voter.replicaId());
             if (broker.isEmpty() || response.nodes().find(voter.replicaId()) != null) {
                 continue;

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * This broker's membership of the cluster: it registers with the active controller (a new
  * incarnation id per process start), then heartbeats every {@code heartbeatIntervalMs}, quoting its
  * broker epoch and how far it has replayed the metadata. The controller unfences the broker once it
- * has caught up, fences it when heartbeats stop, and during a controlled shutdown moves leadership
- * away before answering {@code shouldShutdown}.
+ * has caught up (replayed the metadata up to its registration), fences it when heartbeats stop, and
+ * during a controlled shutdown moves leadership away before answering {@code shouldShutdown}.
  *
  * <ul>
  *   <li>Registration is retried with backoff (100 ms doubling to 5 s) on any failure, e.g. no
@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat answered STALE_BROKER_EPOCH (the controller forgot or replaced this
  *       registration) registers again, with the same incarnation id.</li>
  *   <li>A failed heartbeat is retried at the next interval.</li>
+ *   <li>While fenced it heartbeats every {@value #MAX_FENCED_HEARTBEAT_INTERVAL_MS} ms at most, so it
+ *       is unfenced soon after its metadata has caught up.</li>
  *   <li>{@link #controlledShutdown} heartbeats with {@code wantShutdown} (every 200 ms at most) until
  *       the controller answers {@code shouldShutdown}, the timeout passes or no controller is
  *       reachable (at least {@value #SHUTDOWN_ATTEMPTS_WITHOUT_CONTROLLER} failed attempts over two
@@ -52,7 +54,9 @@ public final class BrokerLifecycle implements AutoCloseable {
     private static final long INITIAL_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final long MAX_SHUTDOWN_HEARTBEAT_INTERVAL_MS = 200;
+    private static final long MAX_FENCED_HEARTBEAT_INTERVAL_MS = 100;
     private static final long MIN_REQUEST_TIMEOUT_MS = 5_000;
+    private static final long MIN_HEARTBEAT_TIMEOUT_MS = 1_000;
 
     private enum State { NEW, REGISTERING, HEARTBEATING, SHUTTING_DOWN, STOPPED }
 
@@ -63,6 +67,12 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final String rack;
     private final long heartbeatIntervalMs;
     private final long requestTimeoutMs;
+    /**
+     * A heartbeat not answered within an interval (at least 1 s) counts as failed and the next one
+     * goes out: one stuck on a controller that froze must not hold back the heartbeats the new
+     * controller needs before the session timeout. Heartbeats are idempotent.
+     */
+    private final long heartbeatTimeoutMs;
     private final Time time;
     private final ScheduledExecutorService thread;
     private final CompletableFuture<Void> unfenced = new CompletableFuture<>();
@@ -98,6 +108,7 @@ public final class BrokerLifecycle implements AutoCloseable {
         this.rack = rack;
         this.heartbeatIntervalMs = Math.max(1, heartbeatIntervalMs);
         this.requestTimeoutMs = Math.max(MIN_REQUEST_TIMEOUT_MS, 4 * this.heartbeatIntervalMs);
+        this.heartbeatTimeoutMs = Math.max(MIN_HEARTBEAT_TIMEOUT_MS, this.heartbeatIntervalMs);
         this.time = time;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "broker-lifecycle");
@@ -184,7 +195,7 @@ public final class BrokerLifecycle implements AutoCloseable {
             return;
         }
         RegisterBroker command = new RegisterBroker(nodeId, incarnationId, List.copyOf(endpoints.get()), rack);
-        send(controller.submit(command), this::onRegistered);
+        send(controller.submit(command), requestTimeoutMs, this::onRegistered);
     }
 
     private void onRegistered(RegisterBroker.Reply reply, Throwable failure) {
@@ -216,7 +227,7 @@ public final class BrokerLifecycle implements AutoCloseable {
         }
         boolean wantShutdown = state == State.SHUTTING_DOWN;
         BrokerHeartbeat command = new BrokerHeartbeat(nodeId, brokerEpoch, view.image().recordCount(), wantShutdown);
-        send(controller.submit(command), this::onHeartbeat);
+        send(controller.submit(command), heartbeatTimeoutMs, this::onHeartbeat);
     }
 
     private void onHeartbeat(BrokerHeartbeat.Reply reply, Throwable failure) {
@@ -327,14 +338,21 @@ public final class BrokerLifecycle implements AutoCloseable {
         }
     }
 
+    /**
+     * The interval while serving; at most {@value #MAX_SHUTDOWN_HEARTBEAT_INTERVAL_MS} ms while
+     * shutting down, and at most {@value #MAX_FENCED_HEARTBEAT_INTERVAL_MS} ms while fenced, so a
+     * broker that has just caught up with the metadata is unfenced without waiting a whole interval.
+     */
     private long nextHeartbeatDelay() {
-        return state == State.SHUTTING_DOWN
-                ? Math.min(heartbeatIntervalMs, MAX_SHUTDOWN_HEARTBEAT_INTERVAL_MS) : heartbeatIntervalMs;
+        if (state == State.SHUTTING_DOWN) {
+            return Math.min(heartbeatIntervalMs, MAX_SHUTDOWN_HEARTBEAT_INTERVAL_MS);
+        }
+        return fenced ? Math.min(heartbeatIntervalMs, MAX_FENCED_HEARTBEAT_INTERVAL_MS) : heartbeatIntervalMs;
     }
 
-    private <R> void send(CompletableFuture<R> reply, java.util.function.BiConsumer<R, Throwable> onReply) {
+    private <R> void send(CompletableFuture<R> reply, long timeoutMs, java.util.function.BiConsumer<R, Throwable> onReply) {
         inFlight = true;
-        reply.orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+        reply.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
             try {
                 thread.execute(() -> {
                     inFlight = false;

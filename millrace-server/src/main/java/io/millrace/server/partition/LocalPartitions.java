@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * starts at the log end offset, follower tracking restarts), follower (the replica fetcher copies
  * it from its leader, through {@link FollowerFetching}) or leaderless (nothing is served).
  *
- * <p>Threads: {@link #onImage} and {@link #loadExisting} run on the metadata thread only; lookups
- * are lock-free from any thread.
+ * <p>Threads: {@link #onImage} and {@link #loadExisting} run on the metadata thread only,
+ * {@link #deleteStrayLogs} on whichever thread learns that the metadata caught up; the three hold
+ * this object's lock. Lookups are lock-free from any thread.
  */
 public final class LocalPartitions implements MetadataListener {
     private static final Logger log = LoggerFactory.getLogger(LocalPartitions.class);
@@ -41,6 +42,8 @@ public final class LocalPartitions implements MetadataListener {
     private volatile FollowerFetching followerFetching;
     private volatile Consumer<Partition> followerMayJoinIsr = p -> { };
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    /** The record count at which stray logs are to be deleted, -1 for none pending. */
+    private long strayCheckAt = -1;
 
     public LocalPartitions(int nodeId, LogManager logManager, TopicConfigResolver configs) {
         this(nodeId, logManager, configs, FollowerFetching.NONE, Time.SYSTEM);
@@ -104,7 +107,7 @@ public final class LocalPartitions implements MetadataListener {
      * for a node whose image may still be catching up with its quorum at start-up (a log that
      * looks stray may belong to a topic the image does not show yet).
      */
-    public void loadExisting(MetadataImage image, boolean deleteStray) {
+    public synchronized void loadExisting(MetadataImage image, boolean deleteStray) {
         for (PartitionLog partitionLog : logManager.loadAll(topic -> image.topic(topic)
                 .map(configs::logConfig).orElse(LogConfig.defaults()))) {
             if (!deleteStray) {
@@ -121,8 +124,38 @@ public final class LocalPartitions implements MetadataListener {
         }
     }
 
+    /**
+     * Deletes the local logs this node does not host for the current image: those of topics
+     * deleted (or re-created under a new id) and of replicas moved away while the node was down,
+     * which {@link #loadExisting(MetadataImage, boolean)} kept while the image was catching up.
+     * Call once the metadata has caught up with the quorum at {@code recordCount}; when the image
+     * this object last applied is older, the deletion waits for that image.
+     *
+     * @return how many logs were deleted now
+     */
+    public synchronized int deleteStrayLogs(long recordCount) {
+        if (image.recordCount() < recordCount) {
+            strayCheckAt = recordCount;
+            return 0;
+        }
+        strayCheckAt = -1;
+        int deleted = 0;
+        for (PartitionLog partitionLog : logManager.all()) {
+            TopicPartition tp = partitionLog.topicPartition();
+            Partition hosted = partitions.get(tp);
+            if (hosted != null && hosted.log() == partitionLog) {
+                continue;
+            }
+            log.info("Deleting stray local log {} (topic id {}): the metadata, caught up, does not place it "
+                    + "on node {}", tp, partitionLog.topicId(), nodeId);
+            logManager.delete(tp);
+            deleted++;
+        }
+        return deleted;
+    }
+
     @Override
-    public void onImage(MetadataImage previous, MetadataImage current) {
+    public synchronized void onImage(MetadataImage previous, MetadataImage current) {
         image = current;
         Set<TopicPartition> wanted = new HashSet<>();
         boolean brokerConfigsChanged = !previous.brokerConfigs().equals(current.brokerConfigs());
@@ -168,6 +201,9 @@ public final class LocalPartitions implements MetadataListener {
             if (!wanted.contains(tp)) {
                 remove(tp);
             }
+        }
+        if (strayCheckAt >= 0 && current.recordCount() >= strayCheckAt) {
+            deleteStrayLogs(strayCheckAt);
         }
     }
 

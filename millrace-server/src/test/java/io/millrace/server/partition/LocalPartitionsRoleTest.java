@@ -124,4 +124,34 @@ class LocalPartitionsRoleTest {
         assertEquals(List.of("follow t-0 2@7"), calls);
         assertFalse(partitions.get(TP).orElseThrow().isLeader());
     }
+
+    @Test
+    void strayLogsKeptWhileCatchingUpAreDeletedOnceCaughtUp() {
+        publish(new TopicRecord("t", TOPIC_ID), state(List.of(1, 2, 3), 2, 7, 0));
+        logManager.close();
+        // restart: the topic was deleted while the node was away, the image starts empty
+        logManager = new LogManager(List.of(dir), time, 300_000);
+        partitions = new LocalPartitions(1, logManager, new TopicConfigResolver() {
+            @Override
+            public LogConfig logConfig(TopicImage topic) {
+                return LogConfig.defaults();
+            }
+
+            @Override
+            public int minInsyncReplicas(TopicImage topic) {
+                return 1;
+            }
+        });
+        image = MetadataImage.EMPTY;
+        partitions.loadExisting(image, false);
+        assertTrue(logManager.get(TP).isPresent(), "kept while the image may still be catching up");
+
+        Uuid other = Uuid.randomUuid();
+        publish(new TopicRecord("u", other));
+        assertEquals(0, partitions.deleteStrayLogs(image.recordCount() + 1), "waits for the caught-up image");
+        assertTrue(logManager.get(TP).isPresent());
+        publish(new PartitionRecord(other, 0, List.of(2), List.of(2), 2, 0, 0));
+        assertTrue(logManager.get(TP).isEmpty(), "deleted once the image reached the caught-up record count");
+        assertEquals(0, partitions.deleteStrayLogs(image.recordCount()));
+    }
 }

@@ -1,0 +1,148 @@
+package io.millrace.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The settings of a broker configuration that Millrace does not act on, by {@link Support}:
+ * those it refuses (a listener whose security protocol is not PLAINTEXT, an UNSUPPORTED key set
+ * to a value other than its default, any other {@code ssl.*}, {@code sasl.*} or {@code quota.*}
+ * key, a per-listener TLS or SASL override) and those it ignores (an IGNORED key set to a value
+ * other than its default, any other per-listener override). Stateless and thread-safe.
+ */
+public final class UnsupportedSettings {
+
+    /** Key prefixes of mechanisms Millrace lacks: an undefined key with one of them is refused too. */
+    static final List<String> UNSUPPORTED_PREFIXES = List.of("ssl.", "sasl.", "quota.");
+
+    private static final String PLAINTEXT = "PLAINTEXT";
+    private static final String BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
+
+    private UnsupportedSettings() {
+    }
+
+    /**
+     * Throws a ConfigException whose one-line message names every refused setting of
+     * {@code config}'s static keys (its listeners and {@link BrokerConfig#originals()}); returns
+     * when there is none.
+     */
+    static void refuse(BrokerConfig config) {
+        List<String> refused = new ArrayList<>();
+        for (Endpoint listener : config.listeners()) {
+            String protocol = config.securityProtocol(listener.listenerName());
+            if (!protocol.equals(PLAINTEXT)) {
+                refused.add("listener " + listener + " uses security protocol " + protocol);
+            }
+        }
+        config.originals().forEach((name, text) -> {
+            if (isRefused(config, name, text)) {
+                refused.add(shown(name, isSensitive(name), text));
+            }
+        });
+        if (refused.size() == 1) {
+            throw new ConfigException(refused.get(0) + ", which Millrace does not support yet");
+        }
+        if (!refused.isEmpty()) {
+            throw new ConfigException("Millrace does not support these settings yet: " + String.join("; ", refused));
+        }
+    }
+
+    /** The static keys of {@code config} that are accepted and ignored, sorted; see {@link #refuse} first. */
+    static List<String> ignored(BrokerConfig config) {
+        Set<String> ignored = new TreeSet<>();
+        config.originals().forEach((name, text) -> {
+            ConfigKey key = BrokerConfigs.DEF.key(name);
+            if (name.startsWith(BrokerConfigs.LISTENER_OVERRIDE_PREFIX)) {
+                ignored.add(name); // per-listener overrides are not applied
+            } else if (key != null && key.support() == Support.IGNORED && key.differsFromDefault(key.parse(text))) {
+                ignored.add(name);
+            } else if (name.equals(BOOTSTRAP_SERVERS) && hasVoters(config) && !text.isBlank()) {
+                ignored.add(name); // controller.quorum.voters defines the quorum
+            }
+        });
+        ignored.removeIf(name -> isRefused(config, name, config.originals().get(name)));
+        return List.copyOf(ignored);
+    }
+
+    /**
+     * Why a runtime update (a topic config, a dynamic broker config) of {@code key} to
+     * {@code text} is refused, in one line; null when it is not. The value must be valid.
+     */
+    public static String refusal(ConfigKey key, String text) {
+        if (text == null || key.support() != Support.UNSUPPORTED || !key.differsFromDefault(key.parse(text))) {
+            return null;
+        }
+        return shown(key.name(), key.sensitive(), text) + ", which Millrace does not support yet";
+    }
+
+    private static boolean isRefused(BrokerConfig config, String name, String text) {
+        if (name.startsWith(BrokerConfigs.LISTENER_OVERRIDE_PREFIX)) {
+            return isRefusedListenerOverride(name.substring(BrokerConfigs.LISTENER_OVERRIDE_PREFIX.length()));
+        }
+        ConfigKey key = BrokerConfigs.DEF.key(name);
+        if (key == null) {
+            return hasUnsupportedPrefix(name);
+        }
+        if (key.support() != Support.UNSUPPORTED || !key.differsFromDefault(key.parse(text))) {
+            return false;
+        }
+        return !name.equals(BOOTSTRAP_SERVERS) || !(hasVoters(config) || bootstrapsItself(config, text));
+    }
+
+    /**
+     * listener.name.LISTENER.KEY, or listener.name.LISTENER.MECHANISM.KEY for SASL: refused when
+     * KEY is UNSUPPORTED or under an unsupported prefix.
+     */
+    private static boolean isRefusedListenerOverride(String afterPrefix) {
+        String[] parts = afterPrefix.split("\\.", 3);
+        for (int skip = 1; skip < parts.length; skip++) {
+            String rest = String.join(".", List.of(parts).subList(skip, parts.length));
+            ConfigKey key = BrokerConfigs.DEF.key(rest);
+            if (hasUnsupportedPrefix(rest) || key != null && key.support() == Support.UNSUPPORTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasUnsupportedPrefix(String name) {
+        return UNSUPPORTED_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    private static boolean hasVoters(BrokerConfig config) {
+        return !config.getList(BrokerConfigs.CONTROLLER_QUORUM_VOTERS).isEmpty();
+    }
+
+    /**
+     * True when controller.quorum.bootstrap.servers names only this node's own controller
+     * listener (Kafka's single-node sample): a quorum of one, which is what Millrace runs
+     * without controller.quorum.voters. Any other node there would be silently left out.
+     */
+    private static boolean bootstrapsItself(BrokerConfig config, String text) {
+        @SuppressWarnings("unchecked")
+        List<String> servers = (List<String>) BrokerConfigs.DEF.parseValue(BOOTSTRAP_SERVERS, text);
+        if (servers.size() != 1) {
+            return false;
+        }
+        String server = servers.get(0);
+        String port = server.substring(server.lastIndexOf(':') + 1);
+        return config.listeners().stream()
+                .filter(e -> config.controllerListenerNames().contains(e.listenerName()))
+                .anyMatch(e -> Integer.toString(e.port()).equals(port));
+    }
+
+    /** A broker key, or a per-listener override of one, whose value must not be shown; passwords too. */
+    private static boolean isSensitive(String name) {
+        if (name.contains("password")) {
+            return true;
+        }
+        return BrokerConfigs.DEF.keys().stream().anyMatch(k -> k.sensitive() && name.endsWith(k.name()));
+    }
+
+    private static String shown(String name, boolean sensitive, String text) {
+        return sensitive ? name + " is set (value hidden)" : name + " is set to '" + text.trim() + "'";
+    }
+}
