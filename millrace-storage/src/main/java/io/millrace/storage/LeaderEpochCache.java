@@ -128,8 +128,7 @@ final class LeaderEpochCache {
     void assign(int epoch, long startOffset) throws IOException {
         List<Entry> next = new ArrayList<>(entries);
         if (addIfNewer(next, epoch, startOffset)) {
-            entries = List.copyOf(next);
-            persist();
+            publish(next);
         }
     }
 
@@ -152,8 +151,7 @@ final class LeaderEpochCache {
             }
         }
         if (next != null) {
-            entries = List.copyOf(next);
-            persist();
+            publish(next);
         }
     }
 
@@ -204,6 +202,16 @@ final class LeaderEpochCache {
         next.addAll(current.subList(holder + 1, current.size()));
         entries = List.copyOf(next);
         return true;
+    }
+
+    /**
+     * Writes {@code next} to the checkpoint, then makes it the cache: an epoch whose write failed
+     * (a full disk) is not taken, so the next assignment or append of that epoch records it again.
+     */
+    private void publish(List<Entry> next) throws IOException {
+        List<Entry> copy = List.copyOf(next);
+        LeaderEpochCheckpointFile.write(dir, copy);
+        entries = copy;
     }
 
     private void persist() throws IOException {

@@ -124,6 +124,11 @@ public final class Partition {
         } catch (UnsupportedOperationException e) {
             logger.debug("No leader epoch cache in this build: epoch {} of {} not recorded", current.leaderEpoch(),
                     topicPartition);
+        } catch (org.apache.kafka.common.errors.KafkaStorageException e) {
+            // the log already said why (once); the epoch is recorded by the first append of it that
+            // the disk takes, and until then appends fail with KAFKA_STORAGE_ERROR. The leadership
+            // itself must still move here, or the partition never serves again once space returns.
+            logger.debug("Epoch {} of {} not recorded yet: {}", current.leaderEpoch(), topicPartition, e.getMessage());
         }
         synchronized (leaderLock) {
             leaderEpochStartOffset = logEnd;
