@@ -54,14 +54,27 @@ public final class ClusterHarness implements AutoCloseable {
      * and every node is registered (describeCluster lists them all).
      */
     public static ClusterHarness start(String name, int count, Path dir, Map<String, String> extraProps) {
-        ClusterHarness cluster = create(name, count, dir, extraProps, Map.of());
-        try {
-            cluster.start(cluster.nodes.keySet());
-        } catch (RuntimeException | AssertionError e) {
-            cluster.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            ClusterHarness cluster = create(name, count, attempt == 1 ? dir : dir.resolve("retry"), extraProps, Map.of());
+            try {
+                cluster.start(cluster.nodes.keySet());
+                return cluster;
+            } catch (RuntimeException | AssertionError e) {
+                cluster.close();
+                // Ports are chosen before the processes bind them; another process may take one
+                // in between. That says nothing about Millrace: try once more on fresh ports.
+                if (attempt > 1 || !cluster.aPortWasTaken()) {
+                    throw e;
+                }
+                System.err.println("ClusterHarness " + name + ": a port was taken by another process; "
+                        + "starting again on fresh ports");
+            }
         }
-        return cluster;
+    }
+
+    private boolean aPortWasTaken() {
+        return nodes.values().stream().map(node -> node.logTail(200))
+                .anyMatch(tail -> tail.contains("Address already in use") || tail.contains("BindException"));
     }
 
     /**

@@ -14,6 +14,25 @@ final class Faults {
                 new IsolateNode(), new FillDisk());
     }
 
+    /**
+     * The kinds named in {@code -Dchaos.kinds} (comma-separated, e.g. {@code pause,kill}), or
+     * {@link #all()} when it is unset or empty; an unknown name fails, listing the known ones.
+     */
+    static List<Fault> selected() {
+        String names = System.getProperty("chaos.kinds", "").trim();
+        if (names.isEmpty()) {
+            return all();
+        }
+        List<Fault> chosen = new java.util.ArrayList<>();
+        for (String name : names.split(",")) {
+            Fault fault = all().stream().filter(f -> f.kind().equals(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("chaos.kinds: no fault kind '" + name.trim()
+                            + "'; known: " + all().stream().map(Fault::kind).toList()));
+            chosen.add(fault);
+        }
+        return List.copyOf(chosen);
+    }
+
     /** kill -9 of one node, restarted 2-6 s later. */
     static final class KillNode implements Fault {
         @Override
