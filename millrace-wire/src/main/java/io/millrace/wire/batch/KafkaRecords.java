@@ -29,7 +29,7 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  */
 public final class KafkaRecords {
 
-    private static final ThreadLocal<BufferSupplier> DECOMPRESSION_BUFFERS =
+    static final ThreadLocal<BufferSupplier> DECOMPRESSION_BUFFERS =
             ThreadLocal.withInitial(BufferSupplier::create);
 
     private KafkaRecords() {
