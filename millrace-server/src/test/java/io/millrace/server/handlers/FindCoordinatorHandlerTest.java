@@ -22,7 +22,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -43,11 +43,12 @@ class FindCoordinatorHandlerTest {
                     String.valueOf(PARTITIONS)))),
             new CoordinatorLog() {
                 @Override
-                public void append(int partition, List<CoordinatorRecord> records) {
+                public Appended append(int partition, List<CoordinatorRecord> records) {
+                    return new Appended(0, CompletableFuture.completedFuture(null));
                 }
 
                 @Override
-                public void readAll(int partition, Consumer<CoordinatorRecord> sink) {
+                public void readAll(int partition, RecordSink sink) {
                 }
             },
             new TopicsView() {
