@@ -12,7 +12,6 @@ import io.millrace.server.partition.PartitionAccess;
 import io.millrace.storage.PartitionLog;
 import io.millrace.storage.ReadResult;
 import io.millrace.wire.batch.KafkaRecords;
-import io.millrace.wire.batch.ProducerRecordWalker;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +100,7 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
             if (!batches.hasRemaining()) {
                 break;
             }
-            long next = ProducerRecordWalker.walk(batches, new LoadVisitor(tp, offset, sink));
+            long next = KafkaRecords.forEachRecordAndMarker(batches, new LoadVisitor(tp, offset, sink));
             if (next <= offset) {
                 break;
             }
@@ -110,7 +109,7 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
     }
 
     /** Turns the walked records of one read into coordinator records; skips those before {@code from}. */
-    private record LoadVisitor(TopicPartition tp, long from, RecordSink sink) implements ProducerRecordWalker.Visitor {
+    private record LoadVisitor(TopicPartition tp, long from, RecordSink sink) implements KafkaRecords.ProducerRecordVisitor {
         @Override
         public void record(long offset, long producerId, short producerEpoch, boolean transactional, byte[] key,
                            byte[] value) {

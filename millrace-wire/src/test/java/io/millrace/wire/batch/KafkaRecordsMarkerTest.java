@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ProducerRecordWalkerTest {
+/** {@link KafkaRecords#forEachRecordAndMarker}: producers of records, and transaction markers. */
+class KafkaRecordsMarkerTest {
     /** Control record key: int16 version 0, int16 type (0 abort, 1 commit). */
     private static final byte[] COMMIT_KEY = {0, 0, 0, 1};
     private static final byte[] ABORT_KEY = {0, 0, 0, 0};
@@ -26,7 +27,7 @@ class ProducerRecordWalkerTest {
                 .put(plain).put(txn).put(commit).put(abort).flip();
 
         List<String> seen = new ArrayList<>();
-        long next = ProducerRecordWalker.walk(all, new ProducerRecordWalker.Visitor() {
+        long next = KafkaRecords.forEachRecordAndMarker(all, new KafkaRecords.ProducerRecordVisitor() {
             @Override
             public void record(long offset, long producerId, short producerEpoch, boolean transactional, byte[] key,
                                byte[] value) {
