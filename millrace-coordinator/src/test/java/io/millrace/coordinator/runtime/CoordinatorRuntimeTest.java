@@ -241,6 +241,24 @@ class CoordinatorRuntimeTest {
         assertEquals("ran", effect.get(10, TimeUnit.SECONDS));
     }
 
+    @Test
+    void aTimerWhoseRecordsCannotBeAppendedRunsAgain() throws Exception {
+        load(runtime, 1);
+        log.appendFailure = new CoordinatorNotAvailableException("not enough replicas");
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        runtime.write(1, "schedule", shard -> {
+            shard.context.timer().schedule("expiry", 10, () -> {
+                if (runs.incrementAndGet() == 2) {
+                    log.appendFailure = null;
+                }
+                return new CoordinatorResult<>(List.of(record("expired")), null);
+            });
+            return CoordinatorResult.of(null);
+        }).get(10, TimeUnit.SECONDS);
+        awaitValues(shardOf(1), List.of("expired"));
+        assertEquals(2, runs.get(), "failed once, appended on the retry");
+    }
+
     private ListShard shardOf(int partition) throws Exception {
         return runtime.read(partition, s -> s).get(10, TimeUnit.SECONDS);
     }
