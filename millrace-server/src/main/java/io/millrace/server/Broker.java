@@ -36,7 +36,8 @@ import io.millrace.server.config.BrokerTopicConfigs;
 import io.millrace.server.config.ConfigAlterer;
 import io.millrace.server.config.ConfigDescriber;
 import io.millrace.server.coordinator.MetadataTopicsView;
-import io.millrace.server.coordinator.OffsetsTopic;
+import io.millrace.server.coordinator.CoordinatorTopic;
+import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.coordinator.PartitionCoordinatorLog;
 import io.millrace.server.handlers.AlterConfigsHandler;
 import io.millrace.server.handlers.ConsumerGroupDescribeHandler;
@@ -152,13 +153,15 @@ public final class Broker {
         PartitionAccess access = new PartitionAccess(nodeId, partitions);
         isrMaintainer = new IsrMaintainer(nodeId, partitions, channel, lifecycle::brokerEpoch,
                 number(BrokerConfigs.REPLICA_LAG_TIME_MAX_MS), Time.SYSTEM);
+        CoordinatorTopicSpec offsetsTopicSpec = CoordinatorTopicSpec.consumerOffsets(config, mode.isSingleNode());
         groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
-                new PartitionCoordinatorLog(OffsetsTopic.NAME, access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                new PartitionCoordinatorLog(offsetsTopicSpec.name(), access, Time.SYSTEM,
+                        config.getInt("offsets.load.buffer.size")),
                 new MetadataTopicsView(publisher::image), Time.SYSTEM, consumerGroupsEnabled()
                         ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)
                         .withOverrides(groupId -> publisher.image().groupConfig(groupId))) : NoConsumerGroups.FACTORY);
-        OffsetsTopic offsetsTopic = new OffsetsTopic(nodeId, channel, publisher, groupCoordinator, config,
-                mode.isSingleNode());
+        CoordinatorTopic offsetsTopic = new CoordinatorTopic(offsetsTopicSpec, nodeId, channel, publisher,
+                groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
 
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
@@ -229,7 +232,7 @@ public final class Broker {
 
     private List<ApiHandler<?>> handlers(BrokerIdentity identity, LiveBrokers brokers, ControllerChannel channel,
                                          PartitionAccess access, BrokerTopicConfigs topicConfigs,
-                                         OffsetsTopic offsetsTopic, QuorumDescriber quorum) {
+                                         CoordinatorTopic offsetsTopic, QuorumDescriber quorum) {
         TopicNameResolver topics = new TopicNameResolver(publisher::image);
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId());
         List<ApiHandler<?>> handlers = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorTimer;
+import io.millrace.coordinator.runtime.WriteJournal;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,11 +36,15 @@ import org.apache.kafka.common.protocol.Errors;
  * <p>Durable state changes by replay: the leader's assignment becomes the group's (and the group
  * Stable) when its record is replayed; a restart rebuilds every group from its latest record. The
  * rebalance in flight (who has rejoined, waiting requests, pending member ids) is transient and
- * changes as requests arrive, as in Kafka, where the classic protocol does not persist joins.
+ * changes as requests arrive, as in Kafka, where the classic protocol does not persist joins. So
+ * that a write whose append fails leaves no trace, every operation {@link #guard}s the group before
+ * changing it (a snapshot the {@link WriteJournal} restores on failure), and parked requests are
+ * answered through {@link #respond}, once the write's records are committed.
  */
 public final class ClassicGroups {
     final Time time;
     final CoordinatorTimer timer;
+    final WriteJournal journal;
     final GroupCoordinatorConfig config;
     /** Group ids that belong to another kind of group (KIP-848 consumer groups). */
     final Predicate<String> ownedByOtherType;
@@ -49,10 +54,11 @@ public final class ClassicGroups {
     private final ClassicMembership membership;
     private boolean loaded;
 
-    public ClassicGroups(Time time, CoordinatorTimer timer, GroupCoordinatorConfig config,
+    public ClassicGroups(Time time, CoordinatorTimer timer, WriteJournal journal, GroupCoordinatorConfig config,
                          Predicate<String> ownedByOtherType) {
         this.time = time;
         this.timer = timer;
+        this.journal = journal;
         this.config = config;
         this.ownedByOtherType = ownedByOtherType;
         this.rebalance = new ClassicRebalance(this);
@@ -74,6 +80,25 @@ public final class ClassicGroups {
 
     boolean isCurrent(ClassicGroup group) {
         return groups.get(group.groupId) == group;
+    }
+
+    void removeIfCurrent(ClassicGroup group) {
+        groups.remove(group.groupId, group);
+    }
+
+    /** Before a write operation changes {@code g}: how to put it back if the write's append fails. */
+    void guard(ClassicGroup g) {
+        if (journal.inWrite()) {
+            ClassicGroupSnapshot snapshot = new ClassicGroupSnapshot(g, isCurrent(g));
+            journal.onRevert(() -> snapshot.restore(this));
+        }
+    }
+
+    /** Answers a parked request once the current write's records are committed (at once outside a write). */
+    <T> void respond(CompletableFuture<T> future, T value) {
+        if (future != null) {
+            journal.afterCommit(() -> future.complete(value));
+        }
     }
 
     public CoordinatorResult<JoinGroupResponseData> join(GroupRequestContext context, JoinGroupRequestData request,
@@ -155,7 +180,7 @@ public final class ClassicGroups {
                 m.assignment = assignments.getOrDefault(m.memberId, ClassicMember.EMPTY);
                 CompletableFuture<SyncGroupResponseData> waiting = m.awaitingSync;
                 m.awaitingSync = null;
-                ClassicRebalance.complete(waiting, ClassicMembership.assignment(g, m.assignment));
+                respond(waiting, ClassicMembership.assignment(g, m.assignment));
             }
             return;
         }

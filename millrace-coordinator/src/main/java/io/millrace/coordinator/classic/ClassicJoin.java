@@ -1,6 +1,5 @@
 package io.millrace.coordinator.classic;
 
-import static io.millrace.coordinator.classic.ClassicRebalance.complete;
 import static io.millrace.coordinator.classic.ClassicRebalance.joinError;
 import static io.millrace.coordinator.classic.ClassicRebalance.syncError;
 
@@ -88,6 +87,7 @@ final class ClassicJoin {
         if (addsMember && g.members.size() >= groups.config.maxGroupSize()) {
             return CoordinatorResult.of(joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
         }
+        groups.guard(g);
         if (created) {
             groups.put(g);
         }
@@ -162,8 +162,8 @@ final class ClassicJoin {
                                                       List<CoordinatorRecord> out) {
         ClassicMember m = g.member(oldMemberId);
         // The earlier incarnation may still wait on a request: it is fenced now.
-        complete(m.awaitingJoin, joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
-        complete(m.awaitingSync, syncError(Errors.FENCED_INSTANCE_ID));
+        groups.respond(m.awaitingJoin, joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
+        groups.respond(m.awaitingSync, syncError(Errors.FENCED_INSTANCE_ID));
         m.awaitingJoin = null;
         m.awaitingSync = null;
         groups.timer.cancel(ClassicRebalance.sessionKey(g, oldMemberId));
@@ -239,7 +239,7 @@ final class ClassicJoin {
     }
 
     private void updateMemberAndRebalance(ClassicGroup g, ClassicMember m, Join join, List<CoordinatorRecord> out) {
-        complete(m.awaitingJoin, joinError(m.memberId, Errors.REBALANCE_IN_PROGRESS));
+        groups.respond(m.awaitingJoin, joinError(m.memberId, Errors.REBALANCE_IN_PROGRESS));
         update(m, join);
         m.awaitingJoin = join.waiting;
         rebalance.scheduleSession(g, m);

@@ -51,6 +51,7 @@ final class ClassicMembership {
             return CoordinatorResult.of(syncError(error));
         }
         ClassicMember m = g.member(request.memberId());
+        groups.guard(g);
         switch (g.state) {
             case PREPARING_REBALANCE -> {
                 return CoordinatorResult.of(syncError(Errors.REBALANCE_IN_PROGRESS));
@@ -60,7 +61,7 @@ final class ClassicMembership {
                 return CoordinatorResult.of(assignment(g, m.assignment));
             }
             case COMPLETING_REBALANCE -> {
-                ClassicRebalance.complete(m.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
+                groups.respond(m.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
                 m.awaitingSync = waiting;
                 g.pendingSync.remove(m.memberId);
                 rebalance.scheduleSession(g, m);
@@ -116,6 +117,7 @@ final class ClassicMembership {
         if (g.state == ClassicGroupState.DEAD) {
             return CoordinatorResult.of(response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()));
         }
+        groups.guard(g);
         List<CoordinatorRecord> out = new ArrayList<>();
         for (MemberIdentity identity : leaving) {
             String memberId = identity.memberId() == null ? "" : identity.memberId();

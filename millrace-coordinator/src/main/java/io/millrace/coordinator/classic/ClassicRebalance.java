@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The rebalance state machine of classic groups: preparing a rebalance, completing the join
  * phase (new generation, protocol, leader, JoinGroup responses), the initial delay of a new group,
  * rebalance, sync and session timeouts, and removing members. Runs on the shard's thread; the
- * records it decides on are added to the caller's list.
+ * records it decides on are added to the caller's list. Its timers guard the group before changing
+ * it (see {@link ClassicGroups#guard}); parked requests are answered through
+ * {@link ClassicGroups#respond}.
  */
 final class ClassicRebalance {
     private static final Logger log = LoggerFactory.getLogger(ClassicRebalance.class);
@@ -41,7 +43,7 @@ final class ClassicRebalance {
             // Assignments handed out for this generation are void: the members must rejoin.
             for (ClassicMember m : g.allMembers()) {
                 m.assignment = ClassicMember.EMPTY;
-                complete(m.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
+                groups.respond(m.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
                 m.awaitingSync = null;
             }
             g.pendingSync.clear();
@@ -69,6 +71,7 @@ final class ClassicRebalance {
             if (!groups.isCurrent(g) || g.state != ClassicGroupState.PREPARING_REBALANCE) {
                 return CoordinatorResult.of(null);
             }
+            groups.guard(g);
             if (g.newMemberAdded && remaining > 0) {
                 g.newMemberAdded = false;
                 int next = Math.min(groups.config.initialRebalanceDelayMs(), remaining);
@@ -84,6 +87,7 @@ final class ClassicRebalance {
     private CoordinatorResult<Void> onJoinTimeout(ClassicGroup g) {
         List<CoordinatorRecord> out = new ArrayList<>();
         if (groups.isCurrent(g) && g.state == ClassicGroupState.PREPARING_REBALANCE) {
+            groups.guard(g);
             completeJoin(g, out);
         }
         return new CoordinatorResult<>(out, null);
@@ -104,7 +108,7 @@ final class ClassicRebalance {
             if (m.awaitingJoin == null && !m.isStatic()) {
                 log.info("Member {} of group {} did not rejoin in time; removing it", m.memberId, g.groupId);
                 groups.timer.cancel(sessionKey(g, m.memberId));
-                complete(m.awaitingSync, syncError(Errors.UNKNOWN_MEMBER_ID));
+                groups.respond(m.awaitingSync, syncError(Errors.UNKNOWN_MEMBER_ID));
                 g.remove(m.memberId);
             }
         }
@@ -140,7 +144,7 @@ final class ClassicRebalance {
             m.isNew = false;
             g.pendingSync.add(m.memberId);
             scheduleSession(g, m);
-            waiting.complete(response);
+            groups.respond(waiting, response);
         }
         int generation = g.generationId;
         groups.timer.schedule(syncKey(g), g.rebalanceTimeoutMs(), () -> onSyncTimeout(g, generation));
@@ -164,6 +168,7 @@ final class ClassicRebalance {
     private CoordinatorResult<Void> onSyncTimeout(ClassicGroup g, int generation) {
         List<CoordinatorRecord> out = new ArrayList<>();
         if (groups.isCurrent(g) && g.state == ClassicGroupState.COMPLETING_REBALANCE && g.generationId == generation) {
+            groups.guard(g);
             for (String memberId : List.copyOf(g.pendingSync)) {
                 log.info("Member {} of group {} did not sync generation {} in time; removing it", memberId,
                         g.groupId, generation);
@@ -180,8 +185,8 @@ final class ClassicRebalance {
 
     /** Removes a member that left or expired, and rebalances what remains. */
     void removeMemberAndRebalance(ClassicGroup g, ClassicMember m, String reason, List<CoordinatorRecord> out) {
-        complete(m.awaitingJoin, joinError(m.memberId, Errors.UNKNOWN_MEMBER_ID));
-        complete(m.awaitingSync, syncError(Errors.UNKNOWN_MEMBER_ID));
+        groups.respond(m.awaitingJoin, joinError(m.memberId, Errors.UNKNOWN_MEMBER_ID));
+        groups.respond(m.awaitingSync, syncError(Errors.UNKNOWN_MEMBER_ID));
         m.awaitingJoin = null;
         m.awaitingSync = null;
         groups.timer.cancel(sessionKey(g, m.memberId));
@@ -212,6 +217,7 @@ final class ClassicRebalance {
         }
         log.info("Member {} of group {} missed its session timeout of {} ms; removing it", memberId, g.groupId,
                 m.sessionTimeoutMs);
+        groups.guard(g);
         removeMemberAndRebalance(g, m, "member " + memberId + " session expired", out);
         return new CoordinatorResult<>(out, null);
     }
@@ -219,6 +225,7 @@ final class ClassicRebalance {
     void schedulePendingMember(ClassicGroup g, String memberId, int sessionTimeoutMs) {
         groups.timer.schedule(pendingKey(g, memberId), sessionTimeoutMs, () -> {
             List<CoordinatorRecord> out = new ArrayList<>();
+            groups.guard(g);
             if (groups.isCurrent(g) && g.pendingMembers.remove(memberId)) {
                 maybeCompleteJoin(g, out);
             }

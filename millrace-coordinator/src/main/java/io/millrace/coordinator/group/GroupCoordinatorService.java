@@ -6,6 +6,7 @@ import io.millrace.coordinator.GroupIds;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.runtime.CoordinatorLog;
+import io.millrace.coordinator.runtime.CoordinatorPartitions;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorRuntime;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ import org.apache.kafka.common.protocol.Errors;
  * <p>Lifecycle: {@link #onElection}/{@link #onResignation} as this node gains or loses leadership
  * of {@code __consumer_offsets} partitions; {@link #close} at shutdown.
  */
-public final class GroupCoordinatorService implements AutoCloseable {
+public final class GroupCoordinatorService implements CoordinatorPartitions, AutoCloseable {
     private final GroupCoordinatorConfig config;
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
     private volatile int numPartitions;
@@ -67,20 +68,24 @@ public final class GroupCoordinatorService implements AutoCloseable {
      * The partition count of the existing {@code __consumer_offsets}, which wins over
      * offsets.topic.num.partitions (as in Kafka: the topic is never resized).
      */
+    @Override
     public void useNumPartitions(int partitions) {
         this.numPartitions = partitions;
     }
 
+    @Override
     public int partitionFor(String groupId) {
         return GroupIds.partitionFor(groupId, numPartitions);
     }
 
     /** This node now leads {@code partition}: load it. */
+    @Override
     public void onElection(int partition) {
         runtime.load(partition);
     }
 
     /** This node no longer leads {@code partition}. */
+    @Override
     public void onResignation(int partition) {
         runtime.unload(partition);
     }

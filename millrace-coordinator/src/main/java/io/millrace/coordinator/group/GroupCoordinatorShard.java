@@ -8,6 +8,7 @@ import io.millrace.coordinator.offsets.OffsetStore;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorShard;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import java.util.List;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -43,15 +44,15 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         this.context = context;
         this.config = config;
         this.consumer = consumerGroups.create(context, topics);
-        this.classic = new ClassicGroups(context.time(), context.timer(), config, consumer::contains);
+        this.classic = new ClassicGroups(context.time(), context.timer(), context.journal(), config, consumer::contains);
         this.offsetOperations = new OffsetOperations(offsets, classic, consumer, topics, config, context.time());
         this.admin = new GroupAdmin(offsets, classic, consumer);
     }
 
     @Override
-    public void replay(CoordinatorRecord record) {
+    public void replay(long offset, long producerId, short producerEpoch, CoordinatorRecord record) {
         switch (record.keyType()) {
-            case CoordinatorRecord.OFFSET_COMMIT -> offsets.replay(record);
+            case CoordinatorRecord.OFFSET_COMMIT -> offsets.replay(offset, producerId, record);
             case CoordinatorRecord.CLASSIC_GROUP -> classic.replay(record);
             // KIP-848 consumer groups plug in here, and only here, for their records.
             case CoordinatorRecord.CONSUMER_GROUP_METADATA, CoordinatorRecord.CONSUMER_GROUP_PARTITION_METADATA,
@@ -62,6 +63,12 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 // A key type from a newer version: leave it in the log, ignore it here.
             }
         }
+    }
+
+    /** Transactional offset commits (TxnOffsetCommit) take effect at COMMIT and vanish at ABORT. */
+    @Override
+    public void replayEndTransactionMarker(long offset, long producerId, short producerEpoch, TransactionMarker marker) {
+        offsets.replayEndTransactionMarker(producerId, marker);
     }
 
     @Override

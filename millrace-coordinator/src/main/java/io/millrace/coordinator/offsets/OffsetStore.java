@@ -1,6 +1,8 @@
 package io.millrace.coordinator.offsets;
 
 import io.millrace.coordinator.runtime.CoordinatorRecord;
+import io.millrace.coordinator.runtime.CoordinatorShard;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,26 +11,69 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The committed offsets of the groups of one coordinator partition, changed only by
- * {@link #replay}. Owned by the shard's thread; not thread-safe.
+ * {@link #replay} and {@link #replayEndTransactionMarker}. Owned by the shard's thread; not
+ * thread-safe.
+ *
+ * <p>An offset committed inside a transaction (TxnOffsetCommit: a record written by a
+ * transactional producer) stays pending, per producer id, until that producer's transaction
+ * ends: a COMMIT marker makes it the group's committed offset (unless a commit later in the log
+ * already replaced it, as Kafka decides by record offset), an ABORT marker drops it.
  */
 public final class OffsetStore {
-    private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new HashMap<>();
+    /** The record offset of each committed offset, so an older transactional commit never wins. */
+    private record Stored(CommittedOffset offset, long recordOffset) {
+    }
 
-    /** Applies one key type 1 record (a commit, or a tombstone that deletes it). */
-    public void replay(CoordinatorRecord record) {
+    private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new HashMap<>();
+    private final Map<String, Map<TopicPartition, Long>> recordOffsets = new HashMap<>();
+    private final Map<Long, Map<String, Map<TopicPartition, Stored>>> pendingByProducer = new HashMap<>();
+
+    /**
+     * Applies one key type 1 record (a commit, or a tombstone that deletes it) at {@code offset}:
+     * at once, or, written by transactional producer {@code producerId}, at its COMMIT marker.
+     */
+    public void replay(long offset, long producerId, CoordinatorRecord record) {
         OffsetRecords.Key key = OffsetRecords.readKey(record.key());
-        if (record.isTombstone()) {
-            Map<TopicPartition, CommittedOffset> offsets = byGroup.get(key.groupId());
-            if (offsets != null) {
-                offsets.remove(key.partition());
-                if (offsets.isEmpty()) {
-                    byGroup.remove(key.groupId());
-                }
+        if (producerId != CoordinatorShard.NO_PRODUCER_ID) {
+            Map<TopicPartition, Stored> pending = pendingByProducer.computeIfAbsent(producerId, p -> new HashMap<>())
+                    .computeIfAbsent(key.groupId(), g -> new HashMap<>());
+            if (record.isTombstone()) {
+                pending.remove(key.partition());
+            } else {
+                pending.put(key.partition(), new Stored(OffsetRecords.readValue(record.value()), offset));
             }
             return;
         }
-        byGroup.computeIfAbsent(key.groupId(), g -> new HashMap<>())
-                .put(key.partition(), OffsetRecords.readValue(record.value()));
+        if (record.isTombstone()) {
+            remove(key.groupId(), key.partition());
+        } else {
+            put(key.groupId(), key.partition(), new Stored(OffsetRecords.readValue(record.value()), offset));
+        }
+    }
+
+    /** Ends {@code producerId}'s transaction: its pending offsets become committed (COMMIT) or vanish (ABORT). */
+    public void replayEndTransactionMarker(long producerId, TransactionMarker marker) {
+        Map<String, Map<TopicPartition, Stored>> pending = pendingByProducer.remove(producerId);
+        if (pending == null || marker == TransactionMarker.ABORT) {
+            return;
+        }
+        pending.forEach((groupId, offsets) -> offsets.forEach((tp, stored) -> {
+            Long current = recordOffsets.getOrDefault(groupId, Map.of()).get(tp);
+            if (current == null || current < stored.recordOffset()) {
+                put(groupId, tp, stored);
+            }
+        }));
+    }
+
+    /** Whether a transaction has an offset of {@code groupId} for {@code tp} that is not yet committed or aborted. */
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        for (Map<String, Map<TopicPartition, Stored>> byGroupOfProducer : pendingByProducer.values()) {
+            Map<TopicPartition, Stored> offsets = byGroupOfProducer.get(groupId);
+            if (offsets != null && offsets.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public CommittedOffset get(String groupId, TopicPartition tp) {
@@ -49,5 +94,23 @@ public final class OffsetStore {
     /** Groups with at least one committed offset (unmodifiable view). */
     public Set<String> groupIds() {
         return Collections.unmodifiableSet(byGroup.keySet());
+    }
+
+    private void put(String groupId, TopicPartition tp, Stored stored) {
+        byGroup.computeIfAbsent(groupId, g -> new HashMap<>()).put(tp, stored.offset());
+        recordOffsets.computeIfAbsent(groupId, g -> new HashMap<>()).put(tp, stored.recordOffset());
+    }
+
+    private void remove(String groupId, TopicPartition tp) {
+        Map<TopicPartition, CommittedOffset> offsets = byGroup.get(groupId);
+        if (offsets == null) {
+            return;
+        }
+        offsets.remove(tp);
+        recordOffsets.get(groupId).remove(tp);
+        if (offsets.isEmpty()) {
+            byGroup.remove(groupId);
+            recordOffsets.remove(groupId);
+        }
     }
 }

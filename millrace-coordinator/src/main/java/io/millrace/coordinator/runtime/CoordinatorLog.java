@@ -1,28 +1,47 @@
 package io.millrace.coordinator.runtime;
 
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Where a coordinator shard's records become durable: its {@code __consumer_offsets} partition.
- * The server implements it over its partition logs; tests use an in-memory list.
+ * Where a coordinator shard's records become durable: its partition of the coordinator's topic
+ * ({@code __consumer_offsets}, later {@code __transaction_state}). The server implements it over
+ * its partition logs; tests use an in-memory list.
  *
  * <p>Thread-safety: called from the owner thread of each shard, so never twice at once for one
- * partition, but concurrently for different partitions.
+ * partition, but concurrently for different partitions. The futures it returns may complete on
+ * any thread.
  */
 public interface CoordinatorLog {
 
     /**
-     * Appends {@code records} to {@code partition} as one batch and returns once they are
-     * committed. On a single node that is at once; with replication it means the high watermark
-     * has passed them (see {@link CoordinatorRuntime} on what replication changes).
+     * Appends {@code records} to this node's replica of {@code partition} as one batch, without
+     * waiting for replication, and says where they went and when they are committed.
      *
-     * @throws org.apache.kafka.common.errors.ApiException the coordinator error to answer: NOT_COORDINATOR
-     *         when this node no longer leads the partition, COORDINATOR_NOT_AVAILABLE when it
-     *         cannot be written, INVALID_COMMIT_OFFSET_SIZE when the batch is too large
+     * @return the offset of the first record (the others follow one by one) and a future that
+     *         completes once the high watermark has passed the batch, or exceptionally with the
+     *         coordinator error to answer (NOT_COORDINATOR when this node stopped leading the
+     *         partition, COORDINATOR_NOT_AVAILABLE when it was not replicated in time)
+     * @throws org.apache.kafka.common.errors.ApiException when nothing was appended, with the
+     *         coordinator error to answer: NOT_COORDINATOR when this node does not lead the
+     *         partition, COORDINATOR_NOT_AVAILABLE when it cannot be written,
+     *         INVALID_COMMIT_OFFSET_SIZE when the batch is too large
      */
-    void append(int partition, List<CoordinatorRecord> records);
+    Appended append(int partition, List<CoordinatorRecord> records);
 
-    /** Reads every committed record of {@code partition} from the log start, in order. */
-    void readAll(int partition, Consumer<CoordinatorRecord> sink);
+    /** Reads every record and transaction marker of {@code partition} from the log start, in order. */
+    void readAll(int partition, RecordSink sink);
+
+    /** Where an append went and when it is committed. */
+    record Appended(long baseOffset, CompletableFuture<Void> committed) {
+    }
+
+    /** Receives what a load reads, in log order. */
+    interface RecordSink {
+        /** One record; {@code producerId} is -1 (and {@code producerEpoch} -1) unless written by a producer. */
+        void record(long offset, long producerId, short producerEpoch, CoordinatorRecord record);
+
+        /** A COMMIT or ABORT control record of {@code producerId}'s transaction. */
+        void endTransactionMarker(long offset, long producerId, short producerEpoch, TransactionMarker marker);
+    }
 }

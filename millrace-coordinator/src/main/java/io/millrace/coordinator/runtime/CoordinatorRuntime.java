@@ -1,22 +1,27 @@
 package io.millrace.coordinator.runtime;
 
 import io.millrace.common.Time;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs coordinator shards: one per {@code __consumer_offsets} partition this node leads.
+ * Runs coordinator shards: one per partition of a coordinator's topic that this node leads
+ * ({@code __consumer_offsets} for the group coordinator); the same runtime serves every coordinator.
  *
  * <p>Threads: {@code threads} owner threads named {@code <name>-<i>}; partition {@code p} always
  * runs on thread {@code p % threads}, so each shard's operations, record appends, replays and
@@ -26,11 +31,18 @@ import org.slf4j.LoggerFactory;
  * One more thread, {@code <name>-timer}, only hands due timers to the owner threads. Callers on
  * any thread get futures back.
  *
- * <p>A write runs against the shard, appends the records it returned through the
- * {@link CoordinatorLog} (synchronously, on the owner thread), replays them into the shard, and
- * only then completes with the response. With a single replica the append is committed when it
- * returns. Replication will need Kafka's approach instead: replay at once into uncommitted state,
- * keep serving, and complete responses (or roll the state back) when the high watermark moves.
+ * <p>Writes are asynchronous. A write runs against the shard inside the shard's
+ * {@link WriteJournal}, appends the records it returned through the {@link CoordinatorLog} (to the
+ * local replica: the owner thread never waits for replication), replays them into the shard at once
+ * (uncommitted), and moves on; its response, and the side effects it deferred, leave on the owner
+ * thread once the log says the records are committed (the high watermark passed them), or the
+ * response fails with the commit's error. When the append itself fails nothing was written: the
+ * journal undoes what the operation changed and the response fails with the append's error
+ * (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, ...), as Kafka's runtime reverts to the last written
+ * offset. A failed commit reverts nothing: the records are in this replica's log, which is what the
+ * shard reflects; if they are truncated, it is because another node leads, and this one unloads.
+ * A read, or a write without records, answers once everything appended before it is committed
+ * (or failed), so no answer reveals records that may still vanish.
  *
  * <p>Lifecycle: {@link #load} when this node becomes leader of a partition (requests answer
  * COORDINATOR_LOAD_IN_PROGRESS until every record is replayed), {@link #unload} when it stops
@@ -38,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorRuntime<S extends CoordinatorShard> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
+    /** How soon a timer whose write could not be appended runs again (Kafka's coordinator retries too). */
+    static final long TIMER_RETRY_BACKOFF_MS = 500;
 
     private final CoordinatorLog coordinatorLog;
     private final CoordinatorShard.Factory<S> factory;
@@ -80,22 +94,13 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         }
         long start = time.milliseconds();
         try {
-            S shard = factory.create(new CoordinatorShard.Context(partition, holder.timer, time));
-            int[] count = {0};
-            coordinatorLog.readAll(partition, record -> {
-                try {
-                    shard.replay(record);
-                    count[0]++;
-                } catch (RuntimeException e) {
-                    // One unreadable record must not cost the whole partition: skip it, loudly.
-                    log.warn("Skipping an unreadable record of key type {} in coordinator partition {}: {}",
-                            record.keyType(), partition, e.toString());
-                }
-            });
+            S shard = factory.create(new CoordinatorShard.Context(partition, holder.timer, time, holder.journal));
+            ShardLoadSink sink = new ShardLoadSink(shard, partition);
+            coordinatorLog.readAll(partition, sink);
             holder.shard = shard;
             holder.status = ShardHolder.Status.ACTIVE;
             shard.onLoaded();
-            log.info("Loaded coordinator partition {}: {} records in {} ms", partition, count[0],
+            log.info("Loaded coordinator partition {}: {} records in {} ms", partition, sink.count(),
                     time.milliseconds() - start);
         } catch (RuntimeException e) {
             log.error("Loading coordinator partition {} failed; it is not served", partition, e);
@@ -141,17 +146,24 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
     }
 
     /**
-     * Runs {@code operation} on the shard's thread, appends and replays its records, then
-     * completes with its response. Fails with NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS
-     * when the shard does not serve, or with the append's error.
+     * Runs {@code operation} on the shard's thread, appends and replays its records, and completes
+     * with its response once they are committed. Fails with NOT_COORDINATOR or
+     * COORDINATOR_LOAD_IN_PROGRESS when the shard does not serve, or with the append's or the
+     * commit's error.
      */
     public <T> CompletableFuture<T> write(int partition, String name, Function<S, CoordinatorResult<T>> operation) {
-        return onServingShard(partition, holder -> runWrite(holder, name, operation));
+        return onServingShard(partition, (holder, response) -> runWrite(holder, name, operation, response));
     }
 
-    /** Runs {@code operation} on the shard's thread, which must not change state; no records. */
+    /**
+     * Runs {@code operation} on the shard's thread, which must not change state; answers once what
+     * was appended before is committed.
+     */
     public <T> CompletableFuture<T> read(int partition, Function<S, T> operation) {
-        return onServingShard(partition, holder -> operation.apply(holder.shard));
+        return onServingShard(partition, (holder, response) -> {
+            T result = operation.apply(holder.shard);
+            whenDone(holder, holder.lastAppendDone, List.of(), result, response);
+        });
     }
 
     /**
@@ -159,7 +171,8 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
      * fails at once with NOT_COORDINATOR, or COORDINATOR_LOAD_IN_PROGRESS rather than queueing
      * behind the load on the owner thread.
      */
-    private <T> CompletableFuture<T> onServingShard(int partition, Function<ShardHolder<S>, T> task) {
+    private <T> CompletableFuture<T> onServingShard(int partition,
+                                                    BiConsumer<ShardHolder<S>, CompletableFuture<T>> task) {
         CompletableFuture<T> future = new CompletableFuture<>();
         ShardHolder<S> holder = shards.get(partition);
         if (holder == null) {
@@ -170,24 +183,40 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
             future.completeExceptionally(loadInProgress(partition));
             return future;
         }
-        submit(partition, future, () -> {
-            checkServing(holder);
-            return task.apply(holder);
-        });
+        try {
+            execute(partition, () -> {
+                try {
+                    checkServing(holder);
+                    task.accept(holder, future);
+                } catch (Throwable t) {
+                    future.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(notCoordinator(partition));
+        }
         return future;
     }
 
-    /** Runs a due timer's operation like a write; a failure is logged (nobody waits on it). */
-    void fireTimer(ShardHolder<S> holder, String key, java.util.function.Supplier<CoordinatorResult<Void>> operation) {
+    /**
+     * Runs a due timer's operation like a write; a failure is logged (nobody waits on it), and a
+     * timer whose records could not be appended runs again after a back-off.
+     */
+    void fireTimer(ShardHolder<S> holder, String key, Supplier<CoordinatorResult<Void>> operation) {
         try {
             execute(holder.partition, () -> {
                 if (holder.status != ShardHolder.Status.ACTIVE || !holder.timer.claim(key, operation)) {
                     return;
                 }
-                try {
-                    runWrite(holder, "timer " + key, shard -> operation.get());
-                } catch (RuntimeException e) {
-                    log.warn("Timer {} of coordinator partition {} failed: {}", key, holder.partition, e.toString());
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                boolean appendFailed = !runWrite(holder, "timer " + key, shard -> operation.get(), done);
+                done.whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.warn("Timer {} of coordinator partition {} failed: {}", key, holder.partition, e.toString());
+                    }
+                });
+                if (appendFailed && holder.status == ShardHolder.Status.ACTIVE && !holder.timer.isScheduled(key)) {
+                    holder.timer.schedule(key, TIMER_RETRY_BACKOFF_MS, operation);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -195,23 +224,85 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         }
     }
 
-    private <T> T runWrite(ShardHolder<S> holder, String name, Function<S, CoordinatorResult<T>> operation) {
-        CoordinatorResult<T> result = operation.apply(holder.shard);
-        if (!result.records().isEmpty()) {
-            coordinatorLog.append(holder.partition, result.records());
-            for (CoordinatorRecord record : result.records()) {
-                try {
-                    holder.shard.replay(record);
-                } catch (RuntimeException e) {
-                    // The record is durable but its state change failed: the shard now differs from
-                    // what a reload would build. Reloading is the only safe repair.
-                    log.error("Replaying a record of '{}' on coordinator partition {} failed; reload the partition",
-                            name, holder.partition, e);
-                    throw e;
-                }
+    /**
+     * Runs a write on the owner thread: the operation, the append, the replay; {@code response}
+     * completes later (see the class comment).
+     *
+     * @return false when the append failed and the operation's changes were reverted
+     */
+    private <T> boolean runWrite(ShardHolder<S> holder, String name, Function<S, CoordinatorResult<T>> operation,
+                                 CompletableFuture<T> response) {
+        WriteJournal journal = holder.journal;
+        journal.begin();
+        CoordinatorResult<T> result;
+        try {
+            result = operation.apply(holder.shard);
+        } catch (RuntimeException e) {
+            journal.revert();
+            response.completeExceptionally(e);
+            return true;
+        }
+        List<CoordinatorRecord> records = result.records();
+        CompletableFuture<Void> committed;
+        if (records.isEmpty()) {
+            committed = holder.lastAppendDone;
+        } else {
+            CoordinatorLog.Appended appended;
+            try {
+                appended = coordinatorLog.append(holder.partition, records);
+            } catch (RuntimeException e) {
+                journal.revert();
+                response.completeExceptionally(e);
+                return false;
+            }
+            replayAppended(holder, name, appended.baseOffset(), records);
+            committed = appended.committed();
+            holder.lastAppendDone = committed.handle((v, e) -> null);
+        }
+        whenDone(holder, committed, journal.keep(), result.response(), response);
+        return true;
+    }
+
+    private void replayAppended(ShardHolder<S> holder, String name, long baseOffset, List<CoordinatorRecord> records) {
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                holder.shard.replay(baseOffset + i, CoordinatorShard.NO_PRODUCER_ID,
+                        CoordinatorShard.NO_PRODUCER_EPOCH, records.get(i));
+            } catch (RuntimeException e) {
+                // The record is in the log but its state change failed: the shard now differs from
+                // what a reload would build. Reloading is the only safe repair.
+                log.error("Replaying a record of '{}' on coordinator partition {} failed; reload the partition",
+                        name, holder.partition, e);
             }
         }
-        return result.response();
+    }
+
+    /**
+     * Once {@code committed} completes: runs the deferred side effects, then completes
+     * {@code response} with {@code value} or the commit's failure; on the owner thread.
+     */
+    private <T> void whenDone(ShardHolder<S> holder, CompletableFuture<Void> committed, List<Runnable> effects,
+                              T value, CompletableFuture<T> response) {
+        BiConsumer<Void, Throwable> finish = (v, failure) -> {
+            for (Runnable effect : effects) {
+                try {
+                    effect.run();
+                } catch (RuntimeException e) {
+                    log.warn("A side effect on coordinator partition {} failed", holder.partition, e);
+                }
+            }
+            if (failure != null) {
+                response.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                response.complete(value);
+            }
+        };
+        if (committed.isDone()) {
+            committed.whenComplete(finish); // runs now, on this (the owner) thread
+        } else {
+            committed.whenCompleteAsync(finish, task -> executeOrRun(holder.partition, task));
+        }
     }
 
     private static void checkServing(ShardHolder<?> holder) {
@@ -223,22 +314,17 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         }
     }
 
-    private <T> void submit(int partition, CompletableFuture<T> future, java.util.concurrent.Callable<T> task) {
-        try {
-            execute(partition, () -> {
-                try {
-                    future.complete(task.call());
-                } catch (Throwable t) {
-                    future.completeExceptionally(t);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(notCoordinator(partition));
-        }
-    }
-
     private void execute(int partition, Runnable task) {
         owners[Math.floorMod(partition, owners.length)].execute(task);
+    }
+
+    /** On the owner thread, or here when the owners have stopped (shutdown): a response must still leave. */
+    private void executeOrRun(int partition, Runnable task) {
+        try {
+            execute(partition, task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     private static CoordinatorLoadInProgressException loadInProgress(int partition) {

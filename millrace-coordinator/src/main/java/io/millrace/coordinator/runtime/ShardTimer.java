@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 /**
  * The timers of one shard. The scheduler thread only hands a due timer to the shard's owner
  * thread, which runs it unless it was cancelled or replaced in the meantime ({@link #claim}).
+ * Scheduling and cancelling inside a write operation are undone when the write's append fails
+ * (see {@link WriteJournal}); the replaced timer's task is cancelled only once the write is kept.
  * Thread-safe.
  */
 final class ShardTimer implements CoordinatorTimer {
@@ -20,12 +22,14 @@ final class ShardTimer implements CoordinatorTimer {
     private final CoordinatorRuntime<?> runtime;
     private final ShardHolder<?> holder;
     private final ScheduledExecutorService scheduler;
+    private final WriteJournal journal;
     private final Map<String, Entry> timers = new ConcurrentHashMap<>();
 
     ShardTimer(CoordinatorRuntime<?> runtime, ShardHolder<?> holder, ScheduledExecutorService scheduler) {
         this.runtime = runtime;
         this.holder = holder;
         this.scheduler = scheduler;
+        this.journal = holder.journal;
     }
 
     @Override
@@ -39,8 +43,12 @@ final class ShardTimer implements CoordinatorTimer {
             return; // shutting down
         }
         Entry previous = timers.put(key, new Entry(operation, future));
+        journal.onRevert(() -> {
+            future.cancel(false);
+            restore(key, previous);
+        });
         if (previous != null) {
-            previous.future().cancel(false);
+            journal.onKeep(() -> previous.future().cancel(false));
         }
     }
 
@@ -48,7 +56,17 @@ final class ShardTimer implements CoordinatorTimer {
     public void cancel(String key) {
         Entry previous = timers.remove(key);
         if (previous != null) {
-            previous.future().cancel(false);
+            journal.onRevert(() -> restore(key, previous));
+            journal.onKeep(() -> previous.future().cancel(false));
+        }
+    }
+
+    /** Puts {@code key} back as it was (undoes run newest first, so this is exact). */
+    private void restore(String key, Entry previous) {
+        if (previous == null) {
+            timers.remove(key);
+        } else {
+            timers.put(key, previous);
         }
     }
 

@@ -53,7 +53,7 @@ class ConsumerGroupApisTest {
                 .setMetadata(new byte[0]));
         CoordinatorResult<JoinGroupResponseData> joined = shard.classicGroups()
                 .join(new GroupRequestContext("c", "/127.0.0.1", (short) 9), join, waiting);
-        joined.records().forEach(shard::replay);
+        joined.records().forEach(r -> shard.replay(0, -1, (short) -1, r));
         assertNotNull(shard.classicGroups().get("g"));
 
         assertError(Errors.GROUP_ID_NOT_FOUND, heartbeat("g", "m1"));
@@ -68,7 +68,7 @@ class ConsumerGroupApisTest {
     private ConsumerGroupHeartbeatResponseData heartbeat(String groupId, String memberId) {
         CoordinatorResult<ConsumerGroupHeartbeatResponseData> result = ConsumerGroupApis.heartbeat(shard,
                 GroupHarness.CLIENT, GroupHarness.join(memberId, List.of("t")).setGroupId(groupId));
-        result.records().forEach(shard::replay);
+        result.records().forEach(r -> shard.replay(0, -1, (short) -1, r));
         return result.response();
     }
 }

@@ -97,14 +97,18 @@ final class ShardHarness {
             }
         };
         shard = new GroupCoordinatorShard(new CoordinatorShard.Context(0, timer, time), config, view, NoConsumerGroups.FACTORY);
-        log.forEach(shard::replay);
+        for (int offset = 0; offset < log.size(); offset++) {
+            shard.replay(offset, CoordinatorShard.NO_PRODUCER_ID, CoordinatorShard.NO_PRODUCER_EPOCH, log.get(offset));
+        }
         shard.onLoaded();
     }
 
     <T> T write(Function<GroupCoordinatorShard, CoordinatorResult<T>> operation) {
         CoordinatorResult<T> result = operation.apply(shard);
-        log.addAll(result.records());
-        result.records().forEach(shard::replay);
+        for (CoordinatorRecord record : result.records()) {
+            log.add(record);
+            shard.replay(log.size() - 1, CoordinatorShard.NO_PRODUCER_ID, CoordinatorShard.NO_PRODUCER_EPOCH, record);
+        }
         return result.response();
     }
 

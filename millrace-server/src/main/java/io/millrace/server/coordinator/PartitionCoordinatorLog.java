@@ -4,6 +4,8 @@ import io.millrace.common.Time;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorRecordCodec;
+import io.millrace.coordinator.runtime.CoordinatorShard;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import io.millrace.server.partition.AppendOutcome;
 import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
@@ -12,19 +14,23 @@ import io.millrace.storage.ReadResult;
 import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's records in {@code __consumer_offsets}: each append is one uncompressed v2
- * batch of key/value records (key = 2-byte key type + key, see {@link CoordinatorRecordCodec})
- * appended as leader with acks=all and waited for until the high watermark passes it (blocking the
- * calling shard thread, at most 5 s); a load reads the partition from its start to its log end
- * offset. Thread-safe (the partition log is).
+ * A coordinator's records in its topic ({@code __consumer_offsets}, later {@code __transaction_state}):
+ * each append is one uncompressed v2 batch of key/value records (key = 2-byte key type + key, see
+ * {@link CoordinatorRecordCodec}) appended as leader with acks=all; it returns at once, with a
+ * future that the partition's commit waiters ({@link PartitionAccess#awaitCommitted}, the acks=all
+ * path) complete once the high watermark passes the batch, at most {@value #COMMIT_TIMEOUT_MS} ms
+ * later. A load reads the partition from its start to its log end offset, with each record's
+ * producer and the transaction markers. Partition errors become the coordinator errors Kafka's
+ * group coordinator answers. Thread-safe (the partition log is).
  */
 public final class PartitionCoordinatorLog implements CoordinatorLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionCoordinatorLog.class);
@@ -45,7 +51,7 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
     }
 
     @Override
-    public void append(int partition, List<CoordinatorRecord> records) {
+    public Appended append(int partition, List<CoordinatorRecord> records) {
         KafkaRecords.BatchBuilder batch = KafkaRecords.batchBuilder();
         long now = time.milliseconds();
         for (CoordinatorRecord record : records) {
@@ -53,30 +59,35 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
         }
         TopicPartition tp = new TopicPartition(topic, partition);
         AppendOutcome outcome = access.append(tp, batch.build(), ACKS_ALL);
-        if (outcome.error() == Errors.NONE) {
-            // Committed once the high watermark passes the batch: wait here (a coordinator shard thread).
-            Errors committed = access.awaitCommitted(tp, outcome.result(), COMMIT_TIMEOUT_MS).join();
-            if (committed != Errors.NONE) {
-                outcome = new AppendOutcome(committed, "Coordinator records of " + tp + " were not committed: "
-                        + committed, outcome.result());
-            }
-        }
         if (outcome.error() != Errors.NONE) {
-            Errors mapped = switch (outcome.error()) {
-                case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-                     REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
-                case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
-                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
-                default -> Errors.UNKNOWN_SERVER_ERROR;
-            };
-            log.warn("Appending {} coordinator records to {}-{} failed with {}; answering {}", records.size(), topic,
-                    partition, outcome.error(), mapped);
-            throw mapped.exception(outcome.message());
+            throw coordinatorError(tp, records.size(), outcome.error(), outcome.message());
         }
+        CompletableFuture<Void> committed = access.awaitCommitted(tp, outcome.result(), COMMIT_TIMEOUT_MS)
+                .thenApply(error -> {
+                    if (error != Errors.NONE) {
+                        throw coordinatorError(tp, records.size(), error, "Coordinator records of " + tp
+                                + " were not committed: " + error);
+                    }
+                    return null;
+                });
+        return new Appended(outcome.result().firstOffset(), committed);
+    }
+
+    /** The error Kafka's group coordinator answers for a failed write to its partition. */
+    private static ApiException coordinatorError(TopicPartition tp, int count, Errors error, String message) {
+        Errors mapped = switch (error) {
+            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+                 REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            default -> Errors.UNKNOWN_SERVER_ERROR;
+        };
+        log.warn("Writing {} coordinator records to {} failed with {}; answering {}", count, tp, error, mapped);
+        return mapped.exception(message);
     }
 
     @Override
-    public void readAll(int partition, Consumer<CoordinatorRecord> sink) {
+    public void readAll(int partition, RecordSink sink) {
         TopicPartition tp = new TopicPartition(topic, partition);
         Partition hosted = access.partitions().get(tp)
                 .orElseThrow(() -> new NotCoordinatorException("No local log of " + tp));
@@ -89,24 +100,40 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
             if (!batches.hasRemaining()) {
                 break;
             }
-            long from = offset;
-            long next = KafkaRecords.forEachKeyValue(batches, (recordOffset, timestamp, key, value) -> {
-                if (recordOffset < from) {
-                    return;
-                }
-                CoordinatorRecord record;
-                try {
-                    record = CoordinatorRecordCodec.decode(key, value);
-                } catch (IllegalArgumentException e) {
-                    log.warn("Skipping a record without a coordinator key at offset {} of {}", recordOffset, tp);
-                    return;
-                }
-                sink.accept(record);
-            });
+            long next = KafkaRecords.forEachRecordAndMarker(batches, new LoadVisitor(tp, offset, sink));
             if (next <= offset) {
                 break;
             }
             offset = next;
+        }
+    }
+
+    /** Turns the walked records of one read into coordinator records; skips those before {@code from}. */
+    private record LoadVisitor(TopicPartition tp, long from, RecordSink sink) implements KafkaRecords.ProducerRecordVisitor {
+        @Override
+        public void record(long offset, long producerId, short producerEpoch, boolean transactional, byte[] key,
+                           byte[] value) {
+            if (offset < from) {
+                return;
+            }
+            CoordinatorRecord record;
+            try {
+                record = CoordinatorRecordCodec.decode(key, value);
+            } catch (IllegalArgumentException e) {
+                log.warn("Skipping a record without a coordinator key at offset {} of {}", offset, tp);
+                return;
+            }
+            // Only a transaction's records wait for its marker; an idempotent batch counts at once.
+            sink.record(offset, transactional ? producerId : CoordinatorShard.NO_PRODUCER_ID,
+                    transactional ? producerEpoch : CoordinatorShard.NO_PRODUCER_EPOCH, record);
+        }
+
+        @Override
+        public void endTransactionMarker(long offset, long producerId, short producerEpoch, boolean commit) {
+            if (offset >= from) {
+                sink.endTransactionMarker(offset, producerId, producerEpoch,
+                        commit ? TransactionMarker.COMMIT : TransactionMarker.ABORT);
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ package io.millrace.server.handlers;
 import io.millrace.metadata.log.MetadataView;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
-import io.millrace.server.coordinator.OffsetsTopic;
+import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.lifecycle.LiveBrokers;
 import io.millrace.server.lifecycle.LiveBrokers.AdvertisedBroker;
 import java.util.ArrayList;
@@ -30,9 +30,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private final LiveBrokers brokers;
     private final MetadataView metadata;
-    private final OffsetsTopic offsetsTopic;
+    private final CoordinatorTopic offsetsTopic;
 
-    public FindCoordinatorHandler(LiveBrokers brokers, MetadataView metadata, OffsetsTopic offsetsTopic) {
+    public FindCoordinatorHandler(LiveBrokers brokers, MetadataView metadata, CoordinatorTopic offsetsTopic) {
         this.brokers = brokers;
         this.metadata = metadata;
         this.offsetsTopic = offsetsTopic;

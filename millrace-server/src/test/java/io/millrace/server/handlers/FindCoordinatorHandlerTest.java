@@ -15,14 +15,15 @@ import io.millrace.coordinator.group.NoConsumerGroups;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.metadata.records.PartitionRecord;
-import io.millrace.server.coordinator.OffsetsTopic;
+import io.millrace.server.coordinator.CoordinatorTopic;
+import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.lifecycle.LiveBrokers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -43,11 +44,12 @@ class FindCoordinatorHandlerTest {
                     String.valueOf(PARTITIONS)))),
             new CoordinatorLog() {
                 @Override
-                public void append(int partition, List<CoordinatorRecord> records) {
+                public Appended append(int partition, List<CoordinatorRecord> records) {
+                    return new Appended(0, CompletableFuture.completedFuture(null));
                 }
 
                 @Override
-                public void readAll(int partition, Consumer<CoordinatorRecord> sink) {
+                public void readAll(int partition, RecordSink sink) {
                 }
             },
             new TopicsView() {
@@ -73,7 +75,8 @@ class FindCoordinatorHandlerTest {
     }
 
     private FindCoordinatorResponseData find(int version, List<String> groups) throws Exception {
-        OffsetsTopic offsetsTopic = new OffsetsTopic(5, cluster, cluster, coordinator, BrokerConfig.defaults(), false);
+        CoordinatorTopic offsetsTopic = new CoordinatorTopic(CoordinatorTopicSpec.consumerOffsets(BrokerConfig.defaults(), false),
+                5, cluster, cluster, coordinator);
         FindCoordinatorHandler handler = new FindCoordinatorHandler(
                 new LiveBrokers(ClusterFixture.identity(5, 9005), () -> 1), cluster, offsetsTopic);
         FindCoordinatorRequestData request = new FindCoordinatorRequestData().setKeyType((byte) 0);
@@ -94,7 +97,7 @@ class FindCoordinatorHandlerTest {
         for (int p = 0; p < PARTITIONS; p++) {
             partitions.add(partition(p, leaders[p], List.of(1, 2), List.of(1, 2)));
         }
-        cluster.topic(OffsetsTopic.NAME, partitions.toArray(PartitionRecord[]::new));
+        cluster.topic(CoordinatorTopicSpec.CONSUMER_OFFSETS, partitions.toArray(PartitionRecord[]::new));
         List<String> groups = new ArrayList<>();
         for (int p = 0; groups.size() < PARTITIONS; p++) {
             String group = "group-" + p;

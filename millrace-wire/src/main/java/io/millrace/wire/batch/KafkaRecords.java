@@ -12,6 +12,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.protocol.Writable;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -171,6 +172,55 @@ public final class KafkaRecords {
                     while (records.hasNext()) {
                         Record record = records.next();
                         visitor.visit(record.offset(), record.timestamp(), bytesOf(record.key()), bytesOf(record.value()));
+                    }
+                }
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException | IndexOutOfBoundsException
+                 | java.nio.BufferUnderflowException e) {
+            throw new CorruptRecordException("Records cannot be read: " + e.getMessage());
+        }
+        return next;
+    }
+
+    /** Receives the records and transaction markers of {@link #forEachRecordAndMarker}, in log order. */
+    public interface ProducerRecordVisitor {
+        /** A data record; {@code producerId} is -1 when its batch has no producer. */
+        void record(long offset, long producerId, short producerEpoch, boolean transactional, byte[] key, byte[] value);
+
+        /** A COMMIT ({@code commit} true) or ABORT marker ending {@code producerId}'s transaction. */
+        void endTransactionMarker(long offset, long producerId, short producerEpoch, boolean commit);
+    }
+
+    /**
+     * Visits whole v2 batches (a log read) as a state machine replaying a log needs them: each
+     * record's offset, key and value (copied) with its batch's producer id and epoch, and the
+     * transaction markers (COMMIT/ABORT control records); other control records and a trailing
+     * partial batch are skipped. Not for the hot path.
+     *
+     * @return the offset after the last whole batch seen, or -1 when there is none
+     * @throws CorruptRecordException when a batch cannot be read
+     */
+    public static long forEachRecordAndMarker(ByteBuffer batches, ProducerRecordVisitor visitor) {
+        long next = -1;
+        try {
+            for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+                next = batch.lastOffset() + 1;
+                try (CloseableIterator<Record> records = batch.streamingIterator(DECOMPRESSION_BUFFERS.get())) {
+                    while (records.hasNext()) {
+                        Record record = records.next();
+                        if (!batch.isControlBatch()) {
+                            visitor.record(record.offset(), batch.producerId(), batch.producerEpoch(),
+                                    batch.isTransactional(), bytesOf(record.key()), bytesOf(record.value()));
+                            continue;
+                        }
+                        ControlRecordType type = record.key() == null ? ControlRecordType.UNKNOWN
+                                : ControlRecordType.parse(record.key().duplicate());
+                        if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                            visitor.endTransactionMarker(record.offset(), batch.producerId(), batch.producerEpoch(),
+                                    type == ControlRecordType.COMMIT);
+                        }
                     }
                 }
             }
