@@ -1,0 +1,92 @@
+package io.millrace.it;
+
+import io.millrace.it.BatchOutcomes.Send;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The batches of {@link RecordErrorsIT} and what a kafka-clients producer reports for each of
+ * their records, so that the same scenarios can run against any broker.
+ */
+final class RecordErrorScenarios {
+    static final Map<String, String> ONE_HOUR_WINDOW = Map.of("message.timestamp.before.max.ms", "3600000",
+            "message.timestamp.after.max.ms", "3600000");
+    /** Records 1, 4 and 6 have no key. */
+    private static final List<Integer> KEYLESS = List.of(1, 4, 6);
+    /** Records 1 (two hours old) and 3 (two hours ahead) are out of a one-hour window. */
+    private static final List<Integer> OUT_OF_WINDOW = List.of(1, 3);
+    private static final long HOUR = 3_600_000L;
+
+    private RecordErrorScenarios() {
+    }
+
+    static String keylessMessage(String topic) {
+        return "Compacted topic cannot accept message without key in topic partition " + topic + "-0";
+    }
+
+    static List<Send> mixedKeys() {
+        long now = System.currentTimeMillis();
+        List<Send> sends = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sends.add(new Send(KEYLESS.contains(i) ? null : "key-" + i, "value-" + i, now));
+        }
+        return sends;
+    }
+
+    static List<String> expectedMixedKeys(String topic) {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            expected.add(i + " " + (KEYLESS.contains(i) ? "InvalidRecordException: " + keylessMessage(topic)
+                    : RecordErrorsIT.PART_OF_A_BAD_BATCH));
+        }
+        return expected;
+    }
+
+    static List<Send> mixedTimestamps(long now) {
+        long[] timestamps = {now, now - 2 * HOUR, now, now + 2 * HOUR, now};
+        List<Send> sends = new ArrayList<>();
+        for (int i = 0; i < timestamps.length; i++) {
+            sends.add(new Send("key-" + i, "value-" + i, timestamps[i]));
+        }
+        return sends;
+    }
+
+    /** With the broker's clock, which the messages quote, replaced by {@link #withoutBrokerTime}. */
+    static List<String> expectedMixedTimestamps(long now) {
+        List<Send> sends = mixedTimestamps(now);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < sends.size(); i++) {
+            expected.add(i + " " + (OUT_OF_WINDOW.contains(i) ? "InvalidRecordException: Timestamp "
+                    + sends.get(i).timestamp() + " of message with offset " + i + " is out of range. The timestamp"
+                    + " should be within [<now-window>, <now+window>]" : RecordErrorsIT.PART_OF_A_BAD_BATCH));
+        }
+        return expected;
+    }
+
+    /** The window bounds in a timestamp message depend on the broker's clock: replaced by placeholders. */
+    static List<String> withoutBrokerTime(List<String> outcomes) {
+        return outcomes.stream().map(line -> line.replaceAll("within \\[\\d+, \\d+]",
+                "within [<now-window>, <now+window>]")).toList();
+    }
+
+    /** Every kafka-clients scenario on fresh topics named after {@code prefix}, one line a record. */
+    static List<String> runAll(String bootstrap, Admin admin, String prefix) {
+        long now = System.currentTimeMillis();
+        String compacted = prefix + "-compacted-" + now;
+        String window = prefix + "-window-" + now;
+        Clients.createTopic(admin, compacted, 1, Map.of("cleanup.policy", "compact"));
+        Clients.createTopic(admin, window, 1, ONE_HOUR_WINDOW);
+        List<String> lines = new ArrayList<>();
+        for (String line : BatchOutcomes.send(bootstrap, compacted, mixedKeys())) {
+            lines.add("keyless    " + line.replace(compacted, "<topic>"));
+        }
+        List<Send> timestamps = mixedTimestamps(now);
+        for (String line : withoutBrokerTime(BatchOutcomes.send(bootstrap, window, timestamps))) {
+            lines.add("timestamps " + line.replace(String.valueOf(timestamps.get(1).timestamp()), "<now-2h>")
+                    .replace(String.valueOf(timestamps.get(3).timestamp()), "<now+2h>"));
+        }
+        return lines;
+    }
+}
