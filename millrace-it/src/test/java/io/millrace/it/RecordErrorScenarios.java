@@ -4,7 +4,9 @@ import io.millrace.it.BatchOutcomes.Send;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.millrace.wire.batch.KafkaRecords;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The batches of {@link RecordErrorsIT} and what a kafka-clients producer reports for each of
@@ -87,6 +89,38 @@ final class RecordErrorScenarios {
             lines.add("timestamps " + line.replace(String.valueOf(timestamps.get(1).timestamp()), "<now-2h>")
                     .replace(String.valueOf(timestamps.get(3).timestamp()), "<now+2h>"));
         }
+        lines.addAll(onTheWire(bootstrap, admin, prefix + "-wire-" + now, now));
         return lines;
+    }
+
+    /**
+     * Produce at the newest version both sides speak, a batch with two keyless records to a
+     * compacted topic and one with two timestamps out of the window: the partition's error code,
+     * error_message and record_errors as answered.
+     */
+    private static List<String> onTheWire(String bootstrap, Admin admin, String topic, long now) {
+        Map<String, String> configs = new java.util.HashMap<>(ONE_HOUR_WINDOW);
+        configs.put("cleanup.policy", "compact");
+        Clients.createTopic(admin, topic, 1, configs);
+        ProtocolRequests.TopicRef ref = new ProtocolRequests.TopicRef(topic,
+                Clients.get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).topicId());
+        var keyless = KafkaRecords.batchBuilder().add(now, null, "a").add(now, "k", "b").add(now, null, "c").build();
+        var late = KafkaRecords.batchBuilder().add(now - 2 * HOUR, "a", "a").add(now, "k", "b")
+                .add(now + 2 * HOUR, "c", "c").build();
+        String[] hostPort = bootstrap.split(":");
+        List<String> lines = new ArrayList<>();
+        try (RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate(hostPort[0],
+                Integer.parseInt(hostPort[1]))) {
+            for (var batch : List.of(keyless, late)) {
+                var answer = ProtocolRequests.produce(raw, ref, 0, batch);
+                lines.add("wire       " + Errors.forCode(answer.errorCode()) + " error_message=" + answer.errorMessage());
+                for (var error : answer.recordErrors()) {
+                    lines.add("wire       record_errors " + error.batchIndex() + ": " + error.batchIndexErrorMessage());
+                }
+            }
+        }
+        return withoutBrokerTime(lines.stream().map(line -> line.replace(topic, "<topic>")
+                .replace(String.valueOf(now - 2 * HOUR), "<now-2h>").replace(String.valueOf(now + 2 * HOUR), "<now+2h>"))
+                .toList());
     }
 }
