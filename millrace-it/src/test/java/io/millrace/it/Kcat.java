@@ -53,7 +53,8 @@ final class Kcat {
     /** The version of the librdkafka kcat runs on, from {@code kcat -V}: major, minor, patch. */
     int[] librdkafkaVersion() throws IOException, InterruptedException {
         Result result = run("", "-V");
-        Matcher matcher = Pattern.compile("librdkafka (\\d+)\\.(\\d+)\\.(\\d+)").matcher(result.stdout() + result.stderr());
+        Matcher matcher = Pattern.compile("librdkafka (\\d+)\\.(\\d+)\\.(\\d+)")
+                .matcher(result.stdout() + result.stderr());
         if (!matcher.find()) {
             throw new AssertionError("No librdkafka version in kcat -V: " + result);
         }

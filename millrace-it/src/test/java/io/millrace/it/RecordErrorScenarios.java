@@ -1,11 +1,15 @@
 package io.millrace.it;
 
 import io.millrace.it.BatchOutcomes.Send;
+import io.millrace.wire.batch.BatchCompression;
+import io.millrace.wire.batch.KafkaRecords;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.millrace.wire.batch.KafkaRecords;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -93,13 +97,21 @@ final class RecordErrorScenarios {
         return lines;
     }
 
+    private static void describe(PartitionProduceResponse answer, List<String> lines) {
+        lines.add("wire       " + Errors.forCode(answer.errorCode()) + " error_message=" + answer.errorMessage());
+        for (var error : answer.recordErrors()) {
+            lines.add("wire       record_errors " + error.batchIndex() + ": " + error.batchIndexErrorMessage());
+        }
+    }
+
     /**
      * Produce at the newest version both sides speak, a batch with two keyless records to a
-     * compacted topic and one with two timestamps out of the window: the partition's error code,
-     * error_message and record_errors as answered.
+     * compacted topic, one with two timestamps out of the window, and LogAppendTime batches (plain
+     * and gzip) to a LogAppendTime topic: the partition's error code, error_message and
+     * record_errors as answered.
      */
     private static List<String> onTheWire(String bootstrap, Admin admin, String topic, long now) {
-        Map<String, String> configs = new java.util.HashMap<>(ONE_HOUR_WINDOW);
+        Map<String, String> configs = new HashMap<>(ONE_HOUR_WINDOW);
         configs.put("cleanup.policy", "compact");
         Clients.createTopic(admin, topic, 1, configs);
         ProtocolRequests.TopicRef ref = new ProtocolRequests.TopicRef(topic,
@@ -107,20 +119,29 @@ final class RecordErrorScenarios {
         var keyless = KafkaRecords.batchBuilder().add(now, null, "a").add(now, "k", "b").add(now, null, "c").build();
         var late = KafkaRecords.batchBuilder().add(now - 2 * HOUR, "a", "a").add(now, "k", "b")
                 .add(now + 2 * HOUR, "c", "c").build();
+        String appendTime = topic + "-append-time";
+        Clients.createTopic(admin, appendTime, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        ProtocolRequests.TopicRef appendTimeRef = new ProtocolRequests.TopicRef(appendTime,
+                Clients.get(admin.describeTopics(List.of(appendTime)).allTopicNames()).get(appendTime).topicId());
+        List<ByteBuffer> stampedByProducer = new ArrayList<>();
+        for (BatchCompression codec : List.of(BatchCompression.NONE, BatchCompression.GZIP)) {
+            stampedByProducer.add(KafkaRecords.batchBuilder().compression(codec).logAppendTime(now)
+                    .add(now, "ab", "c").add(now, (String) null, null).build());
+        }
         String[] hostPort = bootstrap.split(":");
         List<String> lines = new ArrayList<>();
         try (RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate(hostPort[0],
                 Integer.parseInt(hostPort[1]))) {
-            for (var batch : List.of(keyless, late)) {
-                var answer = ProtocolRequests.produce(raw, ref, 0, batch);
-                lines.add("wire       " + Errors.forCode(answer.errorCode()) + " error_message=" + answer.errorMessage());
-                for (var error : answer.recordErrors()) {
-                    lines.add("wire       record_errors " + error.batchIndex() + ": " + error.batchIndexErrorMessage());
-                }
+            describe(ProtocolRequests.produce(raw, ref, 0, keyless), lines);
+            describe(ProtocolRequests.produce(raw, ref, 0, late), lines);
+            for (ByteBuffer batch : stampedByProducer) {
+                describe(ProtocolRequests.produce(raw, appendTimeRef, 0, batch), lines);
             }
         }
         return withoutBrokerTime(lines.stream().map(line -> line.replace(topic, "<topic>")
-                .replace(String.valueOf(now - 2 * HOUR), "<now-2h>").replace(String.valueOf(now + 2 * HOUR), "<now+2h>"))
+                .replace(String.valueOf(now), "<now>")
+                .replace(String.valueOf(now - 2 * HOUR), "<now-2h>")
+                .replace(String.valueOf(now + 2 * HOUR), "<now+2h>"))
                 .toList());
     }
 }

@@ -17,8 +17,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,7 +67,8 @@ class RecordErrorsIT {
         List<Send> keyed = RecordErrorScenarios.mixedKeys().stream().filter(s -> s.key() != null).toList();
         List<String> resent = BatchOutcomes.send(broker.bootstrap(), topic, keyed);
         assertTrue(resent.stream().allMatch(line -> line.contains(" delivered at ")), resent.toString());
-        List<ConsumerRecord<String, String>> read = Clients.readAll(broker.bootstrap(), new TopicPartition(topic, 0), 0);
+        List<ConsumerRecord<String, String>> read =
+                Clients.readAll(broker.bootstrap(), new TopicPartition(topic, 0), 0);
         assertEquals(keyed.stream().map(Send::key).toList(), read.stream().map(ConsumerRecord::key).toList());
     }
 
@@ -85,9 +88,11 @@ class RecordErrorsIT {
         String topic = "record-errors-timestamps";
         Clients.createTopic(admin, topic, 1, RecordErrorScenarios.ONE_HOUR_WINDOW);
         long now = System.currentTimeMillis();
-        List<String> outcomes = BatchOutcomes.send(broker.bootstrap(), topic, RecordErrorScenarios.mixedTimestamps(now));
+        List<String> outcomes = BatchOutcomes.send(broker.bootstrap(), topic,
+                RecordErrorScenarios.mixedTimestamps(now));
 
-        assertEquals(RecordErrorScenarios.expectedMixedTimestamps(now), RecordErrorScenarios.withoutBrokerTime(outcomes));
+        assertEquals(RecordErrorScenarios.expectedMixedTimestamps(now),
+                RecordErrorScenarios.withoutBrokerTime(outcomes));
         assertEquals(0, endOffset(topic), "nothing of the rejected batch is written");
     }
 
@@ -114,20 +119,22 @@ class RecordErrorsIT {
         var batch = KafkaRecords.batchBuilder().add(now, null, "a").add(now, "k", "b").add(now, null, "c").build();
         String keyless = RecordErrorScenarios.keylessMessage(name);
         try (RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
-            for (short version = raw.oldestVersion(org.apache.kafka.common.protocol.ApiKeys.PRODUCE);
-                 version <= raw.version(org.apache.kafka.common.protocol.ApiKeys.PRODUCE); version++) {
+            for (short version = raw.oldestVersion(ApiKeys.PRODUCE);
+                 version <= raw.version(ApiKeys.PRODUCE); version++) {
                 PartitionProduceResponse answer = ProtocolRequests.produce(raw, version, topic, 0, batch);
                 assertEquals(Errors.INVALID_RECORD, Errors.forCode(answer.errorCode()), "v" + version);
                 if (version < 8) {
                     assertEquals(List.of(), answer.recordErrors(), "v" + version);
                     continue;
                 }
-                assertEquals(List.of(new BatchIndexAndErrorMessage().setBatchIndex(0).setBatchIndexErrorMessage(keyless),
+                assertEquals(List.of(
+                        new BatchIndexAndErrorMessage().setBatchIndex(0).setBatchIndexErrorMessage(keyless),
                         new BatchIndexAndErrorMessage().setBatchIndex(2).setBatchIndexErrorMessage(keyless)),
                         answer.recordErrors(), "v" + version);
                 assertEquals("One or more records have been rejected due to 2 record errors in total, and only showing"
                         + " the first three errors at most: [RecordError(batchIndex=0, message='" + keyless + "'),"
-                        + " RecordError(batchIndex=2, message='" + keyless + "')]", answer.errorMessage(), "v" + version);
+                        + " RecordError(batchIndex=2, message='" + keyless + "')]",
+                        answer.errorMessage(), "v" + version);
             }
         }
         assertEquals(0, endOffset(name));
@@ -140,7 +147,7 @@ class RecordErrorsIT {
     @Test
     void sameOutcomesAsAnotherBroker() {
         String other = System.getProperty("record.errors.other.bootstrap", "");
-        org.junit.jupiter.api.Assumptions.assumeFalse(other.isEmpty(), "no record.errors.other.bootstrap");
+        Assumptions.assumeFalse(other.isEmpty(), "no record.errors.other.bootstrap");
         List<String> millrace = RecordErrorScenarios.runAll(broker.bootstrap(), admin, "millrace");
         List<String> kafka;
         try (Admin otherAdmin = Clients.admin(other)) {

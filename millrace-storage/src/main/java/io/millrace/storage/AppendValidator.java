@@ -17,8 +17,9 @@ import org.apache.kafka.common.record.TimestampType;
  * size within max.message.bytes, a matching CRC, not a control batch, at least one record,
  * lastOffsetDelta = records - 1, then each record ({@link RecordChecker}, walking the records, in
  * place when uncompressed): offset deltas 0..n-1, for CreateTime topics every timestamp within
- * message.timestamp.before/after.max.ms of now, and for compacted topics a key on every record;
- * the last two reject the batch with every offending record named ({@link RejectedRecordsException}).
+ * message.timestamp.before/after.max.ms of now, for compacted topics a key on every record, and
+ * no LogAppendTime batch (but on a CreateTime topic, where its timestamps are checked instead);
+ * the last three reject the batch with every offending record named ({@link RejectedRecordsException}).
  * From a leader (follower appends): length, magic, CRC and increasing offsets.
  *
  * <p>Stateless and thread-safe.
@@ -50,7 +51,7 @@ final class AppendValidator {
                 throw new InvalidRecordException("A batch to " + partition + " has lastOffsetDelta "
                         + header.lastOffsetDelta() + " for " + records + " records");
             }
-            checker.startBatch(header.baseOffset());
+            checker.startBatch(header);
             KafkaRecords.forEachRecord(buffer, position, checker);
             batches.add(position, checker.endBatch(), records, records);
             totalBytes += header.sizeInBytes();

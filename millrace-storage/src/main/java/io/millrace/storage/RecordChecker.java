@@ -4,6 +4,7 @@ import io.millrace.wire.batch.RecordBatchHeader;
 import io.millrace.wire.batch.RecordVisitor;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Checks each record of a producer's batch as {@link io.millrace.wire.batch.KafkaRecords#forEachRecord}
@@ -11,8 +12,10 @@ import org.apache.kafka.common.TopicPartition;
  * rejects the whole batch at once. A record without a key on a compacted log, or (CreateTime)
  * with a timestamp other than -1 more than message.timestamp.before.max.ms before or
  * after.max.ms after now, is noted by index and the walk goes on, so that {@link #endBatch} names
- * every offending record (KIP-467), one error a record, the key first, as Kafka does. Nothing is
- * allocated until a record is bad.
+ * every offending record (KIP-467), one error a record, the key first, as Kafka does. So is each
+ * record of a batch marked LogAppendTime whose timestamp is not checked that way (a LogAppendTime
+ * topic, or a timestamp of -1): producers may not set that type. Nothing is allocated until a
+ * record is bad.
  *
  * <p>Not thread-safe: one instance per append, reused per batch.
  */
@@ -24,6 +27,8 @@ final class RecordChecker implements RecordVisitor {
     private final long afterMaxMs;
     private final boolean requireKeys;
     private long baseOffset;
+    private boolean logAppendTimeBatch;
+    private boolean compressedBatch;
     private long maxTimestamp;
     private RecordErrors errors;
 
@@ -37,8 +42,10 @@ final class RecordChecker implements RecordVisitor {
         this.requireKeys = requireKeys;
     }
 
-    void startBatch(long batchBaseOffset) {
-        baseOffset = batchBaseOffset;
+    void startBatch(RecordBatchHeader header) {
+        baseOffset = header.baseOffset();
+        logAppendTimeBatch = header.timestampType() == TimestampType.LOG_APPEND_TIME;
+        compressedBatch = header.isCompressed();
         maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
         errors = null;
     }
@@ -62,8 +69,12 @@ final class RecordChecker implements RecordVisitor {
         }
         if (requireKeys && keySize < 0) {
             errors().keyless(index, partition);
-        } else if (checkTimestamps && timestamp != RecordBatchHeader.NO_TIMESTAMP && outOfRange(timestamp)) {
-            errors().timestampOutOfRange(index, timestamp, offset, nowMs - beforeMaxMs, nowMs + afterMaxMs);
+        } else if (checkTimestamps && timestamp != RecordBatchHeader.NO_TIMESTAMP) {
+            if (outOfRange(timestamp)) {
+                errors().timestampOutOfRange(index, timestamp, offset, nowMs - beforeMaxMs, nowMs + afterMaxMs);
+            }
+        } else if (logAppendTimeBatch) {
+            errors().logAppendTimeFromProducer(index, compressedBatch, offset, timestamp, keySize, valueSize);
         }
         if (timestamp > maxTimestamp) {
             maxTimestamp = timestamp;

@@ -28,6 +28,22 @@ final class RecordErrors {
                 + " is out of range. The timestamp should be within [" + lowest + ", " + highest + "]"));
     }
 
+    /**
+     * Kafka quotes the record as its record classes print it: in place for an uncompressed batch
+     * (sizes of absent keys and values as 0), skipping keys and values for a compressed one.
+     */
+    void logAppendTimeFromProducer(int index, boolean compressed, long offset, long timestamp, int keySize,
+                                   int valueSize) {
+        anyTimestamp = true;
+        String record = compressed
+                ? "PartialDefaultRecord(offset=" + offset + ", timestamp=" + timestamp + ", key=" + keySize
+                        + " bytes, value=" + valueSize + " bytes)"
+                : "DefaultRecord(offset=" + offset + ", timestamp=" + timestamp + ", key=" + Math.max(0, keySize)
+                        + " bytes, value=" + Math.max(0, valueSize) + " bytes)";
+        errors.add(new RecordError(index, "Invalid timestamp type in message " + record
+                + ". Producer should not set timestamp type to LogAppendTime."));
+    }
+
     RejectedRecordsException toException() {
         ApiException partitionError = anyTimestamp
                 ? new InvalidTimestampException("One or more records have been rejected due to invalid timestamp")

@@ -85,6 +85,29 @@ class RecordErrorsTest {
         assertEquals(List.of(1), indexes(e));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = BatchCompression.class, names = {"NONE", "GZIP"})
+    void producersMayNotSendLogAppendTimeBatchesToALogAppendTimeTopic(BatchCompression codec) {
+        LogConfig logAppendTime = TestConfigs.defaults().timestamps(TimestampType.LOG_APPEND_TIME, 1_000, 500).build();
+        ByteBuffer batch = KafkaRecords.batchBuilder().compression(codec).logAppendTime(5_000L)
+                .add(NOW, "ab", "c").add(NOW, (String) null, null).build();
+        RejectedRecordsException e = rejected(batch, logAppendTime);
+        assertEquals(List.of(0, 1), indexes(e));
+        String record = codec == BatchCompression.NONE ? "DefaultRecord(offset=1, timestamp=5000, key=0 bytes, value=0"
+                : "PartialDefaultRecord(offset=1, timestamp=5000, key=-1 bytes, value=-1";
+        assertEquals("Invalid timestamp type in message " + record + " bytes). Producer should not set timestamp type"
+                + " to LogAppendTime.", e.recordErrors().get(1).message());
+        assertInstanceOf(InvalidTimestampException.class, e.partitionError());
+    }
+
+    @Test
+    void aLogAppendTimeBatchToACreateTimeTopicHasItsTimestampChecked() {
+        ByteBuffer inRange = KafkaRecords.batchBuilder().logAppendTime(NOW + 100).add(NOW, "a", "1").build();
+        AppendValidator.validateFromProducer(inRange, WINDOW, NOW, TP);
+        ByteBuffer outside = KafkaRecords.batchBuilder().logAppendTime(NOW + 501).add(NOW, "a", "1").build();
+        assertEquals(List.of(0), indexes(rejected(outside, WINDOW)));
+    }
+
     @Test
     void validBatchesPass() {
         ByteBuffer batch = KafkaRecords.batchBuilder().add(NOW, "a", "1").add(NOW + 500, "b", "2").build();
