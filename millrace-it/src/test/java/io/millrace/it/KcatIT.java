@@ -3,13 +3,7 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,17 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KcatIT {
-    private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(30);
-
     @TempDir
     static Path tempDir;
-    static Path kcat;
+    static Kcat kcat;
     static InProcessBroker broker;
     static Admin admin;
 
     @BeforeAll
     static void startBroker() {
-        kcat = findOnPath("kcat");
+        kcat = Kcat.find(tempDir);
         if (kcat == null) {
             System.out.println("kcat not installed: KcatIT skipped");
         }
@@ -58,11 +50,12 @@ class KcatIT {
     void kcatProducesAndConsumesKeyedLines() throws Exception {
         String topic = "kcat-keyed";
         Clients.createTopic(admin, topic, 1, Map.of());
-        Result produced = run("k1:first\nk2:second value\nk3:third\n", "-b", broker.bootstrap(), "-P", "-t", topic,
+        Kcat.Result produced = kcat.run("k1:first\nk2:second value\nk3:third\n",
+                "-b", broker.bootstrap(), "-P", "-t", topic,
                 "-K:");
         assertEquals(0, produced.exitCode(), produced.toString());
 
-        Result consumed = run("", "-b", broker.bootstrap(), "-C", "-t", topic, "-e", "-o", "beginning",
+        Kcat.Result consumed = kcat.run("", "-b", broker.bootstrap(), "-C", "-t", topic, "-e", "-o", "beginning",
                 "-f", "%k:%s\\n");
         assertEquals(0, consumed.exitCode(), consumed.toString());
         assertEquals(List.of("k1:first", "k2:second value", "k3:third"), consumed.lines());
@@ -75,22 +68,23 @@ class KcatIT {
     void kcatProducesUnkeyedLinesAndListsTheTopic() throws Exception {
         String topic = "kcat-plain";
         Clients.createTopic(admin, topic, 3, Map.of());
-        Result produced = run("one\ntwo\nthree\n", "-b", broker.bootstrap(), "-P", "-t", topic, "-p", "1");
+        Kcat.Result produced = kcat.run("one\ntwo\nthree\n", "-b", broker.bootstrap(), "-P", "-t", topic, "-p", "1");
         assertEquals(0, produced.exitCode(), produced.toString());
 
-        Result consumed = run("", "-b", broker.bootstrap(), "-C", "-t", topic, "-p", "1", "-e", "-o", "beginning",
+        Kcat.Result consumed = kcat.run("",
+                "-b", broker.bootstrap(), "-C", "-t", topic, "-p", "1", "-e", "-o", "beginning",
                 "-f", "%p %o %s\\n");
         assertEquals(0, consumed.exitCode(), consumed.toString());
         assertEquals(List.of("1 0 one", "1 1 two", "1 2 three"), consumed.lines());
 
-        Result listed = run("", "-b", broker.bootstrap(), "-L", "-t", topic);
+        Kcat.Result listed = kcat.run("", "-b", broker.bootstrap(), "-L", "-t", topic);
         assertEquals(0, listed.exitCode(), listed.toString());
         assertTrue(listed.stdout().contains("1 brokers:"), listed.toString());
         assertTrue(listed.stdout().contains("broker " + InProcessBroker.NODE_ID + " at 127.0.0.1:" + broker.port()),
                 listed.toString());
         assertTrue(listed.stdout().contains("topic \"" + topic + "\" with 3 partitions"), listed.toString());
 
-        Result all = run("", "-b", broker.bootstrap(), "-L");
+        Kcat.Result all = kcat.run("", "-b", broker.bootstrap(), "-L");
         assertEquals(0, all.exitCode(), all.toString());
         assertTrue(all.stdout().contains("topic \"" + topic + "\""), all.toString());
     }
@@ -99,63 +93,11 @@ class KcatIT {
     @Test
     void kcatProducingToANewTopicCreatesIt() throws Exception {
         String topic = "kcat-auto-created";
-        Result produced = run("hello\n", "-b", broker.bootstrap(), "-P", "-t", topic);
+        Kcat.Result produced = kcat.run("hello\n", "-b", broker.bootstrap(), "-P", "-t", topic);
         assertEquals(0, produced.exitCode(), produced.toString());
-        Result consumed = run("", "-b", broker.bootstrap(), "-C", "-t", topic, "-e", "-o", "beginning", "-f", "%s\\n");
+        Kcat.Result consumed = kcat.run("",
+                "-b", broker.bootstrap(), "-C", "-t", topic, "-e", "-o", "beginning", "-f", "%s\\n");
         assertEquals(0, consumed.exitCode(), consumed.toString());
         assertEquals(List.of("hello"), consumed.lines());
-    }
-
-    record Result(int exitCode, String stdout, String stderr) {
-        List<String> lines() {
-            return stdout.lines().filter(l -> !l.isEmpty()).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout:\n" + stdout + "\n--- stderr:\n" + stderr;
-        }
-    }
-
-    /** Runs kcat with {@code stdin} as its input, bounded by {@link #PROCESS_TIMEOUT}. */
-    private static Result run(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(kcat.toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(tempDir, "kcat", ".out");
-        Path err = Files.createTempFile(tempDir, "kcat", ".err");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        try {
-            try (var input = process.getOutputStream()) {
-                input.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new AssertionError("kcat did not finish within " + PROCESS_TIMEOUT + ": " + command
-                        + "\n--- stderr:\n" + Files.readString(err));
-            }
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static Path findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

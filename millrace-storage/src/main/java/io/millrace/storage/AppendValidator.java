@@ -2,12 +2,10 @@ package io.millrace.storage;
 
 import io.millrace.wire.batch.KafkaRecords;
 import io.millrace.wire.batch.RecordBatchHeader;
-import io.millrace.wire.batch.RecordVisitor;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
@@ -17,10 +15,12 @@ import org.apache.kafka.common.record.TimestampType;
  * Checks the batches of an append before anything is written; the first bad batch rejects the
  * whole append. From producers: a length that fits the buffer and covers a header, magic 2, a
  * size within max.message.bytes, a matching CRC, not a control batch, at least one record,
- * lastOffsetDelta = records - 1, record offset deltas 0..n-1 (by walking the records, in place
- * when uncompressed), for CreateTime topics every timestamp within
- * message.timestamp.before/after.max.ms of now, and for compacted topics a key on every record. From a leader (follower appends): length,
- * magic, CRC and increasing offsets.
+ * lastOffsetDelta = records - 1, then each record ({@link RecordChecker}, walking the records, in
+ * place when uncompressed): offset deltas 0..n-1, for CreateTime topics every timestamp within
+ * message.timestamp.before/after.max.ms of now, for compacted topics a key on every record, and
+ * no LogAppendTime batch (but on a CreateTime topic, where its timestamps are checked instead);
+ * the last three reject the batch with every offending record named ({@link RejectedRecordsException}).
+ * From a leader (follower appends): length, magic, CRC and increasing offsets.
  *
  * <p>Stateless and thread-safe.
  */
@@ -51,9 +51,9 @@ final class AppendValidator {
                 throw new InvalidRecordException("A batch to " + partition + " has lastOffsetDelta "
                         + header.lastOffsetDelta() + " for " + records + " records");
             }
-            checker.startBatch(header.baseOffset());
+            checker.startBatch(header);
             KafkaRecords.forEachRecord(buffer, position, checker);
-            batches.add(position, checker.maxTimestamp, records, records);
+            batches.add(position, checker.endBatch(), records, records);
             totalBytes += header.sizeInBytes();
         }
         if (totalBytes > config.segmentBytes()) {
@@ -114,62 +114,6 @@ final class AppendValidator {
         if (!header.isCrcValid()) {
             throw new CorruptRecordException("A batch for " + partition + " fails its CRC check (stored "
                     + header.crc() + ", computed " + header.computeCrc() + ")");
-        }
-    }
-
-    /** Checks each record's offset delta and timestamp; one instance per append, reused per batch. */
-    private static final class RecordChecker implements RecordVisitor {
-        private final TopicPartition partition;
-        private final boolean checkTimestamps;
-        private final long nowMs;
-        private final long lowest;
-        private final long highest;
-        private final boolean requireKeys;
-        private long baseOffset;
-        long maxTimestamp;
-
-        RecordChecker(TopicPartition partition, boolean checkTimestamps, long nowMs, long beforeMaxMs,
-                      long afterMaxMs, boolean requireKeys) {
-            this.partition = partition;
-            this.requireKeys = requireKeys;
-            this.checkTimestamps = checkTimestamps;
-            this.nowMs = nowMs;
-            this.lowest = saturatedAdd(nowMs, -Math.max(0, beforeMaxMs));
-            this.highest = saturatedAdd(nowMs, Math.max(0, afterMaxMs));
-        }
-
-        private static long saturatedAdd(long a, long b) {
-            long sum = a + b;
-            if (((a ^ sum) & (b ^ sum)) < 0) {
-                return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-            }
-            return sum;
-        }
-
-        void startBatch(long batchBaseOffset) {
-            baseOffset = batchBaseOffset;
-            maxTimestamp = RecordBatchHeader.NO_TIMESTAMP;
-        }
-
-        @Override
-        public boolean visit(int index, long offset, long timestamp, int keySize, int valueSize) {
-            if (offset - baseOffset != index) {
-                throw new InvalidRecordException("Record " + index + " of a batch for " + partition
-                        + " has offset delta " + (offset - baseOffset) + "; deltas must run 0..n-1");
-            }
-            if (requireKeys && keySize < 0) {
-                throw new InvalidRecordException("Compacted topic cannot accept message without key in topic "
-                        + "partition " + partition + " (record " + index + " of a batch has a null key)");
-            }
-            if (checkTimestamps && (timestamp < lowest || timestamp > highest)) {
-                throw new InvalidTimestampException("Record " + index + " of a batch for " + partition
-                        + " has timestamp " + timestamp + ", outside the accepted range [" + lowest + ", " + highest
-                        + "] around the broker time " + nowMs);
-            }
-            if (timestamp > maxTimestamp) {
-                maxTimestamp = timestamp;
-            }
-            return true;
         }
     }
 }

@@ -145,8 +145,9 @@ public final class PartitionLog implements Closeable {
      * already stored returns its original offsets with duplicate=true. The buffer's bytes are
      * rewritten (a read-only buffer is copied first); its position and limit are left alone.
      *
-     * @throws org.apache.kafka.common.InvalidRecordException among others, for a record without
-     *         a key on a compacted log
+     * @throws RejectedRecordsException when particular records are at fault (no key on a compacted
+     *         log, a timestamp out of range), naming each of them
+     * @throws org.apache.kafka.common.InvalidRecordException among others, for a malformed batch
      */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) {
         ByteBuffer buffer = batches.isReadOnly() ? copyOf(batches) : batches.duplicate();

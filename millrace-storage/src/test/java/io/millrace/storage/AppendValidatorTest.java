@@ -1,12 +1,14 @@
 package io.millrace.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.millrace.wire.batch.BatchCompression;
 import io.millrace.wire.batch.KafkaRecords;
 import io.millrace.wire.batch.RecordBatchHeader;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -131,10 +133,11 @@ class AppendValidatorTest {
         LogConfig config = TestConfigs.defaults().timestamps(TimestampType.CREATE_TIME, 1_000, 500).build();
         validate(Batches.records(1, NOW - 1_000), config);
         validate(Batches.records(1, NOW + 500), config);
-        assertThrows(InvalidTimestampException.class, () -> validate(Batches.records(1, NOW - 1_001), config));
-        assertThrows(InvalidTimestampException.class, () -> validate(Batches.records(1, NOW + 501), config));
-        assertThrows(InvalidTimestampException.class,
-                () -> validate(Batches.records(3, NOW + 499, BatchCompression.ZSTD), config));
+        for (ByteBuffer outside : List.of(Batches.records(1, NOW - 1_001), Batches.records(1, NOW + 501),
+                Batches.records(3, NOW + 499, BatchCompression.ZSTD))) {
+            RejectedRecordsException e = assertThrows(RejectedRecordsException.class, () -> validate(outside, config));
+            assertInstanceOf(InvalidTimestampException.class, e.partitionError());
+        }
     }
 
     @Test

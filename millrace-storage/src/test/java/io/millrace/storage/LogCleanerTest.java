@@ -6,6 +6,7 @@ import static io.millrace.storage.KeyedRecords.offsets;
 import static io.millrace.storage.KeyedRecords.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,9 +206,12 @@ class LogCleanerTest {
         LogConfig compacted = TestConfigs.defaults().compaction(false, HOUR, 0.5, 0, Long.MAX_VALUE).build();
         try (CompactedLogFixture f = new CompactedLogFixture(dir, compacted)) {
             ByteBuffer keyless = KeyedRecords.builder(codec, NOW, "k", "v").add(NOW, (String) null, "no key").build();
-            InvalidRecordException e = assertThrows(InvalidRecordException.class,
+            RejectedRecordsException e = assertThrows(RejectedRecordsException.class,
                     () -> f.log.appendAsLeader(keyless, 0));
+            assertInstanceOf(InvalidRecordException.class, e.partitionError());
             assertTrue(e.getMessage().contains("Compacted topic cannot accept message without key"), e.getMessage());
+            assertEquals(List.of(new RecordError(1, "Compacted topic cannot accept message without key in topic "
+                    + "partition " + f.log.topicPartition())), e.recordErrors());
             assertEquals(0, f.log.logEndOffset(), "nothing of the batch was written");
             f.log.updateConfig(TestConfigs.defaults().build());
             f.log.appendAsLeader(KeyedRecords.builder(codec, NOW, "k", "v").add(NOW, (String) null, "x").build(), 0);

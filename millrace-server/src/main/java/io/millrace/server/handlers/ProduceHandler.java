@@ -9,6 +9,7 @@ import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.AppendOutcome;
 import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.PartitionAccess;
+import io.millrace.storage.RecordError;
 import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -27,10 +29,14 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Produce: appends each partition's batches through {@link PartitionAccess}. acks=0/1 answer after
  * the local append; acks=all answers once every partition's high watermark passes its append (or
- * the request's timeout, or a lost leadership), without holding a thread. From v10,
- * NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the current leader and its endpoint (KIP-951).
+ * the request's timeout, or a lost leadership), without holding a thread. From v8, a batch
+ * rejected because of particular records (a keyless record on a compacted topic, a timestamp out
+ * of range) names each in {@code record_errors}, with the partition's {@code error_message}, as
+ * Kafka does (KIP-467). From v10, NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the current
+ * leader and its endpoint (KIP-951).
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private static final short FIRST_VERSION_WITH_RECORD_ERRORS = 8;
     private static final short FIRST_VERSION_WITH_CURRENT_LEADER = 10;
 
     private final TopicNameResolver topics;
@@ -114,6 +120,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 return;
             }
             fail(partition, outcome.error(), outcome.message());
+            if (context.apiVersion() >= FIRST_VERSION_WITH_RECORD_ERRORS) {
+                for (RecordError error : outcome.recordErrors()) {
+                    partition.recordErrors().add(new BatchIndexAndErrorMessage()
+                            .setBatchIndex(error.batchIndex()).setBatchIndexErrorMessage(error.message()));
+                }
+            }
             if (context.apiVersion() >= FIRST_VERSION_WITH_CURRENT_LEADER
                     && (outcome.error() == Errors.NOT_LEADER_OR_FOLLOWER
                     || outcome.error() == Errors.FENCED_LEADER_EPOCH)) {

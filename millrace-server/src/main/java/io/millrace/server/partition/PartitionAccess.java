@@ -4,6 +4,7 @@ import io.millrace.storage.AppendResult;
 import io.millrace.storage.EpochEndOffset;
 import io.millrace.storage.FileReadResult;
 import io.millrace.storage.PartitionLog;
+import io.millrace.storage.RejectedRecordsException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -96,6 +97,9 @@ public final class PartitionAccess {
             AppendResult result = partitionLog.appendAsLeader(records, partition.leaderEpoch());
             partition.onAppendedAsLeader();
             return new AppendOutcome(Errors.NONE, null, result);
+        } catch (RejectedRecordsException e) {
+            return new AppendOutcome(Errors.forException(e.partitionError()), e.partitionError().getMessage(), null,
+                    e.recordErrors());
         } catch (ApiException e) {
             return AppendOutcome.failed(Errors.forException(e), e.getMessage());
         } catch (RuntimeException e) {
