@@ -1,7 +1,9 @@
 package io.millrace.storage;
 
 import io.millrace.common.Time;
+import io.millrace.wire.batch.KafkaRecords;
 import io.millrace.wire.batch.RecordBatchHeader;
+import io.millrace.wire.batch.TransactionMarker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -76,7 +78,7 @@ final class LogWrites {
         ByteBuffer toWrite = plan.batchesToWrite(buffer, validated);
         epochs.onAppend(toWrite);
         active.append(toWrite);
-        replayAll(toWrite);
+        replayAll(toWrite, active);
         publishAppend(lastOffset + 1, now);
         return new AppendResult(firstOffset, lastOffset, logAppendTime ? now : -1, partitionLog.logStartOffset(),
                 plan.records(), false);
@@ -97,20 +99,44 @@ final class LogWrites {
                 validated.largestTimestamp(), firstOffset, now);
         epochs.onAppend(buffer);
         active.append(buffer);
-        replayAll(buffer);
+        replayAll(buffer, active);
         publishAppend(lastOffset + 1, now);
         return new AppendResult(firstOffset, lastOffset, -1, partitionLog.logStartOffset(), validated.totalRecords(),
                 false);
     }
 
-    private void replayAll(ByteBuffer written) {
+    /**
+     * Under the append lock: writes a COMMIT or ABORT marker of {@code producerId} (a control
+     * batch built by {@link KafkaRecords#transactionMarkerBatch}) at the log end, after checking
+     * it against the producer state ({@link ProducerStateTable#checkMarker}). Markers carry no
+     * sequence numbers.
+     */
+    AppendResult appendMarker(long producerId, short producerEpoch, TransactionMarker marker, int leaderEpoch,
+                              LogConfig cfg, long now) throws IOException {
+        producers.table().checkMarker(producerId, producerEpoch, marker.coordinatorEpoch(), topicPartition);
+        ByteBuffer batch = KafkaRecords.transactionMarkerBatch(producerId, producerEpoch, marker, now);
+        ValidatedBatches validated = new ValidatedBatches(1);
+        validated.add(0, now, 1, 1);
+        long offset = partitionLog.logEndOffset();
+        LogSegment active = maybeRoll(cfg, batch.remaining(), offset, now, offset, now);
+        BatchStamper.stamp(batch, validated, null, offset, leaderEpoch, cfg.timestampType(), now);
+        epochs.onAppend(batch);
+        active.append(batch);
+        replayAll(batch, active);
+        publishAppend(offset + 1, now);
+        return new AppendResult(offset, offset, cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1,
+                partitionLog.logStartOffset(), 1, false);
+    }
+
+    private void replayAll(ByteBuffer written, LogSegment segment) throws IOException {
         for (int p = written.position(); p < written.limit(); p += replayHeader.sizeInBytes()) {
-            producers.table().replay(replayHeader.wrap(written, p));
+            producers.replay(replayHeader.wrap(written, p), segment);
         }
     }
 
     private void publishAppend(long newLogEndOffset, long nowMs) {
         partitionLog.setLogEndOffset(newLogEndOffset);
+        partitionLog.refreshFirstUnstableOffset();
         flushTracker.onAppend(nowMs);
     }
 
@@ -249,5 +275,6 @@ final class LogWrites {
         partitionLog.countTruncation();
         cleanerCheckpoint.lowerTo(logEndOffset);
         producers.load(segments, logEndOffset);
+        partitionLog.refreshFirstUnstableOffset();
     }
 }

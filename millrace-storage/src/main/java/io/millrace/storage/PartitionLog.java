@@ -1,6 +1,7 @@
 package io.millrace.storage;
 
 import io.millrace.common.Time;
+import io.millrace.wire.batch.TransactionMarker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,6 +57,8 @@ public final class PartitionLog implements Closeable {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
+    /** The first offset of the oldest unstable transaction, or Long.MAX_VALUE; changed under the append lock. */
+    private volatile long firstUnstableOffset = Long.MAX_VALUE;
     private final FlushTracker flushTracker;
     private final LogReads reads;
     private volatile boolean closed;
@@ -89,6 +92,7 @@ public final class PartitionLog implements Closeable {
         this.retired = new RetiredSegments(topicPartition);
         this.writes = new LogWrites(this, time, flushLock, segments, retired, producers, epochs, flushTracker,
                 cleanerCheckpoint, highWatermarkCheckpoint);
+        refreshFirstUnstableOffset();
     }
 
     /**
@@ -174,6 +178,26 @@ public final class PartitionLog implements Closeable {
         return result;
     }
 
+    /**
+     * Appends a transaction marker as leader (WriteTxnMarkers): a control batch with one COMMIT or
+     * ABORT record for {@code producerId} at {@code producerEpoch}, which ends that producer's
+     * ongoing transaction here; an ABORT goes into the segment's aborted-transaction index.
+     *
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException if the producer's
+     *         epoch here is newer
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException if the last
+     *         marker came from a newer coordinator epoch
+     */
+    public AppendResult appendTransactionMarker(long producerId, short producerEpoch, TransactionMarker marker,
+                                                int leaderEpoch) {
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        AppendResult result = underLock("append a transaction marker to",
+                () -> writes.appendMarker(producerId, producerEpoch, marker, leaderEpoch, cfg, now));
+        flushIfDue();
+        return result;
+    }
+
     private static ByteBuffer copyOf(ByteBuffer source) {
         ByteBuffer copy = ByteBuffer.allocate(source.remaining());
         copy.put(source.duplicate()).flip();
@@ -220,13 +244,31 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
+     * The last stable offset: the first offset of the oldest transaction still open (or ended by
+     * a marker not yet below the high watermark), else the high watermark; never below the log
+     * start. A read_committed consumer reads below it.
+     */
+    public long lastStableOffset() {
+        return Math.max(logStartOffset, Math.min(firstUnstableOffset, highWatermark));
+    }
+
+    /**
+     * The aborted transactions that overlap [fetchOffset, upperBoundOffset), from the segments'
+     * aborted-transaction indexes, in marker order: what a read_committed fetch answers along
+     * with the records it returns. Takes no lock.
+     */
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        return reads.abortedTransactions(fetchOffset, upperBoundOffset);
+    }
+
+    /**
      * Sets the high watermark, kept within [log start offset, log end offset]. No I/O: the value
      * reaches {@code high-watermark-checkpoint} on the next flush, periodic checkpoint or close.
      */
     public void updateHighWatermark(long offset) {
         lock.lock();
         try {
-            highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+            setHighWatermark(Math.max(logStartOffset, Math.min(offset, logEndOffset)));
         } finally {
             lock.unlock();
         }
@@ -551,9 +593,17 @@ public final class PartitionLog implements Closeable {
         logEndOffset = offset;
     }
 
-    /** Under the append lock, by {@link LogWrites}. */
+    /** Under the append lock (here and by {@link LogWrites}); transactions whose marker it passed become stable. */
     void setHighWatermark(long offset) {
         highWatermark = offset;
+        refreshFirstUnstableOffset();
+    }
+
+    /** Under the append lock: publishes the producer state's first unstable offset at the current high watermark. */
+    void refreshFirstUnstableOffset() {
+        ProducerStateTable table = producers.table();
+        table.onHighWatermark(highWatermark);
+        firstUnstableOffset = table.firstUnstableOffset();
     }
 
     /** Under the append lock, by {@link LogWrites}: a truncation happened. */
