@@ -180,6 +180,34 @@ class PartitionLogTransactionsTest {
         assertTrue(log.abortedTransactions(0, 3).isEmpty());
     }
 
+    @Test
+    void aFollowerCopyingTheLeaderHasTheSameTransactionsAndAbortedIndex() {
+        open(root.resolve("leader"), true);
+        PartitionLog leader = log;
+        leader.appendAsLeader(transactional(1, 0, 2), 0);
+        leader.appendAsLeader(transactional(2, 0, 1), 0);
+        leader.appendTransactionMarker(1, (short) 0, ABORT, 0);
+        leader.appendAsLeader(transactional(1, 2, 1), 0);
+        try (PartitionLog follower = PartitionLog.open(root.resolve("follower"), TP, Uuid.ZERO_UUID, config, time,
+                true)) {
+            follower.appendAsFollower(leader.read(0, 1 << 20, Long.MAX_VALUE, true).records());
+            follower.updateHighWatermark(follower.logEndOffset());
+            commitAll();
+            assertEquals(leader.lastStableOffset(), follower.lastStableOffset());
+            assertEquals(2, follower.lastStableOffset(), "producer 2's transaction is open on both");
+            assertEquals(leader.abortedTransactions(0, 5), follower.abortedTransactions(0, 5));
+            assertEquals(List.of(new AbortedTransaction(1, 0, 3, 2)), follower.abortedTransactions(0, 5));
+        }
+    }
+
+    @Test
+    void aNonTransactionalBatchDuringTheProducersOpenTransactionIsRejected() {
+        open(root.resolve("txn-0"), true);
+        log.appendAsLeader(transactional(1, 0, 1), 0);
+        assertThrows(org.apache.kafka.common.errors.InvalidTxnStateException.class,
+                () -> log.appendAsLeader(Batches.idempotent(1, (short) 0, 1, 1, NOW), 0));
+    }
+
     private static ByteBuffer withOffset(ByteBuffer batch, long offset) {
         batch.putLong(0, offset);
         return batch;
