@@ -54,18 +54,12 @@ public final class PartitionLog implements Closeable {
     private final RetiredSegments retired;
     private final ProducerStateManager producers;
     private volatile LogConfig config;
-    private volatile long logStartOffset;
-    private volatile long logEndOffset;
-    private volatile long highWatermark;
-    /** The first offset of the oldest unstable transaction, or Long.MAX_VALUE; changed under the append lock. */
-    private volatile long firstUnstableOffset = Long.MAX_VALUE;
+    private final LogOffsets offsets;
     private final FlushTracker flushTracker;
     private final LogReads reads;
     private volatile boolean closed;
     /** Where the cleaner stopped (compacted logs); changed under the append lock. */
     private final CleanerCheckpoint cleanerCheckpoint;
-    /** Counts truncations, so the cleaner knows whether its checkpoint still holds. */
-    private volatile long truncations;
     private final LeaderEpochCache epochs;
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
     private final LogWrites writes;
@@ -81,18 +75,16 @@ public final class PartitionLog implements Closeable {
         this.time = time;
         this.segments = loaded.segments();
         this.producers = loaded.producers();
-        this.logStartOffset = loaded.logStartOffset();
-        this.logEndOffset = loaded.logEndOffset();
-        this.highWatermark = loaded.highWatermark();
+        this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset(), loaded.highWatermark(),
+                producers.table());
         this.epochs = loaded.epochs();
         this.highWatermarkCheckpoint = new HighWatermarkCheckpoint(dir, loaded.checkpointedHighWatermark());
         this.flushTracker = new FlushTracker(loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
         this.retired = new RetiredSegments(topicPartition);
-        this.writes = new LogWrites(this, time, flushLock, segments, retired, producers, epochs, flushTracker,
-                cleanerCheckpoint, highWatermarkCheckpoint);
-        refreshFirstUnstableOffset();
+        this.writes = new LogWrites(this, offsets, time, flushLock, segments, retired, producers, epochs,
+                flushTracker, cleanerCheckpoint, highWatermarkCheckpoint);
     }
 
     /**
@@ -158,7 +150,7 @@ public final class PartitionLog implements Closeable {
         long now = time.milliseconds();
         ValidatedBatches validated = AppendValidator.validateFromProducer(buffer, cfg, now, topicPartition);
         if (validated.count() == 0) {
-            return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+            return new AppendResult(-1, -1, -1, offsets.logStart(), 0, false);
         }
         AppendResult result = underLock("append to",
                 () -> writes.appendAsLeader(buffer, validated, leaderEpoch, cfg, now));
@@ -232,15 +224,15 @@ public final class PartitionLog implements Closeable {
     }
 
     public long logStartOffset() {
-        return logStartOffset;
+        return offsets.logStart();
     }
 
     public long logEndOffset() {
-        return logEndOffset;
+        return offsets.logEnd();
     }
 
     public long highWatermark() {
-        return highWatermark;
+        return offsets.highWatermark();
     }
 
     /**
@@ -249,7 +241,7 @@ public final class PartitionLog implements Closeable {
      * start. A read_committed consumer reads below it.
      */
     public long lastStableOffset() {
-        return Math.max(logStartOffset, Math.min(firstUnstableOffset, highWatermark));
+        return offsets.lastStable();
     }
 
     /**
@@ -268,7 +260,7 @@ public final class PartitionLog implements Closeable {
     public void updateHighWatermark(long offset) {
         lock.lock();
         try {
-            setHighWatermark(Math.max(logStartOffset, Math.min(offset, logEndOffset)));
+            offsets.setHighWatermark(Math.max(offsets.logStart(), Math.min(offset, offsets.logEnd())));
         } finally {
             lock.unlock();
         }
@@ -295,17 +287,17 @@ public final class PartitionLog implements Closeable {
      */
     public long deleteRecordsBefore(long offset) {
         return underLock("delete records of", () -> {
-            if (offset > highWatermark) {
+            if (offset > offsets.highWatermark()) {
                 throw new OffsetOutOfRangeException("Cannot delete the records of " + topicPartition + " before offset "
-                        + offset + ": it is above the high watermark " + highWatermark);
+                        + offset + ": it is above the high watermark " + offsets.highWatermark());
             }
-            if (offset > logStartOffset) {
+            if (offset > offsets.logStart()) {
                 writes.advanceLogStartOffset(offset);
                 log.info("Advanced the log start offset of {} to {} (records deleted on request)", topicPartition,
                         offset);
             }
             writes.deleteSegments(false, true);
-            return logStartOffset;
+            return offsets.logStart();
         });
     }
 
@@ -340,7 +332,7 @@ public final class PartitionLog implements Closeable {
     public EpochEndOffset endOffsetForEpoch(int epoch) {
         lock.lock();
         try {
-            return epochs.endOffsetFor(epoch, logEndOffset);
+            return epochs.endOffsetFor(epoch, offsets.logEnd());
         } finally {
             lock.unlock();
         }
@@ -362,9 +354,9 @@ public final class PartitionLog implements Closeable {
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
         underLock("record leader epoch " + epoch + " of", () -> {
-            if (startOffset > logEndOffset) {
+            if (startOffset > offsets.logEnd()) {
                 throw new IllegalArgumentException("Leader epoch " + epoch + " of " + topicPartition
-                        + " cannot start at " + startOffset + ", past the log end offset " + logEndOffset);
+                        + " cannot start at " + startOffset + ", past the log end offset " + offsets.logEnd());
             }
             epochs.assign(epoch, startOffset);
             return null;
@@ -411,7 +403,7 @@ public final class PartitionLog implements Closeable {
             return;
         }
         try {
-            highWatermarkCheckpoint.write(() -> highWatermark);
+            highWatermarkCheckpoint.write(offsets::highWatermark);
             failures.succeeded("checkpoint the high watermark of");
         } catch (IOException e) {
             throw storageError("checkpoint the high watermark of", e);
@@ -420,7 +412,7 @@ public final class PartitionLog implements Closeable {
 
     /** Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old. */
     public void flushIfDue() {
-        if (!closed && flushTracker.isDue(logEndOffset, config, time.milliseconds())) {
+        if (!closed && flushTracker.isDue(offsets.logEnd(), config, time.milliseconds())) {
             flush();
         }
     }
@@ -434,7 +426,7 @@ public final class PartitionLog implements Closeable {
     private void flushSegments() {
         long target;
         synchronized (flushLock) {
-            target = logEndOffset;
+            target = offsets.logEnd();
             if (target <= flushTracker.recoveryPoint() || closed) {
                 return;
             }
@@ -452,7 +444,7 @@ public final class PartitionLog implements Closeable {
         // inside the append lock (roll, close), never the other way round.
         lock.lock();
         try {
-            flushTracker.onFlushed(target, logEndOffset, time.milliseconds());
+            flushTracker.onFlushed(target, offsets.logEnd(), time.milliseconds());
         } finally {
             lock.unlock();
         }
@@ -468,10 +460,10 @@ public final class PartitionLog implements Closeable {
             }
             closed = true;
             writes.sealUnderFlushLock(segments.active());
-            producers.takeSnapshot(logEndOffset);
-            highWatermarkCheckpoint.write(() -> highWatermark);
+            producers.takeSnapshot(offsets.logEnd());
+            highWatermarkCheckpoint.write(offsets::highWatermark);
             retired.closeWith(segments.snapshot());
-            log.debug("Closed {} at offsets {} to {}", topicPartition, logStartOffset, logEndOffset);
+            log.debug("Closed {} at offsets {} to {}", topicPartition, offsets.logStart(), offsets.logEnd());
         } catch (IOException e) {
             throw storageError("close", e);
         } finally {
@@ -505,7 +497,7 @@ public final class PartitionLog implements Closeable {
     }
 
     long truncations() {
-        return truncations;
+        return offsets.truncations();
     }
 
     /** For each idempotent producer, the last offset of the last batch it wrote here. */
@@ -548,7 +540,7 @@ public final class PartitionLog implements Closeable {
      */
     void commitCleanerCheckpoint(CleanerCheckpoint.State state, long truncationsAtStart) {
         boolean changed = underLock("record the cleaner checkpoint of", () -> {
-            if (truncations != truncationsAtStart || state.firstDirtyOffset() > logEndOffset) {
+            if (offsets.truncations() != truncationsAtStart || state.firstDirtyOffset() > offsets.logEnd()) {
                 return false;
             }
             cleanerCheckpoint.set(state);
@@ -583,34 +575,6 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Under the append lock, by {@link LogWrites}. */
-    void setLogStartOffset(long offset) {
-        logStartOffset = offset;
-    }
-
-    /** Under the append lock, by {@link LogWrites}. */
-    void setLogEndOffset(long offset) {
-        logEndOffset = offset;
-    }
-
-    /** Under the append lock (here and by {@link LogWrites}); transactions whose marker it passed become stable. */
-    void setHighWatermark(long offset) {
-        highWatermark = offset;
-        refreshFirstUnstableOffset();
-    }
-
-    /** Under the append lock: publishes the producer state's first unstable offset at the current high watermark. */
-    void refreshFirstUnstableOffset() {
-        ProducerStateTable table = producers.table();
-        table.onHighWatermark(highWatermark);
-        firstUnstableOffset = table.firstUnstableOffset();
-    }
-
-    /** Under the append lock, by {@link LogWrites}: a truncation happened. */
-    void countTruncation() {
-        truncations++;
-    }
-
     boolean isClosed() {
         return closed;
     }
@@ -628,6 +592,7 @@ public final class PartitionLog implements Closeable {
 
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", " + dir + ", offsets " + logStartOffset + ".." + logEndOffset + ")";
+        return "PartitionLog(" + topicPartition + ", " + dir + ", offsets " + offsets.logStart() + ".."
+                + offsets.logEnd() + ")";
     }
 }
