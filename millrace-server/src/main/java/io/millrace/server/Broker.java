@@ -66,6 +66,7 @@ import io.millrace.server.handlers.OffsetDeleteHandler;
 import io.millrace.server.handlers.OffsetFetchHandler;
 import io.millrace.server.handlers.ProduceHandler;
 import io.millrace.server.handlers.SyncGroupHandler;
+import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.partition.LocalPartitions;
@@ -245,6 +246,7 @@ public final class Broker {
         handlers.add(new DeleteTopicsHandler(channel, publisher, config::deleteTopicEnable));
         handlers.add(new CreatePartitionsHandler(channel));
         handlers.add(new DeleteRecordsHandler(access));
+        handlers.add(new WriteTxnMarkersHandler(access));
         handlers.add(new DescribeConfigsHandler(describer, identity.nodeId()));
         ConfigAlterer alterer = new ConfigAlterer(channel, describer, identity.nodeId());
         handlers.add(new AlterConfigsHandler(alterer));

@@ -27,12 +27,13 @@ import org.apache.kafka.common.record.TimestampType;
  * <p>Tombstones and transaction markers: the first cleaning that keeps a batch holding a
  * tombstone stamps it with a delete horizon, now + delete.retention.ms, in Kafka's format
  * (attribute bit 6 set, baseTimestamp holding the horizon, record timestamp deltas rebased on
- * it); a cleaning after the horizon drops its tombstones. A transaction marker (control batch) is
- * kept as long as its transaction still has data in the log (a transactional batch of that
- * producer kept since the producer's previous marker); once none is left it is treated like a
- * tombstone: stamped with a horizon, then dropped after it. Aborted transactions' records are
- * not told apart from committed ones (there is no transaction index yet): both are compacted
- * like plain records.
+ * it); a cleaning after the horizon drops its tombstones. Records of aborted transactions (per
+ * the aborted-transaction indexes, {@link AbortedRanges}) are all removed. A transaction marker
+ * (control batch) is kept as long as its transaction still has data in the log (a transactional
+ * batch of that producer kept since the producer's previous marker); once none is left it is
+ * treated like a tombstone: stamped with a horizon, then dropped after it (Kafka's rule). The
+ * cleaned segment gets no aborted-transaction index: the aborted records it would describe are
+ * gone, and the cleaner works only below the last stable offset.
  *
  * <p>A batch left with no records disappears, unless it is the last batch an idempotent producer
  * wrote (per the producer state when the cleaning began): then an empty batch with its header
@@ -53,6 +54,7 @@ final class CleanerBatchFilter {
     private final long nowMs;
     private final long deleteRetentionMs;
     private final Map<Long, Long> lastBatchOffsetByProducer;
+    private final AbortedRanges aborted;
     private final Map<Long, Boolean> transactionHasData = new HashMap<>();
     private final RecordCursor cursor = new RecordCursor();
     private boolean[] keep = new boolean[64];
@@ -63,10 +65,13 @@ final class CleanerBatchFilter {
     long tombstonesRemoved;
     long keylessRemoved;
     long markersRemoved;
+    long abortedRemoved;
     long emptyBatchesKept;
 
-    CleanerBatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs, Map<Long, Long> lastBatchOffsetByProducer) {
+    CleanerBatchFilter(OffsetMap map, long nowMs, long deleteRetentionMs, Map<Long, Long> lastBatchOffsetByProducer,
+                       AbortedRanges aborted) {
         this.map = map;
+        this.aborted = aborted;
         this.nowMs = nowMs;
         this.deleteRetentionMs = deleteRetentionMs;
         this.lastBatchOffsetByProducer = lastBatchOffsetByProducer;
@@ -114,6 +119,7 @@ final class CleanerBatchFilter {
         ByteBuffer plain = RecordsCompression.plainRecords(batch.buffer(), batch.position());
         boolean horizonSet = batch.hasDeleteHorizon();
         boolean horizonPassed = horizonSet && nowMs >= batch.baseTimestamp();
+        boolean abortedBatch = aborted.isAborted(batch);
         int count = 0;
         int kept = 0;
         int tombstonesKept = 0;
@@ -123,7 +129,7 @@ final class CleanerBatchFilter {
             if (count == keep.length) {
                 keep = Arrays.copyOf(keep, count * 2);
             }
-            boolean retain = retain(batch.baseOffset() + cursor.offsetDelta(), horizonPassed);
+            boolean retain = !abortedBatch && retain(batch.baseOffset() + cursor.offsetDelta(), horizonPassed);
             keep[count++] = retain;
             if (retain) {
                 kept++;
@@ -134,6 +140,7 @@ final class CleanerBatchFilter {
         checkCount(batch, count);
         recordsRead += count;
         recordsKept += kept;
+        abortedRemoved += abortedBatch ? count : 0;
         if (kept > 0 && batch.isTransactional()) {
             transactionHasData.put(batch.producerId(), Boolean.TRUE);
         }

@@ -188,7 +188,7 @@ final class LogCleaner {
         List<CleanablePlan.SegmentView> views = CleanablePlan.describe(segments, partitionLog.logEndOffset(),
                 checkpoint.firstDirtyOffset(), config.maxCompactionLagMs() < Long.MAX_VALUE);
         CleanablePlan plan = CleanablePlan.of(views, checkpoint, partitionLog.logStartOffset(),
-                partitionLog.highWatermark(), config, now);
+                partitionLog.lastStableOffset(), config, now);
         return new Choice(partitionLog, segments, plan);
     }
 

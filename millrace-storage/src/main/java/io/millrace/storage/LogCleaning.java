@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * One cleaning of one compacted log, in two passes over its segments, on a cleaner thread.
  *
  * <p>Pass 1 maps each key in the dirty part ({@link CleanablePlan}) to its latest offset in the
- * {@link OffsetMap}, batch by batch, stopping before a batch whose records might not fit: the
+ * {@link OffsetMap} (records of aborted transactions, per the segments' aborted-transaction
+ * indexes, {@link AbortedRanges}, are skipped: they supersede nothing), batch by batch, stopping before a batch whose records might not fit: the
  * mapped part ends there ({@code mapEnd}) and the rest stays dirty for the next cleaning. Pass 2
  * rewrites every segment from the log start up to {@code mapEnd} (clean segments too: their
  * records may be superseded by newer dirty ones, and tombstones expire) in runs
@@ -57,6 +58,7 @@ final class LogCleaning {
     private final RecordCursor cursor = new RecordCursor();
     private ByteBuffer writeBuffer;
     private LogSegment writing;
+    private AbortedRanges aborted;
 
     LogCleaning(PartitionLog log, List<LogSegment> segments, CleanablePlan plan, OffsetMap map,
                 CleanerThrottle throttle, Time time, PendingSegmentDeletions deletions, int ioBufferBytes,
@@ -76,9 +78,10 @@ final class LogCleaning {
         long truncations = log.truncations();
         LogConfig config = log.config();
         map.clear();
+        aborted = AbortedRanges.of(segments);
         long mapEnd = buildOffsetMap();
         CleanerBatchFilter filter = new CleanerBatchFilter(map, time.milliseconds(), config.deleteRetentionMs(),
-                log.lastBatchOffsetByProducer());
+                log.lastBatchOffsetByProducer(), aborted);
         List<LogSegment> toClean = new ArrayList<>();
         for (int i = 0; i < segments.size() - 1 && segments.get(i).baseOffset() < mapEnd; i++) {
             toClean.add(segments.get(i));
@@ -127,7 +130,8 @@ final class LogCleaning {
                 if (header.lastOffset() < firstDirty) {
                     continue;
                 }
-                if (!header.isControl()) {
+                // Aborted records supersede nothing: mapping their keys would drop committed ones.
+                if (!header.isControl() && !aborted.isAborted(header)) {
                     if (map.wouldOverflow(header.recordsCount())) {
                         if (map.size() == 0) {
                             throw new IllegalStateException("The cleaner's dedupe buffer holds at most "
@@ -235,6 +239,7 @@ final class LogCleaning {
         CleanerBatchFilter f = result.filter();
         return f.recordsKept + " of " + f.recordsRead + " records kept, " + f.tombstonesRemoved
                 + " tombstone(s) and " + f.markersRemoved + " transaction marker(s) removed"
-                + (f.keylessRemoved > 0 ? ", " + f.keylessRemoved + " keyless record(s) removed" : "");
+                + (f.keylessRemoved > 0 ? ", " + f.keylessRemoved + " keyless record(s) removed" : "")
+                + (f.abortedRemoved > 0 ? ", " + f.abortedRemoved + " record(s) of aborted transactions removed" : "");
     }
 }

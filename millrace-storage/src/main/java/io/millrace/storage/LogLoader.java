@@ -143,6 +143,7 @@ final class LogLoader {
             Files.deleteIfExists(logFile);
             Files.deleteIfExists(SegmentFiles.indexFile(dir, base));
             Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, base));
+            Files.deleteIfExists(SegmentFiles.txnIndexFile(dir, base));
         }
     }
 
@@ -165,7 +166,8 @@ final class LogLoader {
             String name = file.getFileName().toString();
             OptionalLong index = SegmentFiles.offsetOf(name, SegmentFiles.INDEX_SUFFIX);
             OptionalLong timeIndex = SegmentFiles.offsetOf(name, SegmentFiles.TIME_INDEX_SUFFIX);
-            OptionalLong orphan = index.isPresent() ? index : timeIndex;
+            OptionalLong txnIndex = SegmentFiles.offsetOf(name, SegmentFiles.TXN_INDEX_SUFFIX);
+            OptionalLong orphan = index.isPresent() ? index : timeIndex.isPresent() ? timeIndex : txnIndex;
             if (orphan.isPresent() && !baseOffsets.contains(orphan.getAsLong())) {
                 Files.deleteIfExists(file);
             }

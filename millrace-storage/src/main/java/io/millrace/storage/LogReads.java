@@ -5,6 +5,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -104,6 +106,21 @@ final class LogReads {
                         + ": its segments kept changing underneath the read");
             }
         }
+    }
+
+    /** See {@link PartitionLog#abortedTransactions}: from the segment holding fetchOffset on, until complete. */
+    List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        List<AbortedTransaction> found = new ArrayList<>();
+        LogSegment segment = segments.floor(fetchOffset);
+        if (segment == null) {
+            segment = segments.first();
+        }
+        for (; segment != null; segment = segments.higher(segment.baseOffset())) {
+            if (segment.txnIndex().collect(fetchOffset, upperBoundOffset, found)) {
+                break;
+            }
+        }
+        return found;
     }
 
     /** See {@link PartitionLog#offsetForTimestamp}: only offsets below the high watermark count. */

@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * One segment of a partition log: the {@code <baseOffset>.log} file of record batches, stored
  * exactly as received (v2 format, offsets assigned), with its {@link OffsetIndex} and
- * {@link TimeIndex}. The log file has no header; it is batches back to back.
+ * {@link TimeIndex}, and its aborted-transaction index ({@link TransactionIndex}, a file only once
+ * a transaction aborts in it). The log file has no header; it is batches back to back.
  *
  * <p>Thread-safety: appends, truncation and index rebuilding come from one thread at a time
  * (the owning log's append lock). Reads may run concurrently with all of them: they read
@@ -38,6 +39,7 @@ final class LogSegment {
     private volatile Path logFile;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private final long createdMs;
     private final RecordBatchHeader writerHeader = new RecordBatchHeader();
@@ -50,13 +52,15 @@ final class LogSegment {
     private volatile long firstBatchTimestamp = -2;
 
     private LogSegment(Path dir, long baseOffset, Path logFile, FileChannel channel, OffsetIndex offsetIndex,
-                       TimeIndex timeIndex, int indexIntervalBytes, long createdMs, int size) {
+                       TimeIndex timeIndex, TransactionIndex txnIndex, int indexIntervalBytes, long createdMs,
+                       int size) {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.logFile = logFile;
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = txnIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.createdMs = createdMs;
         this.size = size;
@@ -92,6 +96,7 @@ final class LogSegment {
         return new LogSegment(dir, baseOffset, log, channel,
                 OffsetIndex.open(index, baseOffset, config.segmentIndexBytes()),
                 TimeIndex.open(timeIndex, baseOffset, config.segmentIndexBytes()),
+                TransactionIndex.create(withSuffix(SegmentFiles.txnIndexFile(dir, baseOffset), suffix)),
                 config.indexIntervalBytes(), nowMs, 0);
     }
 
@@ -110,6 +115,7 @@ final class LogSegment {
             return new LogSegment(dir, baseOffset, SegmentFiles.logFile(dir, baseOffset), channel,
                     OffsetIndex.open(SegmentFiles.indexFile(dir, baseOffset), baseOffset, 0),
                     TimeIndex.open(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset, 0),
+                    TransactionIndex.open(SegmentFiles.txnIndexFile(dir, baseOffset)),
                     config.indexIntervalBytes(), nowMs, (int) Math.min(Integer.MAX_VALUE, channel.size()));
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -151,14 +157,20 @@ final class LogSegment {
         return logFile;
     }
 
+    /** The aborted transactions whose ABORT marker is in this segment. */
+    TransactionIndex txnIndex() {
+        return txnIndex;
+    }
+
     /**
-     * Renames the segment's three files to their usual names plus {@code suffix} ("" for the
+     * Renames the segment's files (log, indexes, transaction index if any) to their usual names plus {@code suffix} ("" for the
      * usual names); open channels and mappings keep working (POSIX rename). The log file moves
      * last. Under the log's append lock, or before the segment is published.
      */
     void renameFiles(String suffix) throws IOException {
         offsetIndex.file().moveTo(withSuffix(SegmentFiles.indexFile(dir, baseOffset), suffix));
         timeIndex.file().moveTo(withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), suffix));
+        txnIndex.moveTo(withSuffix(SegmentFiles.txnIndexFile(dir, baseOffset), suffix));
         Path target = withSuffix(SegmentFiles.logFile(dir, baseOffset), suffix);
         Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
         logFile = target;
@@ -418,6 +430,7 @@ final class LogSegment {
             if (cursor.header().lastOffset() >= offset) {
                 int removed = size - (int) cursor.position();
                 truncateFileTo((int) cursor.position());
+                txnIndex.truncateTo(offset);
                 return removed;
             }
         }
@@ -449,18 +462,21 @@ final class LogSegment {
         channel.force(true);
         offsetIndex.file().flush();
         timeIndex.file().flush();
+        txnIndex.flush();
     }
 
     void close() throws IOException {
         channel.close();
+        txnIndex.close();
     }
 
-    /** Closes and deletes the segment's three files (wherever {@link #renameFiles} last put them). */
+    /** Closes and deletes the segment's files (wherever {@link #renameFiles} last put them). */
     void deleteFiles() throws IOException {
         close();
         Files.deleteIfExists(logFile);
         offsetIndex.file().deleteFile();
         timeIndex.file().deleteFile();
+        txnIndex.deleteFile();
     }
 
     @Override

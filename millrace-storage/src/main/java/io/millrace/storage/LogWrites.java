@@ -1,7 +1,9 @@
 package io.millrace.storage;
 
 import io.millrace.common.Time;
+import io.millrace.wire.batch.KafkaRecords;
 import io.millrace.wire.batch.RecordBatchHeader;
+import io.millrace.wire.batch.TransactionMarker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * leader and as follower, rolling segments, retention and DeleteRecords ({@link RetentionPolicy}),
  * and truncation ({@link LogTruncation}) with the
  * side state it brings along (producer state, leader epochs, checkpoints, flush tracking).
- * Publishes the log's new bounds through the log's package-private setters.
+ * Publishes the log's new bounds in the {@link LogOffsets} it shares with the log.
  *
  * <p>Thread-safety: every method runs under the log's append lock (called from inside
  * {@code PartitionLog.underLock} or another method holding it); not thread-safe on its own.
@@ -27,6 +29,7 @@ final class LogWrites {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
 
     private final PartitionLog partitionLog;
+    private final LogOffsets offsets;
     private final Path dir;
     private final TopicPartition topicPartition;
     private final Time time;
@@ -40,10 +43,11 @@ final class LogWrites {
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
     private final RecordBatchHeader replayHeader = new RecordBatchHeader();
 
-    LogWrites(PartitionLog partitionLog, Time time, Object flushLock, SegmentList segments, RetiredSegments retired,
-              ProducerStateManager producers, LeaderEpochCache epochs, FlushTracker flushTracker,
+    LogWrites(PartitionLog partitionLog, LogOffsets offsets, Time time, Object flushLock, SegmentList segments,
+              RetiredSegments retired, ProducerStateManager producers, LeaderEpochCache epochs, FlushTracker flushTracker,
               CleanerCheckpoint cleanerCheckpoint, HighWatermarkCheckpoint highWatermarkCheckpoint) {
         this.partitionLog = partitionLog;
+        this.offsets = offsets;
         this.dir = partitionLog.dir();
         this.topicPartition = partitionLog.topicPartition();
         this.time = time;
@@ -65,10 +69,10 @@ final class LogWrites {
             log.debug("Ignored a retried batch to {}: already stored at offsets {} to {}", topicPartition,
                     plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset());
             return new AppendResult(plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset(), -1,
-                    partitionLog.logStartOffset(), 0, true);
+                    offsets.logStart(), 0, true);
         }
         boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
-        long firstOffset = partitionLog.logEndOffset();
+        long firstOffset = offsets.logEnd();
         long lastOffset = firstOffset + plan.offsets() - 1;
         LogSegment active = maybeRoll(cfg, plan.bytes(), lastOffset, logAppendTime ? now : plan.maxTimestamp(),
                 firstOffset, now);
@@ -76,18 +80,18 @@ final class LogWrites {
         ByteBuffer toWrite = plan.batchesToWrite(buffer, validated);
         epochs.onAppend(toWrite);
         active.append(toWrite);
-        replayAll(toWrite);
+        replayAll(toWrite, active);
         publishAppend(lastOffset + 1, now);
-        return new AppendResult(firstOffset, lastOffset, logAppendTime ? now : -1, partitionLog.logStartOffset(),
+        return new AppendResult(firstOffset, lastOffset, logAppendTime ? now : -1, offsets.logStart(),
                 plan.records(), false);
     }
 
     /** Under the append lock: validates and writes batches that already carry offsets. */
     AppendResult appendAsFollower(ByteBuffer buffer) throws IOException {
-        ValidatedBatches validated = AppendValidator.validateFromLeader(buffer, partitionLog.logEndOffset(),
+        ValidatedBatches validated = AppendValidator.validateFromLeader(buffer, offsets.logEnd(),
                 topicPartition);
         if (validated.count() == 0) {
-            return new AppendResult(-1, -1, -1, partitionLog.logStartOffset(), 0, false);
+            return new AppendResult(-1, -1, -1, offsets.logStart(), 0, false);
         }
         long now = time.milliseconds();
         RecordBatchHeader header = new RecordBatchHeader();
@@ -97,20 +101,44 @@ final class LogWrites {
                 validated.largestTimestamp(), firstOffset, now);
         epochs.onAppend(buffer);
         active.append(buffer);
-        replayAll(buffer);
+        replayAll(buffer, active);
         publishAppend(lastOffset + 1, now);
-        return new AppendResult(firstOffset, lastOffset, -1, partitionLog.logStartOffset(), validated.totalRecords(),
+        return new AppendResult(firstOffset, lastOffset, -1, offsets.logStart(), validated.totalRecords(),
                 false);
     }
 
-    private void replayAll(ByteBuffer written) {
+    /**
+     * Under the append lock: writes a COMMIT or ABORT marker of {@code producerId} (a control
+     * batch built by {@link KafkaRecords#transactionMarkerBatch}) at the log end, after checking
+     * it against the producer state ({@link ProducerStateTable#checkMarker}). Markers carry no
+     * sequence numbers.
+     */
+    AppendResult appendMarker(long producerId, short producerEpoch, TransactionMarker marker, int leaderEpoch,
+                              LogConfig cfg, long now) throws IOException {
+        producers.table().checkMarker(producerId, producerEpoch, marker.coordinatorEpoch(), topicPartition);
+        ByteBuffer batch = KafkaRecords.transactionMarkerBatch(producerId, producerEpoch, marker, now);
+        ValidatedBatches validated = new ValidatedBatches(1);
+        validated.add(0, now, 1, 1);
+        long offset = offsets.logEnd();
+        LogSegment active = maybeRoll(cfg, batch.remaining(), offset, now, offset, now);
+        BatchStamper.stamp(batch, validated, null, offset, leaderEpoch, cfg.timestampType(), now);
+        epochs.onAppend(batch);
+        active.append(batch);
+        replayAll(batch, active);
+        publishAppend(offset + 1, now);
+        return new AppendResult(offset, offset, cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1,
+                offsets.logStart(), 1, false);
+    }
+
+    private void replayAll(ByteBuffer written, LogSegment segment) throws IOException {
         for (int p = written.position(); p < written.limit(); p += replayHeader.sizeInBytes()) {
-            producers.table().replay(replayHeader.wrap(written, p));
+            producers.replay(replayHeader.wrap(written, p), segment);
         }
     }
 
     private void publishAppend(long newLogEndOffset, long nowMs) {
-        partitionLog.setLogEndOffset(newLogEndOffset);
+        offsets.setLogEnd(newLogEndOffset);
+        offsets.refreshStability();
         flushTracker.onAppend(nowMs);
     }
 
@@ -133,7 +161,7 @@ final class LogWrites {
         if (!previous.isEmpty()) {
             sealUnderFlushLock(previous);
         }
-        long logEndOffset = partitionLog.logEndOffset();
+        long logEndOffset = offsets.logEnd();
         producers.takeSnapshot(logEndOffset);
         LogSegment next = LogSegment.create(dir, baseOffset, partitionLog.config(), nowMs);
         segments.add(next);
@@ -160,8 +188,8 @@ final class LogWrites {
      */
     int deleteSegments(boolean byRetention, boolean quiet) throws IOException {
         List<RetentionPolicy.SegmentInfo> infos = RetentionPolicy.describe(segments.snapshot(),
-                partitionLog.logEndOffset(), byRetention);
-        long logStartOffset = partitionLog.logStartOffset();
+                offsets.logEnd(), byRetention);
+        long logStartOffset = offsets.logStart();
         RetentionPolicy.Decision decision = byRetention
                 ? RetentionPolicy.decide(infos, partitionLog.config(), time.milliseconds(), logStartOffset)
                 : RetentionPolicy.belowLogStart(infos, logStartOffset);
@@ -171,17 +199,17 @@ final class LogWrites {
         }
         List<LogSegment> doomed = new ArrayList<>(segments.snapshot().subList(0, count));
         if (count == segments.size()) {
-            roll(partitionLog.logEndOffset(), time.milliseconds());
+            roll(offsets.logEnd(), time.milliseconds());
         }
         long newStart = segments.higher(doomed.get(count - 1).baseOffset()).baseOffset();
-        if (newStart > partitionLog.logStartOffset()) {
+        if (newStart > offsets.logStart()) {
             advanceLogStartOffset(newStart);
         }
         for (LogSegment segment : doomed) {
             segments.remove(segment);
         }
         retired.retire(doomed, time.milliseconds() + partitionLog.config().fileDeleteDelayMs(), newStart,
-                decision.reason(), partitionLog.logStartOffset(), quiet);
+                decision.reason(), offsets.logStart(), quiet);
         return count;
     }
 
@@ -189,15 +217,15 @@ final class LogWrites {
     void advanceLogStartOffset(long offset) throws IOException {
         LogStartOffsetCheckpoint.write(dir, offset);
         epochs.truncateFromStart(offset);
-        partitionLog.setLogStartOffset(offset);
-        if (partitionLog.highWatermark() < offset) {
-            partitionLog.setHighWatermark(offset);
+        offsets.setLogStart(offset);
+        if (offsets.highWatermark() < offset) {
+            offsets.setHighWatermark(offset);
         }
     }
 
     /** Under the append lock: the body of {@link PartitionLog#truncateTo}. */
     void truncateTo(long offset) throws IOException {
-        long before = partitionLog.logEndOffset();
+        long before = offsets.logEnd();
         if (offset >= before) {
             // No record goes, but an epoch this node assigned as leader without appending
             // anything (an entry at the log end) must: the new leader's log does not have it,
@@ -206,17 +234,17 @@ final class LogWrites {
             return;
         }
         LogTruncation.Result result = LogTruncation.truncate(dir, segments, partitionLog.config(), time.milliseconds(),
-                offset, partitionLog.logStartOffset(), before, retired);
+                offset, offsets.logStart(), before, retired);
         afterTruncation(result);
-        long after = partitionLog.logEndOffset();
+        long after = offsets.logEnd();
         log.info("Truncated {} to offset {}: removed offsets {} to {} ({} bytes)", topicPartition, after, after,
                 before - 1, result.bytesRemoved());
     }
 
     /** Under the append lock: the body of {@link PartitionLog#truncateFullyAndStartAt}. */
     void truncateFullyAndStartAt(long offset) throws IOException {
-        long beforeStart = partitionLog.logStartOffset();
-        long beforeEnd = partitionLog.logEndOffset();
+        long beforeStart = offsets.logStart();
+        long beforeEnd = offsets.logEnd();
         LogTruncation.Result result = LogTruncation.truncateFully(dir, segments, partitionLog.config(),
                 time.milliseconds(), offset, beforeEnd, retired);
         afterTruncation(result);
@@ -231,23 +259,24 @@ final class LogWrites {
             epochs.clear();
         }
         epochs.truncateFromEnd(result.newLogEndOffset());
-        if (result.newLogStartOffset() != partitionLog.logStartOffset()) {
+        if (result.newLogStartOffset() != offsets.logStart()) {
             LogStartOffsetCheckpoint.write(dir, result.newLogStartOffset());
             epochs.truncateFromStart(result.newLogStartOffset());
-            partitionLog.setLogStartOffset(result.newLogStartOffset());
+            offsets.setLogStart(result.newLogStartOffset());
         }
-        partitionLog.setLogEndOffset(result.newLogEndOffset());
+        offsets.setLogEnd(result.newLogEndOffset());
         long logEndOffset = result.newLogEndOffset();
-        partitionLog.setHighWatermark(Math.max(partitionLog.logStartOffset(),
-                Math.min(partitionLog.highWatermark(), logEndOffset)));
-        highWatermarkCheckpoint.write(partitionLog::highWatermark);
+        offsets.setHighWatermark(Math.max(offsets.logStart(),
+                Math.min(offsets.highWatermark(), logEndOffset)));
+        highWatermarkCheckpoint.write(offsets::highWatermark);
         if (result.emptied()) {
             flushTracker.onFlushed(logEndOffset, logEndOffset, time.milliseconds());
         } else {
             flushTracker.onTruncated(logEndOffset);
         }
-        partitionLog.countTruncation();
+        offsets.countTruncation();
         cleanerCheckpoint.lowerTo(logEndOffset);
         producers.load(segments, logEndOffset);
+        offsets.refreshStability();
     }
 }

@@ -1,6 +1,7 @@
 package io.millrace.storage;
 
 import io.millrace.common.Time;
+import io.millrace.wire.batch.TransactionMarker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,16 +54,12 @@ public final class PartitionLog implements Closeable {
     private final RetiredSegments retired;
     private final ProducerStateManager producers;
     private volatile LogConfig config;
-    private volatile long logStartOffset;
-    private volatile long logEndOffset;
-    private volatile long highWatermark;
+    private final LogOffsets offsets;
     private final FlushTracker flushTracker;
     private final LogReads reads;
     private volatile boolean closed;
     /** Where the cleaner stopped (compacted logs); changed under the append lock. */
     private final CleanerCheckpoint cleanerCheckpoint;
-    /** Counts truncations, so the cleaner knows whether its checkpoint still holds. */
-    private volatile long truncations;
     private final LeaderEpochCache epochs;
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
     private final LogWrites writes;
@@ -78,17 +75,16 @@ public final class PartitionLog implements Closeable {
         this.time = time;
         this.segments = loaded.segments();
         this.producers = loaded.producers();
-        this.logStartOffset = loaded.logStartOffset();
-        this.logEndOffset = loaded.logEndOffset();
-        this.highWatermark = loaded.highWatermark();
+        this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset(), loaded.highWatermark(),
+                producers.table());
         this.epochs = loaded.epochs();
         this.highWatermarkCheckpoint = new HighWatermarkCheckpoint(dir, loaded.checkpointedHighWatermark());
         this.flushTracker = new FlushTracker(loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
         this.retired = new RetiredSegments(topicPartition);
-        this.writes = new LogWrites(this, time, flushLock, segments, retired, producers, epochs, flushTracker,
-                cleanerCheckpoint, highWatermarkCheckpoint);
+        this.writes = new LogWrites(this, offsets, time, flushLock, segments, retired, producers, epochs,
+                flushTracker, cleanerCheckpoint, highWatermarkCheckpoint);
     }
 
     /**
@@ -155,7 +151,7 @@ public final class PartitionLog implements Closeable {
         long now = time.milliseconds();
         ValidatedBatches validated = AppendValidator.validateFromProducer(buffer, cfg, now, topicPartition);
         if (validated.count() == 0) {
-            return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+            return new AppendResult(-1, -1, -1, offsets.logStart(), 0, false);
         }
         AppendResult result = underLock("append to",
                 () -> writes.appendAsLeader(buffer, validated, leaderEpoch, cfg, now));
@@ -171,6 +167,26 @@ public final class PartitionLog implements Closeable {
     public AppendResult appendAsFollower(ByteBuffer batches) {
         ByteBuffer buffer = batches.duplicate();
         AppendResult result = underLock("append to", () -> writes.appendAsFollower(buffer));
+        flushIfDue();
+        return result;
+    }
+
+    /**
+     * Appends a transaction marker as leader (WriteTxnMarkers): a control batch with one COMMIT or
+     * ABORT record for {@code producerId} at {@code producerEpoch}, which ends that producer's
+     * ongoing transaction here; an ABORT goes into the segment's aborted-transaction index.
+     *
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException if the producer's
+     *         epoch here is newer
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException if the last
+     *         marker came from a newer coordinator epoch
+     */
+    public AppendResult appendTransactionMarker(long producerId, short producerEpoch, TransactionMarker marker,
+                                                int leaderEpoch) {
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        AppendResult result = underLock("append a transaction marker to",
+                () -> writes.appendMarker(producerId, producerEpoch, marker, leaderEpoch, cfg, now));
         flushIfDue();
         return result;
     }
@@ -209,15 +225,33 @@ public final class PartitionLog implements Closeable {
     }
 
     public long logStartOffset() {
-        return logStartOffset;
+        return offsets.logStart();
     }
 
     public long logEndOffset() {
-        return logEndOffset;
+        return offsets.logEnd();
     }
 
     public long highWatermark() {
-        return highWatermark;
+        return offsets.highWatermark();
+    }
+
+    /**
+     * The last stable offset: the first offset of the oldest transaction still open (or ended by
+     * a marker not yet below the high watermark), else the high watermark; never below the log
+     * start. A read_committed consumer reads below it.
+     */
+    public long lastStableOffset() {
+        return offsets.lastStable();
+    }
+
+    /**
+     * The aborted transactions that overlap [fetchOffset, upperBoundOffset), from the segments'
+     * aborted-transaction indexes, in marker order: what a read_committed fetch answers along
+     * with the records it returns. Takes no lock.
+     */
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        return reads.abortedTransactions(fetchOffset, upperBoundOffset);
     }
 
     /**
@@ -227,7 +261,7 @@ public final class PartitionLog implements Closeable {
     public void updateHighWatermark(long offset) {
         lock.lock();
         try {
-            highWatermark = Math.max(logStartOffset, Math.min(offset, logEndOffset));
+            offsets.setHighWatermark(Math.max(offsets.logStart(), Math.min(offset, offsets.logEnd())));
         } finally {
             lock.unlock();
         }
@@ -254,17 +288,17 @@ public final class PartitionLog implements Closeable {
      */
     public long deleteRecordsBefore(long offset) {
         return underLock("delete records of", () -> {
-            if (offset > highWatermark) {
+            if (offset > offsets.highWatermark()) {
                 throw new OffsetOutOfRangeException("Cannot delete the records of " + topicPartition + " before offset "
-                        + offset + ": it is above the high watermark " + highWatermark);
+                        + offset + ": it is above the high watermark " + offsets.highWatermark());
             }
-            if (offset > logStartOffset) {
+            if (offset > offsets.logStart()) {
                 writes.advanceLogStartOffset(offset);
                 log.info("Advanced the log start offset of {} to {} (records deleted on request)", topicPartition,
                         offset);
             }
             writes.deleteSegments(false, true);
-            return logStartOffset;
+            return offsets.logStart();
         });
     }
 
@@ -299,7 +333,7 @@ public final class PartitionLog implements Closeable {
     public EpochEndOffset endOffsetForEpoch(int epoch) {
         lock.lock();
         try {
-            return epochs.endOffsetFor(epoch, logEndOffset);
+            return epochs.endOffsetFor(epoch, offsets.logEnd());
         } finally {
             lock.unlock();
         }
@@ -321,9 +355,9 @@ public final class PartitionLog implements Closeable {
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
         underLock("record leader epoch " + epoch + " of", () -> {
-            if (startOffset > logEndOffset) {
+            if (startOffset > offsets.logEnd()) {
                 throw new IllegalArgumentException("Leader epoch " + epoch + " of " + topicPartition
-                        + " cannot start at " + startOffset + ", past the log end offset " + logEndOffset);
+                        + " cannot start at " + startOffset + ", past the log end offset " + offsets.logEnd());
             }
             epochs.assign(epoch, startOffset);
             return null;
@@ -370,7 +404,7 @@ public final class PartitionLog implements Closeable {
             return;
         }
         try {
-            highWatermarkCheckpoint.write(() -> highWatermark);
+            highWatermarkCheckpoint.write(offsets::highWatermark);
             failures.succeeded("checkpoint the high watermark of");
         } catch (IOException e) {
             throw storageError("checkpoint the high watermark of", e);
@@ -379,7 +413,7 @@ public final class PartitionLog implements Closeable {
 
     /** Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old. */
     public void flushIfDue() {
-        if (!closed && flushTracker.isDue(logEndOffset, config, time.milliseconds())) {
+        if (!closed && flushTracker.isDue(offsets.logEnd(), config, time.milliseconds())) {
             flush();
         }
     }
@@ -393,7 +427,7 @@ public final class PartitionLog implements Closeable {
     private void flushSegments() {
         long target;
         synchronized (flushLock) {
-            target = logEndOffset;
+            target = offsets.logEnd();
             if (target <= flushTracker.recoveryPoint() || closed) {
                 return;
             }
@@ -411,7 +445,7 @@ public final class PartitionLog implements Closeable {
         // inside the append lock (roll, close), never the other way round.
         lock.lock();
         try {
-            flushTracker.onFlushed(target, logEndOffset, time.milliseconds());
+            flushTracker.onFlushed(target, offsets.logEnd(), time.milliseconds());
         } finally {
             lock.unlock();
         }
@@ -427,10 +461,10 @@ public final class PartitionLog implements Closeable {
             }
             closed = true;
             writes.sealUnderFlushLock(segments.active());
-            producers.takeSnapshot(logEndOffset);
-            highWatermarkCheckpoint.write(() -> highWatermark);
+            producers.takeSnapshot(offsets.logEnd());
+            highWatermarkCheckpoint.write(offsets::highWatermark);
             retired.closeWith(segments.snapshot());
-            log.debug("Closed {} at offsets {} to {}", topicPartition, logStartOffset, logEndOffset);
+            log.debug("Closed {} at offsets {} to {}", topicPartition, offsets.logStart(), offsets.logEnd());
         } catch (IOException e) {
             throw storageError("close", e);
         } finally {
@@ -464,7 +498,7 @@ public final class PartitionLog implements Closeable {
     }
 
     long truncations() {
-        return truncations;
+        return offsets.truncations();
     }
 
     /** For each idempotent producer, the last offset of the last batch it wrote here. */
@@ -507,7 +541,7 @@ public final class PartitionLog implements Closeable {
      */
     void commitCleanerCheckpoint(CleanerCheckpoint.State state, long truncationsAtStart) {
         boolean changed = underLock("record the cleaner checkpoint of", () -> {
-            if (truncations != truncationsAtStart || state.firstDirtyOffset() > logEndOffset) {
+            if (offsets.truncations() != truncationsAtStart || state.firstDirtyOffset() > offsets.logEnd()) {
                 return false;
             }
             cleanerCheckpoint.set(state);
@@ -542,26 +576,6 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Under the append lock, by {@link LogWrites}. */
-    void setLogStartOffset(long offset) {
-        logStartOffset = offset;
-    }
-
-    /** Under the append lock, by {@link LogWrites}. */
-    void setLogEndOffset(long offset) {
-        logEndOffset = offset;
-    }
-
-    /** Under the append lock, by {@link LogWrites}. */
-    void setHighWatermark(long offset) {
-        highWatermark = offset;
-    }
-
-    /** Under the append lock, by {@link LogWrites}: a truncation happened. */
-    void countTruncation() {
-        truncations++;
-    }
-
     boolean isClosed() {
         return closed;
     }
@@ -579,6 +593,7 @@ public final class PartitionLog implements Closeable {
 
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", " + dir + ", offsets " + logStartOffset + ".." + logEndOffset + ")";
+        return "PartitionLog(" + topicPartition + ", " + dir + ", offsets " + offsets.logStart() + ".."
+                + offsets.logEnd() + ")";
     }
 }

@@ -4,8 +4,10 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * What one partition knows of one idempotent producer: its current epoch and its last
- * {@value #MAX_CACHED_BATCHES} batches (the most a producer has in flight), newest last.
+ * What one partition knows of one idempotent producer: its current epoch, its last
+ * {@value #MAX_CACHED_BATCHES} batches (the most a producer has in flight), newest last, and for a
+ * transactional producer the first offset of its ongoing transaction here and the coordinator
+ * epoch of its last marker.
  *
  * <p>Not thread-safe: owned by a {@link ProducerStateTable}.
  */
@@ -15,6 +17,11 @@ final class ProducerEntry {
     private final long producerId;
     private short epoch;
     private final ArrayDeque<ProducerBatch> batches = new ArrayDeque<>(MAX_CACHED_BATCHES);
+    private long ongoingTxnFirstOffset = NO_TRANSACTION;
+    private int coordinatorEpoch = NO_COORDINATOR_EPOCH;
+
+    static final long NO_TRANSACTION = -1;
+    static final int NO_COORDINATOR_EPOCH = -1;
 
     ProducerEntry(long producerId, short epoch) {
         this.producerId = producerId;
@@ -27,6 +34,24 @@ final class ProducerEntry {
 
     short epoch() {
         return epoch;
+    }
+
+    /** The base offset of the first batch of this producer's ongoing transaction, or {@link #NO_TRANSACTION}. */
+    long ongoingTxnFirstOffset() {
+        return ongoingTxnFirstOffset;
+    }
+
+    void setOngoingTxnFirstOffset(long offset) {
+        ongoingTxnFirstOffset = offset;
+    }
+
+    /** The coordinator epoch of the last marker written for this producer, or {@link #NO_COORDINATOR_EPOCH}. */
+    int coordinatorEpoch() {
+        return coordinatorEpoch;
+    }
+
+    void setCoordinatorEpoch(int epoch) {
+        coordinatorEpoch = epoch;
     }
 
     /** The cached batches, oldest first. */

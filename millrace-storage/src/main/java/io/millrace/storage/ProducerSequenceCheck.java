@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 
 /**
@@ -12,6 +13,8 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
  * written. Batches earlier in the same append count as written for later ones. Rules:
  * <ul>
  * <li>no producer id: no checks;</li>
+ * <li>a non-transactional batch from a producer whose transaction here is open:
+ *     {@link InvalidTxnStateException}, as Kafka answers;</li>
  * <li>same epoch and same first and last sequence as one of the last five batches: a retry,
  *     reported as that batch (not written again);</li>
  * <li>epoch below the current one: {@link InvalidProducerEpochException};</li>
@@ -69,6 +72,11 @@ final class ProducerSequenceCheck {
             currentLastSeq = RecordBatchHeader.NO_SEQUENCE;
         }
 
+        if (!batch.isTransactional() && entry != null
+                && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION) {
+            throw new InvalidTxnStateException("Producer " + producerId + " sent a non-transactional batch to "
+                    + partition + " while its transaction from offset " + entry.ongoingTxnFirstOffset() + " is open");
+        }
         if (earlier != null || entry != null) {
             if (epoch < currentEpoch) {
                 throw new InvalidProducerEpochException("Producer " + producerId + " sent epoch " + epoch

@@ -40,7 +40,8 @@ final class ProducerStateManager {
      * Rebuilds the table for a log ending at {@code logEndOffset}: snapshots above it are
      * deleted (they describe batches no longer in the log), the newest intact one is loaded,
      * and every batch from its offset to the end is replayed. Without a usable snapshot the
-     * whole log is replayed.
+     * whole log is replayed. The aborted-transaction indexes are rebuilt along: entries from the
+     * replay's start are cut and written again from the ABORT markers replayed.
      */
     void load(SegmentList segments, long logEndOffset) throws IOException {
         table.clear();
@@ -72,17 +73,30 @@ final class ProducerStateManager {
         }
         int replayed = 0;
         for (LogSegment segment : segments.from(replayFrom)) {
+            segment.txnIndex().truncateTo(replayFrom);
             FileBatchCursor cursor = segment.cursorFrom(replayFrom);
             while (cursor.next() == FileBatchCursor.Step.BATCH) {
                 RecordBatchHeader header = cursor.header();
                 if (header.baseOffset() >= replayFrom && header.hasProducerId()) {
-                    table.replay(header);
+                    replay(header.isControl() ? cursor.loadWholeBatch() : header, segment);
                     replayed++;
                 }
             }
         }
         log.debug("Loaded {} producers of {} (snapshot at {}, {} batches replayed)", table.size(), partition,
                 replayFrom, replayed);
+    }
+
+    /**
+     * Applies a batch written to {@code segment} ({@link ProducerStateTable#replay}); an aborted
+     * transaction it ends goes into the segment's aborted-transaction index.
+     */
+    void replay(RecordBatchHeader batch, LogSegment segment) throws IOException {
+        ProducerStateTable.CompletedTransaction ended = table.replay(batch);
+        if (ended != null && ended.aborted()) {
+            segment.txnIndex().append(new AbortedTransaction(ended.producerId(), ended.firstOffset(),
+                    ended.lastOffset(), table.lastStableOffsetAfter(ended)));
+        }
     }
 
     /** Forgets every producer and deletes every snapshot (the log was emptied and restarted). */

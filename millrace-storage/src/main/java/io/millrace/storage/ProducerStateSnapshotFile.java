@@ -21,13 +21,17 @@ import java.util.zip.CRC32C;
  * on close; on open the newest one at or below the log end is loaded and the batches after it
  * are replayed.
  *
- * <p>On-disk format (big-endian):
+ * <p>On-disk format (big-endian), version 2:
  * <pre>
- * int32 magic 0x4D525053 ("MRPS")   int16 version (1)   uint32 CRC-32C of every byte after it
+ * int32 magic 0x4D525053 ("MRPS")   int16 version (2)   uint32 CRC-32C of every byte after it
  * int32 producer count, then per producer:
- *   int64 producerId  int16 epoch  int8 batch count (0-5), then per batch, oldest first:
+ *   int64 producerId  int16 epoch  int32 coordinatorEpoch (-1: none)
+ *   int64 ongoingTxnFirstOffset (-1: no open transaction)  int8 batch count (0-5), then per
+ *   batch, oldest first:
  *     int32 firstSeq  int32 lastSeq  int64 firstOffset  int64 lastOffset  int64 timestamp
  * </pre>
+ * Version 1 (before transactions) lacks the two transaction fields; it still loads, as producers
+ * with no open transaction.
  * Files are written to a temporary name, fsynced and renamed into place, so a crash leaves
  * either the old set of snapshots or the new one.
  *
@@ -35,9 +39,10 @@ import java.util.zip.CRC32C;
  */
 final class ProducerStateSnapshotFile {
     static final int MAGIC = 0x4D525053;
-    static final short VERSION = 1;
+    static final short VERSION = 2;
+    static final short VERSION_WITHOUT_TRANSACTIONS = 1;
     private static final int HEADER_SIZE = 4 + 2 + 4;
-    private static final int PRODUCER_SIZE = 8 + 2 + 1;
+    private static final int PRODUCER_SIZE = 8 + 2 + 4 + 8 + 1;
     private static final int BATCH_SIZE = 4 + 4 + 8 + 8 + 8;
 
     private ProducerStateSnapshotFile() {
@@ -56,7 +61,8 @@ final class ProducerStateSnapshotFile {
         int i = 0;
         for (ProducerEntry entry : producers) {
             List<ProducerBatch> batches = batchLists.get(i++);
-            buffer.putLong(entry.producerId()).putShort(entry.epoch()).put((byte) batches.size());
+            buffer.putLong(entry.producerId()).putShort(entry.epoch()).putInt(entry.coordinatorEpoch())
+                    .putLong(entry.ongoingTxnFirstOffset()).put((byte) batches.size());
             for (ProducerBatch batch : batches) {
                 buffer.putInt(batch.firstSeq()).putInt(batch.lastSeq()).putLong(batch.firstOffset())
                         .putLong(batch.lastOffset()).putLong(batch.timestamp());
@@ -81,7 +87,11 @@ final class ProducerStateSnapshotFile {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
-            if (buffer.getInt() != MAGIC || buffer.getShort() != VERSION) {
+            if (buffer.getInt() != MAGIC) {
+                return Optional.empty();
+            }
+            short version = buffer.getShort();
+            if (version != VERSION && version != VERSION_WITHOUT_TRANSACTIONS) {
                 return Optional.empty();
             }
             long storedCrc = Integer.toUnsignedLong(buffer.getInt());
@@ -92,6 +102,10 @@ final class ProducerStateSnapshotFile {
             List<ProducerEntry> entries = new ArrayList<>(Math.max(0, Math.min(count, 1 << 16)));
             for (int p = 0; p < count; p++) {
                 ProducerEntry entry = new ProducerEntry(buffer.getLong(), buffer.getShort());
+                if (version >= VERSION) {
+                    entry.setCoordinatorEpoch(buffer.getInt());
+                    entry.setOngoingTxnFirstOffset(buffer.getLong());
+                }
                 int batches = buffer.get();
                 for (int b = 0; b < batches; b++) {
                     entry.addBatch(entry.epoch(), new ProducerBatch(buffer.getInt(), buffer.getInt(), buffer.getLong(),

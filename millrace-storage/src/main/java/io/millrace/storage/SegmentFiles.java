@@ -6,13 +6,14 @@ import java.util.OptionalLong;
 /**
  * Names of the files in a partition directory. A segment's files share its base offset written
  * as 20 zero-padded decimal digits, so that a directory listing sorts in offset order:
- * {@code 00000000000000001234.log}, {@code .index}, {@code .timeindex}; producer-state
+ * {@code 00000000000000001234.log}, {@code .index}, {@code .timeindex}, {@code .txnindex}; producer-state
  * snapshots use the same scheme ({@code <offset>.snapshot}). Stateless.
  */
 final class SegmentFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String SNAPSHOT_SUFFIX = ".snapshot";
     /** Appended to a file being removed, so a crash mid-removal leaves nothing that looks live. */
     static final String DELETED_SUFFIX = ".deleted";
@@ -43,6 +44,10 @@ final class SegmentFiles {
 
     static Path timeIndexFile(Path dir, long baseOffset) {
         return dir.resolve(name(baseOffset, TIME_INDEX_SUFFIX));
+    }
+
+    static Path txnIndexFile(Path dir, long baseOffset) {
+        return dir.resolve(name(baseOffset, TXN_INDEX_SUFFIX));
     }
 
     static Path snapshotFile(Path dir, long offset) {

@@ -115,6 +115,7 @@ final class SegmentSwap {
             Files.deleteIfExists(SegmentFiles.logFile(dir, old));
             Files.deleteIfExists(SegmentFiles.indexFile(dir, old));
             Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, old));
+            Files.deleteIfExists(SegmentFiles.txnIndexFile(dir, old)); // a cleaned segment has no aborted data
         }
         moveIfExists(swapped(SegmentFiles.indexFile(dir, base)), SegmentFiles.indexFile(dir, base));
         moveIfExists(swapped(SegmentFiles.timeIndexFile(dir, base)), SegmentFiles.timeIndexFile(dir, base));

@@ -93,6 +93,31 @@ class LogCleanerTransactionsTest {
         }
     }
 
+    @Test
+    void recordsOfAbortedTransactionsAreRemovedAndShadowNothing() throws Exception {
+        LogConfig config = CompactedLogFixture.onePerSegment().compaction(false, HOUR, 0.5, 0, Long.MAX_VALUE).build();
+        try (CompactedLogFixture f = new CompactedLogFixture(dir, config)) {
+            long t = NOW;
+            follow(f, KafkaRecords.batchBuilder().baseOffset(0).add(t, "a", "committed"));
+            follow(f, KafkaRecords.batchBuilder().baseOffset(1).producer(9, (short) 0, 0).transactional(true)
+                    .add(t + 100, "a", "aborted").add(t + 100, "b", "aborted too"));
+            ByteBuffer abort = KafkaRecords.transactionMarkerBatch(9, (short) 0,
+                    new io.millrace.wire.batch.TransactionMarker(false, 0), t + 200);
+            abort.putLong(0, 3);
+            follow(f, abort);
+            follow(f, KafkaRecords.batchBuilder().baseOffset(4).add(t + 300, "c", "plain"));
+            follow(f, KafkaRecords.batchBuilder().baseOffset(5).add(t + 400, "z", "active"));
+            f.log.updateHighWatermark(f.log.logEndOffset());
+            assertEquals(1, f.log.abortedTransactions(0, 6).size());
+
+            assertTrue(f.cleaner.cleanOnce());
+            List<KeyedRecords.Rec> records = KeyedRecords.records(f.log);
+            assertEquals(List.of(0L, 3L, 4L, 5L), records.stream().map(KeyedRecords.Rec::offset).toList(),
+                    "the aborted records went; the committed \"a\" stays; the marker stays until its horizon");
+            assertEquals("committed", records.get(0).value());
+        }
+    }
+
     /** A commit marker as a transaction coordinator would have it written (base sequence -1). */
     private static ByteBuffer marker(long offset, long producerId, long timestamp) {
         ByteBuffer batch = KafkaRecords.batchBuilder().baseOffset(offset).producer(producerId, (short) 0, 0)

@@ -9,6 +9,7 @@ import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.partition.ReadOutcome;
+import io.millrace.storage.AbortedTransaction;
 import io.millrace.wire.batch.KafkaRecords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +32,10 @@ import org.apache.kafka.common.protocol.Errors;
  * limits. When less than min_bytes is available it waits, without holding a thread, until data
  * arrives on any requested partition or max_wait_ms passes (long poll).
  *
- * <p>Consumers read below the high watermark and wait for it to advance. Followers (replica id
+ * <p>Consumers read below the high watermark (read_uncommitted) or the last stable offset
+ * (read_committed, answered with the aborted transactions overlapping the records returned, from
+ * the segments' aborted-transaction indexes) and wait for it to advance; the records stay
+ * file regions either way. Followers (replica id
  * &ge; 0) read up to the log end offset and wait for appends; their fetch offset tells the leader
  * how far they are (see {@link PartitionAccess#readForFollower}), and a diverged log is answered
  * with its diverging epoch (KIP-595). NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the
@@ -43,6 +47,7 @@ import org.apache.kafka.common.protocol.Errors;
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private static final short FIRST_VERSION_WITH_CURRENT_LEADER = 12;
     private static final short FIRST_VERSION_WITH_NODE_ENDPOINTS = 16;
+    private static final byte READ_COMMITTED = 1;
 
     private final TopicNameResolver topics;
     private final PartitionAccess access;
@@ -102,6 +107,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         MetadataImage image = topics.image();
         int remaining = request.maxBytes();
         int total = 0;
+        boolean readCommitted = request.isolationLevel() == READ_COMMITTED && !fetch.fromFollower();
         boolean completeNow = false;
         for (Wanted w : fetch.wanted) {
             FetchableTopicResponse topic = byTopic.computeIfAbsent(w.topicName + "/" + w.topicId, k -> {
@@ -123,11 +129,11 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             ReadOutcome outcome = fetch.fromFollower()
                     ? access.readForFollower(w.tp, fetch.replicaId, p.currentLeaderEpoch(), p.fetchOffset(),
                     p.lastFetchedEpoch(), p.logStartOffset(), limit, total == 0)
-                    : access.read(w.tp, p.currentLeaderEpoch(), p.fetchOffset(), limit, total == 0);
-            data.setHighWatermark(outcome.highWatermark()).setLastStableOffset(outcome.highWatermark())
+                    : access.read(w.tp, p.currentLeaderEpoch(), p.fetchOffset(), limit, total == 0, readCommitted);
+            data.setHighWatermark(outcome.highWatermark()).setLastStableOffset(outcome.lastStableOffset())
                     .setLogStartOffset(outcome.logStartOffset());
-            if (request.isolationLevel() == 1) {
-                data.setAbortedTransactions(new ArrayList<>());
+            if (readCommitted) {
+                data.setAbortedTransactions(abortedTransactions(outcome.abortedTransactions()));
             }
             if (outcome.error() != Errors.NONE) {
                 setError(fetch, image, response, data, w.tp, outcome.error(), version);
@@ -151,6 +157,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             }
         }
         return new Read(response, total, completeNow);
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTransaction> aborted) {
+        List<FetchResponseData.AbortedTransaction> out = new ArrayList<>(aborted == null ? 0 : aborted.size());
+        if (aborted != null) {
+            for (AbortedTransaction txn : aborted) {
+                out.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                        .setFirstOffset(txn.firstOffset()));
+            }
+        }
+        return out;
     }
 
     /** Sets {@code error}; for NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH also the current leader (KIP-951). */

@@ -2,10 +2,8 @@ package io.millrace.server.handlers;
 
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
+import io.millrace.server.partition.ListedOffset;
 import io.millrace.server.partition.PartitionAccess;
-import io.millrace.storage.OffsetAndTimestamp;
-import io.millrace.storage.PartitionLog;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -13,19 +11,14 @@ import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 
 /**
- * ListOffsets: earliest (-2), latest (-1), max timestamp (-3), earliest local (-4), latest
- * tiered (-5, none here) and the first offset at or after a timestamp.
+ * ListOffsets: earliest (-2), latest (-1: the last stable offset for read_committed, else the
+ * high watermark), max timestamp (-3), earliest local (-4), latest tiered (-5, none here) and the
+ * first offset at or after a timestamp; {@link PartitionAccess#listOffset} decides.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
-    static final long LATEST = -1L;
-    static final long EARLIEST = -2L;
-    static final long MAX_TIMESTAMP = -3L;
-    static final long EARLIEST_LOCAL = -4L;
-    static final long LATEST_TIERED = -5L;
-    static final long EARLIEST_PENDING_UPLOAD = -6L;
+    private static final byte READ_COMMITTED = 1;
     private static final short FIRST_VERSION_WITH_LEADER_EPOCH = 4;
 
     private final PartitionAccess access;
@@ -47,7 +40,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 ListOffsetsPartitionResponse answer = answer(new TopicPartition(topic.name(), p.partitionIndex()), p,
-                        request.replicaId() >= 0);
+                        request.replicaId() >= 0, request.isolationLevel() == READ_COMMITTED);
                 if (context.apiVersion() < FIRST_VERSION_WITH_LEADER_EPOCH) {
                     answer.setLeaderEpoch(-1); // not in the schema before v4: must stay the default
                 }
@@ -59,36 +52,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
 
     /** {@code fromReplica}: a follower asks, which sees the whole log (latest = log end offset). */
     private ListOffsetsPartitionResponse answer(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p,
-                                                boolean fromReplica) {
-        ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
-                .setOffset(-1).setTimestamp(-1).setLeaderEpoch(-1);
-        PartitionAccess.Lookup lookup = access.leaderOf(tp, p.currentLeaderEpoch());
-        if (lookup.error() != Errors.NONE) {
-            return out.setErrorCode(lookup.error().code());
-        }
-        PartitionLog log = lookup.partition().log();
-        int epoch = lookup.partition().leaderEpoch();
-        long ts = p.timestamp();
-        if (ts == LATEST) {
-            return out.setOffset(fromReplica ? log.logEndOffset() : log.highWatermark()).setLeaderEpoch(epoch);
-        }
-        if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
-            return out.setOffset(log.logStartOffset()).setLeaderEpoch(epoch);
-        }
-        if (ts == LATEST_TIERED || ts == EARLIEST_PENDING_UPLOAD) {
-            return out; // no tiered storage: no such offset
-        }
-        Optional<OffsetAndTimestamp> found;
-        if (ts == MAX_TIMESTAMP) {
-            found = log.maxTimestamp();
-        } else if (ts < 0) {
-            return out.setErrorCode(Errors.INVALID_REQUEST.code());
-        } else {
-            found = log.offsetForTimestamp(ts);
-        }
-        return found.filter(f -> f.offset() < log.highWatermark())
-                .map(f -> out.setOffset(f.offset()).setTimestamp(f.timestamp())
-                        .setLeaderEpoch(f.leaderEpoch() >= 0 ? f.leaderEpoch() : epoch))
-                .orElse(out);
+                                                boolean fromReplica, boolean readCommitted) {
+        ListedOffset listed = access.listOffset(tp, p.currentLeaderEpoch(), p.timestamp(), readCommitted, fromReplica);
+        return new ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex())
+                .setErrorCode(listed.error().code()).setOffset(listed.offset()).setTimestamp(listed.timestamp())
+                .setLeaderEpoch(listed.leaderEpoch());
     }
 }

@@ -6,14 +6,12 @@ import io.millrace.server.partition.PartitionAccess;
 import io.millrace.storage.EpochEndOffset;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 
 /**
  * OffsetForLeaderEpoch (KIP-101/KIP-320): for each partition, the largest leader epoch at or below
@@ -57,17 +55,9 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLe
         OffsetForLeaderEpochResponseData.EpochEndOffset out = new OffsetForLeaderEpochResponseData.EpochEndOffset()
                 .setPartition(p.partition()).setLeaderEpoch(EpochEndOffset.UNDEFINED.epoch())
                 .setEndOffset(EpochEndOffset.UNDEFINED.endOffset());
-        PartitionAccess.Lookup lookup = leaderOnly
-                ? access.leaderOf(tp, p.currentLeaderEpoch())
-                : access.replicaOf(tp, p.currentLeaderEpoch());
-        if (lookup.error() != Errors.NONE) {
-            return out.setErrorCode(lookup.error().code());
-        }
-        try {
-            EpochEndOffset end = lookup.partition().log().endOffsetForEpoch(p.leaderEpoch());
-            return out.setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
-        } catch (ApiException e) {
-            return out.setErrorCode(Errors.forException(e).code());
-        }
+        PartitionAccess.EpochLookup lookup = access.endOffsetForEpoch(tp, p.currentLeaderEpoch(), p.leaderEpoch(),
+                leaderOnly);
+        return out.setErrorCode(lookup.error().code()).setLeaderEpoch(lookup.end().epoch())
+                .setEndOffset(lookup.end().endOffset());
     }
 }

@@ -1,11 +1,15 @@
 package io.millrace.server.partition;
 
+import io.millrace.storage.AbortedTransaction;
 import io.millrace.storage.AppendResult;
 import io.millrace.storage.EpochEndOffset;
 import io.millrace.storage.FileReadResult;
+import io.millrace.storage.OffsetAndTimestamp;
 import io.millrace.storage.PartitionLog;
 import io.millrace.storage.RejectedRecordsException;
+import io.millrace.wire.batch.TransactionMarker;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -18,11 +22,24 @@ import org.slf4j.LoggerFactory;
  * Appends to and reads from the partitions this broker leads: checks leadership, leader epochs
  * and min.insync.replicas, then calls the log; serves followers' fetches (recording their
  * progress, detecting diverged logs) and lets acks=all appends wait for the high watermark.
- * Thread-safe; used by the Produce, Fetch, ListOffsets, DeleteRecords and OffsetForLeaderEpoch
- * handlers and the coordinator's log.
+ * The one way handlers reach a partition's log, so isolation levels apply in one place: a
+ * read_committed read or ListOffsets stops at the last stable offset (LSO), read_uncommitted at
+ * the high watermark, a follower at the log end. Transaction markers (WriteTxnMarkers) are
+ * appended here too. Thread-safe; used by the Produce, Fetch, ListOffsets, DeleteRecords,
+ * OffsetForLeaderEpoch and WriteTxnMarkers handlers and the coordinator's log.
  */
 public final class PartitionAccess {
     private static final Logger log = LoggerFactory.getLogger(PartitionAccess.class);
+
+    /** ListOffsets timestamps with a meaning of their own (KIP-734, KIP-405, KIP-1023). */
+    public static final long LATEST = -1L;
+    public static final long EARLIEST = -2L;
+    public static final long MAX_TIMESTAMP = -3L;
+    public static final long EARLIEST_LOCAL = -4L;
+    public static final long LATEST_TIERED = -5L;
+    public static final long EARLIEST_PENDING_UPLOAD = -6L;
+    /** DeleteRecords: up to the high watermark. */
+    public static final long TO_HIGH_WATERMARK = -1L;
 
     private final int nodeId;
     private final LocalPartitions partitions;
@@ -148,17 +165,138 @@ public final class PartitionAccess {
     }
 
     /**
-     * Reads committed data (below the high watermark) from {@code offset}, left in its segment
-     * file for a zero-copy send (see {@code PartitionLog.readFileRegion} for how long it stays valid).
+     * Appends a COMMIT or ABORT marker for {@code producerId} at {@code producerEpoch} to a
+     * partition this broker leads (WriteTxnMarkers); as an acks=all append it needs the ISR at
+     * min.insync.replicas, and the caller waits with {@link #awaitCommitted} for it to be replicated.
+     */
+    public AppendOutcome appendTransactionMarker(TopicPartition tp, long producerId, short producerEpoch,
+                                                 TransactionMarker marker) {
+        Lookup lookup = leaderOf(tp, -1);
+        if (lookup.error() != Errors.NONE) {
+            return AppendOutcome.failed(lookup.error(), null);
+        }
+        Partition partition = lookup.partition();
+        if (partition.state().isr().size() < partition.minInsyncReplicas()) {
+            return AppendOutcome.failed(Errors.NOT_ENOUGH_REPLICAS, "The ISR " + partition.state().isr() + " of " + tp
+                    + " is below min.insync.replicas " + partition.minInsyncReplicas());
+        }
+        try {
+            AppendResult result = partition.log().appendTransactionMarker(producerId, producerEpoch, marker,
+                    partition.leaderEpoch());
+            partition.onAppendedAsLeader();
+            return new AppendOutcome(Errors.NONE, null, result);
+        } catch (ApiException e) {
+            return AppendOutcome.failed(Errors.forException(e), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Appending a transaction marker to {} failed unexpectedly", tp, e);
+            return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, "Append failed: " + e);
+        }
+    }
+
+    /**
+     * Reads what a consumer may see from {@code offset}: below the high watermark
+     * (read_uncommitted) or below the last stable offset with the aborted transactions overlapping
+     * the records returned (read_committed). The records stay in their segment file for a
+     * zero-copy send (see {@code PartitionLog.readFileRegion} for how long they stay valid).
      */
     public ReadOutcome read(TopicPartition tp, int currentLeaderEpoch, long offset, int maxBytes,
-                            boolean minOneBatch) {
+                            boolean minOneBatch, boolean readCommitted) {
         Lookup lookup = leaderOf(tp, currentLeaderEpoch);
         if (lookup.error() != Errors.NONE) {
             return ReadOutcome.failed(lookup.error());
         }
         PartitionLog partitionLog = lookup.partition().log();
-        return readUpTo(partitionLog, offset, maxBytes, partitionLog.highWatermark(), minOneBatch);
+        long lastStableOffset = partitionLog.lastStableOffset();
+        if (!readCommitted) {
+            return readUpTo(partitionLog, offset, maxBytes, partitionLog.highWatermark(), minOneBatch);
+        }
+        ReadOutcome read = readUpTo(partitionLog, offset, maxBytes, lastStableOffset, minOneBatch);
+        if (read.error() != Errors.NONE || read.result() == null || read.result().sizeInBytes() == 0) {
+            return read;
+        }
+        List<AbortedTransaction> aborted = partitionLog.abortedTransactions(offset, lastStableOffset);
+        return new ReadOutcome(read.error(), read.result(), read.highWatermark(), read.lastStableOffset(),
+                read.logStartOffset(), aborted, null);
+    }
+
+    /**
+     * ListOffsets for one partition this broker leads: {@link #LATEST} (the log end for a
+     * follower, the LSO for read_committed, else the high watermark), {@link #EARLIEST} and
+     * {@link #EARLIEST_LOCAL} (the log start), {@link #MAX_TIMESTAMP}, the tiered-storage specs
+     * (no offset: there is no tiered storage), or the first offset at or after a timestamp; a
+     * found offset must be one a consumer of that isolation level may read.
+     */
+    public ListedOffset listOffset(TopicPartition tp, int currentLeaderEpoch, long timestamp, boolean readCommitted,
+                                   boolean fromReplica) {
+        Lookup lookup = leaderOf(tp, currentLeaderEpoch);
+        if (lookup.error() != Errors.NONE) {
+            return ListedOffset.failed(lookup.error());
+        }
+        PartitionLog partitionLog = lookup.partition().log();
+        int epoch = lookup.partition().leaderEpoch();
+        long readable = fromReplica ? partitionLog.logEndOffset()
+                : readCommitted ? partitionLog.lastStableOffset() : partitionLog.highWatermark();
+        if (timestamp == LATEST) {
+            return new ListedOffset(Errors.NONE, readable, -1, epoch);
+        }
+        if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
+            return new ListedOffset(Errors.NONE, partitionLog.logStartOffset(), -1, epoch);
+        }
+        if (timestamp == LATEST_TIERED || timestamp == EARLIEST_PENDING_UPLOAD) {
+            return ListedOffset.NONE;
+        }
+        if (timestamp < 0 && timestamp != MAX_TIMESTAMP) {
+            return ListedOffset.failed(Errors.INVALID_REQUEST);
+        }
+        try {
+            Optional<OffsetAndTimestamp> found = timestamp == MAX_TIMESTAMP ? partitionLog.maxTimestamp()
+                    : partitionLog.offsetForTimestamp(timestamp);
+            long bound = fromReplica ? partitionLog.highWatermark() : readable;
+            return found.filter(f -> f.offset() < bound)
+                    .map(f -> new ListedOffset(Errors.NONE, f.offset(), f.timestamp(),
+                            f.leaderEpoch() >= 0 ? f.leaderEpoch() : epoch))
+                    .orElse(ListedOffset.NONE);
+        } catch (ApiException e) {
+            return ListedOffset.failed(Errors.forException(e));
+        }
+    }
+
+    /**
+     * DeleteRecords for one partition this broker leads: moves its log start offset to
+     * {@code offset} ({@link #TO_HIGH_WATERMARK}: the high watermark); answers the new log start
+     * (the low watermark), or OFFSET_OUT_OF_RANGE for an offset above the high watermark.
+     */
+    public DeletedRecords deleteRecordsBefore(TopicPartition tp, long offset) {
+        Lookup lookup = leaderOf(tp, -1);
+        if (lookup.error() != Errors.NONE) {
+            return new DeletedRecords(lookup.error(), -1);
+        }
+        PartitionLog partitionLog = lookup.partition().log();
+        long target = offset == TO_HIGH_WATERMARK ? partitionLog.highWatermark() : offset;
+        if (target < 0 || target > partitionLog.highWatermark()) {
+            return new DeletedRecords(Errors.OFFSET_OUT_OF_RANGE, -1);
+        }
+        try {
+            return new DeletedRecords(Errors.NONE, partitionLog.deleteRecordsBefore(target));
+        } catch (ApiException e) {
+            return new DeletedRecords(Errors.forException(e), -1);
+        }
+    }
+
+    /**
+     * OffsetForLeaderEpoch for one partition: where {@code epoch} ends in the log of this leader
+     * (or, unless {@code leaderOnly}, of any replica here); see {@code PartitionLog.endOffsetForEpoch}.
+     */
+    public EpochLookup endOffsetForEpoch(TopicPartition tp, int currentLeaderEpoch, int epoch, boolean leaderOnly) {
+        Lookup lookup = leaderOnly ? leaderOf(tp, currentLeaderEpoch) : replicaOf(tp, currentLeaderEpoch);
+        if (lookup.error() != Errors.NONE) {
+            return new EpochLookup(lookup.error(), EpochEndOffset.UNDEFINED);
+        }
+        try {
+            return new EpochLookup(Errors.NONE, lookup.partition().log().endOffsetForEpoch(epoch));
+        } catch (ApiException e) {
+            return new EpochLookup(Errors.forException(e), EpochEndOffset.UNDEFINED);
+        }
     }
 
     /**
@@ -186,11 +324,11 @@ public final class PartitionAccess {
                 // No epoch at or below the follower's last one here, or it fetches below the log start:
                 // the follower resets its log from this leader's offsets.
                 return new ReadOutcome(Errors.OFFSET_OUT_OF_RANGE, null, partitionLog.highWatermark(),
-                        partitionLog.logStartOffset(), null);
+                        partitionLog.lastStableOffset(), partitionLog.logStartOffset(), null, null);
             }
             if (end != null && (end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset)) {
-                return new ReadOutcome(Errors.NONE, null, partitionLog.highWatermark(), partitionLog.logStartOffset(),
-                        end);
+                return new ReadOutcome(Errors.NONE, null, partitionLog.highWatermark(),
+                        partitionLog.lastStableOffset(), partitionLog.logStartOffset(), null, end);
             }
         }
         partition.recordFollowerFetch(replicaId, fetchOffset, followerLogStartOffset);
@@ -207,16 +345,26 @@ public final class PartitionAccess {
 
     private static ReadOutcome readUpTo(PartitionLog partitionLog, long offset, int maxBytes, long maxOffsetExclusive,
                                         boolean minOneBatch) {
+        long lastStableOffset = partitionLog.lastStableOffset();
         try {
             FileReadResult result = partitionLog.readFileRegion(offset, maxBytes, maxOffsetExclusive, minOneBatch);
-            return new ReadOutcome(Errors.NONE, result, result.highWatermark(), result.logStartOffset(), null);
+            return new ReadOutcome(Errors.NONE, result, result.highWatermark(), lastStableOffset,
+                    result.logStartOffset(), null, null);
         } catch (ApiException e) {
-            return new ReadOutcome(Errors.forException(e), null, partitionLog.highWatermark(),
-                    partitionLog.logStartOffset(), null);
+            return new ReadOutcome(Errors.forException(e), null, partitionLog.highWatermark(), lastStableOffset,
+                    partitionLog.logStartOffset(), null, null);
         }
     }
 
     /** A partition and whether this broker may serve it as leader. */
     public record Lookup(Partition partition, Errors error) {
+    }
+
+    /** What DeleteRecords answers for one partition: an error, or the new log start offset. */
+    public record DeletedRecords(Errors error, long lowWatermark) {
+    }
+
+    /** What OffsetForLeaderEpoch answers for one partition. */
+    public record EpochLookup(Errors error, EpochEndOffset end) {
     }
 }

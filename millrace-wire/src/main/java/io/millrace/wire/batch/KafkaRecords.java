@@ -13,6 +13,7 @@ import org.apache.kafka.common.protocol.Writable;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -240,6 +241,52 @@ public final class KafkaRecords {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
+    }
+
+    /**
+     * A control batch holding one COMMIT or ABORT marker of {@code producerId} at
+     * {@code producerEpoch} (base offset 0, no sequence, transactional and control bits set), as
+     * kafka-clients writes it; the log assigns its offset and leader epoch when appending.
+     */
+    public static ByteBuffer transactionMarkerBatch(long producerId, short producerEpoch, TransactionMarker marker,
+                                                    long timestamp) {
+        ControlRecordType type = marker.commit() ? ControlRecordType.COMMIT : ControlRecordType.ABORT;
+        ByteBuffer built = MemoryRecords.withEndTransactionMarker(0L, timestamp,
+                RecordBatchHeader.NO_PARTITION_LEADER_EPOCH, producerId, producerEpoch,
+                new EndTransactionMarker(type, marker.coordinatorEpoch())).buffer();
+        return ByteBuffer.allocate(built.remaining()).put(built.duplicate()).flip();
+    }
+
+    /**
+     * The COMMIT or ABORT marker in the control batch {@code controlBatch} points at (its whole
+     * bytes must be in its buffer), or null when it is another kind of control batch (or empty).
+     *
+     * @throws CorruptRecordException when the control record cannot be read
+     */
+    public static TransactionMarker readTransactionMarker(RecordBatchHeader controlBatch) {
+        ByteBuffer slice = controlBatch.buffer().duplicate().position(controlBatch.position())
+                .limit(controlBatch.position() + controlBatch.sizeInBytes()).slice();
+        try {
+            MutableRecordBatch batch = MemoryRecords.readableRecords(slice).batches().iterator().next();
+            try (CloseableIterator<Record> records = batch.streamingIterator(DECOMPRESSION_BUFFERS.get())) {
+                if (!records.hasNext()) {
+                    return null;
+                }
+                Record record = records.next();
+                ControlRecordType type = ControlRecordType.parse(record.key());
+                if (type != ControlRecordType.COMMIT && type != ControlRecordType.ABORT) {
+                    return null;
+                }
+                EndTransactionMarker marker = EndTransactionMarker.deserialize(record);
+                return new TransactionMarker(type == ControlRecordType.COMMIT, marker.coordinatorEpoch());
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException | IndexOutOfBoundsException
+                 | java.nio.BufferUnderflowException | java.util.NoSuchElementException e) {
+            throw new CorruptRecordException("The control batch at offset " + controlBatch.baseOffset()
+                    + " cannot be read: " + e.getMessage());
+        }
     }
 
     /** A builder for one v2 batch, for tests and tools. */
