@@ -38,8 +38,8 @@ final class AppendPlan {
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException see {@link ProducerSequenceCheck}
      */
     static AppendPlan of(ByteBuffer buffer, ValidatedBatches validated, ProducerStateTable table,
-                         TopicPartition partition) {
-        ProducerSequenceCheck sequenceCheck = new ProducerSequenceCheck(table, partition);
+                         TopicPartition partition, AppendOrigin origin) {
+        ProducerSequenceCheck sequenceCheck = new ProducerSequenceCheck(table, partition, origin);
         RecordBatchHeader header = new RecordBatchHeader();
         boolean[] duplicate = null;
         ProducerBatch first = null;

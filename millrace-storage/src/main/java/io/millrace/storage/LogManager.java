@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * removed in the background; a restart finishes removals still pending.
  *
  * <p>Threads: "log-retention" applies retention to every log each
- * {@code retentionCheckIntervalMs} and removes deleted log directories; "log-flusher" asks
+ * {@code retentionCheckIntervalMs}, removes deleted log directories and forgets idle producers
+ * ({@link ProducerExpiration}); "log-flusher" asks
  * every log whether its flush policy (flush.messages, flush.ms) is due, each
  * {@code flushCheckIntervalMs}, and writes changed high watermark checkpoints each
  * {@link #HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS}; "log-cleaner-N" compact the logs with cleanup.policy=compact
@@ -52,6 +53,7 @@ public final class LogManager implements Closeable {
     private final List<LogDirectory> dirs;
     private final Time time;
     private final long retentionCheckIntervalMs;
+    private final ProducerExpiration producerExpiration;
     private final long flushCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, LogDirectory> dirOf = new ConcurrentHashMap<>();
@@ -77,14 +79,21 @@ public final class LogManager implements Closeable {
         this(logDirs, time, retentionCheckIntervalMs, DEFAULT_FLUSH_CHECK_INTERVAL_MS, cleanerConfig);
     }
 
-    /** Every setting: retention and flush check intervals, and the log cleaner's. */
+    /** Retention and flush check intervals and the log cleaner's settings; producers expire after Kafka's defaults. */
     public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs, long flushCheckIntervalMs,
                       CleanerConfig cleanerConfig) {
+        this(logDirs, time, retentionCheckIntervalMs, flushCheckIntervalMs, cleanerConfig, ProducerExpiration.DEFAULT);
+    }
+
+    /** Every setting: retention and flush check intervals, the log cleaner's, and producer expiry. */
+    public LogManager(List<Path> logDirs, Time time, long retentionCheckIntervalMs, long flushCheckIntervalMs,
+                      CleanerConfig cleanerConfig, ProducerExpiration producerExpiration) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("At least one log directory is needed");
         }
         this.time = time;
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+        this.producerExpiration = producerExpiration;
         this.flushCheckIntervalMs = flushCheckIntervalMs;
         List<LogDirectory> opened = new ArrayList<>();
         try {
@@ -271,6 +280,8 @@ public final class LogManager implements Closeable {
         }
         retentionThread.scheduleWithFixedDelay(this::applyRetention, retentionCheckIntervalMs,
                 retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+        retentionThread.scheduleWithFixedDelay(this::removeExpiredProducers, producerExpiration.checkIntervalMs(),
+                producerExpiration.checkIntervalMs(), TimeUnit.MILLISECONDS);
         flusherThread.scheduleWithFixedDelay(this::flushDueLogs, flushCheckIntervalMs, flushCheckIntervalMs,
                 TimeUnit.MILLISECONDS);
         flusherThread.scheduleWithFixedDelay(this::checkpointHighWatermarks, HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
@@ -290,6 +301,20 @@ public final class LogManager implements Closeable {
                 scheduleRetiredDeletion(partitionLog);
             } catch (RuntimeException e) {
                 log.error("Retention failed for {}: {}", partitionLog.topicPartition(), e.toString());
+            }
+        }
+    }
+
+    /** The producer-expiry duty of "log-retention": forgets idle producers of every log. */
+    void removeExpiredProducers() {
+        for (PartitionLog partitionLog : logs.values()) {
+            try {
+                int removed = partitionLog.removeExpiredProducers(producerExpiration.expirationMs());
+                if (removed > 0) {
+                    log.debug("Expired {} idle producers of {}", removed, partitionLog.topicPartition());
+                }
+            } catch (RuntimeException e) {
+                log.error("Producer expiry failed for {}: {}", partitionLog.topicPartition(), e.toString());
             }
         }
     }

@@ -62,9 +62,9 @@ final class LogWrites {
     }
 
     /** Under the append lock: writes validated producer batches, stamping offsets and epochs. */
-    AppendResult appendAsLeader(ByteBuffer buffer, ValidatedBatches validated, int leaderEpoch, LogConfig cfg,
-                                long now) throws IOException {
-        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition);
+    AppendResult appendAsLeader(ByteBuffer buffer, ValidatedBatches validated, int leaderEpoch, AppendOrigin origin,
+                                LogConfig cfg, long now) throws IOException {
+        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition, origin);
         if (plan.allDuplicates()) {
             log.debug("Ignored a retried batch to {}: already stored at offsets {} to {}", topicPartition,
                     plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset());

@@ -146,6 +146,14 @@ public final class PartitionLog implements Closeable {
      * @throws org.apache.kafka.common.InvalidRecordException among others, for a malformed batch
      */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) {
+        return appendAsLeader(batches, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * As {@link #appendAsLeader(ByteBuffer, int)}, from {@code origin}: a coordinator's batches
+     * written in a transactional producer's name carry no sequence ({@link AppendOrigin}).
+     */
+    public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch, AppendOrigin origin) {
         ByteBuffer buffer = batches.isReadOnly() ? copyOf(batches) : batches.duplicate();
         LogConfig cfg = config;
         long now = time.milliseconds();
@@ -154,7 +162,7 @@ public final class PartitionLog implements Closeable {
             return new AppendResult(-1, -1, -1, offsets.logStart(), 0, false);
         }
         AppendResult result = underLock("append to",
-                () -> writes.appendAsLeader(buffer, validated, leaderEpoch, cfg, now));
+                () -> writes.appendAsLeader(buffer, validated, leaderEpoch, origin, cfg, now));
         flushIfDue();
         return result;
     }
@@ -499,6 +507,22 @@ public final class PartitionLog implements Closeable {
 
     long truncations() {
         return offsets.truncations();
+    }
+
+    /** Every producer this partition keeps state for (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        return underLock("read the producer state of", () -> producers.table().activeProducers());
+    }
+
+    /**
+     * Forgets producers idle for {@code expirationMs} without an open transaction
+     * ({@code producer.id.expiration.ms}); the next snapshot no longer has them.
+     *
+     * @return how many were removed
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        long now = time.milliseconds();
+        return underLock("expire producers of", () -> producers.table().removeExpired(now, expirationMs));
     }
 
     /** For each idempotent producer, the last offset of the last batch it wrote here. */

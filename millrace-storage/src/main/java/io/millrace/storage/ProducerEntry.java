@@ -19,6 +19,7 @@ final class ProducerEntry {
     private final ArrayDeque<ProducerBatch> batches = new ArrayDeque<>(MAX_CACHED_BATCHES);
     private long ongoingTxnFirstOffset = NO_TRANSACTION;
     private int coordinatorEpoch = NO_COORDINATOR_EPOCH;
+    private long lastMarkerTimestamp = -1;
 
     static final long NO_TRANSACTION = -1;
     static final int NO_COORDINATOR_EPOCH = -1;
@@ -65,9 +66,10 @@ final class ProducerEntry {
         return last == null ? -1 : last.lastSeq();
     }
 
+    /** The max timestamp of its last batch or transaction marker here, or -1 (what producer expiry measures). */
     long lastTimestamp() {
         ProducerBatch last = batches.peekLast();
-        return last == null ? -1 : last.timestamp();
+        return Math.max(last == null ? -1 : last.timestamp(), lastMarkerTimestamp);
     }
 
     /** The cached batch of this epoch with exactly these sequences, or null. */
@@ -95,8 +97,9 @@ final class ProducerEntry {
         batches.addLast(batch);
     }
 
-    /** Applies a control batch (a transaction marker): a higher epoch starts afresh. */
-    void bumpEpoch(short markerEpoch) {
+    /** Applies a control batch (a transaction marker) written at {@code timestamp}: a higher epoch starts afresh. */
+    void applyMarker(short markerEpoch, long timestamp) {
+        lastMarkerTimestamp = Math.max(lastMarkerTimestamp, timestamp);
         if (markerEpoch > epoch) {
             epoch = markerEpoch;
             batches.clear();

@@ -18,12 +18,17 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
  * <li>same epoch and same first and last sequence as one of the last five batches: a retry,
  *     reported as that batch (not written again);</li>
  * <li>epoch below the current one: {@link InvalidProducerEpochException};</li>
- * <li>unknown producer, or a higher epoch: the first sequence must be 0;</li>
+ * <li>unknown producer: any first sequence (its state may have expired, {@code producer.id.expiration.ms});</li>
+ * <li>a higher epoch: the first sequence must be 0;</li>
  * <li>same epoch: the first sequence must follow the last one (wrapping after
  *     Integer.MAX_VALUE to 0); otherwise {@link OutOfOrderSequenceException}.</li>
  * </ul>
- * Unlike Kafka, which accepts any sequence from a producer it has no state for (its state may
- * have been removed with old segments), we keep producer state across retention and require 0.
+ * For a {@link AppendOrigin#COORDINATOR} append (a coordinator writing in a producer's name, without
+ * sequences that mean anything: Kafka's coordinator writes 0) only the transaction state and the epoch are checked, as Kafka does.
+ *
+ * <p>As Kafka, a producer this partition does not know may start at any sequence: its state may
+ * have been removed by producer expiry after {@code producer.id.expiration.ms} of idleness, and
+ * refusing it would fail the idle producer's next batch with OUT_OF_ORDER_SEQUENCE_NUMBER.
  *
  * <p>Not thread-safe: one per append, under the log's append lock.
  */
@@ -34,11 +39,17 @@ final class ProducerSequenceCheck {
 
     private final ProducerStateTable table;
     private final TopicPartition partition;
+    private final boolean checkSequences;
     private Map<Long, Pending> pending;
 
     ProducerSequenceCheck(ProducerStateTable table, TopicPartition partition) {
+        this(table, partition, AppendOrigin.CLIENT);
+    }
+
+    ProducerSequenceCheck(ProducerStateTable table, TopicPartition partition, AppendOrigin origin) {
         this.table = table;
         this.partition = partition;
+        this.checkSequences = origin == AppendOrigin.CLIENT;
     }
 
     /**
@@ -61,7 +72,7 @@ final class ProducerSequenceCheck {
             currentEpoch = earlier.epoch();
             currentLastSeq = earlier.lastSeq();
         } else if (entry != null) {
-            ProducerBatch duplicate = entry.findDuplicate(epoch, firstSeq, lastSeq);
+            ProducerBatch duplicate = checkSequences ? entry.findDuplicate(epoch, firstSeq, lastSeq) : null;
             if (duplicate != null) {
                 return duplicate;
             }
@@ -83,7 +94,18 @@ final class ProducerSequenceCheck {
                         + " to " + partition + " but its current epoch is " + currentEpoch);
             }
         }
-        boolean sameEpoch = (earlier != null || entry != null) && epoch == currentEpoch;
+        if (checkSequences && (earlier != null || entry != null)) {
+            checkSequence(producerId, epoch, firstSeq,
+                    (earlier != null || entry != null) && epoch == currentEpoch, currentLastSeq);
+        }
+        if (pending == null) {
+            pending = new HashMap<>(4);
+        }
+        pending.put(producerId, new Pending(epoch, lastSeq));
+        return null;
+    }
+
+    private void checkSequence(long producerId, short epoch, int firstSeq, boolean sameEpoch, int currentLastSeq) {
         if (!sameEpoch || currentLastSeq == RecordBatchHeader.NO_SEQUENCE) {
             if (firstSeq != 0) {
                 throw new OutOfOrderSequenceException("Producer " + producerId + " (epoch " + epoch + ") sent sequence "
@@ -94,10 +116,5 @@ final class ProducerSequenceCheck {
                     + firstSeq + " to " + partition + " but the next expected is "
                     + RecordBatchHeader.incrementSequence(currentLastSeq, 1));
         }
-        if (pending == null) {
-            pending = new HashMap<>(4);
-        }
-        pending.put(producerId, new Pending(epoch, lastSeq));
-        return null;
     }
 }

@@ -3,6 +3,7 @@ package io.millrace.storage;
 import io.millrace.wire.batch.KafkaRecords;
 import io.millrace.wire.batch.RecordBatchHeader;
 import io.millrace.wire.batch.TransactionMarker;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ final class ProducerStateTable {
         short epoch = batch.producerEpoch();
         ProducerEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerEntry(id, epoch));
         if (batch.isControl()) {
-            entry.bumpEpoch(epoch);
+            entry.applyMarker(epoch, batch.maxTimestamp());
             TransactionMarker marker = KafkaRecords.readTransactionMarker(batch);
             return marker == null ? null : endTransaction(entry, marker, batch.lastOffset());
         }
@@ -126,6 +127,30 @@ final class ProducerStateTable {
     /** The last stable offset an aborted-index entry records for {@code ended}: the oldest open transaction's start, else after its marker. */
     long lastStableOffsetAfter(CompletedTransaction ended) {
         return ongoing.isEmpty() ? ended.lastOffset() + 1 : Math.min(ongoing.firstKey(), ended.lastOffset() + 1);
+    }
+
+    /** Every producer known here, for DescribeProducers. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> active = new ArrayList<>(producers.size());
+        for (ProducerEntry e : producers.values()) {
+            active.add(new ActiveProducer(e.producerId(), e.epoch(), e.lastSequence(), e.lastTimestamp(),
+                    e.coordinatorEpoch(), e.ongoingTxnFirstOffset()));
+        }
+        return active;
+    }
+
+    /**
+     * Forgets the producers idle for {@code expirationMs} (last batch or marker older than that)
+     * without an open transaction, as Kafka's {@code producer.id.expiration.ms}; such a producer
+     * writing again is a new producer here (its next batch must start at sequence 0).
+     *
+     * @return how many were removed
+     */
+    int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> e.ongoingTxnFirstOffset() == ProducerEntry.NO_TRANSACTION
+                && nowMs - e.lastTimestamp() >= expirationMs);
+        return before - producers.size();
     }
 
     /** Adds an entry read from a snapshot. */
