@@ -16,6 +16,7 @@ import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.metadata.records.BrokerEndpoint;
 import io.millrace.server.handlers.AlterPartitionReassignmentsHandler;
+import io.millrace.server.handlers.DescribeProducersHandler;
 import io.millrace.server.handlers.DescribeQuorumHandler;
 import io.millrace.server.handlers.ElectLeadersHandler;
 import io.millrace.server.handlers.ListPartitionReassignmentsHandler;
@@ -66,6 +67,7 @@ import io.millrace.server.handlers.OffsetDeleteHandler;
 import io.millrace.server.handlers.OffsetFetchHandler;
 import io.millrace.server.handlers.ProduceHandler;
 import io.millrace.server.handlers.SyncGroupHandler;
+import io.millrace.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
 import io.millrace.server.network.SocketServer;
@@ -74,6 +76,7 @@ import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.producer.ProducerIdAllocator;
 import io.millrace.storage.CleanerConfig;
 import io.millrace.storage.LogManager;
+import io.millrace.storage.ProducerExpiration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +135,9 @@ public final class Broker {
         controller = new MetadataController(metadataLog, publisher, controllerSettings(), topicConfigs::check, Time.SYSTEM);
         ControllerChannel channel = mode.connect(metadataLog, controller);
         logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs(),
-                CleanerConfig.from(config));
+                LogManager.DEFAULT_FLUSH_CHECK_INTERVAL_MS, CleanerConfig.from(config), new ProducerExpiration(
+                        () -> topicConfigs.effectiveBrokerConfig().getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS),
+                        number(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS)));
 
         BrokerIdentity identity = new BrokerIdentity(nodeId, clusterId, config.advertisedListeners(),
                 config.rack().orElse(null));
@@ -246,7 +251,8 @@ public final class Broker {
         handlers.add(new DeleteTopicsHandler(channel, publisher, config::deleteTopicEnable));
         handlers.add(new CreatePartitionsHandler(channel));
         handlers.add(new DeleteRecordsHandler(access));
-        handlers.add(new WriteTxnMarkersHandler(access));
+        handlers.add(new WriteTxnMarkersHandler(access, CoordinatorTopicSpec.CONSUMER_OFFSETS, groupCoordinator));
+        handlers.add(new DescribeProducersHandler(access));
         handlers.add(new DescribeConfigsHandler(describer, identity.nodeId()));
         ConfigAlterer alterer = new ConfigAlterer(channel, describer, identity.nodeId());
         handlers.add(new AlterConfigsHandler(alterer));
@@ -264,6 +270,7 @@ public final class Broker {
         handlers.add(new LeaveGroupHandler(groupCoordinator));
         handlers.add(new OffsetCommitHandler(groupCoordinator));
         handlers.add(new OffsetFetchHandler(groupCoordinator));
+        handlers.add(new TxnOffsetCommitHandler(groupCoordinator));
         handlers.add(new OffsetDeleteHandler(groupCoordinator));
         handlers.add(new ListGroupsHandler(groupCoordinator));
         handlers.add(new DescribeGroupsHandler(groupCoordinator));

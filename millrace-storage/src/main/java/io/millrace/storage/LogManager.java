@@ -309,7 +309,7 @@ public final class LogManager implements Closeable {
     void removeExpiredProducers() {
         for (PartitionLog partitionLog : logs.values()) {
             try {
-                int removed = partitionLog.removeExpiredProducers(producerExpiration.expirationMs());
+                int removed = partitionLog.removeExpiredProducers(producerExpiration.expirationMs().getAsLong());
                 if (removed > 0) {
                     log.debug("Expired {} idle producers of {}", removed, partitionLog.topicPartition());
                 }

@@ -78,7 +78,7 @@ class PartitionLogProducersTest {
     @Test
     void logManagerExpiresProducersOnItsRetentionThread() throws Exception {
         try (LogManager manager = new LogManager(List.of(root.resolve("dir")), time, 60_000, 1_000,
-                new CleanerConfig(false, 0, 0, 0.9, 0, Double.MAX_VALUE, 15_000), new ProducerExpiration(DAY, 1_000))) {
+                new CleanerConfig(false, 0, 0, 0.9, 0, Double.MAX_VALUE, 15_000), ProducerExpiration.fixed(DAY, 1_000))) {
             PartitionLog managed = manager.getOrCreate(TP, Uuid.ZERO_UUID, TestConfigs.defaults().build());
             managed.appendAsLeader(Batches.idempotent(7, (short) 0, 0, 1, NOW), 0);
             time.advance(DAY);

@@ -94,10 +94,10 @@ final class CoordinatorKeys {
                 "How often expired transactional ids are removed.");
         b.defineDynamic(IGNORED, "transaction.partition.verification.enable", BOOLEAN, true,
                 "Whether a transactional write is checked against the partitions added to the transaction.");
-        b.defineDynamic(IGNORED, BrokerConfigs.PRODUCER_ID_EXPIRATION_MS, INT, 86400000, atLeast(1),
-                "How long a producer id's state is kept after its last write.");
-        b.define(IGNORED, "producer.id.expiration.check.interval.ms", INT, 600000, atLeast(1),
-                "How often expired producer ids are removed.");
+        b.defineDynamic(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS, INT, 86400000, atLeast(1),
+                "How long a partition keeps an idle producer's state (no write, no open transaction).");
+        b.define(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600000, atLeast(1),
+                "How often partitions forget producers idle longer than producer.id.expiration.ms.");
     }
 
     private static void replication(ConfigDef.Builder b) {

@@ -35,7 +35,6 @@ class UnsupportedSettingsTest {
             "metric.reporters", "metrics.num.samples", "metrics.recording.level", "metrics.sample.window.ms",
             "num.io.threads", "num.network.threads", "num.recovery.threads.per.data.dir", "num.replica.fetchers",
             "offsets.commit.timeout.ms", "offsets.topic.compression.codec",
-            "producer.id.expiration.check.interval.ms", "producer.id.expiration.ms",
             "producer.purgatory.purge.interval.requests", "queued.max.request.bytes", "queued.max.requests",
             "replica.high.watermark.checkpoint.interval.ms", "replica.selector.class",
             "replica.socket.receive.buffer.bytes", "share.coordinator.state.topic.min.isr",

@@ -277,6 +277,43 @@ public final class ClassicGroups {
     }
 
     /**
+     * TxnOffsetCommit's check (KIP-447), as Kafka's: no group, or an empty one, accepts a commit
+     * without a generation (-1: a producer whose consumer does not use group management); a
+     * commit naming a member, an instance or a generation must come from a member of the current
+     * generation (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION); a commit naming none of
+     * them is accepted whatever the state (old clients send none). Unlike OffsetCommit, a rebalance
+     * in progress does not refuse it.
+     */
+    public Errors validateTransactionalOffsetCommit(ClassicGroup g, String memberId, String instanceId,
+                                                    int generationId) {
+        if (g == null) {
+            return generationId < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+        }
+        if (g.state == ClassicGroupState.DEAD) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generationId < 0 && g.state == ClassicGroupState.EMPTY) {
+            return Errors.NONE;
+        }
+        boolean named = generationId >= 0 || (memberId != null && !memberId.isEmpty()) || instanceId != null;
+        if (!named) {
+            return Errors.NONE;
+        }
+        if (instanceId != null) {
+            String current = g.staticMemberId(instanceId);
+            if (current == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (!current.equals(memberId)) {
+                return Errors.FENCED_INSTANCE_ID;
+            }
+        } else if (g.member(memberId) == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return generationId == g.generationId ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+    }
+
+    /**
      * The topics the group's members subscribe to, for groups of the "consumer" protocol type;
      * null when they cannot be known (another protocol type, or unreadable metadata).
      */

@@ -290,6 +290,7 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
     }
 
     /** TxnOffsetCommit's check: as {@link #validateOffsetCommit}, but a wrong epoch is ILLEGAL_GENERATION. */
+    @Override
     public Errors validateTransactionalOffsetCommit(String groupId, String memberId, int memberEpoch) {
         Errors error = validateOffsetCommit(groupId, memberId, memberEpoch);
         return error == Errors.STALE_MEMBER_EPOCH ? Errors.ILLEGAL_GENERATION : error;

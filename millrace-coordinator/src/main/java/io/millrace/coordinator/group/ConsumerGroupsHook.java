@@ -60,6 +60,12 @@ public interface ConsumerGroupsHook {
     Errors validateOffsetCommit(String groupId, String memberId, int memberEpoch, String groupInstanceId,
                                 short apiVersion);
 
+    /**
+     * TxnOffsetCommit checks (KIP-447) against an existing consumer group: as OffsetCommit's, whatever
+     * the API version, and a stale member epoch is ILLEGAL_GENERATION (as Kafka answers).
+     */
+    Errors validateTransactionalOffsetCommit(String groupId, String memberId, int memberEpoch);
+
     /** OffsetFetch v9+ checks of the member id and epoch; NONE when the fetch may go ahead. */
     Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch);
 

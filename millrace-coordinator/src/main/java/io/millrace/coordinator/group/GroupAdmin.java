@@ -105,7 +105,7 @@ final class GroupAdmin {
                 ClassicGroup g = classic.get(groupId);
                 if (g != null && !g.isEmptyOrDead()) {
                     error = Errors.NON_EMPTY_GROUP;
-                } else if (g == null && !offsets.hasOffsets(groupId)) {
+                } else if (g == null && !offsets.hasOffsets(groupId) && !offsets.hasOpenTransactions(groupId)) {
                     error = Errors.GROUP_ID_NOT_FOUND;
                 } else {
                     offsetTombstones(groupId, records);
@@ -119,8 +119,11 @@ final class GroupAdmin {
         return new CoordinatorResult<>(records, results);
     }
 
+    /** Tombstones for the group's offsets and, as Kafka, for those only pending in open transactions. */
     private void offsetTombstones(String groupId, List<CoordinatorRecord> records) {
         offsets.offsets(groupId).keySet().forEach(tp -> records.add(OffsetRecords.tombstone(groupId, tp)));
+        offsets.pendingPartitions(groupId).stream().filter(tp -> offsets.get(groupId, tp) == null)
+                .forEach(tp -> records.add(OffsetRecords.tombstone(groupId, tp)));
     }
 
     private static Set<String> lower(List<String> values) {

@@ -9,6 +9,7 @@ import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorPartitions;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorRuntime;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -174,9 +177,14 @@ public final class GroupCoordinatorService implements CoordinatorPartitions, Aut
                 .exceptionally(t -> commitError(ctx, request, errorOf(t)));
     }
 
-    /** OffsetFetch of several groups (v8+; one group before), each answered or failed on its own. */
+    /**
+     * OffsetFetch of several groups (v8+; one group before), each answered or failed on its own;
+     * with {@code requireStable}, partitions with an offset pending in a transaction answer
+     * UNSTABLE_OFFSET_COMMIT.
+     */
     public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(GroupRequestContext ctx,
-                                                                         List<OffsetFetchRequestGroup> groups) {
+                                                                         List<OffsetFetchRequestGroup> groups,
+                                                                         boolean requireStable) {
         List<CompletableFuture<OffsetFetchResponseGroup>> futures = new ArrayList<>();
         for (OffsetFetchRequestGroup group : groups) {
             if (!GroupIds.isValid(group.groupId())) {
@@ -184,11 +192,48 @@ public final class GroupCoordinatorService implements CoordinatorPartitions, Aut
                         .setErrorCode(Errors.INVALID_GROUP_ID.code())));
                 continue;
             }
-            futures.add(read(group.groupId(), shard -> shard.fetchOffsets(ctx, group))
+            futures.add(read(group.groupId(), shard -> shard.fetchOffsets(ctx, group, requireStable))
                     .exceptionally(t -> new OffsetFetchResponseGroup().setGroupId(group.groupId())
                             .setErrorCode(errorOf(t).code())));
         }
         return allOf(futures);
+    }
+
+    /**
+     * TxnOffsetCommit: the offsets are written as a transactional batch of the request's producer
+     * and become the group's at its COMMIT marker ({@link #completeTransaction}); errors as Kafka's
+     * (the group checks, UNKNOWN_TOPIC_OR_PARTITION, and the runtime's coordinator errors;
+     * INVALID_PRODUCER_EPOCH when the partition knows a newer epoch of the producer).
+     */
+    public CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        if (!GroupIds.isValid(request.groupId())) {
+            return CompletableFuture.completedFuture(txnCommitError(request, Errors.INVALID_GROUP_ID));
+        }
+        return write(request.groupId(), "txn-offset-commit", shard -> shard.commitTransactionalOffsets(request))
+                .exceptionally(t -> txnCommitError(request, errorOf(t)));
+    }
+
+    /**
+     * Writes a WriteTxnMarkers COMMIT or ABORT marker to {@code partition} of the offsets topic
+     * through its shard ({@link CoordinatorRuntime#completeTransaction}), so the producer's pending
+     * offsets become the group's or vanish once it is committed. Completes with the partition error
+     * for the transaction coordinator: the shard not being served here (not loaded, loading, not
+     * the leader) is NOT_LEADER_OR_FOLLOWER, which it retries, as Kafka answers.
+     */
+    public CompletableFuture<Errors> completeTransaction(int partition, long producerId, short producerEpoch,
+                                                         int coordinatorEpoch, TransactionMarker marker) {
+        return runtime.completeTransaction(partition, producerId, producerEpoch, coordinatorEpoch, marker)
+                .handle((v, t) -> {
+                    if (t == null) {
+                        return Errors.NONE;
+                    }
+                    Errors error = errorOf(t);
+                    return switch (error) {
+                        case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS ->
+                                Errors.NOT_LEADER_OR_FOLLOWER;
+                        default -> error;
+                    };
+                });
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
@@ -287,6 +332,18 @@ public final class GroupCoordinatorService implements CoordinatorPartitions, Aut
 
     private static SyncGroupResponseData syncError(Errors error) {
         return new SyncGroupResponseData().setErrorCode(error.code());
+    }
+
+    private static TxnOffsetCommitResponseData txnCommitError(TxnOffsetCommitRequestData request, Errors error) {
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic out =
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(topic.name());
+            topic.partitions().forEach(p -> out.partitions().add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                    .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code())));
+            response.topics().add(out);
+        }
+        return response;
     }
 
     private static OffsetCommitResponseData commitError(GroupRequestContext ctx, OffsetCommitRequestData request,

@@ -19,6 +19,8 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 
 /**
  * The group coordinator state of one {@code __consumer_offsets} partition: committed offsets (key
@@ -38,6 +40,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     private final ConsumerGroupsHook consumer;
     private final OffsetOperations offsetOperations;
     private final GroupAdmin admin;
+    private final TransactionalOffsetCommit transactionalCommit;
 
     public GroupCoordinatorShard(Context context, GroupCoordinatorConfig config, TopicsView topics,
                                  ConsumerGroupsHook.Factory consumerGroups) {
@@ -47,6 +50,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         this.classic = new ClassicGroups(context.time(), context.timer(), context.journal(), config, consumer::contains);
         this.offsetOperations = new OffsetOperations(offsets, classic, consumer, topics, config, context.time());
         this.admin = new GroupAdmin(offsets, classic, consumer);
+        this.transactionalCommit = new TransactionalOffsetCommit(classic, consumer, topics, config, context.time());
     }
 
     @Override
@@ -105,8 +109,14 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         return offsetOperations.commit(ctx, request);
     }
 
-    public OffsetFetchResponseGroup fetchOffsets(GroupRequestContext ctx, OffsetFetchRequestGroup request) {
-        return offsetOperations.fetch(ctx, request);
+    /** TxnOffsetCommit: records of the producer's transaction, pending until its marker. */
+    public CoordinatorResult<TxnOffsetCommitResponseData> commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        return transactionalCommit.commit(request);
+    }
+
+    public OffsetFetchResponseGroup fetchOffsets(GroupRequestContext ctx, OffsetFetchRequestGroup request,
+                                                 boolean requireStable) {
+        return offsetOperations.fetch(ctx, request, requireStable);
     }
 
     public CoordinatorResult<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {

@@ -60,6 +60,11 @@ public final class NoConsumerGroups implements ConsumerGroupsHook {
     }
 
     @Override
+    public Errors validateTransactionalOffsetCommit(String groupId, String memberId, int memberEpoch) {
+        return Errors.GROUP_ID_NOT_FOUND;
+    }
+
+    @Override
     public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
         return Errors.NONE;
     }

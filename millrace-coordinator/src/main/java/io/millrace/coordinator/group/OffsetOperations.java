@@ -13,6 +13,7 @@ import io.millrace.coordinator.offsets.OffsetStore;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,8 +109,12 @@ final class OffsetOperations {
         return new CoordinatorResult<>(records, response);
     }
 
-    /** One group of an OffsetFetch; offsets never committed answer -1 with NONE (compat item 4). */
-    OffsetFetchResponseGroup fetch(GroupRequestContext context, OffsetFetchRequestGroup request) {
+    /**
+     * One group of an OffsetFetch; offsets never committed answer -1 with NONE (compat item 4). With
+     * {@code requireStable} (v7+), a partition with an offset pending in an open transaction answers
+     * UNSTABLE_OFFSET_COMMIT (per partition in every version, as Kafka), and the consumer retries.
+     */
+    OffsetFetchResponseGroup fetch(GroupRequestContext context, OffsetFetchRequestGroup request, boolean requireStable) {
         String groupId = request.groupId();
         OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(groupId);
         if (!GroupIds.isValid(groupId)) {
@@ -124,8 +129,13 @@ final class OffsetOperations {
         boolean byId = context.apiVersion() >= TOPIC_ID_VERSION;
         if (request.topics() == null) {
             Map<String, List<OffsetFetchResponsePartitions>> byTopic = new TreeMap<>();
-            offsets.offsets(groupId).forEach((tp, committed) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
-                    .add(partition(tp.partition(), committed)));
+            Map<TopicPartition, CommittedOffset> all = new HashMap<>(offsets.offsets(groupId));
+            if (requireStable) {
+                offsets.pendingPartitions(groupId).forEach(tp -> all.putIfAbsent(tp, null));
+            }
+            all.forEach((tp, committed) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
+                    .add(requireStable && offsets.hasPendingTransactionalOffset(groupId, tp) ? unstable(tp.partition())
+                            : partition(tp.partition(), committed)));
             byTopic.forEach((name, partitions) -> {
                 Optional<TopicsView.TopicInfo> info = topics.byName(name);
                 if (byId && info.isEmpty()) {
@@ -150,12 +160,18 @@ final class OffsetOperations {
                 if (name == null) {
                     responseTopic.partitions().add(partition(partition, null).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
                 } else {
-                    responseTopic.partitions().add(partition(partition, offsets.get(groupId, new TopicPartition(name, partition))));
+                    TopicPartition tp = new TopicPartition(name, partition);
+                    responseTopic.partitions().add(requireStable && offsets.hasPendingTransactionalOffset(groupId, tp)
+                            ? unstable(partition) : partition(partition, offsets.get(groupId, tp)));
                 }
             }
             out.topics().add(responseTopic);
         }
         return out;
+    }
+
+    private static OffsetFetchResponsePartitions unstable(int partition) {
+        return partition(partition, null).setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
     }
 
     private static OffsetFetchResponsePartitions partition(int partition, CommittedOffset committed) {
@@ -175,7 +191,7 @@ final class OffsetOperations {
         }
         ClassicGroup g = classic.get(groupId);
         boolean isConsumer = consumer.contains(groupId);
-        if (g == null && !isConsumer && !offsets.hasOffsets(groupId)) {
+        if (g == null && !isConsumer && !offsets.hasOffsets(groupId) && !offsets.hasOpenTransactions(groupId)) {
             return CoordinatorResult.of(response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
         }
         Set<String> subscribed = Set.of();
@@ -199,7 +215,8 @@ final class OffsetOperations {
                     error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 } else if (subscribed.contains(topic.name())) {
                     error = Errors.GROUP_SUBSCRIBED_TO_TOPIC;
-                } else if (offsets.get(groupId, tp) != null) {
+                } else if (offsets.get(groupId, tp) != null || offsets.hasPendingTransactionalOffset(groupId, tp)) {
+                    // as Kafka: the tombstone also drops what an open transaction would commit there
                     records.add(OffsetRecords.tombstone(groupId, tp));
                 }
                 out.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
@@ -212,8 +229,9 @@ final class OffsetOperations {
     /**
      * Tombstones for the offsets past retention: those of groups without members (measured from
      * when the group became empty, or from each commit for groups that never had members), and
-     * those whose own expire timestamp passed. A classic group with no offsets left and no
-     * members is deleted too.
+     * those whose own expire timestamp passed, unless an open transaction has an offset pending for
+     * the partition. A classic group with no offsets left, no members and no open transaction is
+     * deleted too.
      */
     List<CoordinatorRecord> expire() {
         long now = time.milliseconds();
@@ -231,17 +249,19 @@ final class OffsetOperations {
                 long base = g != null && g.protocolType() != null ? g.stateTimestamp() : c.commitTimestamp();
                 boolean past = c.expireTimestamp() >= 0 ? now >= c.expireTimestamp()
                         : now - base >= config.offsetsRetentionMs();
-                if (past) {
+                // As Kafka: an offset an open transaction is about to replace does not expire yet.
+                if (past && !offsets.hasPendingTransactionalOffset(groupId, e.getKey())) {
                     records.add(OffsetRecords.tombstone(groupId, e.getKey()));
                     expired++;
                 }
             }
-            if (expired == committed.size() && g != null) {
+            // Nor does a group with open transactions go.
+            if (expired == committed.size() && g != null && !offsets.hasOpenTransactions(groupId)) {
                 records.add(classic.deletion(groupId));
             }
         }
         for (ClassicGroup g : List.copyOf(classic.all())) {
-            if (!offsets.hasOffsets(g.groupId()) && classic.isIdle(g)
+            if (!offsets.hasOffsets(g.groupId()) && !offsets.hasOpenTransactions(g.groupId()) && classic.isIdle(g)
                     && now - g.stateTimestamp() >= config.offsetsRetentionMs()) {
                 records.add(classic.deletion(g.groupId()));
             }

@@ -5,6 +5,7 @@ import io.millrace.coordinator.runtime.CoordinatorShard;
 import io.millrace.coordinator.runtime.TransactionMarker;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -17,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>An offset committed inside a transaction (TxnOffsetCommit: a record written by a
  * transactional producer) stays pending, per producer id, until that producer's transaction
  * ends: a COMMIT marker makes it the group's committed offset (unless a commit later in the log
- * already replaced it, as Kafka decides by record offset), an ABORT marker drops it.
+ * already replaced it, as Kafka decides by record offset), an ABORT marker drops it. A
+ * non-transactional tombstone of a partition also drops the offsets pending there.
  */
 public final class OffsetStore {
     /** The record offset of each committed offset, so an older transactional commit never wins. */
@@ -46,6 +48,14 @@ public final class OffsetStore {
         }
         if (record.isTombstone()) {
             remove(key.groupId(), key.partition());
+            // As Kafka: deleting an offset (OffsetDelete, DeleteGroups, expiry) also drops what open
+            // transactions would commit there.
+            for (Map<String, Map<TopicPartition, Stored>> ofProducer : pendingByProducer.values()) {
+                Map<TopicPartition, Stored> pending = ofProducer.get(key.groupId());
+                if (pending != null) {
+                    pending.remove(key.partition());
+                }
+            }
         } else {
             put(key.groupId(), key.partition(), new Stored(OffsetRecords.readValue(record.value()), offset));
         }
@@ -74,6 +84,28 @@ public final class OffsetStore {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a transaction that has not ended wrote offsets of {@code groupId} (even if a later
+     * deletion dropped them): such a group is neither expired nor emptied of its offsets, as Kafka.
+     */
+    public boolean hasOpenTransactions(String groupId) {
+        for (Map<String, Map<TopicPartition, Stored>> byGroupOfProducer : pendingByProducer.values()) {
+            if (byGroupOfProducer.containsKey(groupId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The partitions of {@code groupId} with an offset pending in an open transaction. */
+    public Set<TopicPartition> pendingPartitions(String groupId) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (Map<String, Map<TopicPartition, Stored>> byGroupOfProducer : pendingByProducer.values()) {
+            partitions.addAll(byGroupOfProducer.getOrDefault(groupId, Map.of()).keySet());
+        }
+        return partitions;
     }
 
     public CommittedOffset get(String groupId, TopicPartition tp) {

@@ -15,8 +15,11 @@ import java.util.concurrent.CompletableFuture;
 public interface CoordinatorLog {
 
     /**
-     * Appends {@code records} to this node's replica of {@code partition} as one batch, without
-     * waiting for replication, and says where they went and when they are committed.
+     * Appends {@code records} to this node's replica of {@code partition} as one batch of
+     * {@code producer} (the coordinator's own, or a transactional producer's: then the producer id,
+     * epoch and transactional flag are in the batch header, as Kafka's coordinator writes a
+     * TxnOffsetCommit), without waiting for replication, and says where they went and when they are
+     * committed.
      *
      * @return the offset of the first record (the others follow one by one) and a future that
      *         completes once the high watermark has passed the batch, or exceptionally with the
@@ -25,9 +28,29 @@ public interface CoordinatorLog {
      * @throws org.apache.kafka.common.errors.ApiException when nothing was appended, with the
      *         coordinator error to answer: NOT_COORDINATOR when this node does not lead the
      *         partition, COORDINATOR_NOT_AVAILABLE when it cannot be written,
-     *         INVALID_COMMIT_OFFSET_SIZE when the batch is too large
+     *         INVALID_COMMIT_OFFSET_SIZE when the batch is too large; for a transactional batch
+     *         also INVALID_PRODUCER_EPOCH when the producer's epoch in the partition is newer
      */
-    Appended append(int partition, List<CoordinatorRecord> records);
+    Appended append(int partition, BatchProducer producer, List<CoordinatorRecord> records);
+
+    /** The coordinator's own records ({@link BatchProducer#NONE}); see {@link #append(int, BatchProducer, List)}. */
+    default Appended append(int partition, List<CoordinatorRecord> records) {
+        return append(partition, BatchProducer.NONE, records);
+    }
+
+    /**
+     * Appends a COMMIT or ABORT marker of {@code producerId}'s transaction to this node's replica of
+     * {@code partition} (what WriteTxnMarkers asks of a coordinator partition), without waiting for
+     * replication.
+     *
+     * @return the marker's offset and a future that completes once the high watermark has passed
+     *         it, or exceptionally with the partition error (NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, ...)
+     * @throws org.apache.kafka.common.errors.ApiException when nothing was appended, with the
+     *         partition error Kafka answers for a marker (NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS,
+     *         INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED, KAFKA_STORAGE_ERROR)
+     */
+    Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch, int coordinatorEpoch,
+                                        TransactionMarker marker);
 
     /** Reads every record and transaction marker of {@code partition} from the log start, in order. */
     void readAll(int partition, RecordSink sink);

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * A read, or a write without records, answers once everything appended before it is committed
  * (or failed), so no answer reveals records that may still vanish.
  *
+ * <p>Transactions: a write may append its records as a transactional producer's batch
+ * ({@link CoordinatorResult#producer()}); they are replayed with that producer's id and epoch and
+ * take effect at its marker, which {@link #completeTransaction} appends and replays on the owner
+ * thread like a write.
+ *
  * <p>Lifecycle: {@link #load} when this node becomes leader of a partition (requests answer
  * COORDINATOR_LOAD_IN_PROGRESS until every record is replayed), {@link #unload} when it stops
  * being leader (NOT_COORDINATOR from then on), {@link #close} at shutdown.
@@ -167,6 +172,33 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
     }
 
     /**
+     * Ends {@code producerId}'s transaction in {@code partition} (WriteTxnMarkers to a coordinator
+     * partition; Kafka's runtime writes these markers itself too): on the owner thread, appends the
+     * COMMIT or ABORT marker through the {@link CoordinatorLog}, replays it into the shard at once
+     * like any write's records, and completes once the marker is committed. Reads and record-less
+     * writes submitted afterwards answer only then, so no answer shows the transaction's outcome
+     * before it is durable. Because the owner thread appends it, the marker lands between whole
+     * writes, in the order the shard sees them. Fails with NOT_COORDINATOR or
+     * COORDINATOR_LOAD_IN_PROGRESS when the shard does not serve, or with the partition error of the
+     * append or the commit.
+     */
+    public CompletableFuture<Void> completeTransaction(int partition, long producerId, short producerEpoch,
+                                                       int coordinatorEpoch, TransactionMarker marker) {
+        return onServingShard(partition, (holder, response) -> {
+            CoordinatorLog.Appended appended = coordinatorLog.appendEndTransactionMarker(partition, producerId,
+                    producerEpoch, coordinatorEpoch, marker);
+            try {
+                holder.shard.replayEndTransactionMarker(appended.baseOffset(), producerId, producerEpoch, marker);
+            } catch (RuntimeException e) {
+                log.error("Replaying the {} marker of producer {} on coordinator partition {} failed; reload the "
+                        + "partition", marker, producerId, partition, e);
+            }
+            holder.lastAppendDone = appended.committed().handle((v, e) -> null);
+            whenDone(holder, appended.committed(), List.of(), null, response);
+        });
+    }
+
+    /**
      * Runs {@code task} on the shard's owner thread if this broker serves the shard; otherwise
      * fails at once with NOT_COORDINATOR, or COORDINATOR_LOAD_IN_PROGRESS rather than queueing
      * behind the load on the owner thread.
@@ -249,13 +281,13 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         } else {
             CoordinatorLog.Appended appended;
             try {
-                appended = coordinatorLog.append(holder.partition, records);
+                appended = coordinatorLog.append(holder.partition, result.producer(), records);
             } catch (RuntimeException e) {
                 journal.revert();
                 response.completeExceptionally(e);
                 return false;
             }
-            replayAppended(holder, name, appended.baseOffset(), records);
+            replayAppended(holder, name, appended.baseOffset(), result.producer(), records);
             committed = appended.committed();
             holder.lastAppendDone = committed.handle((v, e) -> null);
         }
@@ -263,11 +295,14 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         return true;
     }
 
-    private void replayAppended(ShardHolder<S> holder, String name, long baseOffset, List<CoordinatorRecord> records) {
+    private void replayAppended(ShardHolder<S> holder, String name, long baseOffset, BatchProducer producer,
+                                List<CoordinatorRecord> records) {
+        // As a load does: only a transaction's records wait for its marker.
+        long producerId = producer.transactional() ? producer.producerId() : CoordinatorShard.NO_PRODUCER_ID;
+        short producerEpoch = producer.transactional() ? producer.producerEpoch() : CoordinatorShard.NO_PRODUCER_EPOCH;
         for (int i = 0; i < records.size(); i++) {
             try {
-                holder.shard.replay(baseOffset + i, CoordinatorShard.NO_PRODUCER_ID,
-                        CoordinatorShard.NO_PRODUCER_EPOCH, records.get(i));
+                holder.shard.replay(baseOffset + i, producerId, producerEpoch, records.get(i));
             } catch (RuntimeException e) {
                 // The record is in the log but its state change failed: the shard now differs from
                 // what a reload would build. Reloading is the only safe repair.

@@ -8,9 +8,11 @@ import io.millrace.common.Time;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.TopicsView;
+import io.millrace.coordinator.runtime.BatchProducer;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorShard;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +48,7 @@ class ClassicGroupFailedAppendTest {
         volatile RuntimeException failure;
 
         @Override
-        public Appended append(int partition, List<CoordinatorRecord> batch) {
+        public Appended append(int partition, BatchProducer producer, List<CoordinatorRecord> batch) {
             if (failure != null) {
                 throw failure;
             }
@@ -54,6 +56,13 @@ class ClassicGroupFailedAppendTest {
             records.addAll(batch);
             return new Appended(base, CompletableFuture.completedFuture(null));
         }
+
+        @Override
+        public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                                   int coordinatorEpoch, TransactionMarker marker) {
+            throw new UnsupportedOperationException("no transactions here");
+        }
+
 
         @Override
         public void readAll(int partition, RecordSink sink) {

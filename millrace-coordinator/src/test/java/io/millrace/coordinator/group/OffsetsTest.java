@@ -48,7 +48,7 @@ class OffsetsTest {
     private OffsetFetchResponsePartitions fetch(String group, String topic, int partition) {
         OffsetFetchResponseGroup response = h.shard.fetchOffsets(ShardHarness.context(V9), new OffsetFetchRequestGroup()
                 .setGroupId(group).setTopics(List.of(new OffsetFetchRequestTopics().setName(topic)
-                        .setPartitionIndexes(List.of(partition)))));
+                        .setPartitionIndexes(List.of(partition)))), false);
         return response.topics().get(0).partitions().get(0);
     }
 

@@ -8,6 +8,7 @@ import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorShard;
 import io.millrace.coordinator.runtime.CoordinatorTimer;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,6 +39,9 @@ final class ShardHarness {
         }
     };
     final List<CoordinatorRecord> log = new ArrayList<>();
+    /** Per offset of {@link #log}: the transactional producer that wrote it, or -1; a marker has a null record. */
+    private final List<Long> producers = new ArrayList<>();
+    private final Map<Integer, TransactionMarker> markers = new HashMap<>();
     final GroupCoordinatorConfig config;
     final Map<String, TopicsView.TopicInfo> topics = new HashMap<>();
     private final Map<String, Timer> timers = new HashMap<>();
@@ -98,18 +102,33 @@ final class ShardHarness {
         };
         shard = new GroupCoordinatorShard(new CoordinatorShard.Context(0, timer, time), config, view, NoConsumerGroups.FACTORY);
         for (int offset = 0; offset < log.size(); offset++) {
-            shard.replay(offset, CoordinatorShard.NO_PRODUCER_ID, CoordinatorShard.NO_PRODUCER_EPOCH, log.get(offset));
+            if (markers.containsKey(offset)) {
+                shard.replayEndTransactionMarker(offset, producers.get(offset), (short) 0, markers.get(offset));
+            } else {
+                shard.replay(offset, producers.get(offset), (short) 0, log.get(offset));
+            }
         }
         shard.onLoaded();
     }
 
     <T> T write(Function<GroupCoordinatorShard, CoordinatorResult<T>> operation) {
         CoordinatorResult<T> result = operation.apply(shard);
+        long producerId = result.producer().transactional() ? result.producer().producerId()
+                : CoordinatorShard.NO_PRODUCER_ID;
         for (CoordinatorRecord record : result.records()) {
             log.add(record);
-            shard.replay(log.size() - 1, CoordinatorShard.NO_PRODUCER_ID, CoordinatorShard.NO_PRODUCER_EPOCH, record);
+            producers.add(producerId);
+            shard.replay(log.size() - 1, producerId, result.producer().producerEpoch(), record);
         }
         return result.response();
+    }
+
+    /** Appends and replays a COMMIT or ABORT marker of {@code producerId}, as WriteTxnMarkers would. */
+    void marker(long producerId, TransactionMarker marker) {
+        log.add(null);
+        producers.add(producerId);
+        markers.put(log.size() - 1, marker);
+        shard.replayEndTransactionMarker(log.size() - 1, producerId, (short) 0, marker);
     }
 
     /** Moves the clock, firing every timer that falls due, in deadline order. */

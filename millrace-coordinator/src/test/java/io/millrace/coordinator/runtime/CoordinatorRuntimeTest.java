@@ -33,6 +33,8 @@ class CoordinatorRuntimeTest {
     static final class ListShard implements CoordinatorShard {
         final List<String> values = new CopyOnWriteArrayList<>();
         final List<Long> offsets = new CopyOnWriteArrayList<>();
+        final List<Long> producerIds = new CopyOnWriteArrayList<>();
+        final List<String> markers = new CopyOnWriteArrayList<>();
         final Context context;
         volatile String transientState = "initial";
         volatile Thread owner;
@@ -46,6 +48,13 @@ class CoordinatorRuntimeTest {
             owner = Thread.currentThread();
             values.add(new String(record.value()));
             offsets.add(offset);
+            producerIds.add(producerId);
+        }
+
+        @Override
+        public void replayEndTransactionMarker(long offset, long producerId, short producerEpoch,
+                                               TransactionMarker marker) {
+            markers.add(marker + " of " + producerId + " at " + offset);
         }
 
         void changeTransientState(String next) {
@@ -65,12 +74,14 @@ class CoordinatorRuntimeTest {
         volatile CountDownLatch loadGate = new CountDownLatch(0);
         volatile boolean holdCommits;
         volatile RuntimeException appendFailure;
+        final List<BatchProducer> producers = new CopyOnWriteArrayList<>();
 
         @Override
-        public Appended append(int partition, List<CoordinatorRecord> records) {
+        public Appended append(int partition, BatchProducer producer, List<CoordinatorRecord> records) {
             if (appendFailure != null) {
                 throw appendFailure;
             }
+            producers.add(producer);
             List<CoordinatorRecord> log = partitions.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>());
             long base = log.size();
             log.addAll(records);
@@ -91,6 +102,21 @@ class CoordinatorRuntimeTest {
         void failCommits(RuntimeException e) {
             uncommitted.forEach(f -> f.completeExceptionally(e));
             uncommitted.clear();
+        }
+
+        @Override
+        public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                                   int coordinatorEpoch, TransactionMarker marker) {
+            List<CoordinatorRecord> log = partitions.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>());
+            long offset = log.size();
+            log.add(new CoordinatorRecord((short) -1, new byte[0], null)); // takes the marker's offset
+            CompletableFuture<Void> committed = new CompletableFuture<>();
+            if (holdCommits) {
+                uncommitted.add(committed);
+            } else {
+                committed.complete(null);
+            }
+            return new Appended(offset, committed);
         }
 
         @Override
@@ -146,6 +172,27 @@ class CoordinatorRuntimeTest {
         assertEquals(List.of("a", "b", "c"), runtime.read(3, shard -> List.copyOf(shard.values)).get(10, TimeUnit.SECONDS));
         assertEquals(3, log.partitions.get(3).size());
         assertTrue(runtime.read(3, shard -> shard.owner.getName()).get(10, TimeUnit.SECONDS).startsWith("test-coordinator-"));
+    }
+
+    @Test
+    void aTransactionalWriteIsReplayedWithItsProducerAndItsMarkerIsVisibleOnceCommitted() throws Exception {
+        load(runtime, 2);
+        runtime.write(2, "txn", shard -> CoordinatorResult.transactional(List.of(record("t")), "ok", 77L, (short) 3))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(BatchProducer.transactional(77L, (short) 3)), log.producers);
+        assertEquals(List.of(77L), runtime.read(2, shard -> List.copyOf(shard.producerIds)).get(10, TimeUnit.SECONDS));
+
+        log.holdCommits = true;
+        CompletableFuture<Void> marker = runtime.completeTransaction(2, 77L, (short) 3, 5, TransactionMarker.COMMIT);
+        CompletableFuture<List<String>> read = runtime.read(2, shard -> List.copyOf(shard.markers));
+        Thread.sleep(50);
+        assertFalse(marker.isDone(), "answers once the marker is committed");
+        assertFalse(read.isDone(), "a read after the marker waits for its commit too");
+        log.commitAll();
+        marker.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("COMMIT of 77 at 1"), read.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(NotCoordinatorException.class,
+                failure(runtime.completeTransaction(9, 77L, (short) 3, 5, TransactionMarker.ABORT)));
     }
 
     @Test
@@ -275,9 +322,16 @@ class CoordinatorRuntimeTest {
     void aFailedAppendFailsTheWriteAndChangesNothing() throws Exception {
         CoordinatorRuntime<ListShard> failing = new CoordinatorRuntime<>("failing", 1, new CoordinatorLog() {
             @Override
-            public Appended append(int partition, List<CoordinatorRecord> records) {
+            public Appended append(int partition, BatchProducer producer, List<CoordinatorRecord> records) {
                 throw new NotCoordinatorException("lost leadership");
             }
+
+            @Override
+            public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                                       int coordinatorEpoch, TransactionMarker marker) {
+                throw new UnsupportedOperationException("no transactions here");
+            }
+
 
             @Override
             public void readAll(int partition, RecordSink sink) {

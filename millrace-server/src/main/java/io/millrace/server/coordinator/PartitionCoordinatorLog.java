@@ -1,6 +1,7 @@
 package io.millrace.server.coordinator;
 
 import io.millrace.common.Time;
+import io.millrace.coordinator.runtime.BatchProducer;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorRecordCodec;
@@ -9,6 +10,7 @@ import io.millrace.coordinator.runtime.TransactionMarker;
 import io.millrace.server.partition.AppendOutcome;
 import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
+import io.millrace.storage.AppendOrigin;
 import io.millrace.storage.PartitionLog;
 import io.millrace.storage.ReadResult;
 import io.millrace.wire.batch.KafkaRecords;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A coordinator's records in its topic ({@code __consumer_offsets}, later {@code __transaction_state}):
  * each append is one uncompressed v2 batch of key/value records (key = 2-byte key type + key, see
- * {@link CoordinatorRecordCodec}) appended as leader with acks=all; it returns at once, with a
+ * {@link CoordinatorRecordCodec}; a TxnOffsetCommit's batch carries its producer's id and epoch and
+ * the transactional bit) appended as leader with acks=all; a WriteTxnMarkers marker is appended as
+ * to any partition; it returns at once, with a
  * future that the partition's commit waiters ({@link PartitionAccess#awaitCommitted}, the acks=all
  * path) complete once the high watermark passes the batch, at most {@value #COMMIT_TIMEOUT_MS} ms
  * later. A load reads the partition from its start to its log end offset, with each record's
@@ -51,14 +55,18 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
     }
 
     @Override
-    public Appended append(int partition, List<CoordinatorRecord> records) {
+    public Appended append(int partition, BatchProducer producer, List<CoordinatorRecord> records) {
         KafkaRecords.BatchBuilder batch = KafkaRecords.batchBuilder();
+        if (producer.transactional()) {
+            // As Kafka's coordinator: the producer's id and epoch, sequence 0, the transactional bit.
+            batch.producer(producer.producerId(), producer.producerEpoch(), 0).transactional(true);
+        }
         long now = time.milliseconds();
         for (CoordinatorRecord record : records) {
             batch.add(now, CoordinatorRecordCodec.kafkaKey(record), record.value());
         }
         TopicPartition tp = new TopicPartition(topic, partition);
-        AppendOutcome outcome = access.append(tp, batch.build(), ACKS_ALL);
+        AppendOutcome outcome = access.append(tp, batch.build(), ACKS_ALL, AppendOrigin.COORDINATOR);
         if (outcome.error() != Errors.NONE) {
             throw coordinatorError(tp, records.size(), outcome.error(), outcome.message());
         }
@@ -73,6 +81,31 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
         return new Appended(outcome.result().firstOffset(), committed);
     }
 
+    /**
+     * Appends the marker as WriteTxnMarkers would to any partition ({@link
+     * PartitionAccess#appendTransactionMarker}); its errors stay the partition's, which is what the
+     * transaction coordinator expects back.
+     */
+    @Override
+    public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                               int coordinatorEpoch, TransactionMarker marker) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        AppendOutcome outcome = access.appendTransactionMarker(tp, producerId, producerEpoch,
+                new io.millrace.wire.batch.TransactionMarker(marker == TransactionMarker.COMMIT, coordinatorEpoch));
+        if (outcome.error() != Errors.NONE) {
+            throw outcome.error().exception(outcome.message());
+        }
+        CompletableFuture<Void> committed = access.awaitCommitted(tp, outcome.result(), COMMIT_TIMEOUT_MS)
+                .thenApply(error -> {
+                    if (error != Errors.NONE) {
+                        throw error.exception("The " + marker + " marker of producer " + producerId + " in " + tp
+                                + " was not committed: " + error);
+                    }
+                    return null;
+                });
+        return new Appended(outcome.result().firstOffset(), committed);
+    }
+
     /** The error Kafka's group coordinator answers for a failed write to its partition. */
     private static ApiException coordinatorError(TopicPartition tp, int count, Errors error, String message) {
         Errors mapped = switch (error) {
@@ -80,6 +113,8 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
                  REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
             case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            // a TxnOffsetCommit's batch refused by the producer state: the producer's own error
+            case INVALID_PRODUCER_EPOCH, PRODUCER_FENCED, INVALID_TXN_STATE -> error;
             default -> Errors.UNKNOWN_SERVER_ERROR;
         };
         log.warn("Writing {} coordinator records to {} failed with {}; answering {}", count, tp, error, mapped);

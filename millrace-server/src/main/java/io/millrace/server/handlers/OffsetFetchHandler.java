@@ -20,8 +20,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * OffsetFetch: several groups per request from v8, one before (translated to and from the
- * batched form here). Nothing committed answers offset -1 with NONE. Without transactions every
- * offset is stable, so require_stable changes nothing yet.
+ * batched form here). Nothing committed answers offset -1 with NONE. With require_stable (v7+), a
+ * partition whose offset an open transaction (TxnOffsetCommit) is about to change answers
+ * UNSTABLE_OFFSET_COMMIT, per partition in every version, as Kafka does; the consumer retries.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
     private static final short BATCHED_VERSION = 8;
@@ -42,7 +43,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
         short version = context.apiVersion();
         if (version >= BATCHED_VERSION) {
-            return coordinator.fetchOffsets(GroupContexts.of(context), request.groups())
+            return coordinator.fetchOffsets(GroupContexts.of(context), request.groups(), request.requireStable())
                     .thenApply(groups -> new OffsetFetchResponseData().setGroups(new ArrayList<>(groups)));
         }
         List<OffsetFetchRequestTopics> topics = null;
@@ -53,7 +54,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             }
         }
         OffsetFetchRequestGroup group = new OffsetFetchRequestGroup().setGroupId(request.groupId()).setTopics(topics);
-        return coordinator.fetchOffsets(GroupContexts.of(context), List.of(group))
+        return coordinator.fetchOffsets(GroupContexts.of(context), List.of(group), request.requireStable())
                 .thenApply(groups -> single(groups.get(0), version));
     }
 

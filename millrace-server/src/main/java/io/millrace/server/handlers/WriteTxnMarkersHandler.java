@@ -1,5 +1,6 @@
 package io.millrace.server.handlers;
 
+import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.AppendOutcome;
@@ -30,6 +31,13 @@ import org.apache.kafka.common.protocol.Errors;
  * TRANSACTION_COORDINATOR_FENCED (older than the last marker's coordinator epoch),
  * REQUEST_TIMED_OUT, KAFKA_STORAGE_ERROR.
  *
+ * <p>A marker for a partition of the offsets topic (a transaction that committed offsets with
+ * TxnOffsetCommit) goes through the group coordinator instead ({@link
+ * GroupCoordinatorService#completeTransaction}), as in Kafka: the partition's shard appends it on its
+ * owner thread and replays it, so the transaction's offsets become the group's (or vanish) exactly
+ * when the marker is in the log, and are shown once it is committed. A shard not served here answers
+ * NOT_LEADER_OR_FOLLOWER, which the transaction coordinator retries.
+ *
  * <p>An inter-broker API; advertised like every registered handler (Kafka advertises it on its
  * broker listeners too). Stateless.
  */
@@ -38,9 +46,13 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
     static final long REPLICATION_TIMEOUT_MS = 30_000;
 
     private final PartitionAccess access;
+    private final String offsetsTopic;
+    private final GroupCoordinatorService groupCoordinator;
 
-    public WriteTxnMarkersHandler(PartitionAccess access) {
+    public WriteTxnMarkersHandler(PartitionAccess access, String offsetsTopic, GroupCoordinatorService groupCoordinator) {
         this.access = access;
+        this.offsetsTopic = offsetsTopic;
+        this.groupCoordinator = groupCoordinator;
     }
 
     @Override
@@ -73,6 +85,11 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
     }
 
     private CompletableFuture<Errors> write(TopicPartition tp, WritableTxnMarker marker, TransactionMarker content) {
+        if (tp.topic().equals(offsetsTopic)) {
+            return groupCoordinator.completeTransaction(tp.partition(), marker.producerId(), marker.producerEpoch(),
+                    content.coordinatorEpoch(), content.commit() ? io.millrace.coordinator.runtime.TransactionMarker.COMMIT
+                            : io.millrace.coordinator.runtime.TransactionMarker.ABORT);
+        }
         AppendOutcome appended = access.appendTransactionMarker(tp, marker.producerId(), marker.producerEpoch(),
                 content);
         if (appended.error() != Errors.NONE) {

@@ -1,6 +1,8 @@
 package io.millrace.server.partition;
 
 import io.millrace.storage.AbortedTransaction;
+import io.millrace.storage.ActiveProducer;
+import io.millrace.storage.AppendOrigin;
 import io.millrace.storage.AppendResult;
 import io.millrace.storage.EpochEndOffset;
 import io.millrace.storage.FileReadResult;
@@ -99,6 +101,15 @@ public final class PartitionAccess {
      * checks min.insync.replicas first). For acks=-1 wait with {@link #awaitCommitted} afterwards.
      */
     public AppendOutcome append(TopicPartition tp, ByteBuffer records, short acks) {
+        return append(tp, records, acks, AppendOrigin.CLIENT);
+    }
+
+    /**
+     * As {@link #append(TopicPartition, ByteBuffer, short)}, from {@code origin}: a coordinator
+     * writing a transactional producer's offsets ({@link AppendOrigin#COORDINATOR}) carries no
+     * producer sequence.
+     */
+    public AppendOutcome append(TopicPartition tp, ByteBuffer records, short acks, AppendOrigin origin) {
         Lookup lookup = leaderOf(tp, -1);
         if (lookup.error() != Errors.NONE) {
             return AppendOutcome.failed(lookup.error(), null);
@@ -111,7 +122,7 @@ public final class PartitionAccess {
         }
         PartitionLog partitionLog = partition.log();
         try {
-            AppendResult result = partitionLog.appendAsLeader(records, partition.leaderEpoch());
+            AppendResult result = partitionLog.appendAsLeader(records, partition.leaderEpoch(), origin);
             partition.onAppendedAsLeader();
             return new AppendOutcome(Errors.NONE, null, result);
         } catch (RejectedRecordsException e) {
@@ -358,6 +369,26 @@ public final class PartitionAccess {
 
     /** A partition and whether this broker may serve it as leader. */
     public record Lookup(Partition partition, Errors error) {
+    }
+
+    /**
+     * The producers a partition this broker leads keeps state for (DescribeProducers);
+     * NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION otherwise, as Kafka answers.
+     */
+    public ActiveProducers activeProducers(TopicPartition tp) {
+        Lookup lookup = leaderOf(tp, -1);
+        if (lookup.error() != Errors.NONE) {
+            return new ActiveProducers(lookup.error(), List.of());
+        }
+        try {
+            return new ActiveProducers(Errors.NONE, lookup.partition().log().activeProducers());
+        } catch (ApiException e) {
+            return new ActiveProducers(Errors.forException(e), List.of());
+        }
+    }
+
+    /** What DescribeProducers answers for one partition: an error, or its producers. */
+    public record ActiveProducers(Errors error, List<ActiveProducer> producers) {
     }
 
     /** What DeleteRecords answers for one partition: an error, or the new log start offset. */

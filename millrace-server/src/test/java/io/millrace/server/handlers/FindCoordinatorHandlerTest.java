@@ -12,8 +12,10 @@ import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.runtime.BatchProducer;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
+import io.millrace.coordinator.runtime.TransactionMarker;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.coordinator.CoordinatorTopicSpec;
@@ -44,9 +46,16 @@ class FindCoordinatorHandlerTest {
                     String.valueOf(PARTITIONS)))),
             new CoordinatorLog() {
                 @Override
-                public Appended append(int partition, List<CoordinatorRecord> records) {
+                public Appended append(int partition, BatchProducer producer, List<CoordinatorRecord> records) {
                     return new Appended(0, CompletableFuture.completedFuture(null));
                 }
+
+                @Override
+                public Appended appendEndTransactionMarker(int partition, long producerId, short producerEpoch,
+                                                           int coordinatorEpoch, TransactionMarker marker) {
+                    throw new UnsupportedOperationException("no transactions here");
+                }
+
 
                 @Override
                 public void readAll(int partition, RecordSink sink) {
