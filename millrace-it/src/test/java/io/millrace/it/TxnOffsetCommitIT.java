@@ -1,0 +1,203 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.millrace.coordinator.GroupIds;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarker;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarkerTopic;
+import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TxnOffsetCommit end to end on one broker over raw requests, as a transactional producer's
+ * {@code sendOffsetsToTransaction} and its transaction coordinator would drive it: the offsets of a
+ * producer id InitProducerId handed out are pending (OffsetFetch with require_stable answers
+ * UNSTABLE_OFFSET_COMMIT, without it nothing is committed) until WriteTxnMarkers writes the
+ * transaction's marker to the group's {@code __consumer_offsets} partition: COMMIT shows them (also
+ * to Apache Kafka's Admin client), ABORT leaves nothing.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TxnOffsetCommitIT {
+    private static final String TOPIC = "input";
+    private static final String OFFSETS_TOPIC = "__consumer_offsets";
+
+    @TempDir
+    static Path dataDir;
+    static InProcessBroker broker;
+    static RawKafkaConnection raw;
+
+    @BeforeAll
+    static void start() {
+        broker = InProcessBroker.start(dataDir);
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Clients.createTopic(admin, TOPIC, 2, Map.of());
+        }
+        raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        Clients.closeAll(raw, broker);
+    }
+
+    @Test
+    void offsetsCommittedInATransactionAreUnstableUntilTheCommitMarkerThenVisible() {
+        String group = "txn-committing";
+        InitProducerIdResponseData producer = initProducerId();
+        assertTrue(raw.version(ApiKeys.TXN_OFFSET_COMMIT) >= 3, "TxnOffsetCommit with group metadata is advertised");
+        assertEquals(Errors.NONE, txnOffsetCommit(group, producer, 42));
+
+        assertEquals(Errors.UNSTABLE_OFFSET_COMMIT, Errors.forCode(fetch(group, true).errorCode()));
+        assertEquals(-1, fetch(group, false).committedOffset(), "nothing is committed before the marker");
+
+        assertEquals(Errors.NONE, writeMarker(producer, true, OFFSETS_TOPIC, offsetsPartition(group)));
+        OffsetFetchResponsePartitions committed = fetch(group, true);
+        assertEquals(Errors.NONE, Errors.forCode(committed.errorCode()));
+        assertEquals(42, committed.committedOffset());
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = Clients.get(admin.listConsumerGroupOffsets(group,
+                    new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata());
+            assertEquals(42, offsets.get(new TopicPartition(TOPIC, 1)).offset());
+            assertEquals("txn", offsets.get(new TopicPartition(TOPIC, 1)).metadata());
+        }
+    }
+
+    @Test
+    void offsetsCommittedInAnAbortedTransactionVanish() {
+        String group = "txn-aborting";
+        InitProducerIdResponseData producer = initProducerId();
+        assertEquals(Errors.NONE, txnOffsetCommit(group, producer, 7));
+        assertEquals(Errors.UNSTABLE_OFFSET_COMMIT, Errors.forCode(fetch(group, true).errorCode()));
+
+        assertEquals(Errors.NONE, writeMarker(producer, false, OFFSETS_TOPIC, offsetsPartition(group)));
+        OffsetFetchResponsePartitions fetched = fetch(group, true);
+        assertEquals(Errors.NONE, Errors.forCode(fetched.errorCode()));
+        assertEquals(-1, fetched.committedOffset());
+    }
+
+    @Test
+    void anUnknownTopicIsRefusedAndAGenerationForAGroupThatDoesNotExistIsIllegal() {
+        InitProducerIdResponseData producer = initProducerId();
+        String group = "txn-refused";
+        findCoordinator(group);
+        TxnOffsetCommitResponseData unknown = (TxnOffsetCommitResponseData) raw.send(txnOffsetCommitRequest(group,
+                producer, "no-such-topic", -1, 1)).data();
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), unknown.topics().get(0).partitions().get(0).errorCode());
+        TxnOffsetCommitResponseData illegal = (TxnOffsetCommitResponseData) raw.send(txnOffsetCommitRequest(group,
+                producer, TOPIC, 3, 1)).data();
+        assertEquals(Errors.ILLEGAL_GENERATION.code(), illegal.topics().get(0).partitions().get(0).errorCode());
+    }
+
+    private static InitProducerIdResponseData initProducerId() {
+        InitProducerIdResponseData response = (InitProducerIdResponseData) raw.send(new InitProducerIdRequestData()
+                .setTransactionalId(null).setTransactionTimeoutMs(60_000)).data();
+        assertEquals(Errors.NONE, Errors.forCode(response.errorCode()));
+        return response;
+    }
+
+    /** Creates __consumer_offsets on first use and waits until the group's coordinator answers. */
+    private static void findCoordinator(String group) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            FindCoordinatorResponseData response = (FindCoordinatorResponseData) raw.send(new FindCoordinatorRequestData()
+                    .setKeyType((byte) 0).setCoordinatorKeys(List.of(group))).data();
+            if (response.coordinators().get(0).errorCode() == Errors.NONE.code()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the group coordinator is found");
+            sleep();
+        }
+    }
+
+    private static TxnOffsetCommitRequestData txnOffsetCommitRequest(String group, InitProducerIdResponseData producer,
+                                                                     String topic, int generation, long offset) {
+        return new TxnOffsetCommitRequestData().setTransactionalId("tx-" + group).setGroupId(group)
+                .setProducerId(producer.producerId()).setProducerEpoch(producer.producerEpoch())
+                .setGenerationIdOrMemberEpoch(generation).setMemberId("").setTopics(List.of(
+                        new TxnOffsetCommitRequestTopic().setName(topic).setPartitions(List.of(
+                                new TxnOffsetCommitRequestPartition().setPartitionIndex(1).setCommittedOffset(offset)
+                                        .setCommittedMetadata("txn")))));
+    }
+
+    /** TxnOffsetCommit, retried while the coordinator partition is still loading. */
+    private static Errors txnOffsetCommit(String group, InitProducerIdResponseData producer, long offset) {
+        findCoordinator(group);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            TxnOffsetCommitResponseData response = (TxnOffsetCommitResponseData) raw.send(txnOffsetCommitRequest(group,
+                    producer, TOPIC, -1, offset)).data();
+            Errors error = Errors.forCode(response.topics().get(0).partitions().get(0).errorCode());
+            if (!Set.of(Errors.COORDINATOR_LOAD_IN_PROGRESS, Errors.NOT_COORDINATOR, Errors.COORDINATOR_NOT_AVAILABLE)
+                    .contains(error) || System.nanoTime() > deadline) {
+                return error;
+            }
+            sleep();
+        }
+    }
+
+    private static OffsetFetchResponsePartitions fetch(String group, boolean requireStable) {
+        OffsetFetchRequestData request = new OffsetFetchRequestData().setRequireStable(requireStable)
+                .setGroups(List.of(new OffsetFetchRequestGroup().setGroupId(group).setTopics(List.of(
+                        new OffsetFetchRequestTopics().setName(TOPIC).setPartitionIndexes(List.of(1))))));
+        OffsetFetchResponseData response = (OffsetFetchResponseData) raw.send(request, (short) 8).data();
+        assertEquals(Errors.NONE.code(), response.groups().get(0).errorCode());
+        return response.groups().get(0).topics().get(0).partitions().get(0);
+    }
+
+    private static int offsetsPartition(String group) {
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            int partitions = Clients.get(admin.describeTopics(List.of(OFFSETS_TOPIC)).allTopicNames())
+                    .get(OFFSETS_TOPIC).partitions().size();
+            return GroupIds.partitionFor(group, partitions);
+        }
+    }
+
+    private static Errors writeMarker(InitProducerIdResponseData producer, boolean commit, String topic, int partition) {
+        WriteTxnMarkersRequestData request = new WriteTxnMarkersRequestData();
+        WritableTxnMarker marker = new WritableTxnMarker().setProducerId(producer.producerId())
+                .setProducerEpoch(producer.producerEpoch()).setTransactionResult(commit).setCoordinatorEpoch(0);
+        marker.topics().add(new WritableTxnMarkerTopic().setName(topic).setPartitionIndexes(List.of(partition)));
+        request.markers().add(marker);
+        WriteTxnMarkersResponseData response = (WriteTxnMarkersResponseData) raw.send(request).data();
+        return Errors.forCode(response.markers().get(0).topics().get(0).partitions().get(0).errorCode());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
