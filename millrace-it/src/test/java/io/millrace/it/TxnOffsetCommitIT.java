@@ -110,12 +110,23 @@ class TxnOffsetCommitIT {
         InitProducerIdResponseData producer = initProducerId();
         String group = "txn-refused";
         findCoordinator(group);
-        TxnOffsetCommitResponseData unknown = (TxnOffsetCommitResponseData) raw.send(txnOffsetCommitRequest(group,
-                producer, "no-such-topic", -1, 1)).data();
-        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), unknown.topics().get(0).partitions().get(0).errorCode());
-        TxnOffsetCommitResponseData illegal = (TxnOffsetCommitResponseData) raw.send(txnOffsetCommitRequest(group,
-                producer, TOPIC, 3, 1)).data();
-        assertEquals(Errors.ILLEGAL_GENERATION.code(), illegal.topics().get(0).partitions().get(0).errorCode());
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, send(txnOffsetCommitRequest(group, producer, "no-such-topic", -1, 1),
+                raw.version(ApiKeys.TXN_OFFSET_COMMIT)));
+        assertEquals(Errors.ILLEGAL_GENERATION, send(txnOffsetCommitRequest(group, producer, TOPIC, 3, 1),
+                raw.version(ApiKeys.TXN_OFFSET_COMMIT)));
+    }
+
+    @Test
+    void everyAdvertisedVersionCommitsAndTheMarkerShowsTheOffset() {
+        assertEquals(5, raw.version(ApiKeys.TXN_OFFSET_COMMIT));
+        for (short v = ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(); v <= raw.version(ApiKeys.TXN_OFFSET_COMMIT); v++) {
+            String group = "txn-v" + v;
+            InitProducerIdResponseData producer = initProducerId();
+            findCoordinator(group);
+            assertEquals(Errors.NONE, send(txnOffsetCommitRequest(group, producer, TOPIC, -1, 100 + v), v), "v" + v);
+            assertEquals(Errors.NONE, writeMarker(producer, true, OFFSETS_TOPIC, offsetsPartition(group)), "v" + v);
+            assertEquals(100 + v, fetch(group, true).committedOffset(), "v" + v);
+        }
     }
 
     private static InitProducerIdResponseData initProducerId() {
@@ -149,13 +160,16 @@ class TxnOffsetCommitIT {
                                         .setCommittedMetadata("txn")))));
     }
 
-    /** TxnOffsetCommit, retried while the coordinator partition is still loading. */
     private static Errors txnOffsetCommit(String group, InitProducerIdResponseData producer, long offset) {
         findCoordinator(group);
+        return send(txnOffsetCommitRequest(group, producer, TOPIC, -1, offset), raw.version(ApiKeys.TXN_OFFSET_COMMIT));
+    }
+
+    /** Sends a TxnOffsetCommit at {@code version}, again while the coordinator partition is still loading. */
+    private static Errors send(TxnOffsetCommitRequestData request, short version) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            TxnOffsetCommitResponseData response = (TxnOffsetCommitResponseData) raw.send(txnOffsetCommitRequest(group,
-                    producer, TOPIC, -1, offset)).data();
+            TxnOffsetCommitResponseData response = (TxnOffsetCommitResponseData) raw.send(request, version).data();
             Errors error = Errors.forCode(response.topics().get(0).partitions().get(0).errorCode());
             if (!Set.of(Errors.COORDINATOR_LOAD_IN_PROGRESS, Errors.NOT_COORDINATOR, Errors.COORDINATOR_NOT_AVAILABLE)
                     .contains(error) || System.nanoTime() > deadline) {
