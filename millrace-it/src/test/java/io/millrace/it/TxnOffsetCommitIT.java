@@ -117,6 +117,19 @@ class TxnOffsetCommitIT {
     }
 
     @Test
+    void aProducerEpochOlderThanTheOffsetsPartitionKnowsIsRefused() {
+        String group = "txn-fenced";
+        InitProducerIdResponseData producer = initProducerId();
+        assertEquals(Errors.NONE, txnOffsetCommit(group, producer, 1));
+        InitProducerIdResponseData bumped = new InitProducerIdResponseData().setProducerId(producer.producerId())
+                .setProducerEpoch((short) (producer.producerEpoch() + 1));
+        assertEquals(Errors.NONE, writeMarker(bumped, false, OFFSETS_TOPIC, offsetsPartition(group)));
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH, txnOffsetCommit(group, producer, 2),
+                "the partition knows the producer's newer epoch from its marker");
+        assertEquals(Errors.NONE, txnOffsetCommit(group, bumped, 3));
+    }
+
+    @Test
     void everyAdvertisedVersionCommitsAndTheMarkerShowsTheOffset() {
         assertEquals(5, raw.version(ApiKeys.TXN_OFFSET_COMMIT));
         for (short v = ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(); v <= raw.version(ApiKeys.TXN_OFFSET_COMMIT); v++) {
