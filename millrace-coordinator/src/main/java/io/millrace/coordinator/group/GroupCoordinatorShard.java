@@ -28,7 +28,9 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
  * groups (key types 3 to 8). Lives on the partition's owner thread (see CoordinatorRuntime).
  *
  * <p>Write operations return records plus a response; {@link #replay} applies the records once
- * appended, on load and after each write alike.
+ * appended, on load and after each write alike. Offsets a transactional producer committed
+ * (TxnOffsetCommit: records of its transactional batch) stay pending until its marker, which
+ * {@link #replayEndTransactionMarker} applies.
  */
 public final class GroupCoordinatorShard implements CoordinatorShard {
     static final String EXPIRY_TIMER = "offsets-expiry";
