@@ -149,10 +149,7 @@ public final class PartitionLog implements Closeable {
         return appendAsLeader(batches, leaderEpoch, AppendOrigin.CLIENT);
     }
 
-    /**
-     * As {@link #appendAsLeader(ByteBuffer, int)}, from {@code origin}: a coordinator's batches
-     * written in a transactional producer's name carry no sequence ({@link AppendOrigin}).
-     */
+    /** As above, from {@code origin}: how producer fields are checked ({@link AppendOrigin}). */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch, AppendOrigin origin) {
         ByteBuffer buffer = batches.isReadOnly() ? copyOf(batches) : batches.duplicate();
         LogConfig cfg = config;
@@ -514,12 +511,7 @@ public final class PartitionLog implements Closeable {
         return underLock("read the producer state of", () -> producers.table().activeProducers());
     }
 
-    /**
-     * Forgets producers idle for {@code expirationMs} without an open transaction
-     * ({@code producer.id.expiration.ms}); the next snapshot no longer has them.
-     *
-     * @return how many were removed
-     */
+    /** Forgets producers idle {@code expirationMs} without an open transaction; returns how many. */
     public int removeExpiredProducers(long expirationMs) {
         long now = time.milliseconds();
         return underLock("expire producers of", () -> producers.table().removeExpired(now, expirationMs));
