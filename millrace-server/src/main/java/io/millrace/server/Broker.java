@@ -211,7 +211,7 @@ public final class Broker {
                                                          PartitionAccess access, ProducerIdAllocator producerIds,
                                                          String interBroker) {
         CoordinatorTopicSpec spec = CoordinatorTopicSpec.transactionState(config, mode.isSingleNode());
-        transactionMarkers = new WriteTxnMarkersSender(publisher, interBroker, partition -> {
+        transactionMarkers = new WriteTxnMarkersSender(publisher::image, interBroker, partition -> {
             TransactionCoordinatorService coordinator = transactionCoordinator;
             return coordinator != null && coordinator.isActive(partition);
         });

@@ -4,7 +4,6 @@ import io.millrace.coordinator.txn.TransactionMarkerSender;
 import io.millrace.coordinator.txn.TransactionMarkers;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
-import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.server.replication.NodeConnection;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
@@ -48,7 +48,7 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
     static final long RETRY_BACKOFF_MS = 100;
     private static final int TIMEOUT_MS = 30_000;
 
-    private final MetadataView metadata;
+    private final Supplier<MetadataImage> metadata;
     private final String interBrokerListener;
     private final IntPredicate coordinating;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,7 +59,7 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
     private final Map<Integer, NodeConnection> connections = new HashMap<>();
 
     /** @param coordinating whether this node still coordinates a {@code __transaction_state} partition */
-    public WriteTxnMarkersSender(MetadataView metadata, String interBrokerListener, IntPredicate coordinating) {
+    public WriteTxnMarkersSender(Supplier<MetadataImage> metadata, String interBrokerListener, IntPredicate coordinating) {
         this.metadata = metadata;
         this.interBrokerListener = interBrokerListener;
         this.coordinating = coordinating;
@@ -86,7 +86,7 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
             done.completeExceptionally(new NotCoordinatorException("No longer coordinating " + markers.transactionalId()));
             return;
         }
-        MetadataImage image = metadata.image();
+        MetadataImage image = metadata.get();
         Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
         for (TopicPartition tp : Set.copyOf(remaining)) {
             Optional<PartitionRecord> partition = image.topic(tp.topic()).map(TopicImage::partitions)
