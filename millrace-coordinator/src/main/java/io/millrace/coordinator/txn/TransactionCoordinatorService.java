@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
@@ -112,7 +113,7 @@ public final class TransactionCoordinatorService implements CoordinatorPartition
                         shard -> shard.verifyPartitions(transactionalId, producerId, producerEpoch, partitions))
                 .exceptionally(t -> {
                     Errors error = errorOf(t);
-                    return partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> error));
+                    return partitions.stream().collect(Collectors.toMap(p -> p, p -> error));
                 });
     }
 

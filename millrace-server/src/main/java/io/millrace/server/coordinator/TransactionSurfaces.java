@@ -23,6 +23,12 @@ import org.apache.kafka.common.TopicPartition;
  * WriteTxnMarkers, read_committed fetch, the LSO), and advertising part of it would make clients
  * start transactions the broker cannot finish. Turn it on only once a kafka-clients
  * transactional producer works end to end ({@code TransactionSurfacesIT} then needs turning around).
+ * Tried with the switch on (kafka-clients 4.x, one node): initTransactions and a first
+ * transaction's commit answer, but its markers are never written (no WriteTxnMarkers handler
+ * here yet), so the next transaction waits on CONCURRENT_TRANSACTIONS; and with
+ * {@code transaction.version} advertised the client expects Produce v12+ to add partitions to the
+ * transaction itself (KIP-890 part 2, through {@code TransactionCoordinatorService.addPartitions}),
+ * so EndTxn finds an Empty transaction.
  * Stateless.
  */
 public final class TransactionSurfaces {
