@@ -176,6 +176,12 @@ public final class TransactionCoordinatorService implements CoordinatorPartition
             }
             return producerIds.get().thenCompose(id ->
                     runtime.write(partition, name, operation.apply(OptionalLong.of(id))));
+        }).thenApply(transition -> {
+            if (transition.writeMarkers()) {
+                // Only now: the PREPARE_* record is committed, so no marker outlives a lost write.
+                writeMarkers(TransactionMarkers.of(partition, transition.lastWrite()));
+            }
+            return transition;
         }).exceptionally(t -> Transition.fail(errorOf(t)));
     }
 

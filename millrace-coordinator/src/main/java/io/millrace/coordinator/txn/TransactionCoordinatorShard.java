@@ -18,10 +18,12 @@ import org.apache.kafka.common.protocol.Errors;
  * The transaction coordinator state of one {@code __transaction_state} partition: the
  * {@link TransactionMetadata} of every transactional id it owns, rebuilt by {@link #replay} (on
  * load and after each write alike; a tombstone forgets an id). Write operations return records
- * plus a {@link Transition}; when a PREPARE_COMMIT/PREPARE_ABORT record is committed, the shard
- * hands its {@link TransactionMarkers} to {@code markersToWrite} (a side effect after commit, so
- * no marker is written for a state that may vanish), and the caller later completes it with
- * {@link #complete}.
+ * plus a {@link Transition}; once a PREPARE_COMMIT/PREPARE_ABORT record a request wrote is
+ * committed, the caller (the service, seeing {@link Transition#writeMarkers()} on a successful
+ * write) sends its markers, and later completes it with {@link #complete}. Transactions the
+ * time-out pass aborts are handed to {@code markersToWrite} by the shard itself, as a side effect
+ * after commit (which the runtime also runs when the commit failed; the sender then stops once
+ * this node no longer coordinates the partition).
  *
  * <p>Lifecycle: built per partition by the runtime; {@link #onLoaded} hands every transaction
  * still PREPARE_* (a failover, a restart) to {@code markersToWrite} again and starts the two
@@ -155,9 +157,6 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
         List<CoordinatorRecord> records = new ArrayList<>();
         for (TransactionMetadata next : transition.writes()) {
             records.add(TransactionRecords.record(next));
-        }
-        if (transition.writeMarkers()) {
-            afterCommitWriteMarkers(transition.writes().get(transition.writes().size() - 1));
         }
         return new CoordinatorResult<>(records, transition);
     }

@@ -15,6 +15,11 @@ public record Transition(List<TransactionMetadata> writes, Errors error, long pr
         writes = List.copyOf(writes);
     }
 
+    /** The last value written: the one whose markers {@link #writeMarkers} means. */
+    public TransactionMetadata lastWrite() {
+        return writes.get(writes.size() - 1);
+    }
+
     /** Nothing written; answer {@code error} (with no producer id). */
     public static Transition fail(Errors error) {
         return new Transition(List.of(), error, TransactionMetadata.NO_PRODUCER_ID, TransactionMetadata.NO_PRODUCER_EPOCH,

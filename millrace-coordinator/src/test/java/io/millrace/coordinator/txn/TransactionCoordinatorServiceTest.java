@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -33,13 +35,19 @@ class TransactionCoordinatorServiceTest {
     /** Every partition's records in memory, committed at once. */
     static final class MemoryLog implements CoordinatorLog {
         final Map<Integer, List<CoordinatorRecord>> partitions = new ConcurrentHashMap<>();
+        volatile RuntimeException appendFailure;
+        volatile RuntimeException commitFailure;
 
         @Override
         public Appended append(int partition, List<CoordinatorRecord> records) {
+            if (appendFailure != null) {
+                throw appendFailure;
+            }
             List<CoordinatorRecord> log = partitions.computeIfAbsent(partition, p -> new CopyOnWriteArrayList<>());
             long base = log.size();
             log.addAll(records);
-            return new Appended(base, CompletableFuture.completedFuture(null));
+            return new Appended(base, commitFailure == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(commitFailure));
         }
 
         @Override
@@ -141,6 +149,22 @@ class TransactionCoordinatorServiceTest {
         assertTrue(markers.sent.get(0).commit());
         markers.releaseAll();
         waitFor(() -> state("tx").status() == TransactionStatus.COMPLETE_COMMIT);
+    }
+
+    @Test
+    void noMarkerLeavesForAPrepareThatWasNotCommitted() throws Exception {
+        service = start();
+        Transition p = service.initProducerId("tx", 60_000, -1, (short) -1).get();
+        service.addPartitions("tx", p.producerId(), p.producerEpoch(), Set.of(A)).get();
+        log.appendFailure = new CoordinatorNotAvailableException("cannot append");
+        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE,
+                service.endTransaction("tx", p.producerId(), p.producerEpoch(), true, false).get().error());
+        log.appendFailure = null;
+        log.commitFailure = new NotCoordinatorException("lost leadership");
+        assertEquals(Errors.NOT_COORDINATOR,
+                service.endTransaction("tx", p.producerId(), p.producerEpoch(), true, false).get().error());
+        Thread.sleep(100);
+        assertTrue(markers.sent.isEmpty());
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * One {@link TransactionCoordinatorShard} driven as the runtime drives it, without threads: a
  * write's records go to an in-memory log and are replayed, side effects run at once (as if
- * committed at once), markers handed over are collected in {@link #markers}, timers fire when the
+ * committed at once), markers to write (from a transition, as the service sends them, or handed
+ * over by the shard) are collected in {@link #markers}, timers fire when the
  * manual clock passes them, {@link #reload()} builds a new shard from the log (a restart).
  */
 final class TxnShardHarness {
@@ -83,6 +84,9 @@ final class TxnShardHarness {
         for (CoordinatorRecord record : result.records()) {
             log.add(record);
             shard.replay(log.size() - 1, -1, (short) -1, record);
+        }
+        if (result.response() instanceof Transition t && t.writeMarkers()) {
+            markers.add(TransactionMarkers.of(shard.partition(), t.lastWrite())); // as the service does once the write is committed
         }
         return result.response();
     }
