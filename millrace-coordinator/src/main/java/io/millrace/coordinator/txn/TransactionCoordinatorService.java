@@ -58,7 +58,8 @@ public final class TransactionCoordinatorService implements CoordinatorPartition
         this.time = time;
         this.numPartitions = config.numPartitions();
         this.runtime = new CoordinatorRuntime<>("transaction-coordinator", config.threads(), coordinatorLog, time,
-                context -> new TransactionCoordinatorShard(context, config, this::writeMarkers));
+                context -> new TransactionCoordinatorShard(context, config, this::writeMarkers,
+                        ids -> abortTimedOut(context.partition(), ids)));
     }
 
     @Override
@@ -185,7 +186,21 @@ public final class TransactionCoordinatorService implements CoordinatorPartition
         }).exceptionally(t -> Transition.fail(errorOf(t)));
     }
 
-    /** Called by a shard once a PREPARE_* record is committed (or found on load). */
+    /** Aborts each timed-out transaction with a write of its own; markers follow the committed prepare. */
+    private void abortTimedOut(int partition, List<String> transactionalIds) {
+        for (String transactionalId : transactionalIds) {
+            runtime.write(partition, "abort-timed-out-transaction", shard -> shard.abortTimedOut(transactionalId))
+                    .whenComplete((transition, e) -> {
+                        if (e != null) {
+                            log.warn("Aborting the timed-out transaction of {} failed: {}", transactionalId, e.toString());
+                        } else if (transition.writeMarkers()) {
+                            writeMarkers(TransactionMarkers.of(partition, transition.lastWrite()));
+                        }
+                    });
+        }
+    }
+
+    /** Sends a committed prepare's markers (found on load, or just written), then completes the transaction. */
     private void writeMarkers(TransactionMarkers markers) {
         markerSender.send(markers).whenComplete((v, failure) -> {
             if (failure != null) {

@@ -18,15 +18,15 @@ import org.apache.kafka.common.protocol.Errors;
  * The transaction coordinator state of one {@code __transaction_state} partition: the
  * {@link TransactionMetadata} of every transactional id it owns, rebuilt by {@link #replay} (on
  * load and after each write alike; a tombstone forgets an id). Write operations return records
- * plus a {@link Transition}; once a PREPARE_COMMIT/PREPARE_ABORT record a request wrote is
- * committed, the caller (the service, seeing {@link Transition#writeMarkers()} on a successful
- * write) sends its markers, and later completes it with {@link #complete}. Transactions the
- * time-out pass aborts are handed to {@code markersToWrite} by the shard itself, as a side effect
- * after commit (which the runtime also runs when the commit failed; the sender then stops once
- * this node no longer coordinates the partition).
+ * plus a {@link Transition}; once a PREPARE_COMMIT/PREPARE_ABORT record is committed, the caller
+ * (the service, seeing {@link Transition#writeMarkers()} on a successful write) sends its markers,
+ * and later completes it with {@link #complete}. The time-out pass writes nothing itself: it
+ * hands the timed-out ids to {@code timedOut}, and the caller aborts each with
+ * {@link #abortTimedOut(String)}, a write like any other, so every marker leaves only after its
+ * prepare record is committed.
  *
  * <p>Lifecycle: built per partition by the runtime; {@link #onLoaded} hands every transaction
- * still PREPARE_* (a failover, a restart) to {@code markersToWrite} again and starts the two
+ * still PREPARE_* (a failover, a restart) to {@code markersToWrite} and starts the two
  * timers: aborting timed-out transactions, expiring idle transactional ids.
  *
  * <p>Thread-safety: none needed; every method runs on the partition's owner thread.
@@ -38,13 +38,16 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
     private final Context context;
     private final TransactionCoordinatorConfig config;
     private final Consumer<TransactionMarkers> markersToWrite;
+    private final Consumer<List<String>> timedOut;
     private final Map<String, TransactionMetadata> transactions = new HashMap<>();
 
     public TransactionCoordinatorShard(Context context, TransactionCoordinatorConfig config,
-                                       Consumer<TransactionMarkers> markersToWrite) {
+                                       Consumer<TransactionMarkers> markersToWrite,
+                                       Consumer<List<String>> timedOut) {
         this.context = context;
         this.config = config;
         this.markersToWrite = markersToWrite;
+        this.timedOut = timedOut;
     }
 
     @Override
@@ -130,14 +133,25 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
         return new CoordinatorResult<>(List.of(TransactionRecords.record(completed)), true);
     }
 
-    /** The time-out pass, as its timer runs it: every ONGOING transaction past its timeout is fenced and aborted. */
-    public CoordinatorResult<Void> abortTimedOut() {
-        List<CoordinatorRecord> records = new ArrayList<>();
-        for (TransactionMetadata prepared : TransactionTransitions.abortTimedOut(transactions.values(), now())) {
-            records.add(TransactionRecords.record(prepared));
-            afterCommitWriteMarkers(prepared);
+    /** The time-out pass, as its timer runs it: hands the ids of ONGOING transactions past their timeout to {@code timedOut}. */
+    public CoordinatorResult<Void> findTimedOut() {
+        long now = now();
+        List<String> ids = transactions.values().stream().filter(m -> m.hasTimedOut(now))
+                .map(TransactionMetadata::transactionalId).toList();
+        if (!ids.isEmpty()) {
+            context.journal().afterCommit(() -> timedOut.accept(ids));
         }
-        return new CoordinatorResult<>(records, null);
+        return CoordinatorResult.of(null);
+    }
+
+    /** Fences and aborts {@code transactionalId}'s transaction if it is still ONGOING past its timeout. */
+    public CoordinatorResult<Transition> abortTimedOut(String transactionalId) {
+        TransactionMetadata current = transactions.get(transactionalId);
+        if (current == null || !current.hasTimedOut(now())) {
+            return CoordinatorResult.of(Transition.fail(Errors.NONE));
+        }
+        TransactionMetadata prepared = TransactionTransitions.fenceAndAbort(current, now());
+        return result(Transition.prepare(prepared, Errors.NONE, prepared.producerId(), prepared.producerEpoch()));
     }
 
     /** The expiry pass, as its timer runs it: ids idle longer than transactional.id.expiration.ms are forgotten. */
@@ -161,15 +175,10 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
         return new CoordinatorResult<>(records, transition);
     }
 
-    private void afterCommitWriteMarkers(TransactionMetadata prepared) {
-        TransactionMarkers markers = TransactionMarkers.of(context.partition(), prepared);
-        context.journal().afterCommit(() -> markersToWrite.accept(markers));
-    }
-
     private void scheduleAbortTimedOut() {
         context.timer().schedule(ABORT_TIMER, config.abortTimedOutIntervalMs(), () -> {
             scheduleAbortTimedOut();
-            return abortTimedOut();
+            return findTimedOut();
         });
     }
 

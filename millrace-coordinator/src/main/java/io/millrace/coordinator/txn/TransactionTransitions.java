@@ -3,8 +3,6 @@ package io.millrace.coordinator.txn;
 import static io.millrace.coordinator.txn.TransactionMetadata.NO_PRODUCER_EPOCH;
 import static io.millrace.coordinator.txn.TransactionMetadata.NO_PRODUCER_ID;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -162,14 +160,4 @@ public final class TransactionTransitions {
                 prepared.startTimestamp(), now, prepared.clientTransactionVersion());
     }
 
-    /** The ONGOING transactions of {@code all} older than their timeout at {@code now}, fenced and prepared to abort. */
-    public static List<TransactionMetadata> abortTimedOut(Iterable<TransactionMetadata> all, long now) {
-        List<TransactionMetadata> aborts = new ArrayList<>();
-        for (TransactionMetadata m : all) {
-            if (m.hasTimedOut(now)) {
-                aborts.add(fenceAndAbort(m, now));
-            }
-        }
-        return aborts;
-    }
 }

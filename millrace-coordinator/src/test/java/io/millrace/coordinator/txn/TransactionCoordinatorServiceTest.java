@@ -1,6 +1,7 @@
 package io.millrace.coordinator.txn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.millrace.common.Time;
@@ -66,8 +67,9 @@ class TransactionCoordinatorServiceTest {
 
         @Override
         public CompletableFuture<Void> send(TransactionMarkers markers) {
-            sent.add(markers);
-            return pending.computeIfAbsent(markers, m -> new CompletableFuture<>());
+            CompletableFuture<Void> written = pending.computeIfAbsent(markers, m -> new CompletableFuture<>());
+            sent.add(markers); // after: a test that sees it sent may release it at once
+            return written;
         }
 
         void releaseAll() {
@@ -165,6 +167,23 @@ class TransactionCoordinatorServiceTest {
                 service.endTransaction("tx", p.producerId(), p.producerEpoch(), true, false).get().error());
         Thread.sleep(100);
         assertTrue(markers.sent.isEmpty());
+    }
+
+    @Test
+    void theTimeOutAbortsOnTheRuntimeAndItsMarkersFollow() throws Exception {
+        service = new TransactionCoordinatorService(new TransactionCoordinatorConfig(1, 1, 900_000, 20, 604_800_000L,
+                3_600_000L), log, Time.SYSTEM, producerIds, markers);
+        service.onElection(0);
+        waitFor(() -> service.isActive(0));
+        Transition p = service.initProducerId("tx", 50, -1, (short) -1).get();
+        service.addPartitions("tx", p.producerId(), p.producerEpoch(), Set.of(A)).get();
+        waitFor(() -> markers.sent.size() == 1);
+        assertFalse(markers.sent.get(0).commit());
+        assertEquals(p.producerEpoch() + 1, markers.sent.get(0).producerEpoch());
+        markers.releaseAll();
+        waitFor(() -> state("tx").status() == TransactionStatus.COMPLETE_ABORT);
+        assertEquals(Errors.PRODUCER_FENCED,
+                service.endTransaction("tx", p.producerId(), p.producerEpoch(), true, false).get().error());
     }
 
     @Test

@@ -44,6 +44,7 @@ final class TxnShardHarness {
     private final Map<String, Long> deadlines = new HashMap<>();
     private final Map<String, Supplier<CoordinatorResult<Void>>> timers = new HashMap<>();
     private final AtomicLong nextProducerId = new AtomicLong(5000);
+    private final List<String> timedOut = new ArrayList<>();
     TransactionCoordinatorShard shard;
 
     TxnShardHarness() {
@@ -72,7 +73,7 @@ final class TxnShardHarness {
             }
         };
         shard = new TransactionCoordinatorShard(new CoordinatorShard.Context(0, timer, time, new WriteJournal()), CONFIG,
-                markers::add);
+                markers::add, timedOut::addAll);
         for (int offset = 0; offset < log.size(); offset++) {
             shard.replay(offset, -1, (short) -1, log.get(offset));
         }
@@ -151,6 +152,9 @@ final class TxnShardHarness {
             now.set(Math.max(now.get(), deadlines.remove(due)));
             Supplier<CoordinatorResult<Void>> op = timers.remove(due);
             write(s -> op.get());
+            List<String> aborts = List.copyOf(timedOut); // as the service aborts them, one write each
+            timedOut.clear();
+            aborts.forEach(id -> write(s -> s.abortTimedOut(id)));
         }
         now.set(target);
     }
