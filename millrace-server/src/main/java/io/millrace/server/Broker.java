@@ -7,6 +7,8 @@ import io.millrace.common.config.Endpoint;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.txn.TransactionCoordinatorConfig;
+import io.millrace.coordinator.txn.TransactionCoordinatorService;
 import io.millrace.coordinator.consumer.ConsumerGroupConfig;
 import io.millrace.coordinator.consumer.ConsumerGroups;
 import io.millrace.metadata.controller.ControllerChannel;
@@ -40,6 +42,8 @@ import io.millrace.server.coordinator.MetadataTopicsView;
 import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.coordinator.PartitionCoordinatorLog;
+import io.millrace.server.coordinator.TransactionSurfaces;
+import io.millrace.server.coordinator.WriteTxnMarkersSender;
 import io.millrace.server.handlers.AlterConfigsHandler;
 import io.millrace.server.handlers.ConsumerGroupDescribeHandler;
 import io.millrace.server.handlers.ConsumerGroupHeartbeatHandler;
@@ -79,6 +83,7 @@ import io.millrace.storage.LogManager;
 import io.millrace.storage.ProducerExpiration;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -110,6 +115,8 @@ public final class Broker {
     private IsrMaintainer isrMaintainer;
     private LogManager logManager;
     private GroupCoordinatorService groupCoordinator;
+    private volatile TransactionCoordinatorService transactionCoordinator;
+    private WriteTxnMarkersSender transactionMarkers;
     private SocketServer socketServer;
     private volatile boolean started;
     private boolean shutDown;
@@ -169,12 +176,15 @@ public final class Broker {
         CoordinatorTopic offsetsTopic = new CoordinatorTopic(offsetsTopicSpec, nodeId, channel, publisher,
                 groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
+        ProducerIdAllocator producerIds = new ProducerIdAllocator(nodeId, channel);
+        CoordinatorTopic transactionTopic = TransactionSurfaces.served()
+                ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker) : null;
 
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
         HandlerRegistry registry = HandlerRegistry.of(
-                handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, mode.describer(metadataLog, nodeId, publisher)),
-                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(),
-                        consumerGroupsEnabled() ? Map.of("group.version", (short) 1) : Map.of()));
+                handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
+                        mode.describer(metadataLog, nodeId, publisher)),
+                r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
         socketServer = new SocketServer(brokerListeners(), registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
@@ -197,6 +207,36 @@ public final class Broker {
         started = true;
         log.info("Millrace node {} started in {} ms: listening on {}, data in {}{}", nodeId,
                 (System.nanoTime() - begin) / 1_000_000, identity.advertised(), logDirs, mode.describe());
+    }
+
+    /**
+     * The transaction coordinator over {@code __transaction_state} (created on first
+     * FindCoordinator), with its marker sender; only when {@link TransactionSurfaces#served()}.
+     */
+    private CoordinatorTopic startTransactionCoordinator(int nodeId, ClusterMode mode, ControllerChannel channel,
+                                                         PartitionAccess access, ProducerIdAllocator producerIds,
+                                                         String interBroker) {
+        CoordinatorTopicSpec spec = CoordinatorTopicSpec.transactionState(config, mode.isSingleNode());
+        transactionMarkers = new WriteTxnMarkersSender(publisher::image, interBroker, partition -> {
+            TransactionCoordinatorService coordinator = transactionCoordinator;
+            return coordinator != null && coordinator.isActive(partition);
+        });
+        transactionCoordinator = new TransactionCoordinatorService(TransactionCoordinatorConfig.from(config),
+                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM,
+                        config.getInt("transaction.state.log.load.buffer.size")),
+                Time.SYSTEM, producerIds::nextProducerId, transactionMarkers);
+        CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, transactionCoordinator);
+        await(publisher.register(topic));
+        return topic;
+    }
+
+    /** The finalized features ApiVersions advertises: only those fully served. */
+    private Map<String, Short> features() {
+        Map<String, Short> features = new HashMap<>(TransactionSurfaces.features());
+        if (consumerGroupsEnabled()) {
+            features.put("group.version", (short) 1);
+        }
+        return Map.copyOf(features);
     }
 
     private void awaitUnfenced(Duration timeout) {
@@ -238,7 +278,8 @@ public final class Broker {
 
     private List<ApiHandler<?>> handlers(BrokerIdentity identity, LiveBrokers brokers, ControllerChannel channel,
                                          PartitionAccess access, BrokerTopicConfigs topicConfigs,
-                                         CoordinatorTopic offsetsTopic, QuorumDescriber quorum) {
+                                         CoordinatorTopic offsetsTopic, CoordinatorTopic transactionTopic,
+                                         ProducerIdAllocator producerIds, QuorumDescriber quorum) {
         TopicNameResolver topics = new TopicNameResolver(publisher::image);
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId());
         List<ApiHandler<?>> handlers = new ArrayList<>();
@@ -262,8 +303,11 @@ public final class Broker {
         handlers.add(new AlterPartitionReassignmentsHandler(channel, publisher));
         handlers.add(new ListPartitionReassignmentsHandler(publisher));
         handlers.add(new DescribeQuorumHandler(quorum, publisher));
-        handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(identity.nodeId(), channel)));
-        handlers.add(new FindCoordinatorHandler(brokers, publisher, offsetsTopic));
+        handlers.add(new InitProducerIdHandler(producerIds, transactionCoordinator));
+        handlers.add(new FindCoordinatorHandler(brokers, publisher, offsetsTopic, transactionTopic));
+        if (transactionCoordinator != null) {
+            handlers.addAll(TransactionSurfaces.handlers(transactionCoordinator, groupCoordinator, publisher));
+        }
         handlers.add(new JoinGroupHandler(groupCoordinator));
         handlers.add(new SyncGroupHandler(groupCoordinator));
         handlers.add(new HeartbeatHandler(groupCoordinator));
@@ -316,6 +360,10 @@ public final class Broker {
             }
             closeQuietly(isrMaintainer);
             closeQuietly(fetchers);
+            if (transactionCoordinator != null) {
+                transactionCoordinator.close();
+                transactionMarkers.close();
+            }
             if (groupCoordinator != null) {
                 groupCoordinator.close();
             }

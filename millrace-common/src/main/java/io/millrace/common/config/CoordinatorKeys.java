@@ -74,23 +74,23 @@ final class CoordinatorKeys {
     }
 
     private static void transactions(ConfigDef.Builder b) {
-        b.define(IGNORED, BrokerConfigs.TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, 50, atLeast(1),
+        b.define(BrokerConfigs.TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, 50, atLeast(1),
                 "Partitions of __transaction_state; fixed once the topic exists.");
-        b.define(IGNORED, BrokerConfigs.TRANSACTION_STATE_LOG_REPLICATION_FACTOR, SHORT, 3, atLeast(1),
+        b.define(BrokerConfigs.TRANSACTION_STATE_LOG_REPLICATION_FACTOR, SHORT, 3, atLeast(1),
                 "Replication factor of __transaction_state, capped by the brokers alive when it is created.");
-        b.define(IGNORED, BrokerConfigs.TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, atLeast(1),
+        b.define(BrokerConfigs.TRANSACTION_STATE_LOG_MIN_ISR, INT, 2, atLeast(1),
                 "min.insync.replicas of __transaction_state.");
-        b.define(IGNORED, "transaction.state.log.segment.bytes", INT, 104857600, atLeast(1),
+        b.define("transaction.state.log.segment.bytes", INT, 104857600, atLeast(1),
                 "Segment size of __transaction_state.");
-        b.define(IGNORED, "transaction.state.log.load.buffer.size", INT, 5242880, atLeast(1),
+        b.define("transaction.state.log.load.buffer.size", INT, 5242880, atLeast(1),
                 "Read buffer when loading transactions.");
-        b.define(IGNORED, BrokerConfigs.TRANSACTIONAL_ID_EXPIRATION_MS, INT, 604800000, atLeast(1),
+        b.define(BrokerConfigs.TRANSACTIONAL_ID_EXPIRATION_MS, INT, 604800000, atLeast(1),
                 "How long an idle transactional id is remembered.");
-        b.define(IGNORED, BrokerConfigs.TRANSACTION_MAX_TIMEOUT_MS, INT, 900000, atLeast(1),
+        b.define(BrokerConfigs.TRANSACTION_MAX_TIMEOUT_MS, INT, 900000, atLeast(1),
                 "Greatest transaction timeout a producer may ask for.");
-        b.define(IGNORED, "transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10000, atLeast(1),
+        b.define("transaction.abort.timed.out.transaction.cleanup.interval.ms", INT, 10000, atLeast(1),
                 "How often timed-out transactions are aborted.");
-        b.define(IGNORED, "transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3600000, atLeast(1),
+        b.define("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3600000, atLeast(1),
                 "How often expired transactional ids are removed.");
         b.defineDynamic(IGNORED, "transaction.partition.verification.enable", BOOLEAN, true,
                 "Whether a transactional write is checked against the partitions added to the transaction.");

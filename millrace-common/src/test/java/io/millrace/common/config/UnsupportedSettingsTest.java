@@ -41,12 +41,7 @@ class UnsupportedSettingsTest {
             "share.coordinator.state.topic.num.partitions", "share.coordinator.state.topic.replication.factor",
             "share.coordinator.state.topic.segment.bytes", "socket.connection.setup.timeout.max.ms",
             "socket.connection.setup.timeout.ms", "socket.listen.backlog.size",
-            "transaction.abort.timed.out.transaction.cleanup.interval.ms", "transaction.max.timeout.ms",
-            "transaction.partition.verification.enable",
-            "transaction.remove.expired.transaction.cleanup.interval.ms", "transaction.state.log.load.buffer.size",
-            "transaction.state.log.min.isr", "transaction.state.log.num.partitions",
-            "transaction.state.log.replication.factor", "transaction.state.log.segment.bytes",
-            "transactional.id.expiration.ms");
+            "transaction.partition.verification.enable");
 
     private static final List<String> UNSUPPORTED_BROKER_KEYS = List.of(
             "allow.everyone.if.no.acl.found", "alter.config.policy.class.name", "authorizer.class.name",
@@ -250,8 +245,7 @@ class UnsupportedSettingsTest {
         BrokerConfig.fromProperties(props, warnings::add);
         assertEquals(List.of("Ignoring configuration keys Millrace accepts but does not act on yet: "
                 + "num.recovery.threads.per.data.dir, share.coordinator.state.topic.min.isr, "
-                + "share.coordinator.state.topic.replication.factor, transaction.state.log.min.isr, "
-                + "transaction.state.log.replication.factor"), warnings);
+                + "share.coordinator.state.topic.replication.factor"), warnings);
     }
 
     @Test

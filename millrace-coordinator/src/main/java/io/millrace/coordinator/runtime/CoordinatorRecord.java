@@ -9,7 +9,8 @@ package io.millrace.coordinator.runtime;
  * 3 consumer group metadata, 4 consumer group subscription/partition metadata, 5 consumer group
  * member metadata, 6 consumer group target assignment metadata, 7 consumer group target
  * assignment of one member, 8 consumer group current assignment of one member. (Kafka uses the
- * same numbering for its own record kinds; the payload formats are ours.)
+ * same numbering for its own record kinds; the payload formats are ours.) {@code __transaction_state}
+ * has one key type, 0, transaction metadata (see {@code txn.TransactionRecords}).
  */
 public record CoordinatorRecord(short keyType, byte[] key, byte[] value) {
     public static final short OFFSET_COMMIT = 1;

@@ -20,8 +20,9 @@ import org.apache.kafka.common.protocol.Errors;
  * FindCoordinator for groups: the leader of the group's {@code __consumer_offsets} partition, at
  * its registered endpoint for the request's listener, creating the topic on first use. No leader,
  * or a leader the image does not know, is COORDINATOR_NOT_AVAILABLE (the client retries). One key
- * before v4, a batch of keys from v4 (KIP-699). Transaction coordinators do not exist yet:
- * COORDINATOR_NOT_AVAILABLE. Thread-safe; holds no mutable state.
+ * before v4, a batch of keys from v4 (KIP-699). Transactional ids: the leader of their
+ * {@code __transaction_state} partition the same way when transactions are served
+ * ({@code TransactionSurfaces}), else COORDINATOR_NOT_AVAILABLE. Thread-safe; holds no mutable state.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private static final byte GROUP = 0;
@@ -31,11 +32,19 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     private final LiveBrokers brokers;
     private final MetadataView metadata;
     private final CoordinatorTopic offsetsTopic;
+    private final CoordinatorTopic transactionTopic;
 
     public FindCoordinatorHandler(LiveBrokers brokers, MetadataView metadata, CoordinatorTopic offsetsTopic) {
+        this(brokers, metadata, offsetsTopic, null);
+    }
+
+    /** @param transactionTopic {@code __transaction_state}, or null when transactions are not served */
+    public FindCoordinatorHandler(LiveBrokers brokers, MetadataView metadata, CoordinatorTopic offsetsTopic,
+                                  CoordinatorTopic transactionTopic) {
         this.brokers = brokers;
         this.metadata = metadata;
         this.offsetsTopic = offsetsTopic;
+        this.transactionTopic = transactionTopic;
     }
 
     @Override
@@ -46,8 +55,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     @Override
     public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context, FindCoordinatorRequestData request) {
         List<String> keys = context.apiVersion() >= BATCHED_VERSION ? request.coordinatorKeys() : List.of(request.key());
-        if (request.keyType() == GROUP && !offsetsTopic.exists()) {
-            return offsetsTopic.ensureCreated().thenApply(created -> build(context, request.keyType(), keys));
+        CoordinatorTopic topic = topicFor(request.keyType());
+        if (topic != null && !topic.exists()) {
+            return topic.ensureCreated().thenApply(created -> build(context, request.keyType(), keys));
         }
         return CompletableFuture.completedFuture(build(context, request.keyType(), keys));
     }
@@ -69,16 +79,17 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private Coordinator coordinator(RequestContext context, byte keyType, String key) {
         Coordinator out = new Coordinator().setKey(key);
-        if (keyType == TRANSACTION) {
+        if (keyType == TRANSACTION && transactionTopic == null) {
             return error(out, Errors.COORDINATOR_NOT_AVAILABLE, "Transactions are not supported yet");
         }
-        if (keyType != GROUP) {
+        CoordinatorTopic topic = topicFor(keyType);
+        if (topic == null) {
             return error(out, Errors.INVALID_REQUEST, "Unsupported key type " + keyType);
         }
-        if (key == null) {
-            return error(out, Errors.INVALID_REQUEST, "A group coordinator key must not be null");
+        if (key == null || (keyType == TRANSACTION && key.isEmpty())) {
+            return error(out, Errors.INVALID_REQUEST, "A coordinator key must not be null");
         }
-        Optional<Integer> leader = offsetsTopic.leaderFor(key);
+        Optional<Integer> leader = topic.leaderFor(key);
         Optional<AdvertisedBroker> node = leader.filter(id -> id >= 0)
                 .flatMap(id -> brokers.find(metadata.image(), id, context.listenerName()));
         if (node.isEmpty()) {
@@ -86,6 +97,15 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         }
         return out.setNodeId(node.get().brokerId()).setHost(node.get().host()).setPort(node.get().port())
                 .setErrorCode(Errors.NONE.code()).setErrorMessage(null);
+    }
+
+    /** The coordinator topic of {@code keyType}, or null when there is none (unknown, or not served). */
+    private CoordinatorTopic topicFor(byte keyType) {
+        return switch (keyType) {
+            case GROUP -> offsetsTopic;
+            case TRANSACTION -> transactionTopic;
+            default -> null;
+        };
     }
 
     private static Coordinator error(Coordinator out, Errors error, String message) {

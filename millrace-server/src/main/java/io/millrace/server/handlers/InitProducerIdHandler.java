@@ -1,5 +1,6 @@
 package io.millrace.server.handlers;
 
+import io.millrace.coordinator.txn.TransactionCoordinatorService;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.producer.ProducerIdAllocator;
@@ -10,16 +11,19 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer id at epoch 0 each time (also when
- * the client asks to bump after an error). Transactional ids need the transaction coordinator,
- * which does not exist yet: they get UNSUPPORTED_VERSION, a permanent answer, rather than a
- * retriable code that would make the producer spin.
+ * InitProducerId. Idempotent producers: a fresh producer id at epoch 0 each time (also when the
+ * client asks to bump after an error). Transactional ids go to the transaction coordinator when
+ * transactions are served ({@code TransactionSurfaces}); otherwise they get UNSUPPORTED_VERSION,
+ * a permanent answer, rather than a retriable code that would make the producer spin.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
     private final ProducerIdAllocator allocator;
+    private final TransactionCoordinatorService transactions;
 
-    public InitProducerIdHandler(ProducerIdAllocator allocator) {
+    /** @param transactions the transaction coordinator, or null when transactions are not served */
+    public InitProducerIdHandler(ProducerIdAllocator allocator, TransactionCoordinatorService transactions) {
         this.allocator = allocator;
+        this.transactions = transactions;
     }
 
     @Override
@@ -30,6 +34,11 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     @Override
     public CompletableFuture<InitProducerIdResponseData> handle(RequestContext context,
                                                                 InitProducerIdRequestData request) {
+        if (request.transactionalId() != null && transactions != null) {
+            return transactions.initProducerId(request.transactionalId(), request.transactionTimeoutMs(),
+                    request.producerId(), request.producerEpoch()).thenApply(t -> new InitProducerIdResponseData()
+                    .setErrorCode(t.error().code()).setProducerId(t.producerId()).setProducerEpoch(t.producerEpoch()));
+        }
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(new InitProducerIdResponseData()
                     .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
