@@ -1,7 +1,7 @@
 package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Transactions are built but switched off (TransactionSurfaces) until a kafka-clients
- * transactional producer works end to end: a running broker advertises none of the transactional
- * APIs nor the transaction.version feature, FindCoordinator(TRANSACTION) answers
- * COORDINATOR_NOT_AVAILABLE and InitProducerId with a transactional id UNSUPPORTED_VERSION.
+ * What a running broker tells clients about transactions (TransactionSurfaces): the transactional
+ * APIs are advertised, FindCoordinator(TRANSACTION) names a coordinator and a transactional
+ * InitProducerId answers a producer id; {@code transaction.version} is not advertised, so clients
+ * run transaction version 1 (explicit AddPartitionsToTxn), the level served in full.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TransactionSurfacesIT {
@@ -33,29 +33,50 @@ class TransactionSurfacesIT {
     Path dataDir;
 
     @Test
-    void nothingTransactionalIsAdvertisedOrServed() {
+    void transactionsAreAdvertisedAtVersionOne() throws Exception {
         try (InProcessBroker broker = InProcessBroker.start(dataDir, Map.of());
              RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
             ApiVersionsResponseData versions = (ApiVersionsResponseData) raw.send(new ApiVersionsRequestData()
                     .setClientSoftwareName("it").setClientSoftwareVersion("1"), (short) 3).data();
             for (ApiKeys key : List.of(ApiKeys.ADD_PARTITIONS_TO_TXN, ApiKeys.ADD_OFFSETS_TO_TXN, ApiKeys.END_TXN,
                     ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.DESCRIBE_TRANSACTIONS,
-                    ApiKeys.LIST_TRANSACTIONS)) {
-                assertNull(versions.apiKeys().find(key.id), key + " must not be advertised");
+                    ApiKeys.LIST_TRANSACTIONS, ApiKeys.DESCRIBE_PRODUCERS)) {
+                assertNotNull(versions.apiKeys().find(key.id), key + " is advertised");
             }
             assertNull(versions.supportedFeatures().find("transaction.version"));
             assertNull(versions.finalizedFeatures().find("transaction.version"));
-            assertFalse(versions.apiKeys().isEmpty());
 
-            FindCoordinatorResponseData found = (FindCoordinatorResponseData) raw.send(new FindCoordinatorRequestData()
-                    .setKeyType((byte) 1).setCoordinatorKeys(List.of("tx")), (short) 4).data();
-            assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code(), found.coordinators().get(0).errorCode());
+            FindCoordinatorResponseData found = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) { // the first ask creates __transaction_state
+                found = (FindCoordinatorResponseData) raw.send(new FindCoordinatorRequestData()
+                        .setKeyType((byte) 1).setCoordinatorKeys(List.of("tx")), (short) 4).data();
+                if (found.coordinators().get(0).errorCode() == Errors.NONE.code()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(Errors.NONE.code(), found.coordinators().get(0).errorCode(), found.toString());
+            assertEquals(broker.port(), found.coordinators().get(0).port());
 
-            InitProducerIdResponseData init = (InitProducerIdResponseData) raw.send(new InitProducerIdRequestData()
-                    .setTransactionalId("tx").setTransactionTimeoutMs(60_000).setProducerId(-1)
+            InitProducerIdResponseData init = null;
+            while (System.nanoTime() < deadline) { // the coordinator partition may still be loading
+                init = (InitProducerIdResponseData) raw.send(new InitProducerIdRequestData()
+                        .setTransactionalId("tx").setTransactionTimeoutMs(60_000).setProducerId(-1)
+                        .setProducerEpoch((short) -1)).data();
+                if (init.errorCode() == Errors.NONE.code()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(Errors.NONE.code(), init.errorCode(), init.toString());
+            assertTrue(init.producerId() >= 0);
+            assertEquals(0, init.producerEpoch());
+
+            InitProducerIdResponseData tooLong = (InitProducerIdResponseData) raw.send(new InitProducerIdRequestData()
+                    .setTransactionalId("tx-too-long").setTransactionTimeoutMs(Integer.MAX_VALUE).setProducerId(-1)
                     .setProducerEpoch((short) -1)).data();
-            assertEquals(Errors.UNSUPPORTED_VERSION.code(), init.errorCode());
-            assertTrue(raw.version(ApiKeys.INIT_PRODUCER_ID) >= 0); // the idempotent path stays advertised
+            assertEquals(Errors.INVALID_TRANSACTION_TIMEOUT.code(), tooLong.errorCode());
         }
     }
 }

@@ -19,22 +19,23 @@ import org.apache.kafka.common.TopicPartition;
  * DescribeTransactions, ListTransactions; InitProducerId's transactional path; FindCoordinator
  * with key type TRANSACTION) and advertises the {@code transaction.version} feature.
  *
- * <p>Off: a transactional producer needs the whole chain (TxnOffsetCommit, transactional Produce,
- * WriteTxnMarkers, read_committed fetch, the LSO), and advertising part of it would make clients
- * start transactions the broker cannot finish. Turn it on only once a kafka-clients
- * transactional producer works end to end ({@code TransactionSurfacesIT} then needs turning around).
- * Tried with the switch on (kafka-clients 4.x, one node): initTransactions and a first
- * transaction's commit answer, but its markers are never written (no WriteTxnMarkers handler
- * here yet), so the next transaction waits on CONCURRENT_TRANSACTIONS; and with
- * {@code transaction.version} advertised the client expects Produce v12+ to add partitions to the
- * transaction itself (KIP-890 part 2, through {@code TransactionCoordinatorService.addPartitions}),
- * so EndTxn finds an Empty transaction.
- * Stateless.
+ * <p>On, at transaction version 1: kafka-clients' transactional producer works end to end
+ * ({@code TransactionsIT}). {@code transaction.version} (version 2, KIP-890 part 2) is not
+ * advertised: with it a 4.x client expects Produce v12+ to add partitions to the transaction
+ * itself (through {@code TransactionCoordinatorService.addPartitions}), which the produce path
+ * does not do yet, so EndTxn would find an Empty transaction. Without the feature, clients send
+ * AddPartitionsToTxn themselves. Stateless.
  */
 public final class TransactionSurfaces {
-    private static final boolean SERVED = false;
+    private static final boolean SERVED = true;
     /** The KIP-890 part 2 level served when on (epoch bump at every transaction). */
     private static final short TRANSACTION_VERSION = 2;
+    /**
+     * Whether Produce v12+ adds partitions to the transaction itself (KIP-890 part 2). Until it
+     * does, {@code transaction.version} is not advertised, so clients run transaction version 1
+     * (explicit AddPartitionsToTxn), which is served in full.
+     */
+    private static final boolean PRODUCE_ADDS_PARTITIONS = false;
 
     private TransactionSurfaces() {
     }
@@ -45,7 +46,7 @@ public final class TransactionSurfaces {
 
     /** The features ApiVersions advertises for transactions: none while off. */
     public static Map<String, Short> features() {
-        return SERVED ? Map.of("transaction.version", TRANSACTION_VERSION) : Map.of();
+        return SERVED && PRODUCE_ADDS_PARTITIONS ? Map.of("transaction.version", TRANSACTION_VERSION) : Map.of();
     }
 
     /** The transactional API handlers (InitProducerId and FindCoordinator take the coordinator themselves). */

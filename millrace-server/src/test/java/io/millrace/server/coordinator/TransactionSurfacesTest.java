@@ -1,19 +1,20 @@
 package io.millrace.server.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Transactions stay unadvertised until the whole chain works with a real transactional producer
- * (TransactionSurfacesIT checks what a running broker answers).
+ * Transactions are served at transaction version 1: the APIs are on, but {@code transaction.version}
+ * stays unadvertised until Produce v12+ adds partitions to a transaction itself (KIP-890 part 2);
+ * TransactionSurfacesIT checks what a running broker answers.
  */
 class TransactionSurfacesTest {
     @Test
-    void theSwitchIsOffAndNoFeatureIsAdvertised() {
-        assertFalse(TransactionSurfaces.served());
+    void transactionsAreServedWithoutAdvertisingVersionTwo() {
+        assertTrue(TransactionSurfaces.served());
         assertEquals(Map.of(), TransactionSurfaces.features());
     }
 }
