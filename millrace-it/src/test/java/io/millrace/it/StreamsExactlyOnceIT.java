@@ -21,13 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,13 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * colour ({@code groupByKey().count()}: a state store with its changelog) and writes the counts
  * to an output topic. Read with read_committed, each colour's last count is exact and no count
  * ever exceeds it (a record processed twice would push one past it). Runs on one in-process node,
- * with one instance, and with two instances of which one is closed abruptly (no wait, no state
- * clean-up) mid-stream and replaced.
+ * with one instance, and with two instances of which one, a child JVM, is killed (SIGKILL)
+ * mid-stream and replaced.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StreamsExactlyOnceIT {
-    private static final String INPUT = "streams-in";
-    private static final String OUTPUT = "streams-counts";
+    private static final String INPUT = ColourCountApp.INPUT;
+    private static final String OUTPUT = ColourCountApp.OUTPUT;
     private static final int COLOURS = 7;
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -57,6 +52,7 @@ class StreamsExactlyOnceIT {
     InProcessBroker broker;
     Admin admin;
     final List<KafkaStreams> instances = new ArrayList<>();
+    Process victim;
 
     @BeforeEach
     void startBroker() {
@@ -68,6 +64,9 @@ class StreamsExactlyOnceIT {
 
     @AfterEach
     void stop() {
+        if (victim != null) {
+            victim.destroyForcibly();
+        }
         instances.forEach(streams -> streams.close(Duration.ofSeconds(10)));
         Clients.closeAll(admin, broker);
     }
@@ -82,11 +81,15 @@ class StreamsExactlyOnceIT {
     @Test
     void countsStayExactWhenAnInstanceIsKilledAndReplaced() throws Exception {
         start("eos-two", "a");
-        KafkaStreams victim = start("eos-two", "b");
+        Path victimLog = Path.of("target", "broker-logs", "StreamsExactlyOnceIT-instance-b.log");
+        java.nio.file.Files.createDirectories(victimLog.getParent());
+        victim = ColourCountApp.spawn(broker.bootstrap(), "eos-two", stateDir.resolve("b"), victimLog);
+        Await.until("the child instance runs active tasks", TIMEOUT, () -> ColourCountApp.hasActiveTasks(victimLog));
         produce(0, 2_000);
-        Await.until("both instances processed", TIMEOUT, () -> lastCounts().values().stream()
+        Await.until("the instances counted 1,000 records", TIMEOUT, () -> lastCounts().values().stream()
                 .mapToLong(Long::longValue).sum() >= 1_000);
-        victim.close(Duration.ZERO); // abrupt: no wait for its threads, its state dir left as it is
+        victim.destroyForcibly(); // SIGKILL: its open transaction and group membership are left behind
+        victim.waitFor(10, TimeUnit.SECONDS);
         produce(2_000, 4_000);
         start("eos-two", "c");
         produce(4_000, 6_000);
@@ -94,26 +97,7 @@ class StreamsExactlyOnceIT {
     }
 
     private KafkaStreams start(String applicationId, String instance) {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream(INPUT)
-                .selectKey((key, value) -> value.substring(0, value.indexOf(':')))
-                .groupByKey()
-                .count()
-                .toStream()
-                .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()));
-        Topology topology = builder.build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(instance).toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
-        props.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 10_000);
-        KafkaStreams streams = new KafkaStreams(topology, props);
+        KafkaStreams streams = ColourCountApp.create(broker.bootstrap(), applicationId, stateDir.resolve(instance));
         instances.add(streams);
         streams.start();
         return streams;
