@@ -71,20 +71,23 @@ class TransactionFailoverIT extends ClusterTest {
         Await.until("the copier committed 500 records", TIMEOUT, () -> copier.committedRecords.get() >= 500);
 
         int coordinator = transactionCoordinator(admin);
+        long atFirstKill = copier.committedRecords.get();
         cluster.kill9(coordinator);
         produceInput(PER_PHASE, 2 * PER_PHASE);
         cluster.start(coordinator);
-        Await.until("the copier committed 1,500 records", TIMEOUT, () -> copier.committedRecords.get() >= 1_500);
+        produceInput(2 * PER_PHASE, 3 * PER_PHASE);
+        Await.until("the copier committed 2,200 records", TIMEOUT, () -> copier.committedRecords.get() >= 2_200);
 
         int leader = cluster.leaderOf(admin, OUTPUT, 0);
+        long atSecondKill = copier.committedRecords.get();
         cluster.kill9(leader);
-        produceInput(2 * PER_PHASE, 3 * PER_PHASE);
         cluster.start(leader);
 
         Await.until("the group's committed offsets reach the end of the input", TIMEOUT,
                 () -> committedTotal(admin) == 3L * PER_PHASE);
         System.out.println("TransactionFailoverIT: coordinator node " + coordinator + " and " + OUTPUT
-                + "-0 leader node " + leader + " killed; " + copier.recoveries.get() + " recoveries, last failure "
+                + "-0 leader node " + leader + " killed (with " + atFirstKill + " and " + atSecondKill
+                + " of " + 3 * PER_PHASE + " records copied); " + copier.recoveries.get() + " recoveries, last failure "
                 + copier.lastFailure.get() + "; done in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
         copier.close();
