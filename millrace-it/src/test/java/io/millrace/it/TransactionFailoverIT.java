@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * consume-transform-produce loop ({@link TransactionalCopier}) copies numbered records from an
  * input topic to an output topic while first the node coordinating its transactional id and then
  * the leader of an output partition are killed (SIGKILL) and restarted. The loop recovers as an
- * application does (abort or a new producer, rewind to the committed offsets); afterwards the
+ * application does (abort or a new producer, rewind to the committed offsets), and aborts every
+ * seventh transaction on purpose besides; afterwards the
  * output read with read_committed holds every input value exactly once and the group's committed
  * offsets are at the end of the input.
  */
@@ -87,7 +88,8 @@ class TransactionFailoverIT extends ClusterTest {
                 () -> committedTotal(admin) == 3L * PER_PHASE);
         System.out.println("TransactionFailoverIT: coordinator node " + coordinator + " and " + OUTPUT
                 + "-0 leader node " + leader + " killed (with " + atFirstKill + " and " + atSecondKill
-                + " of " + 3 * PER_PHASE + " records copied); " + copier.recoveries.get() + " recoveries, last failure "
+                + " of " + 3 * PER_PHASE + " records copied); " + copier.deliberateAborts.get() + " deliberate aborts, "
+                + copier.recoveries.get() + " recoveries, last failure "
                 + copier.lastFailure.get() + "; done in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
         copier.close();

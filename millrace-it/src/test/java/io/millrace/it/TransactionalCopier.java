@@ -32,11 +32,15 @@ import org.apache.kafka.common.errors.WakeupException;
  * state it cannot abort from, replaces the producer, whose {@code initTransactions} aborts the
  * open transaction) and rewinds the consumer to the group's committed offsets, so each input
  * record reaches the output exactly once. Each transaction holds at most {@code maxPollRecords}
- * records and pauses {@code processingPause} before committing, so a fault lands mid-transaction.
+ * records and pauses {@code processingPause} before committing, so a fault lands mid-transaction;
+ * every {@link #ABORT_EVERY}th transaction is aborted on purpose (and its records copied again),
+ * so aborted output is interleaved with committed output around each fault.
  *
  * <p>Counters are thread-safe; {@link #close()} stops the loop and closes both clients.
  */
 final class TransactionalCopier implements AutoCloseable {
+    static final int ABORT_EVERY = 7;
+
     private final String bootstrap;
     private final String input;
     private final String output;
@@ -49,6 +53,9 @@ final class TransactionalCopier implements AutoCloseable {
 
     /** Records copied in transactions whose commit returned. */
     final AtomicLong committedRecords = new AtomicLong();
+    /** Transactions aborted on purpose. */
+    final AtomicInteger deliberateAborts = new AtomicInteger();
+    private int transactions;
     /** Transactions that failed and were aborted (or whose producer was replaced). */
     final AtomicInteger recoveries = new AtomicInteger();
     /** The last failure seen, for the test's report. */
@@ -114,6 +121,12 @@ final class TransactionalCopier implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(processingPause.toMillis()); // the "transform" work
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            if (++transactions % ABORT_EVERY == 0) {
+                producer.abortTransaction();
+                deliberateAborts.incrementAndGet();
+                rewind();
+                return;
+            }
             producer.commitTransaction();
             committedRecords.addAndGet(records.count());
         } catch (WakeupException e) {
