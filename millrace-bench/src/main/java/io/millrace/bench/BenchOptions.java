@@ -19,14 +19,25 @@ import java.util.List;
  * @param heap            JVM heap options given to both brokers alike
  * @param brokers         which brokers run ({@code millrace}, {@code kafka}), in order
  * @param save            write results under bench/results (off with --no-save)
+ * @param workloads       which workloads run: "all", or "transactions" (one start, the
+ *                        transactional produce only; results are printed, not saved)
  */
 public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
                            int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
-                           List<String> brokers, boolean save) {
+                           List<String> brokers, boolean save, String workloads) {
+
+    /** Records per transaction in the transactional produce workload. */
+    static final int RECORDS_PER_TRANSACTION = 1_000;
+
+    /** Whether only the transactional produce workload runs. */
+    boolean transactionsOnly() {
+        return workloads.equals("transactions");
+    }
 
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
+                                    [--workload all|transactions]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -40,6 +51,8 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
               --heap "OPTS"      JVM heap options for both brokers (default "-Xms1g -Xmx1g")
               --only B           run one broker only (no ratio, nothing saved)
               --no-save          print only
+              --workload W       all (default) or transactions: only the transactional produce
+                                 (transactions of 1,000 records, acks=all), printed, not saved
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
 
@@ -55,6 +68,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         List<String> brokers = List.of("millrace", "kafka");
         boolean save = true;
         boolean custom = false;
+        String workloads = "all";
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -65,6 +79,12 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--rate" -> rate = positive(arg, value(args, ++i, arg));
                 case "--latency-seconds" -> latencySeconds = positive(arg, value(args, ++i, arg));
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
+                case "--workload" -> {
+                    workloads = value(args, ++i, arg);
+                    if (!workloads.equals("all") && !workloads.equals("transactions")) {
+                        throw new IllegalArgumentException("--workload takes all or transactions, not " + workloads);
+                    }
+                }
                 case "--only" -> {
                     String only = value(args, ++i, arg);
                     if (!only.equals("millrace") && !only.equals("kafka")) {
@@ -79,7 +99,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         }
         String mode = custom ? "custom" : quick ? "quick" : "full";
         return new BenchOptions(root, mode, records, warmup, repeats, rate,
-                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2);
+                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && workloads.equals("all"), workloads);
     }
 
     private static String value(List<String> args, int i, String option) {

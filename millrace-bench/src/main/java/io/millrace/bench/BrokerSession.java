@@ -12,6 +12,7 @@ import io.millrace.bench.workload.ProduceWorkload;
 import io.millrace.bench.workload.StartupProbe;
 import io.millrace.bench.workload.Throughput;
 import io.millrace.bench.workload.Topics;
+import io.millrace.bench.workload.TransactionalProduceWorkload;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,9 @@ import org.apache.kafka.common.TopicPartition;
  *       fresh topic, with the broker's CPU time read before and after; each acks=1 topic is
  *       then consumed once (so consume is repeated as often);</li>
  *   <li>end-to-end latency, {@code repeats} runs on fresh one-partition topics;</li>
+ *   <li>transactional produce: {@code repeats} runs of {@code produceRecords} in transactions
+ *       of {@link BenchOptions#RECORDS_PER_TRANSACTION}, acks=all, each on a fresh
+ *       one-partition topic (with {@code --workload transactions}, after one start, alone);</li>
  *   <li>the broker's peak RSS, read just before it is stopped.</li>
  * </ol>
  * Runs on the calling thread; progress lines go to {@code progress}.
@@ -53,7 +57,8 @@ final class BrokerSession {
         BrokerResults results = new BrokerResults(launcher.name());
         BrokerProcess broker = null;
         try {
-            for (int run = 1; run <= options.repeats(); run++) {
+            int starts = options.transactionsOnly() ? 1 : options.repeats();
+            for (int run = 1; run <= starts; run++) {
                 if (broker != null) {
                     broker.close();
                     ShutdownHook.untrack(broker);
@@ -64,6 +69,12 @@ final class BrokerSession {
                 report(broker, "start to first ack #" + run, "%.0f ms", millis);
             }
             try (Topics topics = new Topics(broker.bootstrap())) {
+                if (options.transactionsOnly()) {
+                    for (int run = 1; run <= options.repeats(); run++) {
+                        transactionalProduce(broker, topics, results, run);
+                    }
+                    return results;
+                }
                 warmUp(broker, topics);
                 for (int partitions : PARTITIONS) {
                     for (String acks : ACKS) {
@@ -74,6 +85,9 @@ final class BrokerSession {
                 }
                 for (int run = 1; run <= options.repeats(); run++) {
                     latency(broker, topics, results, run);
+                }
+                for (int run = 1; run <= options.repeats(); run++) {
+                    transactionalProduce(broker, topics, results, run);
                 }
             }
             ClusterWorkload.threeNodeAcksAllProduce()
@@ -122,6 +136,19 @@ final class BrokerSession {
             report(broker, "consume p=" + partitions + " #" + run, "%,.0f records/s, %.1f MB/s",
                     consumed.recordsPerSecond(), consumed.megabytesPerSecond());
         }
+        topics.delete(topic);
+    }
+
+    private void transactionalProduce(BrokerProcess broker, Topics topics, BrokerResults results, int run)
+            throws Exception {
+        String topic = "txn-produce-" + run;
+        topics.create(topic, 1);
+        Throughput produced = TransactionalProduceWorkload.run(broker.bootstrap(), topic, options.produceRecords(),
+                BenchOptions.RECORDS_PER_TRANSACTION, value);
+        results.add(Metric.TXN_PRODUCE_P1_RECORDS, produced.recordsPerSecond());
+        results.add(Metric.TXN_PRODUCE_P1_MB, produced.megabytesPerSecond());
+        report(broker, "txn produce p=1 #" + run, "%,.0f records/s, %.1f MB/s", produced.recordsPerSecond(),
+                produced.megabytesPerSecond());
         topics.delete(topic);
     }
 

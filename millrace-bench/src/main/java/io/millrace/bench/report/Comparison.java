@@ -69,11 +69,20 @@ public record Comparison(List<Row> rows) {
         String line = "%-38s %-10s %12s %12s %8s  %s%n";
         out.append(String.format(Locale.ROOT, line, "metric", "unit", "Millrace", "Kafka", "M/K", "better"));
         for (Row row : rows) {
+            if (notRun(row)) {
+                continue;
+            }
             out.append(String.format(Locale.ROOT, line, row.metric().label(), row.metric().unit(),
                     valueOrTodo(row, row.millrace()), valueOrTodo(row, row.kafka()), formatRatio(row.ratio()),
                     row.metric().higherIsBetter() ? "higher" : "lower"));
         }
         return out.toString();
+    }
+
+    /** A workload this run left out (--workload): neither broker has a sample, and it is no TODO row. */
+    private static boolean notRun(Row row) {
+        return Double.isNaN(row.millrace()) && Double.isNaN(row.kafka())
+                && row.metric() != Metric.CLUSTER_ACKSALL_RF3_RECORDS;
     }
 
     /** The same table in markdown. */

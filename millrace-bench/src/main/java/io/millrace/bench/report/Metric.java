@@ -22,6 +22,8 @@ public enum Metric {
     LATENCY_P999("end-to-end latency p99.9", "ms", false),
     CPU_PER_GB("broker CPU per GB produced", "CPU s/GB", false),
     PEAK_RSS("broker peak RSS", "MiB", false),
+    TXN_PRODUCE_P1_RECORDS("txn produce (1,000/txn), 1 partition", "records/s", true),
+    TXN_PRODUCE_P1_MB("txn produce (1,000/txn), 1 partition", "MB/s", true),
     STARTUP_TO_FIRST_ACK("process start to first acked produce", "ms", false),
     CLUSTER_ACKSALL_RF3_RECORDS("3 nodes, RF=3, acks=all produce", "records/s", true);
 
