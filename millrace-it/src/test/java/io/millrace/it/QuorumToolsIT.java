@@ -84,11 +84,19 @@ class QuorumToolsIT extends ClusterTest {
         startCluster(3);
         Output describe = tool(FeatureCommand.class, "describe");
         assertEquals(0, describe.exitCode(), describe.toString());
+        List<String> features = new ArrayList<>();
         for (String line : describe.lines()) {
-            assertTrue(line.startsWith("Feature: group.version"), "only group.version is advertised: " + line);
-            assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
+            if (line.startsWith("Feature: group.version")) {
+                assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
+            } else if (line.startsWith("Feature: transaction.version")) {
+                assertTrue(line.contains("SupportedMaxVersion: 2"), line);
+                assertTrue(line.contains("FinalizedVersionLevel: 2"), line);
+            } else {
+                throw new AssertionError("only group.version and transaction.version are advertised: " + line);
+            }
+            features.add(line.substring("Feature: ".length()).split("\\s+")[0]);
         }
-        assertFalse(describe.lines().isEmpty(), describe.toString());
+        assertEquals(List.of("group.version", "transaction.version"), features, describe.toString());
 
         Output upgrade = tool(FeatureCommand.class, "upgrade", "--feature", "transaction.version=2");
         assertNotEquals(0, upgrade.exitCode(), upgrade.toString());

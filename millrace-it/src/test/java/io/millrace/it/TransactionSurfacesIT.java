@@ -2,7 +2,6 @@ package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -24,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a running broker tells clients about transactions (TransactionSurfaces): the transactional
  * APIs are advertised, FindCoordinator(TRANSACTION) names a coordinator and a transactional
- * InitProducerId answers a producer id; {@code transaction.version} is not advertised, so clients
- * run transaction version 1 (explicit AddPartitionsToTxn), the level served in full.
+ * InitProducerId answers a producer id; {@code transaction.version} is supported from 0 to 2 and
+ * finalized at 2, so 4.x clients run transaction version 2 (KIP-890 part 2).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TransactionSurfacesIT {
@@ -33,7 +32,7 @@ class TransactionSurfacesIT {
     Path dataDir;
 
     @Test
-    void transactionsAreAdvertisedAtVersionOne() throws Exception {
+    void transactionsAreAdvertisedAtVersionTwo() throws Exception {
         try (InProcessBroker broker = InProcessBroker.start(dataDir, Map.of());
              RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
             ApiVersionsResponseData versions = (ApiVersionsResponseData) raw.send(new ApiVersionsRequestData()
@@ -43,8 +42,10 @@ class TransactionSurfacesIT {
                     ApiKeys.LIST_TRANSACTIONS, ApiKeys.DESCRIBE_PRODUCERS)) {
                 assertNotNull(versions.apiKeys().find(key.id), key + " is advertised");
             }
-            assertNull(versions.supportedFeatures().find("transaction.version"));
-            assertNull(versions.finalizedFeatures().find("transaction.version"));
+            assertEquals(0, versions.supportedFeatures().find("transaction.version").minVersion());
+            assertEquals(2, versions.supportedFeatures().find("transaction.version").maxVersion());
+            assertEquals(2, versions.finalizedFeatures().find("transaction.version").maxVersionLevel());
+            assertEquals(2, versions.finalizedFeatures().find("transaction.version").minVersionLevel());
 
             FindCoordinatorResponseData found = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

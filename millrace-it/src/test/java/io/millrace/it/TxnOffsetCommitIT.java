@@ -13,6 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -45,11 +47,18 @@ import org.junit.jupiter.api.io.TempDir;
  * UNSTABLE_OFFSET_COMMIT, without it nothing is committed) until WriteTxnMarkers writes the
  * transaction's marker to the group's {@code __consumer_offsets} partition: COMMIT shows them (also
  * to Apache Kafka's Admin client), ABORT leaves nothing.
+ *
+ * <p>These raw requests stand in for the transaction coordinator (their producer ids are not a
+ * transactional id's), so the broker runs with {@code transaction.partition.verification.enable}
+ * off and they use versions up to 4 (transaction version 1). Version 5 (transaction version 2)
+ * always has the transaction coordinator add the group's partition (KIP-890 part 2): it runs a
+ * real transaction, ended with EndTxn v5.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TxnOffsetCommitIT {
     private static final String TOPIC = "input";
     private static final String OFFSETS_TOPIC = "__consumer_offsets";
+    private static final short LAST_TV1_VERSION = 4;
 
     @TempDir
     static Path dataDir;
@@ -58,7 +67,7 @@ class TxnOffsetCommitIT {
 
     @BeforeAll
     static void start() {
-        broker = InProcessBroker.start(dataDir);
+        broker = InProcessBroker.start(dataDir, Map.of("transaction.partition.verification.enable", "false"));
         try (Admin admin = Clients.admin(broker.bootstrap())) {
             Clients.createTopic(admin, TOPIC, 2, Map.of());
         }
@@ -111,9 +120,9 @@ class TxnOffsetCommitIT {
         String group = "txn-refused";
         findCoordinator(group);
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, send(txnOffsetCommitRequest(group, producer, "no-such-topic", -1, 1),
-                raw.version(ApiKeys.TXN_OFFSET_COMMIT)));
+                LAST_TV1_VERSION));
         assertEquals(Errors.ILLEGAL_GENERATION, send(txnOffsetCommitRequest(group, producer, TOPIC, 3, 1),
-                raw.version(ApiKeys.TXN_OFFSET_COMMIT)));
+                LAST_TV1_VERSION));
     }
 
     @Test
@@ -132,13 +141,55 @@ class TxnOffsetCommitIT {
     @Test
     void everyAdvertisedVersionCommitsAndTheMarkerShowsTheOffset() {
         assertEquals(5, raw.version(ApiKeys.TXN_OFFSET_COMMIT));
-        for (short v = ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(); v <= raw.version(ApiKeys.TXN_OFFSET_COMMIT); v++) {
+        for (short v = ApiKeys.TXN_OFFSET_COMMIT.oldestVersion(); v <= LAST_TV1_VERSION; v++) {
             String group = "txn-v" + v;
             InitProducerIdResponseData producer = initProducerId();
             findCoordinator(group);
             assertEquals(Errors.NONE, send(txnOffsetCommitRequest(group, producer, TOPIC, -1, 100 + v), v), "v" + v);
             assertEquals(Errors.NONE, writeMarker(producer, true, OFFSETS_TOPIC, offsetsPartition(group)), "v" + v);
             assertEquals(100 + v, fetch(group, true).committedOffset(), "v" + v);
+        }
+    }
+
+    @Test
+    void atTransactionVersionTwoTheCommitAddsTheGroupToTheTransaction() {
+        String group = "txn-v2";
+        String transactionalId = "tx-" + group;
+        retrying(() -> (FindCoordinatorResponseData) raw.send(new FindCoordinatorRequestData().setKeyType((byte) 1)
+                .setCoordinatorKeys(List.of(transactionalId))).data(),
+                r -> Errors.forCode(r.coordinators().get(0).errorCode()));
+        InitProducerIdResponseData producer = retrying(() -> (InitProducerIdResponseData) raw.send(
+                new InitProducerIdRequestData().setTransactionalId(transactionalId).setTransactionTimeoutMs(60_000)
+                        .setProducerId(-1).setProducerEpoch((short) -1)).data(), r -> Errors.forCode(r.errorCode()));
+        findCoordinator(group);
+        assertEquals(Errors.NONE, send(txnOffsetCommitRequest(group, producer, TOPIC, -1, 500), (short) 5),
+                "no AddOffsetsToTxn: the group coordinator's check adds the group's partition");
+        assertEquals(Errors.UNSTABLE_OFFSET_COMMIT, Errors.forCode(fetch(group, true).errorCode()));
+        EndTxnResponseData ended = retrying(() -> (EndTxnResponseData) raw.send(new EndTxnRequestData()
+                .setTransactionalId(transactionalId).setProducerId(producer.producerId())
+                .setProducerEpoch(producer.producerEpoch()).setCommitted(true), (short) 5).data(),
+                r -> Errors.forCode(r.errorCode()));
+        assertEquals(producer.producerEpoch() + 1, ended.producerEpoch(), "transaction version 2 bumps the epoch");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fetch(group, true).committedOffset() != 500) {
+            assertTrue(System.nanoTime() < deadline, "the coordinator's COMMIT marker shows the offset");
+            sleep();
+        }
+    }
+
+    /** Sends until the answer is neither "coordinator not ready" nor CONCURRENT_TRANSACTIONS; asserts NONE. */
+    private static <T> T retrying(java.util.function.Supplier<T> request, java.util.function.Function<T, Errors> error) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            T response = request.get();
+            Errors e = error.apply(response);
+            if (e == Errors.NONE) {
+                return response;
+            }
+            assertTrue(Set.of(Errors.COORDINATOR_LOAD_IN_PROGRESS, Errors.NOT_COORDINATOR,
+                    Errors.COORDINATOR_NOT_AVAILABLE, Errors.CONCURRENT_TRANSACTIONS).contains(e), e.name());
+            assertTrue(System.nanoTime() < deadline, "answered in time, last " + e);
+            sleep();
         }
     }
 
@@ -175,7 +226,7 @@ class TxnOffsetCommitIT {
 
     private static Errors txnOffsetCommit(String group, InitProducerIdResponseData producer, long offset) {
         findCoordinator(group);
-        return send(txnOffsetCommitRequest(group, producer, TOPIC, -1, offset), raw.version(ApiKeys.TXN_OFFSET_COMMIT));
+        return send(txnOffsetCommitRequest(group, producer, TOPIC, -1, offset), LAST_TV1_VERSION);
     }
 
     /** Sends a TxnOffsetCommit at {@code version}, again while the coordinator partition is still loading. */

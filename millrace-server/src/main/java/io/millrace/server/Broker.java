@@ -44,6 +44,8 @@ import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.coordinator.PartitionCoordinatorLog;
 import io.millrace.server.coordinator.TransactionSurfaces;
 import io.millrace.server.coordinator.WriteTxnMarkersSender;
+import io.millrace.server.txn.AddPartitionsToTxnSender;
+import io.millrace.server.txn.TransactionVerifier;
 import io.millrace.server.handlers.AlterConfigsHandler;
 import io.millrace.server.handlers.ConsumerGroupDescribeHandler;
 import io.millrace.server.handlers.ConsumerGroupHeartbeatHandler;
@@ -117,6 +119,8 @@ public final class Broker {
     private GroupCoordinatorService groupCoordinator;
     private volatile TransactionCoordinatorService transactionCoordinator;
     private WriteTxnMarkersSender transactionMarkers;
+    private AddPartitionsToTxnSender verificationSender;
+    private TransactionVerifier transactionVerifier;
     private SocketServer socketServer;
     private volatile boolean started;
     private boolean shutDown;
@@ -178,7 +182,7 @@ public final class Broker {
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
         ProducerIdAllocator producerIds = new ProducerIdAllocator(nodeId, channel);
         CoordinatorTopic transactionTopic = TransactionSurfaces.served()
-                ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker) : null;
+                ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker, topicConfigs) : null;
 
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
         HandlerRegistry registry = HandlerRegistry.of(
@@ -215,7 +219,7 @@ public final class Broker {
      */
     private CoordinatorTopic startTransactionCoordinator(int nodeId, ClusterMode mode, ControllerChannel channel,
                                                          PartitionAccess access, ProducerIdAllocator producerIds,
-                                                         String interBroker) {
+                                                         String interBroker, BrokerTopicConfigs topicConfigs) {
         CoordinatorTopicSpec spec = CoordinatorTopicSpec.transactionState(config, mode.isSingleNode());
         transactionMarkers = new WriteTxnMarkersSender(publisher::image, interBroker, partition -> {
             TransactionCoordinatorService coordinator = transactionCoordinator;
@@ -227,6 +231,12 @@ public final class Broker {
                 Time.SYSTEM, producerIds::nextProducerId, transactionMarkers);
         CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, transactionCoordinator);
         await(publisher.register(topic));
+        verificationSender = new AddPartitionsToTxnSender(publisher::image, interBroker);
+        // Verified writes are appended on a virtual thread of their own, never on the coordinator's.
+        transactionVerifier = TransactionVerifier.of(
+                () -> topicConfigs.effectiveBrokerConfig().getBoolean(BrokerConfigs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
+                nodeId, transactionCoordinator, publisher::image, verificationSender,
+                task -> Thread.ofVirtual().name("txn-verified-write").start(task));
         return topic;
     }
 
@@ -283,7 +293,7 @@ public final class Broker {
         TopicNameResolver topics = new TopicNameResolver(publisher::image);
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId());
         List<ApiHandler<?>> handlers = new ArrayList<>();
-        handlers.add(new ProduceHandler(topics, access));
+        handlers.add(new ProduceHandler(topics, access, transactionVerifier));
         handlers.add(new FetchHandler(topics, access));
         handlers.add(new ListOffsetsHandler(access));
         handlers.add(new OffsetForLeaderEpochHandler(access));
@@ -314,7 +324,8 @@ public final class Broker {
         handlers.add(new LeaveGroupHandler(groupCoordinator));
         handlers.add(new OffsetCommitHandler(groupCoordinator));
         handlers.add(new OffsetFetchHandler(groupCoordinator));
-        handlers.add(new TxnOffsetCommitHandler(groupCoordinator));
+        handlers.add(new TxnOffsetCommitHandler(groupCoordinator, CoordinatorTopicSpec.CONSUMER_OFFSETS,
+                transactionVerifier));
         handlers.add(new OffsetDeleteHandler(groupCoordinator));
         handlers.add(new ListGroupsHandler(groupCoordinator));
         handlers.add(new DescribeGroupsHandler(groupCoordinator));
@@ -363,6 +374,7 @@ public final class Broker {
             if (transactionCoordinator != null) {
                 transactionCoordinator.close();
                 transactionMarkers.close();
+                verificationSender.close();
             }
             if (groupCoordinator != null) {
                 groupCoordinator.close();

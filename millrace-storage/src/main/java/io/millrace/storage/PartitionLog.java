@@ -506,6 +506,19 @@ public final class PartitionLog implements Closeable {
         return offsets.truncations();
     }
 
+    /**
+     * Whether {@code producerId} at {@code producerEpoch} has a transaction open on this partition:
+     * its next transactional batch continues it, so the leader need not verify it with the
+     * transaction coordinator (KIP-890 part 1).
+     */
+    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+        return underLock("read the producer state of", () -> {
+            ProducerEntry entry = producers.table().get(producerId);
+            return entry != null && entry.epoch() == producerEpoch
+                    && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION;
+        });
+    }
+
     /** Every producer this partition keeps state for (DescribeProducers). */
     public List<ActiveProducer> activeProducers() {
         return underLock("read the producer state of", () -> producers.table().activeProducers());

@@ -92,8 +92,10 @@ final class CoordinatorKeys {
                 "How often timed-out transactions are aborted.");
         b.define("transaction.remove.expired.transaction.cleanup.interval.ms", INT, 3600000, atLeast(1),
                 "How often expired transactional ids are removed.");
-        b.defineDynamic(IGNORED, "transaction.partition.verification.enable", BOOLEAN, true,
-                "Whether a transactional write is checked against the partitions added to the transaction.");
+        b.defineDynamic(BrokerConfigs.TRANSACTION_PARTITION_VERIFICATION_ENABLE, BOOLEAN, true,
+                "Whether a partition leader checks with the transaction coordinator that a transactional write "
+                        + "beginning a transaction there belongs to it (KIP-890; transaction version 2 always adds "
+                        + "the partition).");
         b.defineDynamic(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS, INT, 86400000, atLeast(1),
                 "How long a partition keeps an idle producer's state (no write, no open transaction).");
         b.define(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600000, atLeast(1),

@@ -40,8 +40,7 @@ class UnsupportedSettingsTest {
             "replica.socket.receive.buffer.bytes", "share.coordinator.state.topic.min.isr",
             "share.coordinator.state.topic.num.partitions", "share.coordinator.state.topic.replication.factor",
             "share.coordinator.state.topic.segment.bytes", "socket.connection.setup.timeout.max.ms",
-            "socket.connection.setup.timeout.ms", "socket.listen.backlog.size",
-            "transaction.partition.verification.enable");
+            "socket.connection.setup.timeout.ms", "socket.listen.backlog.size");
 
     private static final List<String> UNSUPPORTED_BROKER_KEYS = List.of(
             "allow.everyone.if.no.acl.found", "alter.config.policy.class.name", "authorizer.class.name",

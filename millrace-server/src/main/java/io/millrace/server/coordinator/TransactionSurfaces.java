@@ -19,23 +19,22 @@ import org.apache.kafka.common.TopicPartition;
  * DescribeTransactions, ListTransactions; InitProducerId's transactional path; FindCoordinator
  * with key type TRANSACTION) and advertises the {@code transaction.version} feature.
  *
- * <p>On, at transaction version 1: kafka-clients' transactional producer works end to end
- * ({@code TransactionsIT}). {@code transaction.version} (version 2, KIP-890 part 2) is not
- * advertised: with it a 4.x client expects Produce v12+ to add partitions to the transaction
- * itself (through {@code TransactionCoordinatorService.addPartitions}), which the produce path
- * does not do yet, so EndTxn would find an Empty transaction. Without the feature, clients send
- * AddPartitionsToTxn themselves. Stateless.
+ * <p>On, with {@code transaction.version} finalized at 2 (KIP-890 part 2): 4.x clients send
+ * Produce v12+ and TxnOffsetCommit v5+, whose partition leader has the coordinator add the
+ * partition to the transaction ({@code TransactionVerifier}), and EndTxn v5 bumps the epoch at
+ * every transaction; older clients run version 1 (explicit AddPartitionsToTxn/AddOffsetsToTxn,
+ * checked by the leader with verify-only requests). Both run end to end in {@code TransactionsIT}.
+ * Stateless.
  */
 public final class TransactionSurfaces {
     private static final boolean SERVED = true;
     /** The KIP-890 part 2 level served when on (epoch bump at every transaction). */
     private static final short TRANSACTION_VERSION = 2;
     /**
-     * Whether Produce v12+ adds partitions to the transaction itself (KIP-890 part 2). Until it
-     * does, {@code transaction.version} is not advertised, so clients run transaction version 1
-     * (explicit AddPartitionsToTxn), which is served in full.
+     * Whether Produce v12+ and TxnOffsetCommit v5+ add partitions to the transaction themselves
+     * (KIP-890 part 2); {@code transaction.version} is advertised only then.
      */
-    private static final boolean PRODUCE_ADDS_PARTITIONS = false;
+    private static final boolean PRODUCE_ADDS_PARTITIONS = true;
 
     private TransactionSurfaces() {
     }
@@ -44,7 +43,7 @@ public final class TransactionSurfaces {
         return SERVED;
     }
 
-    /** The features ApiVersions advertises for transactions: none while off. */
+    /** The features ApiVersions advertises for transactions: {@code transaction.version=2}; none while off. */
     public static Map<String, Short> features() {
         return SERVED && PRODUCE_ADDS_PARTITIONS ? Map.of("transaction.version", TRANSACTION_VERSION) : Map.of();
     }

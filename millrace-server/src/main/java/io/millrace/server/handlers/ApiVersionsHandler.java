@@ -37,9 +37,10 @@ import org.apache.kafka.common.protocol.Errors;
  *       without a cluster is INVALID_REQUEST; a name that is not ours is REBOOTSTRAP_REQUIRED.</li>
  * </ul>
  * Features (v3+): only what this broker implements, finalized at the level it runs:
- * {@code group.version=1} when KIP-848 consumer groups are served. Nothing else: no
- * {@code metadata.version} (Millrace's metadata is not Kafka's), no {@code transaction.version}
- * (no transactions), so clients and {@code kafka-features.sh} see no feature that is not there.
+ * {@code group.version=1} when KIP-848 consumer groups are served, {@code transaction.version=2}
+ * when transactions are ({@code TransactionSurfaces}). Nothing else: no {@code metadata.version}
+ * (Millrace's metadata is not Kafka's), so clients and {@code kafka-features.sh} see no feature
+ * that is not there.
  * Thread-safe; holds no mutable state.
  */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {

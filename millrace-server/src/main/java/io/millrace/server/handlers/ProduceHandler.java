@@ -9,6 +9,9 @@ import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.AppendOutcome;
 import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.PartitionAccess;
+import io.millrace.server.txn.TransactionVerifier;
+import io.millrace.server.txn.VerificationErrors;
+import io.millrace.server.txn.VerificationMode;
 import io.millrace.storage.RecordError;
 import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
@@ -34,6 +37,12 @@ import org.apache.kafka.common.protocol.Errors;
  * of range) names each in {@code record_errors}, with the partition's {@code error_message}, as
  * Kafka does (KIP-467). From v10, NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the current
  * leader and its endpoint (KIP-951).
+ *
+ * <p>A transactional batch that would begin its producer's transaction on a partition is first
+ * checked with the transaction coordinator (KIP-890 part 1; from v12, transaction version 2, the
+ * coordinator adds the partition to the transaction: part 2) through {@link TransactionVerifier};
+ * that partition's append waits for the answer, and a failed check is answered as Kafka does
+ * ({@link VerificationErrors#forProduce}). Thread-safe; holds no state.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final short FIRST_VERSION_WITH_RECORD_ERRORS = 8;
@@ -41,10 +50,17 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
     private final TopicNameResolver topics;
     private final PartitionAccess access;
+    private final TransactionVerifier verifier;
 
     public ProduceHandler(TopicNameResolver topics, PartitionAccess access) {
+        this(topics, access, null);
+    }
+
+    /** @param verifier KIP-890 checks of transactional batches; null when transactions are not served */
+    public ProduceHandler(TopicNameResolver topics, PartitionAccess access, TransactionVerifier verifier) {
         this.topics = topics;
         this.access = access;
+        this.verifier = verifier;
     }
 
     @Override
@@ -58,6 +74,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
+        TransactionalAppends transactions = new TransactionalAppends();
         for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(topic.name()).setTopicId(topic.topicId());
@@ -79,19 +96,62 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else {
                     ByteBuffer records = KafkaRecords.bufferOf(data.records());
                     TopicPartition tp = new TopicPartition(image.get().name(), data.index());
-                    CompletableFuture<AppendOutcome> outcome = access.appendAndReplicate(tp, records, acks,
-                            request.timeoutMs());
-                    if (outcome.isDone()) {
-                        answer(context, response, partition, tp, outcome.join());
-                    } else {
-                        pending.add(outcome.thenAccept(o -> answer(context, response, partition, tp, o)));
+                    PartitionAppend append = new PartitionAppend(tp, partition, records);
+                    if (verifier == null || !transactions.add(append, access)) {
+                        append(context, request, response, append, pending);
                     }
                 }
             }
         }
+        if (!transactions.isEmpty()) {
+            pending.add(transactions.verify(verifier, request.transactionalId(),
+                    VerificationMode.forProduce(context.apiVersion())).thenCompose(failures -> {
+                        List<CompletableFuture<Void>> appends = new ArrayList<>();
+                        for (PartitionAppend append : transactions.appends()) {
+                            VerificationErrors.Failure failure = failures.get(append.tp());
+                            if (failure == null) {
+                                append(context, request, response, append, appends);
+                            } else {
+                                synchronized (response) {
+                                    fail(append.partition(), failure.error(), failure.message());
+                                }
+                            }
+                        }
+                        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new));
+                    }));
+        }
         if (acks == 0) {
-            // No response will be read: a failed partition must close the connection instead, so
-            // the producer notices and refreshes its metadata (as Kafka does).
+            if (!pending.isEmpty()) {
+                return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .thenCompose(ignored -> noResponse(response));
+            }
+            return noResponse(response);
+        }
+        if (pending.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        // The partitions' futures fill in their own answers; the response is read only once all completed.
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
+    }
+
+    /** Appends one partition's records, answering at once or adding the wait for replication to {@code pending}. */
+    private void append(RequestContext context, ProduceRequestData request, ProduceResponseData response,
+                        PartitionAppend append, List<CompletableFuture<Void>> pending) {
+        CompletableFuture<AppendOutcome> outcome = access.appendAndReplicate(append.tp(), append.records(),
+                request.acks(), request.timeoutMs());
+        if (outcome.isDone()) {
+            answer(context, response, append.partition(), append.tp(), outcome.join());
+        } else {
+            pending.add(outcome.thenAccept(o -> answer(context, response, append.partition(), append.tp(), o)));
+        }
+    }
+
+    /**
+     * acks=0: no response will be read, so a failed partition must close the connection instead,
+     * so the producer notices and refreshes its metadata (as Kafka does).
+     */
+    private static CompletableFuture<ProduceResponseData> noResponse(ProduceResponseData response) {
+        synchronized (response) {
             for (TopicProduceResponse topic : response.responses()) {
                 for (PartitionProduceResponse partition : topic.partitionResponses()) {
                     if (partition.errorCode() != Errors.NONE.code()) {
@@ -100,13 +160,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     }
                 }
             }
-            return CompletableFuture.completedFuture(null);
         }
-        if (pending.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
-        }
-        // The partitions' futures fill in their own answers; the response is read only once all completed.
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Fills in one partition's answer; response-level fields are touched under the response's lock. */

@@ -3,28 +3,45 @@ package io.millrace.server.handlers;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
+import io.millrace.server.txn.TransactionVerifier;
+import io.millrace.server.txn.VerificationMode;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * TxnOffsetCommit (KIP-98; group metadata of KIP-447 from v3), sent by a transactional producer to
  * the group's coordinator: the offsets are written to {@code __consumer_offsets} as a transactional
  * batch of the producer and become the group's at its COMMIT marker, vanish at ABORT
  * ({@link GroupCoordinatorService#commitTransactionalOffsets}). Versions 0 to 5 (v6 names topics by
- * id and is not served). Stateless.
+ * id and is not served).
  *
- * <p>Not checked here: that the producer added the group to its transaction (AddOffsetsToTxn, or for
- * v5 the transaction coordinator's verification of KIP-890), which needs the transaction coordinator.
+ * <p>Before writing, the group's {@code __consumer_offsets} partition is checked with the
+ * transaction coordinator as Kafka does (KIP-890): up to v4 (transaction version 1) it must have
+ * been added by AddOffsetsToTxn (verify only); from v5 (version 2) the coordinator adds it. A
+ * failed check answers its error for every partition. Stateless.
  */
 public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequestData> {
     private static final short MAX_VERSION = 5;
 
     private final GroupCoordinatorService coordinator;
+    private final String offsetsTopic;
+    private final TransactionVerifier verifier;
 
     public TxnOffsetCommitHandler(GroupCoordinatorService coordinator) {
+        this(coordinator, null, null);
+    }
+
+    /** @param verifier KIP-890 checks; null when transactions are not served */
+    public TxnOffsetCommitHandler(GroupCoordinatorService coordinator, String offsetsTopic,
+                                  TransactionVerifier verifier) {
         this.coordinator = coordinator;
+        this.offsetsTopic = offsetsTopic;
+        this.verifier = verifier;
     }
 
     @Override
@@ -40,6 +57,29 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
     @Override
     public CompletableFuture<TxnOffsetCommitResponseData> handle(RequestContext context,
                                                                 TxnOffsetCommitRequestData request) {
-        return coordinator.commitTransactionalOffsets(request);
+        if (verifier == null) {
+            return coordinator.commitTransactionalOffsets(request);
+        }
+        TopicPartition groupPartition = new TopicPartition(offsetsTopic, coordinator.partitionFor(request.groupId()));
+        return verifier.verify(request.transactionalId(), request.producerId(), request.producerEpoch(),
+                        Set.of(groupPartition), VerificationMode.forTxnOffsetCommit(context.apiVersion()))
+                .thenCompose(errors -> {
+                    Errors error = errors.getOrDefault(groupPartition, Errors.NONE);
+                    return error == Errors.NONE ? coordinator.commitTransactionalOffsets(request)
+                            : CompletableFuture.completedFuture(errorResponse(request, error));
+                });
+    }
+
+    private static TxnOffsetCommitResponseData errorResponse(TxnOffsetCommitRequestData request, Errors error) {
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic out =
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(topic.name());
+            topic.partitions().forEach(p -> out.partitions().add(
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                            .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code())));
+            response.topics().add(out);
+        }
+        return response;
     }
 }

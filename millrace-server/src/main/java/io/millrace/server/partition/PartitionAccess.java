@@ -387,6 +387,22 @@ public final class PartitionAccess {
         }
     }
 
+    /**
+     * Whether the producer has a transaction open on {@code tp} at that epoch; false when this
+     * broker does not lead it (the append then fails on its own).
+     */
+    public boolean hasOngoingTransaction(TopicPartition tp, long producerId, short producerEpoch) {
+        Lookup lookup = leaderOf(tp, -1);
+        if (lookup.error() != Errors.NONE) {
+            return false;
+        }
+        try {
+            return lookup.partition().log().hasOngoingTransaction(producerId, producerEpoch);
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
     /** What DescribeProducers answers for one partition: an error, or its producers. */
     public record ActiveProducers(Errors error, List<ActiveProducer> producers) {
     }

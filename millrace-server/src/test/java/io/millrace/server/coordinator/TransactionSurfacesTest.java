@@ -7,14 +7,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Transactions are served at transaction version 1: the APIs are on, but {@code transaction.version}
- * stays unadvertised until Produce v12+ adds partitions to a transaction itself (KIP-890 part 2);
- * TransactionSurfacesIT checks what a running broker answers.
+ * Transactions are served and {@code transaction.version} is advertised at 2 (KIP-890 part 2: the
+ * partition leader has the coordinator add partitions); TransactionSurfacesIT checks what a
+ * running broker answers.
  */
 class TransactionSurfacesTest {
     @Test
-    void transactionsAreServedWithoutAdvertisingVersionTwo() {
+    void transactionsAreServedAtVersionTwo() {
         assertTrue(TransactionSurfaces.served());
-        assertEquals(Map.of(), TransactionSurfaces.features());
+        assertEquals(Map.of("transaction.version", (short) 2), TransactionSurfaces.features());
     }
 }

@@ -1,0 +1,155 @@
+package io.millrace.server.txn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnResult;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+class TransactionVerifierTest {
+    private static final int NODE = 1;
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final TopicPartition TP1 = new TopicPartition("t", 1);
+
+    private record Call(String where, int node, boolean verifyOnly) {
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+    private final AtomicBoolean enabled = new AtomicBoolean(true);
+    private Map<TopicPartition, Errors> answer = Map.of();
+    private OptionalInt coordinator = OptionalInt.of(NODE);
+
+    private TransactionVerifier verifier() {
+        return new TransactionVerifier(enabled::get, id -> coordinator, NODE,
+                (node, id, pid, epoch, tps, verifyOnly) -> {
+                    calls.add(new Call("local", node, verifyOnly));
+                    return CompletableFuture.completedFuture(answer);
+                },
+                (node, id, pid, epoch, tps, verifyOnly) -> {
+                    calls.add(new Call("remote", node, verifyOnly));
+                    return CompletableFuture.completedFuture(answer);
+                },
+                Runnable::run);
+    }
+
+    private Map<TopicPartition, Errors> verify(VerificationMode mode) {
+        return verifier().verify("txn", 7L, (short) 3, Set.of(TP, TP1), mode).join();
+    }
+
+    @Test
+    void modesFollowTheRequestVersions() {
+        assertEquals(VerificationMode.VERIFY_LEGACY_ERRORS, VerificationMode.forProduce((short) 10));
+        assertEquals(VerificationMode.VERIFY, VerificationMode.forProduce((short) 11));
+        assertEquals(VerificationMode.ADD_PARTITION, VerificationMode.forProduce((short) 12));
+        assertEquals(VerificationMode.VERIFY_LEGACY_ERRORS, VerificationMode.forTxnOffsetCommit((short) 3));
+        assertEquals(VerificationMode.VERIFY, VerificationMode.forTxnOffsetCommit((short) 4));
+        assertEquals(VerificationMode.ADD_PARTITION, VerificationMode.forTxnOffsetCommit((short) 5));
+        assertTrue(VerificationMode.VERIFY.verifyOnly());
+        assertFalse(VerificationMode.ADD_PARTITION.verifyOnly());
+    }
+
+    @Test
+    void theLocalCoordinatorIsCalledDirectlyAndAnotherOverTheNetwork() {
+        assertEquals(Map.of(), verify(VerificationMode.VERIFY));
+        coordinator = OptionalInt.of(2);
+        assertEquals(Map.of(), verify(VerificationMode.ADD_PARTITION));
+        assertEquals(List.of(new Call("local", NODE, true), new Call("remote", 2, false)), calls);
+    }
+
+    @Test
+    void noCoordinatorIsCoordinatorNotAvailable() {
+        coordinator = OptionalInt.empty();
+        assertEquals(Map.of(TP, Errors.COORDINATOR_NOT_AVAILABLE, TP1, Errors.COORDINATOR_NOT_AVAILABLE),
+                verify(VerificationMode.VERIFY));
+    }
+
+    @Test
+    void coordinatorErrorsAreTranslatedPerMode() {
+        answer = Map.of(TP, Errors.TRANSACTION_ABORTABLE, TP1, Errors.NONE);
+        assertEquals(Map.of(TP, Errors.INVALID_TXN_STATE), verify(VerificationMode.VERIFY_LEGACY_ERRORS));
+        assertEquals(Map.of(TP, Errors.TRANSACTION_ABORTABLE), verify(VerificationMode.VERIFY));
+        answer = Map.of(TP, Errors.PRODUCER_FENCED);
+        assertEquals(Map.of(TP, Errors.INVALID_PRODUCER_EPOCH), verify(VerificationMode.ADD_PARTITION));
+    }
+
+    @Test
+    void aFailedCallAnswersItsErrorForEveryPartition() {
+        TransactionVerifier failing = new TransactionVerifier(() -> true, id -> OptionalInt.of(NODE), NODE,
+                (node, id, pid, epoch, tps, v) -> CompletableFuture.failedFuture(new NotCoordinatorException("moved")),
+                (node, id, pid, epoch, tps, v) -> {
+                    throw new IllegalStateException();
+                },
+                Runnable::run);
+        assertEquals(Map.of(TP, Errors.NOT_COORDINATOR),
+                failing.verify("txn", 7L, (short) 3, Set.of(TP), VerificationMode.VERIFY).join());
+    }
+
+    @Test
+    void disabledVerificationSkipsVersionOneChecksButStillAddsAtVersionTwo() {
+        enabled.set(false);
+        answer = Map.of(TP, Errors.TRANSACTION_ABORTABLE);
+        assertEquals(Map.of(), verify(VerificationMode.VERIFY));
+        assertEquals(Map.of(TP, Errors.TRANSACTION_ABORTABLE), verify(VerificationMode.ADD_PARTITION));
+        assertEquals(List.of(new Call("local", NODE, false)), calls);
+    }
+
+    @Test
+    void writesWithoutTransactionalIdAreNotChecked() {
+        assertEquals(Map.of(), verifier().verify(null, 7L, (short) 3, Set.of(TP), VerificationMode.VERIFY).join());
+        assertTrue(calls.isEmpty());
+    }
+
+    @Test
+    void produceAnswersRetriableCoordinatorTroubleAsNotEnoughReplicas() {
+        for (Errors e : List.of(Errors.CONCURRENT_TRANSACTIONS, Errors.NETWORK_EXCEPTION,
+                Errors.COORDINATOR_LOAD_IN_PROGRESS, Errors.COORDINATOR_NOT_AVAILABLE, Errors.NOT_COORDINATOR)) {
+            assertEquals(Errors.NOT_ENOUGH_REPLICAS, VerificationErrors.forProduce(e).error(), e.name());
+        }
+        assertEquals(Errors.INVALID_TXN_STATE, VerificationErrors.forProduce(Errors.INVALID_TXN_STATE).error());
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH, VerificationErrors.forProduce(Errors.INVALID_PRODUCER_EPOCH).error());
+        assertNull(VerificationErrors.forProduce(Errors.TRANSACTION_ABORTABLE).message());
+        assertEquals(Errors.INVALID_TXN_STATE,
+                VerificationErrors.fromCoordinatorRequest(Errors.CLUSTER_AUTHORIZATION_FAILED));
+    }
+
+    @Test
+    void theBrokerRequestIsOneBatchedTransactionAndItsAnswerKeepsOnlyErrors() {
+        AddPartitionsToTxnRequestData request = AddPartitionsToTxnSender.request("txn", 7L, (short) 3,
+                Set.of(TP, TP1), false);
+        assertEquals(1, request.transactions().size());
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn = request.transactions().find("txn");
+        assertFalse(txn.verifyOnly());
+        assertEquals(7L, txn.producerId());
+        assertEquals(2, txn.topics().find("t").partitions().size());
+
+        AddPartitionsToTxnTopicResult topic = new AddPartitionsToTxnTopicResult().setName("t");
+        topic.resultsByPartition().add(new AddPartitionsToTxnPartitionResult().setPartitionIndex(0)
+                .setPartitionErrorCode(Errors.TRANSACTION_ABORTABLE.code()));
+        topic.resultsByPartition().add(new AddPartitionsToTxnPartitionResult().setPartitionIndex(1));
+        AddPartitionsToTxnResult result = new AddPartitionsToTxnResult().setTransactionalId("txn");
+        result.topicResults().add(topic);
+        AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
+        response.resultsByTransaction().add(result);
+        assertEquals(Map.of(TP, Errors.TRANSACTION_ABORTABLE),
+                AddPartitionsToTxnSender.errorsOf(response, Set.of(TP, TP1)));
+        assertEquals(Map.of(TP, Errors.INVALID_TXN_STATE), AddPartitionsToTxnSender.errorsOf(
+                new AddPartitionsToTxnResponseData().setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()),
+                Set.of(TP)));
+    }
+}
