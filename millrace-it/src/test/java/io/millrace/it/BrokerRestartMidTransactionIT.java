@@ -1,0 +1,148 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A broker (an OS process, {@link BrokerProcess}) restarted cleanly or killed with SIGKILL while a
+ * transaction is open, after a committed and an aborted one: on its return the last stable offset
+ * is still at the open transaction, DescribeProducers still shows it (producer state recovered),
+ * read_committed still skips the aborted records (aborted index recovered); a new producer with
+ * the same transactional id fences and aborts the open transaction and commits, and read_committed
+ * then sees every committed record and nothing aborted.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class BrokerRestartMidTransactionIT {
+    private static final String TOPIC = "restart-txn";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final String TRANSACTIONAL_ID = "restart-txn-id";
+
+    @TempDir
+    Path dataDir;
+    BrokerProcess broker;
+
+    @RegisterExtension
+    final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
+
+    @AfterEach
+    void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void aCleanRestartKeepsTheOpenTransaction() throws Exception {
+        survives(BrokerProcess::stopGracefully, "clean");
+    }
+
+    @Test
+    void aKill9KeepsTheOpenTransaction() throws Exception {
+        survives(BrokerProcess::kill9, "kill9");
+    }
+
+    private void survives(Consumer<BrokerProcess> stop, String name) throws Exception {
+        broker = brokerLog.watch(BrokerProcess.start(dataDir.resolve("data"), Path.of("target", "broker-logs",
+                "restart-mid-transaction-" + name + ".log"), Map.of("transaction.state.log.num.partitions", "1")));
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Clients.createTopic(admin, TOPIC, 1, Map.of());
+        }
+        KafkaProducer<String, String> first = transactional();
+        first.initTransactions();
+        first.beginTransaction();
+        first.send(new ProducerRecord<>(TOPIC, 0, "k", "c1"));
+        first.send(new ProducerRecord<>(TOPIC, 0, "k", "c2"));
+        first.commitTransaction();                                                           // 0-1, marker 2
+        first.beginTransaction();
+        first.send(new ProducerRecord<>(TOPIC, 0, "k", "a1"));
+        first.flush();
+        first.abortTransaction();                                                            // 3, marker 4
+        first.beginTransaction();
+        first.send(new ProducerRecord<>(TOPIC, 0, "k", "o1"));
+        first.send(new ProducerRecord<>(TOPIC, 0, "k", "o2")).get(30, TimeUnit.SECONDS);     // 5-6, open
+        first.close(Duration.ZERO);
+        assertEquals(5, readCommittedEnd());
+        assertEquals(OptionalLong.of(5), openTransactionStart());
+
+        stop.accept(broker);
+        broker.restart();
+
+        assertEquals(5, readCommittedEnd(), "the last stable offset is recovered");
+        assertEquals(7, readUncommittedEnd());
+        assertEquals(OptionalLong.of(5), openTransactionStart(), "the producer state is recovered");
+        assertEquals(List.of("c1", "c2"), read("read_committed", 5), "the aborted index is recovered");
+
+        try (KafkaProducer<String, String> second = transactional()) {
+            second.initTransactions();                                                       // abort marker 7
+            second.beginTransaction();
+            second.send(new ProducerRecord<>(TOPIC, 0, "k", "c3"));
+            second.commitTransaction();                                                      // 8, marker 9
+        }
+        assertEquals(10, readCommittedEnd());
+        assertEquals(List.of("c1", "c2", "c3"), read("read_committed", 10));
+        assertEquals(List.of("c1", "c2", "a1", "o1", "o2", "c3"), read("read_uncommitted", 10));
+        assertEquals(OptionalLong.empty(), openTransactionStart());
+    }
+
+    private KafkaProducer<String, String> transactional() {
+        return Clients.producer(broker.bootstrap(), Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000));
+    }
+
+    private OptionalLong openTransactionStart() {
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            List<ProducerState> producers = Clients.get(admin.describeProducers(List.of(TP)).partitionResult(TP))
+                    .activeProducers();
+            List<ProducerState> open = producers.stream()
+                    .filter(p -> p.currentTransactionStartOffset().isPresent()).toList();
+            assertTrue(open.size() <= 1, producers.toString());
+            return open.isEmpty() ? OptionalLong.empty() : open.get(0).currentTransactionStartOffset();
+        }
+    }
+
+    private long readCommittedEnd() {
+        return end("read_committed");
+    }
+
+    private long readUncommittedEnd() {
+        return end("read_uncommitted");
+    }
+
+    private long end(String isolation) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
+            return consumer.endOffsets(List.of(TP), Clients.CALL_TIMEOUT).get(TP);
+        }
+    }
+
+    private List<String> read(String isolation, long end) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
+            consumer.assign(List.of(TP));
+            consumer.seekToBeginning(List.of(TP));
+            return Clients.pollUntil(consumer, TP, end).stream().map(ConsumerRecord::value).toList();
+        }
+    }
+}
