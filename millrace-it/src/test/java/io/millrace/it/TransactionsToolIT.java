@@ -71,7 +71,15 @@ class TransactionsToolIT {
             long openOffset = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "open")).get(30, TimeUnit.SECONDS).offset();
             assertEquals(2, openOffset, "after the committed record and its marker");
 
-            KafkaToolRun list = tool("list");
+            try (KafkaProducer<String, String> other = Clients.producer(broker.bootstrap(), Map.of(
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "other-txn"))) {
+                other.initTransactions(); // Empty: listed, but not under the pattern below
+            }
+            assertEquals(2, tool("list").rows().size());
+            assertEquals(List.of(List.of("other-txn")), tool("list", "--transactional-id-pattern", "oth.*").rows().stream()
+                    .map(r -> r.subList(0, 1)).toList());
+
+            KafkaToolRun list = tool("list", "--transactional-id-pattern", "tool-.*");
             assertEquals(0, list.exitCode(), list.toString());
             assertEquals("tool-txn", list.only("TransactionalId"));
             assertEquals(String.valueOf(InProcessBroker.NODE_ID), list.only("Coordinator"));
