@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A broker (an OS process, {@link BrokerProcess}) restarted cleanly or killed with SIGKILL while a
- * transaction is open, after a committed and an aborted one: on its return the last stable offset
+ * transaction is open, after a committed and an aborted one, each in segments of their own (the
+ * open one spanning a roll, so a producer state snapshot holds it open): on its return the last stable offset
  * is still at the open transaction, DescribeProducers still shows it (producer state recovered),
  * read_committed still skips the aborted records (aborted index recovered); a new producer with
  * the same transactional id fences and aborts the open transaction and commits, and read_committed
@@ -67,7 +68,9 @@ class BrokerRestartMidTransactionIT {
         broker = brokerLog.watch(BrokerProcess.start(dataDir.resolve("data"), Path.of("target", "broker-logs",
                 "restart-mid-transaction-" + name + ".log"), Map.of("transaction.state.log.num.partitions", "1")));
         try (Admin admin = Clients.admin(broker.bootstrap())) {
-            Clients.createTopic(admin, TOPIC, 1, Map.of());
+            // segments roll every 100 ms: each transaction begins a segment, the open one spans two, and
+            // the roll inside it snapshots producer state with the transaction open
+            Clients.createTopic(admin, TOPIC, 1, Map.of("segment.ms", "100"));
         }
         KafkaProducer<String, String> first = transactional();
         first.initTransactions();
@@ -75,12 +78,15 @@ class BrokerRestartMidTransactionIT {
         first.send(new ProducerRecord<>(TOPIC, 0, "k", "c1"));
         first.send(new ProducerRecord<>(TOPIC, 0, "k", "c2"));
         first.commitTransaction();                                                           // 0-1, marker 2
+        Thread.sleep(150);
         first.beginTransaction();
         first.send(new ProducerRecord<>(TOPIC, 0, "k", "a1"));
         first.flush();
         first.abortTransaction();                                                            // 3, marker 4
+        Thread.sleep(150);
         first.beginTransaction();
-        first.send(new ProducerRecord<>(TOPIC, 0, "k", "o1"));
+        first.send(new ProducerRecord<>(TOPIC, 0, "k", "o1")).get(30, TimeUnit.SECONDS);
+        Thread.sleep(150);
         first.send(new ProducerRecord<>(TOPIC, 0, "k", "o2")).get(30, TimeUnit.SECONDS);     // 5-6, open
         first.close(Duration.ZERO);
         assertEquals(5, readCommittedEnd());
