@@ -2,12 +2,14 @@ package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A compacted topic written by a transactional producer, committed and aborted transactions
  * alternating over the same keys (the last one aborted): once the log cleaner has run, no aborted
  * record is left even for read_uncommitted, and read_committed sees exactly the latest committed
- * value of each key.
+ * value of each key; so it does after a restart that rebuilds producer state from the cleaned log
+ * alone (snapshots deleted): no transaction is left open.
  *
  * <p>Segments roll by segment.ms, so each transaction starts a segment of its own, and filler
  * records (key {@code filler}, not transactional) keep rolling segments while the test polls.
@@ -94,6 +97,36 @@ class TransactionalCompactionIT {
         List<ConsumerRecord<String, String>> committed = read("read_committed");
         assertEquals(expected, latest(committed));
         assertEquals(KEYS, committed.stream().filter(r -> !isFiller(r)).count(), "one record a key");
+
+        // More cleanings past delete.retention.ms may drop markers whose transactions left no data;
+        // then producer state rebuilt from the cleaned log alone (no snapshot) must find no
+        // transaction open, or the last stable offset would stay behind for good.
+        try (KafkaProducer<String, String> filler = Clients.producer(broker.bootstrap())) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+            while (System.nanoTime() < until) {
+                filler.send(new ProducerRecord<>(TOPIC, 0, "filler", "rolls a segment")).get(30, TimeUnit.SECONDS);
+                Thread.sleep(200);
+            }
+        }
+        broker.stop();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path snapshot : files.filter(f -> f.toString().endsWith(".snapshot")
+                    && f.getParent().getFileName().toString().equals(TOPIC + "-0")).toList()) {
+                Files.delete(snapshot);
+            }
+        }
+        broker.restart();
+        assertEquals(end("read_uncommitted"), end("read_committed"), "no transaction open after the rebuild");
+        List<ConsumerRecord<String, String>> rebuilt = read("read_committed");
+        assertEquals(expected, latest(rebuilt));
+        assertEquals(KEYS, rebuilt.stream().filter(r -> !isFiller(r)).count());
+    }
+
+    private long end(String isolation) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation))) {
+            return consumer.endOffsets(List.of(TP), Clients.CALL_TIMEOUT).get(TP);
+        }
     }
 
     private static boolean isFiller(ConsumerRecord<String, String> record) {
