@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,7 +73,11 @@ class BrokerRestartMidTransactionIT {
         try (Admin admin = Clients.admin(broker.bootstrap())) {
             // segments roll every 100 ms: each transaction begins a segment, the open one spans two, and
             // the roll inside it snapshots producer state with the transaction open
-            Clients.createTopic(admin, TOPIC, 1, Map.of("segment.ms", "100"));
+            // a node answers describeCluster a moment before its registration lets it host replicas
+            Await.until("the topic is created", Duration.ofSeconds(30), () -> {
+                Clients.createTopic(admin, TOPIC, 1, Map.of("segment.ms", "100"));
+                return true;
+            });
         }
         KafkaProducer<String, String> first = transactional();
         first.initTransactions();
@@ -98,6 +105,12 @@ class BrokerRestartMidTransactionIT {
         assertEquals(5, readCommittedEnd(), "the last stable offset is recovered");
         assertEquals(7, readUncommittedEnd());
         assertEquals(OptionalLong.of(5), openTransactionStart(), "the producer state is recovered");
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            TransactionDescription described = Clients.get(admin.describeTransactions(List.of(TRANSACTIONAL_ID))
+                    .description(TRANSACTIONAL_ID));
+            assertEquals(TransactionState.ONGOING, described.state(), "the coordinator's state is recovered");
+            assertEquals(Set.of(TP), described.topicPartitions());
+        }
         assertEquals(List.of("c1", "c2"), read("read_committed", 5), "the aborted index is recovered");
 
         try (KafkaProducer<String, String> second = transactional()) {
@@ -106,7 +119,9 @@ class BrokerRestartMidTransactionIT {
             second.send(new ProducerRecord<>(TOPIC, 0, "k", "c3"));
             second.commitTransaction();                                                      // 8, marker 9
         }
-        assertEquals(10, readCommittedEnd());
+        // commitTransaction returns once the commit is prepared; its markers follow
+        Await.until("the commit marker moves the last stable offset", Duration.ofSeconds(30),
+                () -> readCommittedEnd() == 10);
         assertEquals(List.of("c1", "c2", "c3"), read("read_committed", 10));
         assertEquals(List.of("c1", "c2", "a1", "o1", "o2", "c3"), read("read_uncommitted", 10));
         assertEquals(OptionalLong.empty(), openTransactionStart());
