@@ -104,12 +104,22 @@ class TransactionsToolIT {
             assertEquals("0", producers.only("ProducerEpoch"));
             assertEquals("1", producers.only("LastSequence"), "two records, one each transaction");
             assertEquals("2", producers.only("CurrentTransactionStartOffset"));
+            KafkaToolRun onReplica = tool("describe-producers", "--topic", TOPIC, "--partition", "0", "--broker-id",
+                    String.valueOf(InProcessBroker.NODE_ID));
+            assertEquals(producers.rows(), onReplica.rows(), "the leader is the only replica");
             String coordinatorEpoch = producers.only("LatestCoordinatorEpoch");
             assertTrue(Integer.parseInt(coordinatorEpoch) >= 0, "the commit marker's coordinator epoch: " + coordinatorEpoch);
 
             producer.commitTransaction();
-            KafkaToolRun after = tool("describe", "--transactional-id", "tool-txn");
-            assertEquals("CompleteCommit", after.only("TransactionState"));
+            // commitTransaction returns at PrepareCommit; CompleteCommit follows the markers
+            KafkaToolRun after = Await.value("CompleteCommit", Duration.ofSeconds(30), () -> {
+                try {
+                    KafkaToolRun run = tool("describe", "--transactional-id", "tool-txn");
+                    return run.only("TransactionState").equals("CompleteCommit") ? run : null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             assertEquals("", after.only("TopicPartitions"), "a completed transaction has no partitions");
         }
     }
@@ -156,6 +166,9 @@ class TransactionsToolIT {
         assertEquals(String.valueOf(hangingProducer.producerEpoch()), hanging.only("ProducerEpoch"));
         assertEquals(String.valueOf(hangingProducer.coordinatorEpoch().getAsInt()), hanging.only("CoordinatorEpoch"));
         assertEquals("3", hanging.only("StartOffset"));
+
+        KafkaToolRun byTopic = tool("find-hanging", "--topic", TOPIC, "--max-transaction-timeout", "0");
+        assertEquals(hanging.rows(), byTopic.rows());
 
         KafkaToolRun abort = tool("abort", "--topic", TOPIC, "--partition", "0", "--start-offset", "3");
         assertEquals(0, abort.exitCode(), abort.toString());
