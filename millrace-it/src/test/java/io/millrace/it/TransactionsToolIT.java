@@ -110,6 +110,15 @@ class TransactionsToolIT {
             String coordinatorEpoch = producers.only("LatestCoordinatorEpoch");
             assertTrue(Integer.parseInt(coordinatorEpoch) >= 0, "the commit marker's coordinator epoch: " + coordinatorEpoch);
 
+            KafkaToolRun notHanging = tool("find-hanging", "--broker-id", String.valueOf(InProcessBroker.NODE_ID),
+                    "--max-transaction-timeout", "0");
+            assertEquals(0, notHanging.exitCode(), notHanging.toString());
+            assertEquals(List.of(), notHanging.rows(), "an open transaction its coordinator knows does not hang");
+
+            KafkaToolRun unknown = tool("describe", "--transactional-id", "no-such-txn");
+            assertEquals(1, unknown.exitCode(), unknown.toString());
+            assertTrue((unknown.stdout() + unknown.stderr()).contains("could not be found"), unknown.toString());
+
             producer.commitTransaction();
             // commitTransaction returns at PrepareCommit; CompleteCommit follows the markers
             KafkaToolRun after = Await.value("CompleteCommit", Duration.ofSeconds(30), () -> {
