@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A transactional producer killed (SIGKILL of its JVM, {@link OpenTransactionProducer}) in the
  * middle of a transaction: a read_committed consumer is held at the open transaction's first
  * offset no longer than the transaction timeout (the coordinator's time-out pass aborts it), then
- * reads past the aborted records to what was committed afterwards.
+ * reads past the aborted records to what was committed afterwards; the offsets the transaction
+ * committed for a group vanish with it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KilledProducerIT {
@@ -37,6 +39,7 @@ class KilledProducerIT {
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final int TRANSACTION_TIMEOUT_MS = 5_000;
     private static final int CLEANUP_INTERVAL_MS = 1_000;
+    private static final String GROUP = "killed-producer-group";
 
     @TempDir
     Path dataDir;
@@ -64,7 +67,7 @@ class KilledProducerIT {
 
         child = new ProcessBuilder(BrokerProcess.javaBinary(), "-Xmx128m", "-cp", BrokerProcess.classPath(),
                 OpenTransactionProducer.class.getName(), broker.bootstrap(), "killed-txn", TOPIC, "3",
-                String.valueOf(TRANSACTION_TIMEOUT_MS)).redirectErrorStream(true).start();
+                String.valueOf(TRANSACTION_TIMEOUT_MS), GROUP).redirectErrorStream(true).start();
         awaitSent(child);                                                                              // 1-3
         long sentAt = System.nanoTime();
         child.destroyForcibly();
@@ -98,6 +101,12 @@ class KilledProducerIT {
             assertEquals(List.of("before", "committed-after"), seen);
             assertTrue(blockedMs <= TRANSACTION_TIMEOUT_MS + 2L * CLEANUP_INTERVAL_MS + 3_000,
                     "held " + blockedMs + " ms, the transaction timeout is " + TRANSACTION_TIMEOUT_MS);
+        }
+        // the aborted transaction's offset commit vanished: a read_committed consumer's committed()
+        // (OffsetFetch with require_stable) answers at once, with nothing committed
+        try (KafkaConsumer<String, String> member = Clients.consumer(broker.bootstrap(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+            assertEquals(null, member.committed(Set.of(TP), Duration.ofSeconds(10)).get(TP));
         }
     }
 

@@ -2,17 +2,22 @@ package io.millrace.it;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A transactional producer meant to be killed: run as its own JVM by {@link KilledProducerIT},
  * it begins a transaction, sends {@code count} records ({@code open-0}, {@code open-1}, ...) and
- * waits for their acknowledgements, prints {@value #SENT} and then sleeps until it is killed,
+ * waits for their acknowledgements, adds offset {@code count} of partition 0 for the group (as a
+ * consume-transform-produce loop would), prints {@value #SENT} and then sleeps until it is killed,
  * leaving the transaction open.
  *
- * <p>Arguments: bootstrap servers, transactional id, topic, record count, transaction timeout (ms).
+ * <p>Arguments: bootstrap servers, transactional id, topic, record count, transaction timeout (ms),
+ * group id.
  */
 public final class OpenTransactionProducer {
     static final String SENT = "SENT";
@@ -32,6 +37,8 @@ public final class OpenTransactionProducer {
         for (int i = 0; i < count; i++) {
             producer.send(new ProducerRecord<>(topic, 0, "k", "open-" + i)).get(30, TimeUnit.SECONDS);
         }
+        producer.sendOffsetsToTransaction(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(count)),
+                new ConsumerGroupMetadata(args[5]));
         System.out.println(SENT);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
