@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * alternating over the same keys (the last one aborted): once the log cleaner has run, no aborted
  * record is left even for read_uncommitted, and read_committed sees exactly the latest committed
  * value of each key; so it does after a restart that rebuilds producer state from the cleaned log
- * alone (snapshots deleted): no transaction is left open.
+ * alone (snapshots deleted): no transaction is left open. An open transaction's record does not
+ * shadow the committed value of its key while the cleaner runs, and is removed once aborted.
  *
  * <p>Segments roll by segment.ms, so each transaction starts a segment of its own, and filler
  * records (key {@code filler}, not transactional) keep rolling segments while the test polls.
@@ -120,6 +121,45 @@ class TransactionalCompactionIT {
         List<ConsumerRecord<String, String>> rebuilt = read("read_committed");
         assertEquals(expected, latest(rebuilt));
         assertEquals(KEYS, rebuilt.stream().filter(r -> !isFiller(r)).count());
+    }
+
+    @Test
+    void theCleanerLeavesAnOpenTransactionAndWhatItWouldShadowAlone() throws Exception {
+        broker = InProcessBroker.start(dataDir, Map.of("log.cleaner.backoff.ms", "100",
+                "transaction.state.log.num.partitions", "1"));
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Clients.createTopic(admin, TOPIC, 1, Map.of("cleanup.policy", "compact", "segment.ms", "100",
+                    "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "1000", "file.delete.delay.ms", "1000"));
+        }
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "open-while-cleaning"));
+             KafkaProducer<String, String> filler = Clients.producer(broker.bootstrap())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(TOPIC, 0, "key-0", "committed"));
+            producer.commitTransaction();
+            Thread.sleep(150); // past segment.ms
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(TOPIC, 0, "key-0", "open")).get(30, TimeUnit.SECONDS);
+            // cleanings while the transaction is open must not let "open" shadow "committed"
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_000);
+            while (System.nanoTime() < until) {
+                filler.send(new ProducerRecord<>(TOPIC, 0, "filler", "rolls a segment")).get(30, TimeUnit.SECONDS);
+                Thread.sleep(200);
+            }
+            producer.abortTransaction();
+
+            long deadline = System.nanoTime() + COMPACTION_WAIT.toNanos();
+            while (read("read_uncommitted").stream().anyMatch(r -> "open".equals(r.value()))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("The aborted record was not cleaned after " + COMPACTION_WAIT);
+                }
+                filler.send(new ProducerRecord<>(TOPIC, 0, "filler", "rolls a segment")).get(30, TimeUnit.SECONDS);
+                Thread.sleep(200);
+            }
+        }
+        assertEquals(Map.of("key-0", "committed"), latest(read("read_committed")));
+        assertEquals(Map.of("key-0", "committed"), latest(read("read_uncommitted")));
     }
 
     private long end(String isolation) {
