@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * offset, coordinator epoch); {@code find-hanging} finds a transaction its coordinator does not
  * know (a batch in a transactional producer's name written after its transaction completed) and
  * {@code abort} ends it with the producer's coordinator epoch, after which read_committed
- * consumers move past it.
+ * consumers move past it, also after a restart.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TransactionsToolIT {
@@ -192,6 +192,11 @@ class TransactionsToolIT {
         assertEquals(0, none.exitCode(), none.toString());
         assertTrue(none.rows().isEmpty(), "nothing hangs any more: " + none.stdout());
         assertEquals(List.of("before", "committed", "after"), readCommitted(6));
+
+        broker.restart(); // the admin's marker and its aborted index entry are durable
+        assertEquals(6, readCommittedEnd());
+        assertEquals(List.of("before", "committed", "after"), readCommitted(6));
+        assertTrue(tool("find-hanging", "--topic", TOPIC, "--max-transaction-timeout", "0").rows().isEmpty());
     }
 
     private KafkaToolRun tool(String... args) throws Exception {
