@@ -199,6 +199,27 @@ class TransactionsToolIT {
         assertTrue(tool("find-hanging", "--topic", TOPIC, "--max-transaction-timeout", "0").rows().isEmpty());
     }
 
+    @Test
+    void abortingALiveTransactionLeavesItsCoordinatorAbleToComplete() throws Exception {
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "live-txn"))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(TOPIC, 0, "k", "aborted-by-admin")).get(30, TimeUnit.SECONDS); // 0
+            KafkaToolRun abort = tool("abort", "--topic", TOPIC, "--partition", "0", "--start-offset", "0");   // 1
+            assertEquals(0, abort.exitCode(), abort.toString());
+            // the coordinator still thinks the transaction open: its COMMIT marker must be taken (Kafka
+            // appends it; the partition has no transaction left to end) or it would retry forever
+            producer.commitTransaction();                                                                // 2
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(TOPIC, 0, "k", "next")).get(30, TimeUnit.SECONDS);           // 3
+            producer.commitTransaction();                                                                // 4
+        }
+        Await.until("the last stable offset passes the next transaction", Duration.ofSeconds(30),
+                () -> readCommittedEnd() == 5);
+        assertEquals(List.of("next"), readCommitted(5));
+    }
+
     private KafkaToolRun tool(String... args) throws Exception {
         return KafkaToolRun.run(TransactionsCommand.class, broker.bootstrap(), args);
     }
