@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.PatternSyntaxException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
@@ -140,7 +141,23 @@ public final class TransactionCoordinatorService implements CoordinatorPartition
     /** Every transaction of every partition led here that passes the filters (empty filter: all). */
     public CompletableFuture<ListTransactionsResponseData> list(List<String> states, List<Long> producerIds,
                                                                 long minDurationMs) {
-        TransactionViews.ListFilter filter = TransactionViews.ListFilter.of(states, producerIds, minDurationMs);
+        return list(states, producerIds, minDurationMs, null);
+    }
+
+    /**
+     * As {@link #list(List, List, long)}, keeping only transactional ids that match
+     * {@code transactionalIdPattern} (ListTransactions v2; null or empty: all); a pattern that is
+     * not a regular expression answers INVALID_REGULAR_EXPRESSION.
+     */
+    public CompletableFuture<ListTransactionsResponseData> list(List<String> states, List<Long> producerIds,
+                                                                long minDurationMs, String transactionalIdPattern) {
+        TransactionViews.ListFilter filter;
+        try {
+            filter = TransactionViews.ListFilter.of(states, producerIds, minDurationMs, transactionalIdPattern);
+        } catch (PatternSyntaxException e) {
+            return CompletableFuture.completedFuture(new ListTransactionsResponseData()
+                    .setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code()));
+        }
         List<CompletableFuture<List<ListTransactionsResponseData.TransactionState>>> futures = new ArrayList<>();
         Errors[] error = {Errors.NONE};
         for (int p = 0; p < numPartitions; p++) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
@@ -33,17 +35,26 @@ final class TransactionViews {
                 .setProducerId(m.producerId()).setProducerEpoch(m.producerEpoch());
     }
 
-    /** ListTransactions filters: states by display name (unknown names reported back), producer ids, running time. */
+    /**
+     * ListTransactions filters: states by display name (unknown names reported back), producer ids,
+     * running time, and (v2, KIP-1152) a regular expression the whole transactional id must match
+     * (null: any). Kafka compiles the pattern with RE2/J; {@link java.util.regex} agrees on the
+     * patterns ids are filtered with (literals, classes, {@code .*}, alternation).
+     */
     record ListFilter(Set<TransactionStatus> states, boolean filterStates, List<String> unknownStates,
-                      Set<Long> producerIds, long minDurationMs) {
-        static ListFilter of(List<String> stateNames, List<Long> producerIds, long minDurationMs) {
+                      Set<Long> producerIds, long minDurationMs, Pattern transactionalIdPattern) {
+        /** @throws PatternSyntaxException when the pattern is not a regular expression (INVALID_REGULAR_EXPRESSION) */
+        static ListFilter of(List<String> stateNames, List<Long> producerIds, long minDurationMs,
+                             String transactionalIdPattern) {
             Set<TransactionStatus> states = EnumSet.noneOf(TransactionStatus.class);
             List<String> unknown = new ArrayList<>();
             for (String name : stateNames) {
                 TransactionStatus.fromDisplayName(name).ifPresentOrElse(states::add, () -> unknown.add(name));
             }
+            Pattern pattern = transactionalIdPattern == null || transactionalIdPattern.isEmpty() ? null
+                    : Pattern.compile(transactionalIdPattern);
             return new ListFilter(states, !stateNames.isEmpty(), List.copyOf(unknown), Set.copyOf(producerIds),
-                    minDurationMs);
+                    minDurationMs, pattern);
         }
 
         List<ListTransactionsResponseData.TransactionState> select(Collection<TransactionMetadata> all, long now) {
@@ -52,7 +63,9 @@ final class TransactionViews {
                 if (m.status() == TransactionStatus.DEAD
                         || (!producerIds.isEmpty() && !producerIds.contains(m.producerId()))
                         || (filterStates && !states.contains(m.status()))
-                        || (minDurationMs >= 0 && now - m.startTimestamp() <= minDurationMs)) {
+                        || (minDurationMs >= 0 && now - m.startTimestamp() <= minDurationMs)
+                        || (transactionalIdPattern != null
+                            && !transactionalIdPattern.matcher(m.transactionalId()).matches())) {
                     continue;
                 }
                 out.add(new ListTransactionsResponseData.TransactionState().setTransactionalId(m.transactionalId())

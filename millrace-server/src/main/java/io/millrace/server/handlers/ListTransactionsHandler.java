@@ -10,7 +10,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * ListTransactions of every {@code __transaction_state} partition this node coordinates, filtered
- * by state, producer id and (v1+) running time. Thread-safe; holds no state.
+ * by state, producer id, (v1+) running time and (v2+, KIP-1152) a transactional id pattern.
+ * Thread-safe; holds no state.
  */
 public final class ListTransactionsHandler implements ApiHandler<ListTransactionsRequestData> {
     private final TransactionCoordinatorService coordinator;
@@ -28,6 +29,7 @@ public final class ListTransactionsHandler implements ApiHandler<ListTransaction
     public CompletableFuture<ListTransactionsResponseData> handle(RequestContext context,
                                                                   ListTransactionsRequestData request) {
         long duration = context.apiVersion() >= 1 ? request.durationFilter() : -1;
-        return coordinator.list(request.stateFilters(), request.producerIdFilters(), duration);
+        String pattern = context.apiVersion() >= 2 ? request.transactionalIdPattern() : null;
+        return coordinator.list(request.stateFilters(), request.producerIdFilters(), duration, pattern);
     }
 }

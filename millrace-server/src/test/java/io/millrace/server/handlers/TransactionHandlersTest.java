@@ -159,6 +159,14 @@ class TransactionHandlersTest {
                 .setStateFilters(List.of("PrepareCommit")), 1);
         assertEquals(List.of("tx"), listed.transactionStates().stream()
                 .map(ListTransactionsResponseData.TransactionState::transactionalId).toList());
+        ListTransactionsResponseData byPattern = call(handlers.get(4), new ListTransactionsRequestData()
+                .setTransactionalIdPattern("other-.*"), 2);
+        assertEquals(List.of(), byPattern.transactionStates(), "v2 filters by the transactional id pattern");
+        ListTransactionsResponseData badPattern = call(handlers.get(4), new ListTransactionsRequestData()
+                .setTransactionalIdPattern("t("), 2);
+        assertEquals(Errors.INVALID_REGULAR_EXPRESSION.code(), badPattern.errorCode());
+        assertEquals(1, this.<ListTransactionsResponseData>call(handlers.get(4), new ListTransactionsRequestData()
+                .setTransactionalIdPattern("tx"), 2).transactionStates().size());
     }
 
     @Test
