@@ -92,7 +92,8 @@ class TransactionsToolIT {
             assertEquals(String.valueOf(InProcessBroker.NODE_ID), describe.only("CoordinatorId"));
             assertEquals("tool-txn", describe.only("TransactionalId"));
             assertEquals(producerId, describe.only("ProducerId"));
-            assertEquals("0", describe.only("ProducerEpoch"), "transaction version 1: one epoch for the session");
+            assertEquals("1", describe.only("ProducerEpoch"),
+                    "transaction version 2: the epoch is bumped when the first transaction ends");
             assertEquals("Ongoing", describe.only("TransactionState"));
             assertEquals("45000", describe.only("TransactionTimeoutMs"));
             assertEquals(TOPIC + "-0", describe.only("TopicPartitions"));
@@ -101,8 +102,8 @@ class TransactionsToolIT {
             KafkaToolRun producers = tool("describe-producers", "--topic", TOPIC, "--partition", "0");
             assertEquals(0, producers.exitCode(), producers.toString());
             assertEquals(producerId, producers.only("ProducerId"));
-            assertEquals("0", producers.only("ProducerEpoch"));
-            assertEquals("1", producers.only("LastSequence"), "two records, one each transaction");
+            assertEquals("1", producers.only("ProducerEpoch"));
+            assertEquals("0", producers.only("LastSequence"), "the open transaction's record is the first of epoch 1");
             assertEquals("2", producers.only("CurrentTransactionStartOffset"));
             KafkaToolRun onReplica = tool("describe-producers", "--topic", TOPIC, "--partition", "0", "--broker-id",
                     String.valueOf(InProcessBroker.NODE_ID));
@@ -157,7 +158,8 @@ class TransactionsToolIT {
         }
         try (RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
             PartitionProduceResponse produced = ProtocolRequests.produce(raw, topic, 0, KafkaRecords.batchBuilder()
-                    .producer(hangingProducer.producerId(), (short) hangingProducer.producerEpoch(), 1).transactional(true)
+                    // transaction version 2: the commit marker bumped the epoch, whose sequence starts at 0
+                    .producer(hangingProducer.producerId(), (short) hangingProducer.producerEpoch(), 0).transactional(true)
                     .add(System.currentTimeMillis(), "k", "hanging").build());                           // 3
             assertEquals(Errors.NONE, Errors.forCode(produced.errorCode()));
         }
