@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,6 +41,11 @@ public final class TransactionVerifier {
                                                              long producerId, short producerEpoch,
                                                              Set<TopicPartition> partitions, boolean verifyOnly);
     }
+
+    /** How long the check asks again while the coordinator completes the previous transaction. */
+    static final long CONCURRENT_RETRY_BUDGET_MS = 1_000;
+    static final long CONCURRENT_RETRY_BACKOFF_MS = 20;
+    static final long CONCURRENT_RETRY_BACKOFF_MAX_MS = 100;
 
     private final BooleanSupplier enabled;
     private final Function<String, OptionalInt> coordinatorOf;
@@ -89,12 +95,9 @@ public final class TransactionVerifier {
         }
         int coordinator = coordinatorId.getAsInt();
         CoordinatorCheck check = coordinator == nodeId ? local : remote;
-        CompletableFuture<Map<TopicPartition, Errors>> asked;
-        try {
-            asked = check.check(coordinator, transactionalId, producerId, producerEpoch, partitions, mode.verifyOnly());
-        } catch (RuntimeException e) {
-            asked = CompletableFuture.failedFuture(e);
-        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONCURRENT_RETRY_BUDGET_MS);
+        CompletableFuture<Map<TopicPartition, Errors>> asked = ask(check, coordinator, transactionalId, producerId,
+                producerEpoch, partitions, mode.verifyOnly(), deadline, CONCURRENT_RETRY_BACKOFF_MS);
         return asked.handleAsync((errors, failure) -> {
             if (failure != null) {
                 return all(partitions, Errors.forException(unwrap(failure)));
@@ -107,6 +110,43 @@ public final class TransactionVerifier {
             });
             return translated;
         }, completions);
+    }
+
+    /**
+     * Asks the coordinator, and asks again while it answers only CONCURRENT_TRANSACTIONS: at
+     * transaction version 2 a client begins its next transaction while the coordinator still
+     * writes the previous one's markers, and passing that on would fail the first batch and
+     * every batch in flight behind it (as Kafka's broker, which retries with
+     * {@code add.partitions.to.txn.retry.backoff.ms}, 20 ms doubling to 100 ms). Gives up, and
+     * lets the caller answer the error, after {@link #CONCURRENT_RETRY_BUDGET_MS}.
+     */
+    private CompletableFuture<Map<TopicPartition, Errors>> ask(CoordinatorCheck check, int coordinator,
+                                                               String transactionalId, long producerId,
+                                                               short producerEpoch, Set<TopicPartition> partitions,
+                                                               boolean verifyOnly, long deadlineNanos,
+                                                               long backoffMs) {
+        CompletableFuture<Map<TopicPartition, Errors>> asked;
+        try {
+            asked = check.check(coordinator, transactionalId, producerId, producerEpoch, partitions, verifyOnly);
+        } catch (RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        return asked.handle((errors, failure) -> {
+            if (failure == null && onlyConcurrentTransactions(errors)
+                    && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadlineNanos < 0) {
+                Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS, completions);
+                return CompletableFuture.runAsync(() -> { }, later).thenCompose(ignored -> ask(check, coordinator,
+                        transactionalId, producerId, producerEpoch, partitions, verifyOnly, deadlineNanos,
+                        Math.min(backoffMs * 2, CONCURRENT_RETRY_BACKOFF_MAX_MS)));
+            }
+            return failure == null ? CompletableFuture.completedFuture(errors)
+                    : CompletableFuture.<Map<TopicPartition, Errors>>failedFuture(failure);
+        }).thenCompose(next -> next);
+    }
+
+    private static boolean onlyConcurrentTransactions(Map<TopicPartition, Errors> errors) {
+        return errors != null && errors.containsValue(Errors.CONCURRENT_TRANSACTIONS)
+                && errors.values().stream().allMatch(e -> e == Errors.NONE || e == Errors.CONCURRENT_TRANSACTIONS);
     }
 
     /** The leader of partition {@code partition} of {@code __transaction_state}, if it has one. */

@@ -110,6 +110,33 @@ class TransactionVerifierTest {
     }
 
     @Test
+    void concurrentTransactionsIsAskedAgainUntilThePreviousTransactionCompletes() {
+        java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
+        TransactionVerifier verifier = new TransactionVerifier(() -> true, id -> OptionalInt.of(NODE), NODE,
+                (node, id, pid, epoch, tps, v) -> CompletableFuture.completedFuture(asks.incrementAndGet() < 3
+                        ? Map.of(TP, Errors.CONCURRENT_TRANSACTIONS) : Map.<TopicPartition, Errors>of()),
+                (node, id, pid, epoch, tps, v) -> {
+                    throw new IllegalStateException();
+                },
+                Runnable::run);
+        assertEquals(Map.of(), verifier.verify("txn", 7L, (short) 3, Set.of(TP), VerificationMode.ADD_PARTITION).join());
+        assertEquals(3, asks.get(), "asked until the coordinator stopped answering CONCURRENT_TRANSACTIONS");
+    }
+
+    @Test
+    void concurrentTransactionsIsAnsweredOnceTheRetryBudgetIsSpent() {
+        answer = Map.of(TP, Errors.CONCURRENT_TRANSACTIONS);
+        long start = System.nanoTime();
+        assertEquals(Map.of(TP, Errors.NOT_ENOUGH_REPLICAS), verifier().verify("txn", 7L, (short) 3, Set.of(TP),
+                VerificationMode.ADD_PARTITION).join().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> VerificationErrors.forProduce(e.getValue()).error())));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(calls.size() > 3, "asked again: " + calls.size());
+        assertTrue(tookMs >= TransactionVerifier.CONCURRENT_RETRY_BUDGET_MS - 150, "gave up after the budget: " + tookMs);
+    }
+
+    @Test
     void writesWithoutTransactionalIdAreNotChecked() {
         assertEquals(Map.of(), verifier().verify(null, 7L, (short) 3, Set.of(TP), VerificationMode.VERIFY).join());
         assertTrue(calls.isEmpty());
