@@ -27,7 +27,8 @@ import org.apache.kafka.clients.admin.Admin;
  * thread-safe: one test drives it. {@link #close()} kills whatever is still running.
  */
 public final class BrokerProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Generous: on a saturated 2-core machine a node's restart was seen to take 45 s to answer. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dataDir;

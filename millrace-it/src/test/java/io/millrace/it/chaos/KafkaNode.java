@@ -22,7 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * Test thread only; {@link #close()} kills it if it still runs.
  */
 final class KafkaNode implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final String LOG4J = """
             appender.out.type=Console
