@@ -154,6 +154,7 @@ public final class Broker {
                 config.rack().orElse(null));
         lifecycle = new BrokerLifecycle(nodeId, channel, publisher, () -> endpoints(identity),
                 config.rack().orElse(null), number(BrokerConfigs.BROKER_HEARTBEAT_INTERVAL_MS), Time.SYSTEM);
+        lifecycle.watchStorage(logManager.storageHealth()::failing);
         String interBroker = config.interBrokerListenerName();
         fetchers = new ReplicaFetcherManager(nodeId, lifecycle::brokerEpoch,
                 id -> publisher.image().broker(id).flatMap(b -> b.endpoint(interBroker))

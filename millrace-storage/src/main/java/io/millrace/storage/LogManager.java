@@ -61,6 +61,7 @@ public final class LogManager implements Closeable {
     private final ScheduledThreadPoolExecutor retentionThread = singleThread("log-retention");
     private final ScheduledThreadPoolExecutor flusherThread = singleThread("log-flusher");
     private final LogCleaner cleaner;
+    private final StorageHealth storageHealth;
     private volatile boolean closed;
 
     /** Without a log cleaner: compacted logs are not compacted. */
@@ -92,6 +93,7 @@ public final class LogManager implements Closeable {
             throw new IllegalArgumentException("At least one log directory is needed");
         }
         this.time = time;
+        this.storageHealth = new StorageHealth(time);
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
         this.producerExpiration = producerExpiration;
         this.flushCheckIntervalMs = flushCheckIntervalMs;
@@ -158,7 +160,7 @@ public final class LogManager implements Closeable {
                     continue;
                 }
                 PartitionLog partitionLog = PartitionLog.open(child, tp.get(), null,
-                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown());
+                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown(), storageHealth);
                 PartitionLog other = logs.putIfAbsent(tp.get(), partitionLog);
                 if (other != null) {
                     partitionLog.close();
@@ -170,6 +172,11 @@ public final class LogManager implements Closeable {
         }
         log.info("Loaded {} partition logs from {} log directories", logs.size(), dirs.size());
         return all();
+    }
+
+    /** Whether writes to this node's logs are failing (a full disk); see {@link StorageHealth}. */
+    public StorageHealth storageHealth() {
+        return storageHealth;
     }
 
     /** {@code <topic>-<partition>}, where the topic may itself contain '-'. */
@@ -202,7 +209,8 @@ public final class LogManager implements Closeable {
             }
             LogDirectory directory = leastLoadedDirectory();
             Path path = directory.path().resolve(tp.topic() + "-" + tp.partition());
-            PartitionLog created = PartitionLog.open(path, tp, topicId, config, time, directory.hadCleanShutdown());
+            PartitionLog created = PartitionLog.open(path, tp, topicId, config, time, directory.hadCleanShutdown(),
+                    storageHealth);
             dirOf.put(tp, directory);
             logs.put(tp, created);
             log.info("Created the log of {} (topic id {}) in {}", tp, topicId, directory.path());

@@ -66,10 +66,10 @@ public final class PartitionLog implements Closeable {
     private final StorageFailures failures;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
-                         LogLoader.Loaded loaded) {
+                         LogLoader.Loaded loaded, StorageHealth health) {
         this.dir = dir;
         this.topicPartition = topicPartition;
-        this.failures = new StorageFailures(topicPartition, dir);
+        this.failures = new StorageFailures(topicPartition, dir, health);
         this.topicId = topicId;
         this.config = config;
         this.time = time;
@@ -99,11 +99,17 @@ public final class PartitionLog implements Closeable {
      */
     public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
                                     boolean hadCleanShutdown) {
+        return open(dir, tp, topicId, config, time, hadCleanShutdown, StorageHealth.UNWATCHED);
+    }
+
+    /** {@link #open(Path, TopicPartition, Uuid, LogConfig, Time, boolean)}, reporting failed writes to {@code health}. */
+    static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
+                             boolean hadCleanShutdown, StorageHealth health) {
         try {
             Files.createDirectories(dir);
             Uuid effective = PartitionMetadataFile.resolve(dir, topicId);
             LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time.milliseconds(), hadCleanShutdown);
-            PartitionLog partitionLog = new PartitionLog(dir, tp, effective, config, time, loaded);
+            PartitionLog partitionLog = new PartitionLog(dir, tp, effective, config, time, loaded, health);
             log.debug("Opened {} in {}: offsets {} to {}, {} segments", tp, dir, loaded.logStartOffset(),
                     loaded.logEndOffset(), loaded.segments().size());
             return partitionLog;

@@ -19,13 +19,16 @@ final class StorageFailures {
     private final TopicPartition topicPartition;
     private final Object dir;
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private final StorageHealth health;
 
-    StorageFailures(TopicPartition topicPartition, Object dir) {
+    StorageFailures(TopicPartition topicPartition, Object dir, StorageHealth health) {
         this.topicPartition = topicPartition;
         this.dir = dir;
+        this.health = health;
     }
 
     void failed(String what, IOException e) {
+        health.failed();
         if (failing.add(what)) {
             log.error("Failed to {} the log of {} in {}: {} (repeats are not logged until it succeeds again)", what,
                     topicPartition, dir, e.toString());

@@ -57,7 +57,8 @@ final class BrokerCommands {
      * Unfences a fenced broker once its metadata has reached {@code catchUpOffset} (and elects
      * leaders it makes possible), or, when it asks to shut down, marks it in controlled shutdown and
      * moves its leadership away. A broker still behind stays fenced: it would otherwise lead or
-     * rejoin ISRs from a stale image.
+     * rejoin ISRs from a stale image. A broker whose logs cannot be written is fenced, see
+     * {@link #storageFailing}.
      */
     CommandResult<BrokerHeartbeat.Reply> heartbeat(MetadataImage image, BrokerHeartbeat command, long catchUpOffset) {
         BrokerImage broker = image.brokers().get(command.brokerId());
@@ -70,6 +71,9 @@ final class BrokerCommands {
         if (command.wantShutdown()) {
             return broker.fenced() ? CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.NONE, true,
                     broker.inControlledShutdown(), true)) : shutDown(image, broker);
+        }
+        if (command.storageFailing() && !broker.inControlledShutdown()) {
+            return storageFailing(image, broker);
         }
         if (!broker.fenced()) {
             return CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.NONE, false,
@@ -87,6 +91,26 @@ final class BrokerCommands {
         return new CommandResult<>(records, new BrokerHeartbeat.Reply(ApiError.NONE, false, false, false),
                 "Unfenced broker " + broker.brokerId() + (elected.moved() == 0 ? ""
                         : "; it made leaders possible for " + partitions(elected.moved())));
+    }
+
+    /**
+     * The broker's logs cannot be written: fences it (moving its leadership to other ISR members)
+     * while another broker is active to take over; alone, it keeps what it leads, whose writes fail
+     * with KAFKA_STORAGE_ERROR until space returns, and reads go on. A fenced broker stays fenced.
+     */
+    private CommandResult<BrokerHeartbeat.Reply> storageFailing(MetadataImage image, BrokerImage broker) {
+        if (broker.fenced()) {
+            return CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.NONE, true, false, false));
+        }
+        boolean othersActive = image.brokers().values().stream()
+                .anyMatch(other -> other.brokerId() != broker.brokerId() && other.isActive());
+        if (!othersActive) {
+            return CommandResult.reply(new BrokerHeartbeat.Reply(ApiError.NONE, false, false, false));
+        }
+        Fencing fencing = fence(image, broker.brokerId());
+        return new CommandResult<>(fencing.records(), new BrokerHeartbeat.Reply(ApiError.NONE, true, false, false),
+                "Fenced broker " + broker.brokerId() + ": its logs cannot be written (a full or failed disk)"
+                        + fencing.summary());
     }
 
     private CommandResult<BrokerHeartbeat.Reply> shutDown(MetadataImage image, BrokerImage broker) {

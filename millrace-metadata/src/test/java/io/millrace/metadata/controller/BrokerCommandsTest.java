@@ -86,6 +86,43 @@ class BrokerCommandsTest {
     }
 
     @Test
+    void aBrokerWhoseLogsCannotBeWrittenIsFencedUntilTheyCanAgain() {
+        MetadataImage image = TestImages.builder().active(1, 2, 3).topic()
+                .partition(0, List.of(1, 2, 3), List.of(1, 2, 3), 1)
+                .partition(1, List.of(2, 1), List.of(2, 1), 2)
+                .build();
+        CommandResult<BrokerHeartbeat.Reply> full = commands.heartbeat(image,
+                new BrokerHeartbeat(1, epochOf(1), 0, false, true), 0);
+        assertEquals(new BrokerHeartbeat.Reply(ApiError.NONE, true, false, false), full.reply());
+        MetadataImage fenced = after(image, full);
+        assertTrue(fenced.broker(1).orElseThrow().fenced());
+        assertEquals(2, partitionOf(fenced, 0).leader(), "its leadership moves to an in-sync replica");
+        assertEquals(List.of(2, 3), partitionOf(fenced, 0).isr());
+        assertEquals(List.of(2), partitionOf(fenced, 1).isr());
+
+        CommandResult<BrokerHeartbeat.Reply> still = commands.heartbeat(fenced,
+                new BrokerHeartbeat(1, epochOf(1), 0, false, true), 0);
+        assertTrue(still.reply().fenced(), "stays fenced while its writes fail");
+        assertTrue(still.records().isEmpty());
+
+        CommandResult<BrokerHeartbeat.Reply> recovered = commands.heartbeat(fenced,
+                new BrokerHeartbeat(1, epochOf(1), 0, false, false), 0);
+        assertFalse(recovered.reply().fenced(), "unfenced once its writes succeed again");
+        assertFalse(after(fenced, recovered).broker(1).orElseThrow().fenced());
+    }
+
+    @Test
+    void aLoneBrokerWhoseLogsCannotBeWrittenKeepsServingReads() {
+        MetadataImage image = TestImages.builder().active(1).fenced(2).topic()
+                .partition(0, List.of(1, 2), List.of(1), 1)
+                .build();
+        CommandResult<BrokerHeartbeat.Reply> full = commands.heartbeat(image,
+                new BrokerHeartbeat(1, epochOf(1), 0, false, true), 0);
+        assertFalse(full.reply().fenced(), "nobody could take over its partitions");
+        assertTrue(full.records().isEmpty());
+    }
+
+    @Test
     void heartbeatWithAStaleEpochIsRefused() {
         MetadataImage image = TestImages.builder().active(1).build();
         assertEquals(Errors.STALE_BROKER_EPOCH, commands.heartbeat(image,

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -79,9 +80,11 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     private volatile long brokerEpoch = -1;
     private volatile boolean fenced = true;
+    private volatile BooleanSupplier storageFailing = () -> false;
 
     // Owned by the lifecycle thread.
     private State state = State.NEW;
+    private boolean reportedStorageFailing;
     private Uuid incarnationId;
     private long backoffMs = INITIAL_BACKOFF_MS;
     private ApiError lastRegistrationError;
@@ -118,6 +121,14 @@ public final class BrokerLifecycle implements AutoCloseable {
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread = executor;
+    }
+
+    /**
+     * Heartbeats say whether {@code failing} (this node's logs cannot be written, e.g. a full disk):
+     * the controller then fences this broker, moving its leadership away, until they can again.
+     */
+    public void watchStorage(BooleanSupplier failing) {
+        this.storageFailing = failing;
     }
 
     /** Registers (in the background) and then heartbeats. */
@@ -226,7 +237,18 @@ public final class BrokerLifecycle implements AutoCloseable {
             return;
         }
         boolean wantShutdown = state == State.SHUTTING_DOWN;
-        BrokerHeartbeat command = new BrokerHeartbeat(nodeId, brokerEpoch, view.image().recordCount(), wantShutdown);
+        boolean failing = storageFailing.getAsBoolean();
+        if (failing != reportedStorageFailing) {
+            reportedStorageFailing = failing;
+            if (failing) {
+                log.warn("Writes to the logs of broker {} are failing (see the error above): asking the controller to "
+                        + "move its leadership away until they succeed again", nodeId);
+            } else {
+                log.info("Writes to the logs of broker {} succeed again: asking the controller to unfence it", nodeId);
+            }
+        }
+        BrokerHeartbeat command = new BrokerHeartbeat(nodeId, brokerEpoch, view.image().recordCount(), wantShutdown,
+                failing);
         send(controller.submit(command), heartbeatTimeoutMs, this::onHeartbeat);
     }
 
