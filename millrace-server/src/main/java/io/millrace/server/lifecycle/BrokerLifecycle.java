@@ -311,7 +311,8 @@ public final class BrokerLifecycle implements AutoCloseable {
             log.info("Unfenced: serving as broker {}", nodeId);
             unfenced.complete(null);
         } else if (!wasFenced && nowFenced && state == State.HEARTBEATING) {
-            log.warn("Fenced by the controller: broker {} no longer serves until it catches up", nodeId);
+            log.warn(reportedStorageFailing ? "Fenced by the controller: broker {} leads nothing while its logs cannot be written"
+                    : "Fenced by the controller: broker {} no longer serves until it catches up", nodeId);
         }
     }
 
