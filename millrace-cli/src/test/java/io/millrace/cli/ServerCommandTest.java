@@ -61,11 +61,11 @@ class ServerCommandTest {
 
     @Test
     void aListenerThatIsNotPlaintextStopsStartUpWithOneLine() {
-        int code = Main.run(new String[] {"server", "--override", "listeners=PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093"},
+        int code = Main.run(new String[] {"server", "--override", "listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://127.0.0.1:9093"},
                 out, err, neverStarts);
         assertEquals(1, code);
-        assertEquals("millrace: listener SSL://127.0.0.1:9093 uses security protocol SSL, which Millrace does not "
-                + "support yet\n", errText());
+        assertEquals("millrace: listener SASL_SSL://127.0.0.1:9093 uses security protocol SASL_SSL, which Millrace "
+                + "does not support yet\n", errText());
         assertEquals(null, created.get());
         assertTrue(hooks.isEmpty());
     }
@@ -77,15 +77,13 @@ class ServerCommandTest {
                 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
                 allow.everyone.if.no.acl.found=false
                 super.users=User:admin
-                ssl.keystore.location=/no/such/keystore.jks
-                ssl.keystore.password=secret
+                sasl.jaas.config=secret
                 """);
         int code = Main.run(new String[] {"server", "--config", file.toString()}, out, err, neverStarts);
         assertEquals(1, code);
         assertEquals("millrace: Millrace does not support these settings yet: authorizer.class.name is set to "
-                + "'org.apache.kafka.metadata.authorizer.StandardAuthorizer'; ssl.keystore.location is set to "
-                + "'/no/such/keystore.jks'; ssl.keystore.password is set (value hidden); super.users is set to "
-                + "'User:admin'\n", errText());
+                + "'org.apache.kafka.metadata.authorizer.StandardAuthorizer'; sasl.jaas.config is set (value "
+                + "hidden); super.users is set to 'User:admin'\n", errText());
         assertEquals(null, created.get());
     }
 

@@ -76,7 +76,9 @@ import io.millrace.server.handlers.SyncGroupHandler;
 import io.millrace.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
+import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
+import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.producer.ProducerIdAllocator;
@@ -125,8 +127,13 @@ public final class Broker {
     private volatile boolean started;
     private boolean shutDown;
 
+    /** The TLS of each SSL listener, loaded (key stores read and checked) when the broker is created. */
+    private final Map<String, ListenerTls> listenerTls;
+
+    /** @throws io.millrace.common.config.ConfigException when an SSL listener's key store or trust store cannot be used */
     public Broker(BrokerConfig config) {
         this.config = config;
+        this.listenerTls = ServerTls.forListeners(config, brokerListeners());
     }
 
     public synchronized void start() {
@@ -189,7 +196,7 @@ public final class Broker {
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
                         mode.describer(metadataLog, nodeId, publisher)),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
-        socketServer = new SocketServer(brokerListeners(), registry,
+        socketServer = new SocketServer(brokerListeners(), listenerTls, registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());

@@ -8,10 +8,11 @@ import java.util.TreeSet;
 
 /**
  * The settings of a broker configuration that Millrace does not act on, by {@link Support}:
- * those it refuses (a listener whose security protocol is not PLAINTEXT, an UNSUPPORTED key set
- * to a value other than its default, any other {@code ssl.*}, {@code sasl.*} or {@code quota.*}
- * key, a per-listener TLS or SASL override) and those it ignores (an IGNORED key set to a value
- * other than its default, any other per-listener override). Stateless and thread-safe.
+ * those it refuses (a listener whose security protocol is SASL_PLAINTEXT or SASL_SSL, an SSL
+ * controller listener, an UNSUPPORTED key set to a value other than its default, any undefined
+ * {@code ssl.*}, {@code sasl.*} or {@code quota.*} key, a per-listener override of one) and those
+ * it ignores (an IGNORED key set to a value other than its default, any per-listener override
+ * other than the {@code ssl.*} keys Millrace acts on). Stateless and thread-safe.
  */
 public final class UnsupportedSettings {
 
@@ -19,6 +20,7 @@ public final class UnsupportedSettings {
     static final List<String> UNSUPPORTED_PREFIXES = List.of("ssl.", "sasl.", "quota.");
 
     private static final String PLAINTEXT = "PLAINTEXT";
+    private static final String SSL = "SSL";
     private static final String BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
 
     private UnsupportedSettings() {
@@ -33,8 +35,15 @@ public final class UnsupportedSettings {
         List<String> refused = new ArrayList<>();
         for (Endpoint listener : config.listeners()) {
             String protocol = config.securityProtocol(listener.listenerName());
-            if (!protocol.equals(PLAINTEXT)) {
+            boolean controller = config.controllerListenerNames().contains(listener.listenerName());
+            if (protocol.equals(SSL) && controller) {
+                refused.add("controller listener " + listener + " uses security protocol SSL (the metadata quorum"
+                        + " runs over plaintext only)");
+            } else if (!protocol.equals(PLAINTEXT) && !protocol.equals(SSL)) {
                 refused.add("listener " + listener + " uses security protocol " + protocol);
+            } else if (protocol.equals(SSL) && listener.listenerName().equals(config.interBrokerListenerName())) {
+                refused.add("inter-broker listener " + listener + " uses security protocol SSL (brokers connect to"
+                        + " each other over plaintext only)");
             }
         }
         config.originals().forEach((name, text) -> {
@@ -56,7 +65,9 @@ public final class UnsupportedSettings {
         config.originals().forEach((name, text) -> {
             ConfigKey key = BrokerConfigs.DEF.key(name);
             if (name.startsWith(BrokerConfigs.LISTENER_OVERRIDE_PREFIX)) {
-                ignored.add(name); // per-listener overrides are not applied
+                if (!isAppliedListenerOverride(name.substring(BrokerConfigs.LISTENER_OVERRIDE_PREFIX.length()))) {
+                    ignored.add(name); // only the TLS keys are applied per listener
+                }
             } else if (key != null && key.support() == Support.IGNORED && key.differsFromDefault(key.parse(text))) {
                 ignored.add(name);
             } else if (name.equals(BOOTSTRAP_SERVERS) && hasVoters(config) && !text.isBlank()) {
@@ -101,11 +112,19 @@ public final class UnsupportedSettings {
         for (int skip = 1; skip < parts.length; skip++) {
             String rest = String.join(".", List.of(parts).subList(skip, parts.length));
             ConfigKey key = BrokerConfigs.DEF.key(rest);
-            if (hasUnsupportedPrefix(rest) || key != null && key.support() == Support.UNSUPPORTED) {
+            if (key == null ? hasUnsupportedPrefix(rest) : key.support() == Support.UNSUPPORTED) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** listener.name.LISTENER.ssl.KEY where ssl.KEY is acted on: the listener's TLS uses it. */
+    private static boolean isAppliedListenerOverride(String afterPrefix) {
+        int dot = afterPrefix.indexOf('.');
+        String rest = dot < 0 ? "" : afterPrefix.substring(dot + 1);
+        ConfigKey key = BrokerConfigs.DEF.key(rest);
+        return rest.startsWith("ssl.") && key != null && key.support() == Support.ACTED_ON;
     }
 
     private static boolean hasUnsupportedPrefix(String name) {

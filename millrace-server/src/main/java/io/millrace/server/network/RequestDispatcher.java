@@ -77,7 +77,7 @@ final class RequestDispatcher {
                     + served.minVersion() + " to v" + served.maxVersion());
         }
         RequestContext context = new RequestContext(header, connection.peer().getAddress(),
-                connection.listenerName(), connection.id());
+                connection.listenerName(), connection.id(), connection.principal());
         ApiMessage response = null;
         Throwable failure;
         try {

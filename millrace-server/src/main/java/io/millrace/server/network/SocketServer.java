@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * close that connection (one WARN line); a handler failure is answered with the API's error
  * response. Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent).
  * All public methods are thread-safe.
+ *
+ * <p>An SSL listener (one given a {@link ListenerTls}) runs TLS with the JDK's SSLEngine on
+ * each connection's thread; the others are plaintext, with zero-copy fetches.
  */
 public final class SocketServer implements AutoCloseable {
     /** For the buffer-size parameters: leave the operating system's default (as Kafka's -1). */
@@ -46,6 +49,7 @@ public final class SocketServer implements AutoCloseable {
     private final int maxRequestBytes;
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
+    private final Map<String, ListenerTls> tlsByListener;
 
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
@@ -67,6 +71,12 @@ public final class SocketServer implements AutoCloseable {
      */
     public SocketServer(List<Endpoint> listeners, HandlerRegistry registry, int maxRequestBytes,
                         int sendBufferBytes, int receiveBufferBytes) {
+        this(listeners, Map.of(), registry, maxRequestBytes, sendBufferBytes, receiveBufferBytes);
+    }
+
+    /** @param tlsByListener the TLS of each SSL listener, by listener name; the others are plaintext */
+    public SocketServer(List<Endpoint> listeners, Map<String, ListenerTls> tlsByListener, HandlerRegistry registry,
+                        int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("No listeners to bind");
         }
@@ -84,6 +94,10 @@ public final class SocketServer implements AutoCloseable {
         this.maxRequestBytes = maxRequestBytes;
         this.sendBufferBytes = sendBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
+        this.tlsByListener = Map.copyOf(tlsByListener);
+        if (!names.containsAll(this.tlsByListener.keySet())) {
+            throw new IllegalArgumentException("TLS given for listeners that are not bound: " + tlsByListener.keySet());
+        }
     }
 
     /**
@@ -162,8 +176,8 @@ public final class SocketServer implements AutoCloseable {
             if (peer == null) {
                 throw new IOException("the client already disconnected");
             }
-            Connection connection = new Connection(new ConnectionInfo(id, listenerName, peer), channel, dispatcher,
-                    maxRequestBytes, this);
+            Connection connection = new Connection(new ConnectionInfo(id, listenerName, peer), channel,
+                    tlsByListener.get(listenerName), dispatcher, maxRequestBytes, this);
             accepted.increment();
             connections.put(id, connection);
             connection.start();
@@ -219,7 +233,7 @@ public final class SocketServer implements AutoCloseable {
 
     private String describeBound() {
         return listeners.stream()
-                .map(l -> l.listenerName() + "://" + (isWildcard(l.host()) ? "*" : l.host()) + ":" + boundPorts.get(l.listenerName()))
+                .map(l -> (tlsByListener.containsKey(l.listenerName()) ? "(TLS) " : "") + l.listenerName() + "://" + (isWildcard(l.host()) ? "*" : l.host()) + ":" + boundPorts.get(l.listenerName()))
                 .toList().toString();
     }
 
