@@ -221,13 +221,9 @@ class TlsIT {
 
     @Test
     void aMissingKeyStoreStopsStartUpWithOneLineNamingTheKey() {
-        Map<String, String> props = Map.of("node.id", "1", "log.dirs", tempDir.resolve("never").toString(),
-                "listeners", "SSL://127.0.0.1:0", "inter.broker.listener.name", "SSL",
-                "ssl.keystore.location", tempDir.resolve("missing.p12").toString());
-        // An SSL inter-broker listener is refused first; with a PLAINTEXT one, the key store is checked.
-        Map<String, String> withPlaintext = new HashMap<>(props);
-        withPlaintext.remove("inter.broker.listener.name");
-        withPlaintext.put("listeners", "PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0");
+        Map<String, String> withPlaintext = new HashMap<>(Map.of("node.id", "1",
+                "log.dirs", tempDir.resolve("never").toString(), "listeners", "PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0",
+                "ssl.keystore.location", tempDir.resolve("missing.p12").toString()));
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new Broker(BrokerConfig.fromProperties(withPlaintext)));
         assertEquals("Cannot use ssl.keystore.location (" + tempDir.resolve("missing.p12") + ") for listener SSL: "

@@ -78,6 +78,8 @@ import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
 import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
+import io.millrace.server.replication.ClientSecurity;
+import io.millrace.server.security.ClientTls;
 import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
 import io.millrace.server.partition.PartitionAccess;
@@ -129,11 +131,14 @@ public final class Broker {
 
     /** The TLS of each SSL listener, loaded (key stores read and checked) when the broker is created. */
     private final Map<String, ListenerTls> listenerTls;
+    /** TLS towards other brokers when the inter-broker listener is SSL, else plaintext. */
+    private final ClientSecurity interBrokerSecurity;
 
     /** @throws io.millrace.common.config.ConfigException when an SSL listener's key store or trust store cannot be used */
     public Broker(BrokerConfig config) {
         this.config = config;
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
+        this.interBrokerSecurity = ClientTls.forInterBroker(config);
     }
 
     public synchronized void start() {
@@ -231,14 +236,14 @@ public final class Broker {
         transactionMarkers = new WriteTxnMarkersSender(publisher::image, interBroker, partition -> {
             TransactionCoordinatorService coordinator = transactionCoordinator;
             return coordinator != null && coordinator.isActive(partition);
-        });
+        }, interBrokerSecurity);
         transactionCoordinator = new TransactionCoordinatorService(TransactionCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM,
                         config.getInt("transaction.state.log.load.buffer.size")),
                 Time.SYSTEM, producerIds::nextProducerId, transactionMarkers);
         CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, transactionCoordinator);
         await(publisher.register(topic));
-        verificationSender = new AddPartitionsToTxnSender(publisher::image, interBroker);
+        verificationSender = new AddPartitionsToTxnSender(publisher::image, interBroker, interBrokerSecurity);
         // Verified writes are appended on a virtual thread of their own, never on the coordinator's.
         transactionVerifier = TransactionVerifier.of(
                 () -> topicConfigs.effectiveBrokerConfig().getBoolean(BrokerConfigs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
@@ -290,7 +295,7 @@ public final class Broker {
         return new ReplicaFetcherConfig((int) number(BrokerConfigs.REPLICA_FETCH_MAX_BYTES),
                 (int) number("replica.fetch.response.max.bytes"), (int) number("replica.fetch.wait.max.ms"),
                 (int) number("replica.fetch.min.bytes"), Math.min(100, (int) number("replica.fetch.backoff.ms")),
-                (int) number("replica.socket.timeout.ms"));
+                (int) number("replica.socket.timeout.ms"), interBrokerSecurity);
     }
 
     private List<ApiHandler<?>> handlers(BrokerIdentity identity, LiveBrokers brokers, ControllerChannel channel,

@@ -99,7 +99,7 @@ final class ServerKeys {
                 "NAME:PROTOCOL pairs giving each listener's security protocol.");
         b.define(BrokerConfigs.INTER_BROKER_LISTENER_NAME, STRING, null,
                 "The listener brokers use to talk to each other.");
-        b.define(UNSUPPORTED, "security.inter.broker.protocol", STRING, "PLAINTEXT",
+        b.define("security.inter.broker.protocol", STRING, "PLAINTEXT",
                 oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
                 "Protocol between brokers, when inter.broker.listener.name is unset.");
         b.define(BrokerConfigs.SOCKET_SEND_BUFFER_BYTES, INT, 102400,

@@ -41,9 +41,6 @@ public final class UnsupportedSettings {
                         + " runs over plaintext only)");
             } else if (!protocol.equals(PLAINTEXT) && !protocol.equals(SSL)) {
                 refused.add("listener " + listener + " uses security protocol " + protocol);
-            } else if (protocol.equals(SSL) && listener.listenerName().equals(config.interBrokerListenerName())) {
-                refused.add("inter-broker listener " + listener + " uses security protocol SSL (brokers connect to"
-                        + " each other over plaintext only)");
             }
         }
         config.originals().forEach((name, text) -> {

@@ -49,7 +49,7 @@ class UnsupportedSettingsTest {
             "max.connections.per.ip", "max.connections.per.ip.overrides", "principal.builder.class",
             "quota.window.num", "quota.window.size.seconds", "remote.log.storage.system.enable",
             "sasl.enabled.mechanisms", "sasl.jaas.config", "sasl.mechanism.controller.protocol",
-            "sasl.mechanism.inter.broker.protocol", "security.inter.broker.protocol", "super.users");
+            "sasl.mechanism.inter.broker.protocol", "super.users");
 
     private static final List<String> IGNORED_TOPIC_KEYS = List.of(
             "compression.gzip.level", "compression.lz4.level", "compression.type", "compression.zstd.level",
@@ -103,10 +103,8 @@ class UnsupportedSettingsTest {
     @Test
     void aSaslListenerOrAnSslControllerListenerStopsStartUp() {
         start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093");
-        assertEquals("inter-broker listener SSL://127.0.0.1:9093 uses security protocol SSL (brokers connect to each "
-                + "other over plaintext only), which Millrace does not support yet",
-                refusal("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093",
-                        "inter.broker.listener.name", "SSL"));
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", "inter.broker.listener.name", "SSL");
+        start("listeners", "SSL://127.0.0.1:9093", "security.inter.broker.protocol", "SSL");
         assertEquals("listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT, which Millrace "
                 + "does not support yet", refusal("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT"));
@@ -123,8 +121,8 @@ class UnsupportedSettingsTest {
                 refusal("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"));
         assertEquals("super.users is set to 'User:admin', which Millrace does not support yet",
                 refusal("super.users", "User:admin"));
-        assertEquals("security.inter.broker.protocol is set to 'SSL', which Millrace does not support yet",
-                refusal("security.inter.broker.protocol", "SSL"));
+        assertTrue(refusal("security.inter.broker.protocol", "SASL_SSL").startsWith("Invalid value 'SASL_SSL' for "
+                + "configuration security.inter.broker.protocol"));
         assertEquals("connections.max.reauth.ms is set to '60000', which Millrace does not support yet",
                 refusal("connections.max.reauth.ms", "60000"));
         // Secrets are never shown, neither defined keys nor per-listener overrides.
