@@ -232,6 +232,12 @@ class TlsIT {
         withPlaintext.remove("ssl.keystore.location");
         e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(withPlaintext)));
         assertEquals("Listener SSL uses SSL but listener.name.ssl.ssl.keystore.location is not set", e.getMessage());
+        withPlaintext.put("listener.name.ssl.ssl.keystore.location", brokerKeys.toString());
+        withPlaintext.put("ssl.keystore.type", "PKCS12");
+        withPlaintext.put("ssl.keystore.password", "wrong");
+        e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(withPlaintext)));
+        assertTrue(e.getMessage().startsWith("Cannot open listener.name.ssl.ssl.keystore.location (" + brokerKeys
+                + ") with ssl.keystore.password: "), e.getMessage());
     }
 
     private static String[] concat(String[] first, String[] second) {
