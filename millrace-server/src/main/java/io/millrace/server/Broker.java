@@ -59,6 +59,8 @@ import io.millrace.server.handlers.DescribeClusterHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
 import io.millrace.server.handlers.DescribeGroupsHandler;
 import io.millrace.server.handlers.FetchHandler;
+import io.millrace.server.handlers.SaslAuthenticateHandler;
+import io.millrace.server.handlers.SaslHandshakeHandler;
 import io.millrace.server.handlers.FindCoordinatorHandler;
 import io.millrace.server.handlers.HeartbeatHandler;
 import io.millrace.server.handlers.IncrementalAlterConfigsHandler;
@@ -76,10 +78,12 @@ import io.millrace.server.handlers.SyncGroupHandler;
 import io.millrace.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
+import io.millrace.server.network.ListenerSasl;
 import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.security.ClientTls;
+import io.millrace.server.security.PlainSasl;
 import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
 import io.millrace.server.partition.PartitionAccess;
@@ -131,6 +135,8 @@ public final class Broker {
 
     /** The TLS of each SSL listener, loaded (key stores read and checked) when the broker is created. */
     private final Map<String, ListenerTls> listenerTls;
+    /** The SASL of each SASL listener, checked when the broker is created. */
+    private final Map<String, ListenerSasl> listenerSasl;
     /** TLS towards other brokers when the inter-broker listener is SSL, else plaintext. */
     private final ClientSecurity interBrokerSecurity;
 
@@ -138,6 +144,7 @@ public final class Broker {
     public Broker(BrokerConfig config) {
         this.config = config;
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
+        this.listenerSasl = PlainSasl.forListeners(config, brokerListeners());
         this.interBrokerSecurity = ClientTls.forInterBroker(config);
     }
 
@@ -201,7 +208,7 @@ public final class Broker {
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
                         mode.describer(metadataLog, nodeId, publisher)),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
-        socketServer = new SocketServer(brokerListeners(), listenerTls, registry,
+        socketServer = new SocketServer(brokerListeners(), listenerTls, listenerSasl, registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
@@ -307,6 +314,8 @@ public final class Broker {
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access, transactionVerifier));
         handlers.add(new FetchHandler(topics, access));
+        handlers.add(new SaslHandshakeHandler());
+        handlers.add(new SaslAuthenticateHandler());
         handlers.add(new ListOffsetsHandler(access));
         handlers.add(new OffsetForLeaderEpochHandler(access));
         handlers.add(new MetadataHandler(brokers, channel, publisher, config::autoCreateTopicsEnable));

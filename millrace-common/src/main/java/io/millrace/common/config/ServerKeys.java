@@ -157,11 +157,12 @@ final class ServerKeys {
         b.define(UNSUPPORTED, "principal.builder.class", CLASS,
                 "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder",
                 "Builds the principal of an authenticated connection.");
-        b.define(UNSUPPORTED, "sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts.");
+        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts; Millrace serves PLAIN only.");
         b.define(UNSUPPORTED, "sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", "SASL mechanism between brokers.");
         b.define(UNSUPPORTED, "sasl.mechanism.controller.protocol", STRING, "GSSAPI",
                 "SASL mechanism towards the controller.");
-        b.define(UNSUPPORTED, "sasl.jaas.config", PASSWORD, null, "JAAS login configuration for SASL connections.");
+        b.define("sasl.jaas.config", PASSWORD, null,
+                "JAAS login configuration for SASL connections (PlainLoginModule with user_NAME=\"PASSWORD\" options).");
         // TLS: acted on for SSL listeners (per listener as listener.name.NAME.ssl.*), see millrace-server's security package.
         b.define("ssl.protocol", STRING, "TLSv1.3", "TLS protocol used to create the SSLContext.");
         b.define("ssl.enabled.protocols", LIST, "TLSv1.2,TLSv1.3", "TLS protocols enabled on connections.");

@@ -8,11 +8,10 @@ import java.util.TreeSet;
 
 /**
  * The settings of a broker configuration that Millrace does not act on, by {@link Support}:
- * those it refuses (a listener whose security protocol is SASL_PLAINTEXT or SASL_SSL, an SSL
- * controller listener, an UNSUPPORTED key set to a value other than its default, any undefined
+ * those it refuses (a SASL inter-broker listener, a controller listener that is not PLAINTEXT, an UNSUPPORTED key set to a value other than its default, any undefined
  * {@code ssl.*}, {@code sasl.*} or {@code quota.*} key, a per-listener override of one) and those
  * it ignores (an IGNORED key set to a value other than its default, any per-listener override
- * other than the {@code ssl.*} keys Millrace acts on). Stateless and thread-safe.
+ * other than the {@code ssl.*} and SASL/PLAIN keys Millrace acts on). Stateless and thread-safe.
  */
 public final class UnsupportedSettings {
 
@@ -20,7 +19,6 @@ public final class UnsupportedSettings {
     static final List<String> UNSUPPORTED_PREFIXES = List.of("ssl.", "sasl.", "quota.");
 
     private static final String PLAINTEXT = "PLAINTEXT";
-    private static final String SSL = "SSL";
     private static final String BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
 
     private UnsupportedSettings() {
@@ -36,11 +34,12 @@ public final class UnsupportedSettings {
         for (Endpoint listener : config.listeners()) {
             String protocol = config.securityProtocol(listener.listenerName());
             boolean controller = config.controllerListenerNames().contains(listener.listenerName());
-            if (protocol.equals(SSL) && controller) {
-                refused.add("controller listener " + listener + " uses security protocol SSL (the metadata quorum"
-                        + " runs over plaintext only)");
-            } else if (!protocol.equals(PLAINTEXT) && !protocol.equals(SSL)) {
-                refused.add("listener " + listener + " uses security protocol " + protocol);
+            if (!protocol.equals(PLAINTEXT) && controller) {
+                refused.add("controller listener " + listener + " uses security protocol " + protocol
+                        + " (the metadata quorum runs over plaintext only)");
+            } else if (protocol.startsWith("SASL_") && listener.listenerName().equals(config.interBrokerListenerName())) {
+                refused.add("inter-broker listener " + listener + " uses security protocol " + protocol
+                        + " (brokers do not authenticate to each other with SASL)");
             }
         }
         config.originals().forEach((name, text) -> {
@@ -116,12 +115,16 @@ public final class UnsupportedSettings {
         return false;
     }
 
-    /** listener.name.LISTENER.ssl.KEY where ssl.KEY is acted on: the listener's TLS uses it. */
+    /**
+     * listener.name.LISTENER.ssl.KEY where ssl.KEY is acted on (the listener's TLS uses it),
+     * listener.name.LISTENER.sasl.enabled.mechanisms and listener.name.LISTENER.plain.sasl.jaas.config.
+     */
     private static boolean isAppliedListenerOverride(String afterPrefix) {
         int dot = afterPrefix.indexOf('.');
         String rest = dot < 0 ? "" : afterPrefix.substring(dot + 1);
         ConfigKey key = BrokerConfigs.DEF.key(rest);
-        return rest.startsWith("ssl.") && key != null && key.support() == Support.ACTED_ON;
+        return rest.startsWith("ssl.") && key != null && key.support() == Support.ACTED_ON
+                || rest.equals("sasl.enabled.mechanisms") || rest.equals("plain.sasl.jaas.config");
     }
 
     private static boolean hasUnsupportedPrefix(String name) {

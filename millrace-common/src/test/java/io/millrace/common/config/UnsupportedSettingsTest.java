@@ -48,7 +48,7 @@ class UnsupportedSettingsTest {
             "create.topic.policy.class.name", "max.connection.creation.rate", "max.connections",
             "max.connections.per.ip", "max.connections.per.ip.overrides", "principal.builder.class",
             "quota.window.num", "quota.window.size.seconds", "remote.log.storage.system.enable",
-            "sasl.enabled.mechanisms", "sasl.jaas.config", "sasl.mechanism.controller.protocol",
+            "sasl.mechanism.controller.protocol",
             "sasl.mechanism.inter.broker.protocol", "super.users");
 
     private static final List<String> IGNORED_TOPIC_KEYS = List.of(
@@ -89,9 +89,10 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void everySecurityKeyButTlsIsUnsupported() {
+    void everySecurityKeyButTlsAndSaslPlainIsUnsupported() {
         for (ConfigKey key : BrokerConfigs.DEF.keys()) {
-            if (key.name().startsWith("ssl.")) {
+            if (key.name().startsWith("ssl.") || key.name().equals("sasl.enabled.mechanisms")
+                    || key.name().equals("sasl.jaas.config")) {
                 assertEquals(Support.ACTED_ON, key.support(), key.name());
             } else if (key.name().startsWith("sasl.") || key.name().startsWith("quota.")
                     || key.type() == ConfigType.PASSWORD) {
@@ -105,9 +106,13 @@ class UnsupportedSettingsTest {
         start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093");
         start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", "inter.broker.listener.name", "SSL");
         start("listeners", "SSL://127.0.0.1:9093", "security.inter.broker.protocol", "SSL");
-        assertEquals("listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT, which Millrace "
-                + "does not support yet", refusal("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT"));
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT");
+        assertEquals("inter-broker listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT (brokers "
+                + "do not authenticate to each other with SASL), which Millrace does not support yet",
+                refusal("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT",
+                "inter.broker.listener.name", "INTERNAL"));
         assertTrue(refusal("listeners", "CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092",
                 "controller.listener.names", "CONTROLLER", "listener.security.protocol.map",
                 "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL").startsWith("controller listener CONTROLLER://127.0.0.1:9093 uses "
@@ -126,10 +131,8 @@ class UnsupportedSettingsTest {
         assertEquals("connections.max.reauth.ms is set to '60000', which Millrace does not support yet",
                 refusal("connections.max.reauth.ms", "60000"));
         // Secrets are never shown, neither defined keys nor per-listener overrides.
-        assertEquals("sasl.jaas.config is set (value hidden), which Millrace does not support yet",
-                refusal("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;"));
-        assertEquals("listener.name.sasl_ssl.plain.sasl.jaas.config is set (value hidden), which Millrace does not "
-                + "support yet", refusal("listener.name.sasl_ssl.plain.sasl.jaas.config", "secret"));
+        assertEquals("sasl.mechanism.inter.broker.protocol is set to 'PLAIN', which Millrace does not support yet",
+                refusal("sasl.mechanism.inter.broker.protocol", "PLAIN"));
         assertEquals("listener.name.internal.ssl.engine.factory.class is set to 'a.B', which Millrace does not "
                 + "support yet", refusal("listener.name.internal.ssl.engine.factory.class", "a.B"));
         // ssl.* and sasl.* keys we do not even define are refused, not just reported as unknown.
@@ -151,17 +154,21 @@ class UnsupportedSettingsTest {
 
     @Test
     void allRefusedSettingsAreNamedInOneLine() {
-        assertEquals("Millrace does not support these settings yet: listener SASL_SSL://127.0.0.1:9093 uses "
-                        + "security protocol SASL_SSL; sasl.jaas.config is set (value hidden); ssl.provider is set "
-                        + "to 'X'",
-                refusal("listeners", "SASL_SSL://127.0.0.1:9093", "sasl.jaas.config", "pw", "ssl.provider", "X"));
+        assertEquals("Millrace does not support these settings yet: controller listener CONTROLLER://127.0.0.1:9093 "
+                        + "uses security protocol SASL_SSL (the metadata quorum runs over plaintext only); "
+                        + "sasl.server.callback.handler.class is set to 'X'; ssl.provider is set to 'X'",
+                refusal("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
+                        "controller.listener.names", "CONTROLLER",
+                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL",
+                        "sasl.server.callback.handler.class", "X", "ssl.provider", "X"));
     }
 
     @Test
     void tlsKeysAndTheirListenerOverridesAreActedOn() {
         start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", "ssl.keystore.location", "/k.jks",
                 "ssl.keystore.password", "pw", "listener.name.ssl.ssl.client.auth", "required",
-                "ssl.principal.mapping.rules", "DEFAULT");
+                "ssl.principal.mapping.rules", "DEFAULT", "listener.name.sasl.plain.sasl.jaas.config", "x",
+                "listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
         assertEquals(List.of(), warnings);
     }
 
@@ -269,7 +276,7 @@ class UnsupportedSettingsTest {
     @Test
     void describedDocumentationSaysWhatIsNotActedOn() {
         assertTrue(BrokerConfigs.DEF.key("num.io.threads").describedDocumentation().endsWith("and ignores it."));
-        assertTrue(BrokerConfigs.DEF.key("sasl.jaas.config").describedDocumentation()
+        assertTrue(BrokerConfigs.DEF.key("sasl.mechanism.inter.broker.protocol").describedDocumentation()
                 .endsWith("only the default is accepted."));
         assertEquals(BrokerConfigs.DEF.key("num.partitions").documentation(),
                 BrokerConfigs.DEF.key("num.partitions").describedDocumentation());

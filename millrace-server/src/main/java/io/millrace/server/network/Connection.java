@@ -33,6 +33,8 @@ final class Connection implements Runnable {
     private final GatheringByteChannel out;
     private final TlsChannel tls;
     private final ListenerTls listenerTls;
+    /** Null on a listener without SASL, and once authentication finished. */
+    private SaslAuthenticator sasl;
     private final RequestDispatcher dispatcher;
     private final FrameReader reader;
     private final SocketServer server;
@@ -40,10 +42,14 @@ final class Connection implements Runnable {
     private final InFlightRequest inFlight = new InFlightRequest();
     private volatile boolean closing;
 
-    /** @param listenerTls the listener's TLS, or null on a plaintext listener */
-    Connection(ConnectionInfo info, SocketChannel socket, ListenerTls listenerTls, RequestDispatcher dispatcher,
-               int maxRequestBytes, SocketServer server) {
+    /**
+     * @param listenerTls  the listener's TLS, or null on a plaintext listener
+     * @param listenerSasl the listener's SASL, or null when it has none
+     */
+    Connection(ConnectionInfo info, SocketChannel socket, ListenerTls listenerTls, ListenerSasl listenerSasl,
+               RequestDispatcher dispatcher, int maxRequestBytes, SocketServer server) {
         this.info = info;
+        this.sasl = listenerSasl == null ? null : new SaslAuthenticator(listenerSasl);
         this.socket = socket;
         this.listenerTls = listenerTls;
         if (listenerTls == null) {
@@ -109,12 +115,35 @@ final class Connection implements Runnable {
             // The frame buffer is reused for the next request, Produce's too: a produce is
             // appended (written to the segment file) before its response exists, and nothing
             // keeps slices of the frame after that. A handler that did would call reader.detach().
+            if (sasl != null) {
+                if (authenticate(frame)) {
+                    return;
+                }
+                continue;
+            }
             RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info, inFlight);
             if (outcome.response() != null) {
                 outcome.response().writeTo(out);
             }
         }
         log.debug("{} closed by the client", info);
+    }
+
+    /** Serves one frame before SASL authentication finished; true when the connection must close. */
+    private boolean authenticate(ByteBuffer frame) throws IOException, RejectedRequestException, InterruptedException {
+        SaslAuthenticator.Step step = sasl.handle(frame, dispatcher, info, inFlight);
+        if (step.response() != null) {
+            step.response().writeTo(out);
+        }
+        if (sasl.authenticated()) {
+            info = info.withPrincipal(sasl.principal());
+            log.debug("SASL authenticated {}", info);
+            sasl = null;
+        }
+        if (step.close()) {
+            log.info("Closing {}: SASL authentication failed", info);
+        }
+        return step.close();
     }
 
     /**

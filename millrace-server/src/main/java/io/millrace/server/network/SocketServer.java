@@ -50,6 +50,7 @@ public final class SocketServer implements AutoCloseable {
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
     private final Map<String, ListenerTls> tlsByListener;
+    private final Map<String, ListenerSasl> saslByListener;
 
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
@@ -71,11 +72,15 @@ public final class SocketServer implements AutoCloseable {
      */
     public SocketServer(List<Endpoint> listeners, HandlerRegistry registry, int maxRequestBytes,
                         int sendBufferBytes, int receiveBufferBytes) {
-        this(listeners, Map.of(), registry, maxRequestBytes, sendBufferBytes, receiveBufferBytes);
+        this(listeners, Map.of(), Map.of(), registry, maxRequestBytes, sendBufferBytes, receiveBufferBytes);
     }
 
-    /** @param tlsByListener the TLS of each SSL listener, by listener name; the others are plaintext */
-    public SocketServer(List<Endpoint> listeners, Map<String, ListenerTls> tlsByListener, HandlerRegistry registry,
+    /**
+     * @param tlsByListener  the TLS of each SSL and SASL_SSL listener, by listener name; the others are plaintext
+     * @param saslByListener the SASL of each SASL_PLAINTEXT and SASL_SSL listener, by name
+     */
+    public SocketServer(List<Endpoint> listeners, Map<String, ListenerTls> tlsByListener,
+                        Map<String, ListenerSasl> saslByListener, HandlerRegistry registry,
                         int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("No listeners to bind");
@@ -95,8 +100,10 @@ public final class SocketServer implements AutoCloseable {
         this.sendBufferBytes = sendBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
         this.tlsByListener = Map.copyOf(tlsByListener);
-        if (!names.containsAll(this.tlsByListener.keySet())) {
-            throw new IllegalArgumentException("TLS given for listeners that are not bound: " + tlsByListener.keySet());
+        this.saslByListener = Map.copyOf(saslByListener);
+        if (!names.containsAll(this.tlsByListener.keySet()) || !names.containsAll(this.saslByListener.keySet())) {
+            throw new IllegalArgumentException("TLS or SASL given for listeners that are not bound: "
+                    + tlsByListener.keySet() + ", " + saslByListener.keySet());
         }
     }
 
@@ -177,7 +184,8 @@ public final class SocketServer implements AutoCloseable {
                 throw new IOException("the client already disconnected");
             }
             Connection connection = new Connection(new ConnectionInfo(id, listenerName, peer), channel,
-                    tlsByListener.get(listenerName), dispatcher, maxRequestBytes, this);
+                    tlsByListener.get(listenerName), saslByListener.get(listenerName), dispatcher, maxRequestBytes,
+                    this);
             accepted.increment();
             connections.put(id, connection);
             connection.start();

@@ -38,7 +38,7 @@ public final class ServerTls implements ListenerTls {
     }
 
     /**
-     * The TLS of each listener of {@code listeners} whose security protocol is SSL, by name.
+     * The TLS of each listener of {@code listeners} whose security protocol is SSL or SASL_SSL, by name.
      *
      * @throws ConfigException naming the key of the first setting that cannot be used (a missing
      *                         or unreadable key store, a wrong password, an unknown protocol ...)
@@ -46,7 +46,8 @@ public final class ServerTls implements ListenerTls {
     public static Map<String, ListenerTls> forListeners(BrokerConfig config, List<Endpoint> listeners) {
         Map<String, ListenerTls> tls = new LinkedHashMap<>();
         for (Endpoint listener : listeners) {
-            if (config.securityProtocol(listener.listenerName()).equals("SSL")) {
+            String protocol = config.securityProtocol(listener.listenerName());
+            if (protocol.equals("SSL") || protocol.equals("SASL_SSL")) {
                 tls.put(listener.listenerName(), of(SslSettings.of(config, listener.listenerName())));
             }
         }
