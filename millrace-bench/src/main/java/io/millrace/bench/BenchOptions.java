@@ -20,7 +20,9 @@ import java.util.List;
  * @param brokers         which brokers run ({@code millrace}, {@code kafka}), in order
  * @param save            write results under bench/results (off with --no-save)
  * @param workloads       which workloads run: "all", or "transactions" (one start, the
- *                        transactional produce only; results are printed, not saved)
+ *                        transactional produce only; results are printed, not saved) or "tls"
+ *                        (one start with an SSL listener too: produce and consume over plaintext
+ *                        and over TLS; printed, not saved)
  */
 public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
                            int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
@@ -28,6 +30,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
 
     /** Records per transaction in the transactional produce workload. */
     static final int RECORDS_PER_TRANSACTION = 1_000;
+
+    /** Whether only the TLS workload runs (plaintext and TLS produce and consume, side by side). */
+    boolean tlsOnly() {
+        return workloads.equals("tls");
+    }
 
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
@@ -37,7 +44,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions]
+                                    [--workload all|transactions|tls]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -52,7 +59,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
               --only B           run one broker only (no ratio, nothing saved)
               --no-save          print only
               --workload W       all (default) or transactions: only the transactional produce
-                                 (transactions of 1,000 records, acks=all), printed, not saved
+                                 (transactions of 1,000 records, acks=all), printed, not saved;
+                                 or tls: produce (acks=1) and consume 6 partitions over
+                                 plaintext and over TLS on the same broker, printed, not saved
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
 
@@ -81,8 +90,8 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!workloads.equals("all") && !workloads.equals("transactions")) {
-                        throw new IllegalArgumentException("--workload takes all or transactions, not " + workloads);
+                    if (!workloads.equals("all") && !workloads.equals("transactions") && !workloads.equals("tls")) {
+                        throw new IllegalArgumentException("--workload takes all, transactions or tls, not " + workloads);
                     }
                 }
                 case "--only" -> {

@@ -1,5 +1,6 @@
 package io.millrace.bench;
 
+import io.millrace.bench.broker.BenchTls;
 import io.millrace.bench.broker.BrokerLauncher;
 import io.millrace.bench.broker.BrokerProcess;
 import io.millrace.bench.broker.ProcStats;
@@ -32,6 +33,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>transactional produce: {@code repeats} runs of {@code produceRecords} in transactions
  *       of {@link BenchOptions#RECORDS_PER_TRANSACTION}, acks=all, each on a fresh
  *       one-partition topic (with {@code --workload transactions}, after one start, alone);</li>
+ *   <li>with {@code --workload tls}, after one start with an SSL listener as well: warm-up, then
+ *       {@code repeats} times an acks=1, 6-partition produce and consume over plaintext and the
+ *       same over TLS, alone;</li>
  *   <li>the broker's peak RSS, read just before it is stopped.</li>
  * </ol>
  * Runs on the calling thread; progress lines go to {@code progress}.
@@ -57,18 +61,30 @@ final class BrokerSession {
         BrokerResults results = new BrokerResults(launcher.name());
         BrokerProcess broker = null;
         try {
-            int starts = options.transactionsOnly() ? 1 : options.repeats();
+            int starts = options.transactionsOnly() || options.tlsOnly() ? 1 : options.repeats();
+            BenchTls tls = options.tlsOnly() ? BenchTls.generate(workRoot.resolve("tls")) : null;
             for (int run = 1; run <= starts; run++) {
                 if (broker != null) {
                     broker.close();
                     ShutdownHook.untrack(broker);
                 }
-                broker = ShutdownHook.track(launcher.start(workRoot.resolve(launcher.name() + "-" + run)));
+                if (tls != null) {
+                    tls = tls.onPort(BrokerLauncher.freePort());
+                }
+                broker = ShutdownHook.track(launcher.start(workRoot.resolve(launcher.name() + "-" + run), tls));
                 double millis = StartupProbe.millisToFirstAck(broker, value);
                 results.add(Metric.STARTUP_TO_FIRST_ACK, millis);
                 report(broker, "start to first ack #" + run, "%.0f ms", millis);
             }
             try (Topics topics = new Topics(broker.bootstrap())) {
+                if (options.tlsOnly()) {
+                    warmUp(broker, topics);
+                    for (int run = 1; run <= options.repeats(); run++) {
+                        produceAndConsume(broker, topics, results, 6, "1", run);
+                        tlsProduceAndConsume(broker, tls, topics, results, run);
+                    }
+                    return results;
+                }
                 if (options.transactionsOnly()) {
                     for (int run = 1; run <= options.repeats(); run++) {
                         transactionalProduce(broker, topics, results, run);
@@ -136,6 +152,25 @@ final class BrokerSession {
             report(broker, "consume p=" + partitions + " #" + run, "%,.0f records/s, %.1f MB/s",
                     consumed.recordsPerSecond(), consumed.megabytesPerSecond());
         }
+        topics.delete(topic);
+    }
+
+    /** As an acks=1, 6-partition run of {@link #produceAndConsume}, with both clients on the SSL listener. */
+    private void tlsProduceAndConsume(BrokerProcess broker, BenchTls tls, Topics topics, BrokerResults results,
+                                      int run) throws Exception {
+        String topic = "tls-produce-p6-" + run;
+        List<TopicPartition> tps = topics.create(topic, 6);
+        Throughput produced = ProduceWorkload.run(tls.bootstrap(), tls.clientSettings(), topic, "1",
+                options.produceRecords(), value);
+        results.add(Metric.TLS_PRODUCE_ACKS1_P6_RECORDS, produced.recordsPerSecond());
+        results.add(Metric.TLS_PRODUCE_ACKS1_P6_MB, produced.megabytesPerSecond());
+        report(broker, "TLS produce acks=1 p=6 #" + run, "%,.0f records/s, %.1f MB/s", produced.recordsPerSecond(),
+                produced.megabytesPerSecond());
+        Throughput consumed = ConsumeWorkload.run(tls.bootstrap(), tls.clientSettings(), tps, options.produceRecords());
+        results.add(Metric.TLS_CONSUME_P6_RECORDS, consumed.recordsPerSecond());
+        results.add(Metric.TLS_CONSUME_P6_MB, consumed.megabytesPerSecond());
+        report(broker, "TLS consume p=6 #" + run, "%,.0f records/s, %.1f MB/s", consumed.recordsPerSecond(),
+                consumed.megabytesPerSecond());
         topics.delete(topic);
     }
 

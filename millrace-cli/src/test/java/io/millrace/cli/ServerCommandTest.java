@@ -61,11 +61,13 @@ class ServerCommandTest {
 
     @Test
     void aListenerThatIsNotPlaintextStopsStartUpWithOneLine() {
-        int code = Main.run(new String[] {"server", "--override", "listeners=PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093"},
+        int code = Main.run(new String[] {"server", "--override", "listeners=PLAINTEXT://127.0.0.1:9092,SASL_SSL://127.0.0.1:9093",
+                "--override", "inter.broker.listener.name=SASL_SSL"},
                 out, err, neverStarts);
         assertEquals(1, code);
-        assertEquals("millrace: listener SSL://127.0.0.1:9093 uses security protocol SSL, which Millrace does not "
-                + "support yet\n", errText());
+        assertEquals("millrace: inter-broker listener SASL_SSL://127.0.0.1:9093 uses security protocol SASL_SSL "
+                + "(brokers do not authenticate to each other with SASL), which Millrace does not support yet\n",
+                errText());
         assertEquals(null, created.get());
         assertTrue(hooks.isEmpty());
     }
@@ -77,15 +79,13 @@ class ServerCommandTest {
                 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
                 allow.everyone.if.no.acl.found=false
                 super.users=User:admin
-                ssl.keystore.location=/no/such/keystore.jks
-                ssl.keystore.password=secret
+                sasl.mechanism.inter.broker.protocol=PLAIN
                 """);
         int code = Main.run(new String[] {"server", "--config", file.toString()}, out, err, neverStarts);
         assertEquals(1, code);
         assertEquals("millrace: Millrace does not support these settings yet: authorizer.class.name is set to "
-                + "'org.apache.kafka.metadata.authorizer.StandardAuthorizer'; ssl.keystore.location is set to "
-                + "'/no/such/keystore.jks'; ssl.keystore.password is set (value hidden); super.users is set to "
-                + "'User:admin'\n", errText());
+                + "'org.apache.kafka.metadata.authorizer.StandardAuthorizer'; sasl.mechanism.inter.broker.protocol "
+                + "is set to 'PLAIN'; super.users is set to 'User:admin'\n", errText());
         assertEquals(null, created.get());
     }
 

@@ -65,6 +65,10 @@ public final class Clients {
     }
 
     public static Admin admin(String bootstrap) {
+        return admin(bootstrap, Map.of());
+    }
+
+    public static Admin admin(String bootstrap, Map<String, Object> overrides) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "millrace-it-admin");
@@ -73,6 +77,7 @@ public final class Clients {
         props.put(AdminClientConfig.METADATA_MAX_AGE_CONFIG, 1_000);
         props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        props.putAll(overrides);
         return Admin.create(props);
     }
 

@@ -80,7 +80,8 @@ public final class ClusterHarness implements AutoCloseable {
     /**
      * The nodes of {@link #start(String, int, Path, Map)}, not started: start them with
      * {@link #start(Collection)} or each {@link BrokerProcess#spawn()}. {@code nodeProps} sets keys
-     * on single nodes on top of {@code extraProps}; an empty value (in either map) removes the key,
+     * on single nodes on top of {@code extraProps}, with {@code {port}} and {@code {controller.port}}
+     * in a value replaced by the node's ports; an empty value (in either map) removes the key,
      * e.g. {@code cluster.id}, which every node otherwise gets, the same on all.
      */
     public static ClusterHarness create(String name, int count, Path dir, Map<String, String> extraProps,
@@ -106,11 +107,14 @@ public final class ClusterHarness implements AutoCloseable {
             props.put("controller.quorum.voters", voters.toString());
             props.put("log.dirs", data.toString());
             props.putAll(extraProps);
+            int port = ports.get(id);
+            int controllerPort = controllerPorts.get(id);
             nodeProps.getOrDefault(id, Map.of()).forEach((key, value) -> {
                 if (value.isEmpty()) {
                     props.remove(key);
                 } else {
-                    props.put(key, value);
+                    props.put(key, value.replace("{port}", String.valueOf(port))
+                            .replace("{controller.port}", String.valueOf(controllerPort)));
                 }
             });
             props.values().removeIf(String::isEmpty);

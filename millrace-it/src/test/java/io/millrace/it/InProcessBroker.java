@@ -50,6 +50,11 @@ public final class InProcessBroker implements AutoCloseable {
         return port;
     }
 
+    /** The port {@code listenerName} is bound to. */
+    public int port(String listenerName) {
+        return broker.boundPort(listenerName);
+    }
+
     /** Clean shutdown, then a new node on the same port and data directory. */
     public void restart() {
         stop();

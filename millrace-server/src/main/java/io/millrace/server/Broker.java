@@ -59,6 +59,8 @@ import io.millrace.server.handlers.DescribeClusterHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
 import io.millrace.server.handlers.DescribeGroupsHandler;
 import io.millrace.server.handlers.FetchHandler;
+import io.millrace.server.handlers.SaslAuthenticateHandler;
+import io.millrace.server.handlers.SaslHandshakeHandler;
 import io.millrace.server.handlers.FindCoordinatorHandler;
 import io.millrace.server.handlers.HeartbeatHandler;
 import io.millrace.server.handlers.IncrementalAlterConfigsHandler;
@@ -76,7 +78,13 @@ import io.millrace.server.handlers.SyncGroupHandler;
 import io.millrace.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
+import io.millrace.server.network.ListenerSasl;
+import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
+import io.millrace.server.replication.ClientSecurity;
+import io.millrace.server.security.ClientTls;
+import io.millrace.server.security.PlainSasl;
+import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.producer.ProducerIdAllocator;
@@ -125,8 +133,19 @@ public final class Broker {
     private volatile boolean started;
     private boolean shutDown;
 
+    /** The TLS of each SSL listener, loaded (key stores read and checked) when the broker is created. */
+    private final Map<String, ListenerTls> listenerTls;
+    /** The SASL of each SASL listener, checked when the broker is created. */
+    private final Map<String, ListenerSasl> listenerSasl;
+    /** TLS towards other brokers when the inter-broker listener is SSL, else plaintext. */
+    private final ClientSecurity interBrokerSecurity;
+
+    /** @throws io.millrace.common.config.ConfigException when an SSL listener's key store or trust store cannot be used */
     public Broker(BrokerConfig config) {
         this.config = config;
+        this.listenerTls = ServerTls.forListeners(config, brokerListeners());
+        this.listenerSasl = PlainSasl.forListeners(config, brokerListeners());
+        this.interBrokerSecurity = ClientTls.forInterBroker(config);
     }
 
     public synchronized void start() {
@@ -190,7 +209,7 @@ public final class Broker {
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
                         mode.describer(metadataLog, nodeId, publisher)),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
-        socketServer = new SocketServer(brokerListeners(), registry,
+        socketServer = new SocketServer(brokerListeners(), listenerTls, listenerSasl, registry,
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
@@ -225,14 +244,14 @@ public final class Broker {
         transactionMarkers = new WriteTxnMarkersSender(publisher::image, interBroker, partition -> {
             TransactionCoordinatorService coordinator = transactionCoordinator;
             return coordinator != null && coordinator.isActive(partition);
-        });
+        }, interBrokerSecurity);
         transactionCoordinator = new TransactionCoordinatorService(TransactionCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM,
                         config.getInt("transaction.state.log.load.buffer.size")),
                 Time.SYSTEM, producerIds::nextProducerId, transactionMarkers);
         CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, transactionCoordinator);
         await(publisher.register(topic));
-        verificationSender = new AddPartitionsToTxnSender(publisher::image, interBroker);
+        verificationSender = new AddPartitionsToTxnSender(publisher::image, interBroker, interBrokerSecurity);
         // Verified writes are appended on a virtual thread of their own, never on the coordinator's.
         transactionVerifier = TransactionVerifier.of(
                 () -> topicConfigs.effectiveBrokerConfig().getBoolean(BrokerConfigs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
@@ -284,7 +303,7 @@ public final class Broker {
         return new ReplicaFetcherConfig((int) number(BrokerConfigs.REPLICA_FETCH_MAX_BYTES),
                 (int) number("replica.fetch.response.max.bytes"), (int) number("replica.fetch.wait.max.ms"),
                 (int) number("replica.fetch.min.bytes"), Math.min(100, (int) number("replica.fetch.backoff.ms")),
-                (int) number("replica.socket.timeout.ms"));
+                (int) number("replica.socket.timeout.ms"), interBrokerSecurity);
     }
 
     private List<ApiHandler<?>> handlers(BrokerIdentity identity, LiveBrokers brokers, ControllerChannel channel,
@@ -296,6 +315,8 @@ public final class Broker {
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access, transactionVerifier));
         handlers.add(new FetchHandler(topics, access));
+        handlers.add(new SaslHandshakeHandler());
+        handlers.add(new SaslAuthenticateHandler());
         handlers.add(new ListOffsetsHandler(access));
         handlers.add(new OffsetForLeaderEpochHandler(access));
         handlers.add(new MetadataHandler(brokers, channel, publisher, config::autoCreateTopicsEnable));

@@ -22,7 +22,15 @@ public sealed interface BrokerLauncher permits KafkaLauncher, MillraceLauncher {
      * Kafka this includes formatting its storage), then starts the broker. The process's clock
      * ({@link BrokerProcess#startNanos()}) starts at the {@code ProcessBuilder.start()} call.
      */
-    BrokerProcess start(Path workDir) throws IOException, InterruptedException;
+    default BrokerProcess start(Path workDir) throws IOException, InterruptedException {
+        return start(workDir, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, with an SSL listener on {@code tls}'s port beside the PLAINTEXT one
+     * when {@code tls} is not null.
+     */
+    BrokerProcess start(Path workDir, BenchTls tls) throws IOException, InterruptedException;
 
     /** The java binary running this benchmark, used for every broker too. */
     static String javaBinary() {

@@ -34,7 +34,7 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
     }
 
     @Override
-    public BrokerProcess start(Path workDir) throws IOException, InterruptedException {
+    public BrokerProcess start(Path workDir, BenchTls tls) throws IOException, InterruptedException {
         if (!Files.isDirectory(kafkaLib)) {
             throw new IOException("No Kafka jars in " + kafkaLib + ": build with ./millrace bench (or mvn -Pbench package)");
         }
@@ -43,7 +43,7 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
         Path dataDir = workDir.resolve("data");
         Files.createDirectories(dataDir);
         Path config = workDir.resolve("server.properties");
-        Files.writeString(config, serverProperties(port, controllerPort, dataDir));
+        Files.writeString(config, serverProperties(port, controllerPort, dataDir) + tlsProperties(tls, port, controllerPort));
         Path log4j = workDir.resolve("log4j2.properties");
         Files.writeString(log4j, LOG4J_PROPERTIES);
         Path logFile = workDir.resolve("broker.log");
@@ -70,6 +70,19 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
 
     private String classPath() {
         return kafkaLib + "/*";
+    }
+
+    /** An SSL listener with the same keys and Kafka's default TLS settings, Millrace's too; the later keys win. */
+    private static String tlsProperties(BenchTls tls, int port, int controllerPort) {
+        if (tls == null) {
+            return "";
+        }
+        StringBuilder lines = new StringBuilder();
+        lines.append("listeners=PLAINTEXT://127.0.0.1:%1$d,SSL://%2$s,CONTROLLER://127.0.0.1:%3$d\n");
+        lines.append("advertised.listeners=PLAINTEXT://127.0.0.1:%1$d,SSL://%2$s,CONTROLLER://127.0.0.1:%3$d\n");
+        lines.append("listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL\n");
+        tls.brokerSettings().forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
+        return lines.toString().formatted(port, tls.bootstrap(), controllerPort);
     }
 
     private static String serverProperties(int port, int controllerPort, Path dataDir) {

@@ -3,6 +3,7 @@ package io.millrace.bench.broker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,15 +24,20 @@ public record MillraceLauncher(Path cliJars, List<String> heap) implements Broke
     }
 
     @Override
-    public BrokerProcess start(Path workDir) throws IOException {
+    public BrokerProcess start(Path workDir, BenchTls tls) throws IOException {
         int port = BrokerLauncher.freePort();
         Path dataDir = workDir.resolve("data");
         Files.createDirectories(dataDir);
         String classPath = launcherJar() + java.io.File.pathSeparator + cliJars.resolve("lib") + "/*";
-        List<String> command = BrokerLauncher.javaCommand(heap, List.of(
-                "-cp", classPath, "io.millrace.cli.Main", "server",
-                "--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
+        List<String> args = new ArrayList<>(List.of("-cp", classPath, "io.millrace.cli.Main", "server",
                 "--override", "log.dirs=" + dataDir));
+        if (tls == null) {
+            args.addAll(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port));
+        } else {
+            args.addAll(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://" + tls.bootstrap()));
+            tls.brokerSettings().forEach((key, value) -> args.addAll(List.of("--override", key + "=" + value)));
+        }
+        List<String> command = BrokerLauncher.javaCommand(heap, args);
         return BrokerProcess.start(name(), command, workDir, "127.0.0.1:" + port, workDir.resolve("broker.log"));
     }
 

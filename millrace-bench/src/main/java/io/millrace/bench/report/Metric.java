@@ -24,6 +24,10 @@ public enum Metric {
     PEAK_RSS("broker peak RSS", "MiB", false),
     TXN_PRODUCE_P1_RECORDS("txn produce (1,000/txn), 1 partition", "records/s", true),
     TXN_PRODUCE_P1_MB("txn produce (1,000/txn), 1 partition", "MB/s", true),
+    TLS_PRODUCE_ACKS1_P6_RECORDS("TLS produce acks=1, 6 partitions", "records/s", true),
+    TLS_PRODUCE_ACKS1_P6_MB("TLS produce acks=1, 6 partitions", "MB/s", true),
+    TLS_CONSUME_P6_RECORDS("TLS consume, 6 partitions", "records/s", true),
+    TLS_CONSUME_P6_MB("TLS consume, 6 partitions", "MB/s", true),
     STARTUP_TO_FIRST_ACK("process start to first acked produce", "ms", false),
     CLUSTER_ACKSALL_RF3_RECORDS("3 nodes, RF=3, acks=all produce", "records/s", true);
 

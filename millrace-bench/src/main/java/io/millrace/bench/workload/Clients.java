@@ -1,5 +1,6 @@
 package io.millrace.bench.workload;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,7 +22,13 @@ public final class Clients {
 
     /** A producer with default settings but {@code acks} ("1" or "all"). */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap, String acks) {
+        return producer(bootstrap, acks, Map.of());
+    }
+
+    /** As {@link #producer(String, String)} with {@code security} added (TLS settings, for one). */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, String acks, Map<String, Object> security) {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -31,7 +38,13 @@ public final class Clients {
 
     /** A consumer with default settings and no group. */
     public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, Map.of());
+    }
+
+    /** As {@link #consumer(String)} with {@code security} added. */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> security) {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -2,6 +2,7 @@ package io.millrace.bench.workload;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,7 +23,13 @@ public final class ConsumeWorkload {
 
     public static Throughput run(String bootstrap, List<TopicPartition> partitions, long records)
             throws Exception {
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap)) {
+        return run(bootstrap, Map.of(), partitions, records);
+    }
+
+    /** As {@link #run(String, List, long)} with the client's {@code security} settings (TLS). */
+    public static Throughput run(String bootstrap, Map<String, Object> security, List<TopicPartition> partitions,
+                                 long records) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap, security)) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long count = 0;

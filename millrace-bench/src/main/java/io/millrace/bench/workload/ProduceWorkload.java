@@ -25,7 +25,13 @@ public final class ProduceWorkload {
     }
 
     public static Throughput run(String bootstrap, String topic, String acks, int records, byte[] value) throws Exception {
-        KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, acks);
+        return run(bootstrap, java.util.Map.of(), topic, acks, records, value);
+    }
+
+    /** As {@link #run(String, String, String, int, byte[])} with the client's {@code security} settings (TLS). */
+    public static Throughput run(String bootstrap, java.util.Map<String, Object> security, String topic, String acks,
+                                 int records, byte[] value) throws Exception {
+        KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap, acks, security);
         boolean failed = true;
         try {
             producer.partitionsFor(topic);

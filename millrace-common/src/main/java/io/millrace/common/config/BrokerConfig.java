@@ -379,6 +379,12 @@ public final class BrokerConfig {
             throw new ConfigException(BrokerConfigs.INTER_BROKER_LISTENER_NAME, interBroker,
                     "it is not one of the listeners " + names);
         }
+        String interBrokerProtocol = originals.get("security.inter.broker.protocol");
+        if (interBroker == null && interBrokerProtocol != null
+                && !names.contains(interBrokerProtocol.trim().toUpperCase(Locale.ROOT))) {
+            throw new ConfigException("security.inter.broker.protocol", interBrokerProtocol,
+                    "brokers would connect to the listener of that name, which is not one of the listeners " + names);
+        }
         if (!controllerListenerNames.isEmpty() && processRoles().contains("controller")
                 && controllerListenerNames.stream().noneMatch(names::contains)) {
             throw new ConfigException(BrokerConfigs.CONTROLLER_LISTENER_NAMES,

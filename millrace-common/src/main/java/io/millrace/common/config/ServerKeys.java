@@ -99,7 +99,7 @@ final class ServerKeys {
                 "NAME:PROTOCOL pairs giving each listener's security protocol.");
         b.define(BrokerConfigs.INTER_BROKER_LISTENER_NAME, STRING, null,
                 "The listener brokers use to talk to each other.");
-        b.define(UNSUPPORTED, "security.inter.broker.protocol", STRING, "PLAINTEXT",
+        b.define("security.inter.broker.protocol", STRING, "PLAINTEXT",
                 oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
                 "Protocol between brokers, when inter.broker.listener.name is unset.");
         b.define(BrokerConfigs.SOCKET_SEND_BUFFER_BYTES, INT, 102400,
@@ -157,28 +157,34 @@ final class ServerKeys {
         b.define(UNSUPPORTED, "principal.builder.class", CLASS,
                 "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder",
                 "Builds the principal of an authenticated connection.");
-        b.define(UNSUPPORTED, "sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts.");
+        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts; Millrace serves PLAIN only.");
         b.define(UNSUPPORTED, "sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", "SASL mechanism between brokers.");
         b.define(UNSUPPORTED, "sasl.mechanism.controller.protocol", STRING, "GSSAPI",
                 "SASL mechanism towards the controller.");
-        b.define(UNSUPPORTED, "sasl.jaas.config", PASSWORD, null, "JAAS login configuration for SASL connections.");
-        b.define(UNSUPPORTED, "ssl.protocol", STRING, "TLSv1.3", "TLS protocol used to create the SSLContext.");
-        b.define(UNSUPPORTED, "ssl.enabled.protocols", LIST, "TLSv1.2,TLSv1.3", "TLS protocols enabled on connections.");
-        b.define(UNSUPPORTED, "ssl.cipher.suites", LIST, "", "Cipher suites enabled; empty for the JVM's defaults.");
-        b.define(UNSUPPORTED, "ssl.client.auth", STRING, "none", oneOf("required", "requested", "none"),
+        b.define("sasl.jaas.config", PASSWORD, null,
+                "JAAS login configuration for SASL connections (PlainLoginModule with user_NAME=\"PASSWORD\" options).");
+        // TLS: acted on for SSL listeners (per listener as listener.name.NAME.ssl.*), see millrace-server's security package.
+        b.define("ssl.protocol", STRING, "TLSv1.3", "TLS protocol used to create the SSLContext.");
+        b.define("ssl.enabled.protocols", LIST, "TLSv1.2,TLSv1.3", "TLS protocols enabled on connections.");
+        b.define("ssl.cipher.suites", LIST, "", "Cipher suites enabled; empty for the JVM's defaults.");
+        b.define("ssl.client.auth", STRING, "none", oneOf("required", "requested", "none"),
                 "Whether TLS clients must present a certificate.");
-        b.define(UNSUPPORTED, "ssl.endpoint.identification.algorithm", STRING, "https",
-                "Host name verification of peer certificates.");
-        b.define(UNSUPPORTED, "ssl.keystore.type", STRING, "JKS", "Format of the key store.");
-        b.define(UNSUPPORTED, "ssl.keystore.location", STRING, null, "Path of the key store.");
-        b.define(UNSUPPORTED, "ssl.keystore.password", PASSWORD, null, "Password of the key store.");
-        b.define(UNSUPPORTED, "ssl.keystore.key", PASSWORD, null, "Private key in PEM form.");
-        b.define(UNSUPPORTED, "ssl.keystore.certificate.chain", PASSWORD, null, "Certificate chain in PEM form.");
-        b.define(UNSUPPORTED, "ssl.key.password", PASSWORD, null, "Password of the private key.");
-        b.define(UNSUPPORTED, "ssl.truststore.type", STRING, "JKS", "Format of the trust store.");
-        b.define(UNSUPPORTED, "ssl.truststore.location", STRING, null, "Path of the trust store.");
-        b.define(UNSUPPORTED, "ssl.truststore.password", PASSWORD, null, "Password of the trust store.");
-        b.define(UNSUPPORTED, "ssl.truststore.certificates", PASSWORD, null, "Trusted certificates in PEM form.");
+        b.define("ssl.endpoint.identification.algorithm", STRING, "https",
+                "Host name verification of the certificate of a broker this broker connects to; empty for none.");
+        b.define("ssl.keystore.type", STRING, "JKS", "Format of the key store: JKS, PKCS12 or PEM.");
+        b.define("ssl.keystore.location", STRING, null, "Path of the key store.");
+        b.define("ssl.keystore.password", PASSWORD, null, "Password of the key store.");
+        b.define("ssl.keystore.key", PASSWORD, null, "Private key in PEM form (ssl.keystore.type=PEM).");
+        b.define("ssl.keystore.certificate.chain", PASSWORD, null, "Certificate chain in PEM form.");
+        b.define("ssl.key.password", PASSWORD, null, "Password of the private key.");
+        b.define("ssl.truststore.type", STRING, "JKS", "Format of the trust store: JKS, PKCS12 or PEM.");
+        b.define("ssl.truststore.location", STRING, null, "Path of the trust store; the JVM's default trust when unset.");
+        b.define("ssl.truststore.password", PASSWORD, null, "Password of the trust store.");
+        b.define("ssl.truststore.certificates", PASSWORD, null, "Trusted certificates in PEM form.");
+        b.define("ssl.keymanager.algorithm", STRING, "SunX509", "Key manager factory algorithm.");
+        b.define("ssl.trustmanager.algorithm", STRING, "PKIX", "Trust manager factory algorithm.");
+        b.define("ssl.principal.mapping.rules", STRING, "DEFAULT",
+                "Rules mapping a client certificate's distinguished name to a principal name.");
     }
 
     private static void observability(ConfigDef.Builder b) {

@@ -8,10 +8,10 @@ import java.util.TreeSet;
 
 /**
  * The settings of a broker configuration that Millrace does not act on, by {@link Support}:
- * those it refuses (a listener whose security protocol is not PLAINTEXT, an UNSUPPORTED key set
- * to a value other than its default, any other {@code ssl.*}, {@code sasl.*} or {@code quota.*}
- * key, a per-listener TLS or SASL override) and those it ignores (an IGNORED key set to a value
- * other than its default, any other per-listener override). Stateless and thread-safe.
+ * those it refuses (a SASL inter-broker listener, a controller listener that is not PLAINTEXT, an UNSUPPORTED key set to a value other than its default, any undefined
+ * {@code ssl.*}, {@code sasl.*} or {@code quota.*} key, a per-listener override of one) and those
+ * it ignores (an IGNORED key set to a value other than its default, any per-listener override
+ * other than the {@code ssl.*} and SASL/PLAIN keys Millrace acts on). Stateless and thread-safe.
  */
 public final class UnsupportedSettings {
 
@@ -33,8 +33,13 @@ public final class UnsupportedSettings {
         List<String> refused = new ArrayList<>();
         for (Endpoint listener : config.listeners()) {
             String protocol = config.securityProtocol(listener.listenerName());
-            if (!protocol.equals(PLAINTEXT)) {
-                refused.add("listener " + listener + " uses security protocol " + protocol);
+            boolean controller = config.controllerListenerNames().contains(listener.listenerName());
+            if (!protocol.equals(PLAINTEXT) && controller) {
+                refused.add("controller listener " + listener + " uses security protocol " + protocol
+                        + " (the metadata quorum runs over plaintext only)");
+            } else if (protocol.startsWith("SASL_") && listener.listenerName().equals(config.interBrokerListenerName())) {
+                refused.add("inter-broker listener " + listener + " uses security protocol " + protocol
+                        + " (brokers do not authenticate to each other with SASL)");
             }
         }
         config.originals().forEach((name, text) -> {
@@ -56,7 +61,9 @@ public final class UnsupportedSettings {
         config.originals().forEach((name, text) -> {
             ConfigKey key = BrokerConfigs.DEF.key(name);
             if (name.startsWith(BrokerConfigs.LISTENER_OVERRIDE_PREFIX)) {
-                ignored.add(name); // per-listener overrides are not applied
+                if (!isAppliedListenerOverride(name.substring(BrokerConfigs.LISTENER_OVERRIDE_PREFIX.length()))) {
+                    ignored.add(name); // only the TLS keys are applied per listener
+                }
             } else if (key != null && key.support() == Support.IGNORED && key.differsFromDefault(key.parse(text))) {
                 ignored.add(name);
             } else if (name.equals(BOOTSTRAP_SERVERS) && hasVoters(config) && !text.isBlank()) {
@@ -101,11 +108,23 @@ public final class UnsupportedSettings {
         for (int skip = 1; skip < parts.length; skip++) {
             String rest = String.join(".", List.of(parts).subList(skip, parts.length));
             ConfigKey key = BrokerConfigs.DEF.key(rest);
-            if (hasUnsupportedPrefix(rest) || key != null && key.support() == Support.UNSUPPORTED) {
+            if (key == null ? hasUnsupportedPrefix(rest) : key.support() == Support.UNSUPPORTED) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * listener.name.LISTENER.ssl.KEY where ssl.KEY is acted on (the listener's TLS uses it),
+     * listener.name.LISTENER.sasl.enabled.mechanisms and listener.name.LISTENER.plain.sasl.jaas.config.
+     */
+    private static boolean isAppliedListenerOverride(String afterPrefix) {
+        int dot = afterPrefix.indexOf('.');
+        String rest = dot < 0 ? "" : afterPrefix.substring(dot + 1);
+        ConfigKey key = BrokerConfigs.DEF.key(rest);
+        return rest.startsWith("ssl.") && key != null && key.support() == Support.ACTED_ON
+                || rest.equals("sasl.enabled.mechanisms") || rest.equals("plain.sasl.jaas.config");
     }
 
     private static boolean hasUnsupportedPrefix(String name) {

@@ -48,12 +48,8 @@ class UnsupportedSettingsTest {
             "create.topic.policy.class.name", "max.connection.creation.rate", "max.connections",
             "max.connections.per.ip", "max.connections.per.ip.overrides", "principal.builder.class",
             "quota.window.num", "quota.window.size.seconds", "remote.log.storage.system.enable",
-            "sasl.enabled.mechanisms", "sasl.jaas.config", "sasl.mechanism.controller.protocol",
-            "sasl.mechanism.inter.broker.protocol", "security.inter.broker.protocol", "ssl.cipher.suites",
-            "ssl.client.auth", "ssl.enabled.protocols", "ssl.endpoint.identification.algorithm",
-            "ssl.key.password", "ssl.keystore.certificate.chain", "ssl.keystore.key", "ssl.keystore.location",
-            "ssl.keystore.password", "ssl.keystore.type", "ssl.protocol", "ssl.truststore.certificates",
-            "ssl.truststore.location", "ssl.truststore.password", "ssl.truststore.type", "super.users");
+            "sasl.mechanism.controller.protocol",
+            "sasl.mechanism.inter.broker.protocol", "super.users");
 
     private static final List<String> IGNORED_TOPIC_KEYS = List.of(
             "compression.gzip.level", "compression.lz4.level", "compression.type", "compression.zstd.level",
@@ -93,9 +89,12 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void everySecurityKeyIsUnsupported() {
+    void everySecurityKeyButTlsAndSaslPlainIsUnsupported() {
         for (ConfigKey key : BrokerConfigs.DEF.keys()) {
-            if (key.name().startsWith("ssl.") || key.name().startsWith("sasl.") || key.name().startsWith("quota.")
+            if (key.name().startsWith("ssl.") || key.name().equals("sasl.enabled.mechanisms")
+                    || key.name().equals("sasl.jaas.config")) {
+                assertEquals(Support.ACTED_ON, key.support(), key.name());
+            } else if (key.name().startsWith("sasl.") || key.name().startsWith("quota.")
                     || key.type() == ConfigType.PASSWORD) {
                 assertEquals(Support.UNSUPPORTED, key.support(), key.name());
             }
@@ -103,16 +102,21 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void aListenerThatIsNotPlaintextStopsStartUp() {
-        assertEquals("listener SSL://127.0.0.1:9093 uses security protocol SSL, which Millrace does not support yet",
-                refusal("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093"));
-        assertEquals("listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT, which Millrace "
-                + "does not support yet", refusal("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT"));
+    void aSaslListenerOrAnSslControllerListenerStopsStartUp() {
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093");
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", "inter.broker.listener.name", "SSL");
+        start("listeners", "SSL://127.0.0.1:9093", "security.inter.broker.protocol", "SSL");
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT");
+        assertEquals("inter-broker listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT (brokers "
+                + "do not authenticate to each other with SASL), which Millrace does not support yet",
+                refusal("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT",
+                "inter.broker.listener.name", "INTERNAL"));
         assertTrue(refusal("listeners", "CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092",
                 "controller.listener.names", "CONTROLLER", "listener.security.protocol.map",
-                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL").startsWith("listener CONTROLLER://127.0.0.1:9093 uses security "
-                + "protocol SSL"));
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL").startsWith("controller listener CONTROLLER://127.0.0.1:9093 uses "
+                + "security protocol SSL"));
     }
 
     @Test
@@ -122,22 +126,18 @@ class UnsupportedSettingsTest {
                 refusal("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"));
         assertEquals("super.users is set to 'User:admin', which Millrace does not support yet",
                 refusal("super.users", "User:admin"));
-        assertEquals("ssl.keystore.location is set to '/missing/keystore.jks', which Millrace does not support yet",
-                refusal("ssl.keystore.location", "/missing/keystore.jks"));
-        assertEquals("security.inter.broker.protocol is set to 'SSL', which Millrace does not support yet",
-                refusal("security.inter.broker.protocol", "SSL"));
+        assertTrue(refusal("security.inter.broker.protocol", "SASL_SSL").startsWith("Invalid value 'SASL_SSL' for "
+                + "configuration security.inter.broker.protocol"));
         assertEquals("connections.max.reauth.ms is set to '60000', which Millrace does not support yet",
                 refusal("connections.max.reauth.ms", "60000"));
         // Secrets are never shown, neither defined keys nor per-listener overrides.
-        assertEquals("sasl.jaas.config is set (value hidden), which Millrace does not support yet",
-                refusal("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;"));
-        assertEquals("listener.name.sasl_ssl.plain.sasl.jaas.config is set (value hidden), which Millrace does not "
-                + "support yet", refusal("listener.name.sasl_ssl.plain.sasl.jaas.config", "secret"));
-        assertEquals("listener.name.internal.ssl.keystore.password is set (value hidden), which Millrace does not "
-                + "support yet", refusal("listener.name.internal.ssl.keystore.password", "secret"));
+        assertEquals("sasl.mechanism.inter.broker.protocol is set to 'PLAIN', which Millrace does not support yet",
+                refusal("sasl.mechanism.inter.broker.protocol", "PLAIN"));
+        assertEquals("listener.name.internal.ssl.engine.factory.class is set to 'a.B', which Millrace does not "
+                + "support yet", refusal("listener.name.internal.ssl.engine.factory.class", "a.B"));
         // ssl.* and sasl.* keys we do not even define are refused, not just reported as unknown.
-        assertEquals("ssl.keymanager.algorithm is set to 'SunX509', which Millrace does not support yet",
-                refusal("ssl.keymanager.algorithm", "SunX509"));
+        assertEquals("ssl.provider is set to 'SunJSSE', which Millrace does not support yet",
+                refusal("ssl.provider", "SunJSSE"));
         assertTrue(refusal("sasl.server.callback.handler.class", "x.Y").startsWith("sasl.server.callback"));
     }
 
@@ -154,11 +154,22 @@ class UnsupportedSettingsTest {
 
     @Test
     void allRefusedSettingsAreNamedInOneLine() {
-        assertEquals("Millrace does not support these settings yet: listener SSL://127.0.0.1:9093 uses security "
-                        + "protocol SSL; ssl.keystore.location is set to '/k.jks'; ssl.keystore.password is set "
-                        + "(value hidden)",
-                refusal("listeners", "SSL://127.0.0.1:9093", "ssl.keystore.location", "/k.jks",
-                        "ssl.keystore.password", "pw"));
+        assertEquals("Millrace does not support these settings yet: controller listener CONTROLLER://127.0.0.1:9093 "
+                        + "uses security protocol SASL_SSL (the metadata quorum runs over plaintext only); "
+                        + "sasl.server.callback.handler.class is set to 'X'; ssl.provider is set to 'X'",
+                refusal("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
+                        "controller.listener.names", "CONTROLLER",
+                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL",
+                        "sasl.server.callback.handler.class", "X", "ssl.provider", "X"));
+    }
+
+    @Test
+    void tlsKeysAndTheirListenerOverridesAreActedOn() {
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", "ssl.keystore.location", "/k.jks",
+                "ssl.keystore.password", "pw", "listener.name.ssl.ssl.client.auth", "required",
+                "ssl.principal.mapping.rules", "DEFAULT", "listener.name.sasl.plain.sasl.jaas.config", "x",
+                "listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
+        assertEquals(List.of(), warnings);
     }
 
     @Test
@@ -265,7 +276,7 @@ class UnsupportedSettingsTest {
     @Test
     void describedDocumentationSaysWhatIsNotActedOn() {
         assertTrue(BrokerConfigs.DEF.key("num.io.threads").describedDocumentation().endsWith("and ignores it."));
-        assertTrue(BrokerConfigs.DEF.key("ssl.keystore.location").describedDocumentation()
+        assertTrue(BrokerConfigs.DEF.key("sasl.mechanism.inter.broker.protocol").describedDocumentation()
                 .endsWith("only the default is accepted."));
         assertEquals(BrokerConfigs.DEF.key("num.partitions").documentation(),
                 BrokerConfigs.DEF.key("num.partitions").describedDocumentation());

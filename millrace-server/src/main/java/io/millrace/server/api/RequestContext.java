@@ -10,9 +10,17 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param clientAddress the peer's address
  * @param listenerName  the listener the connection arrived on
  * @param connectionId  unique per connection within this broker process
+ * @param principal     who the connection authenticated as ("User:NAME"; User:ANONYMOUS when it
+ *                      did not, e.g. on a PLAINTEXT listener or TLS without a client certificate)
  */
 public record RequestContext(RequestHeader header, InetAddress clientAddress, String listenerName,
-                             long connectionId) {
+                             long connectionId, String principal) {
+    public static final String ANONYMOUS = "User:ANONYMOUS";
+
+    /** A context of an unauthenticated connection. */
+    public RequestContext(RequestHeader header, InetAddress clientAddress, String listenerName, long connectionId) {
+        this(header, clientAddress, listenerName, connectionId, ANONYMOUS);
+    }
 
     public short apiVersion() {
         return header.apiVersion();

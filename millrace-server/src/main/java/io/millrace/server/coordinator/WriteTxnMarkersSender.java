@@ -5,6 +5,7 @@ import io.millrace.coordinator.txn.TransactionMarkers;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.metadata.records.PartitionRecord;
+import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.replication.NodeConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,6 +51,7 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
 
     private final Supplier<MetadataImage> metadata;
     private final String interBrokerListener;
+    private final ClientSecurity security;
     private final IntPredicate coordinating;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "txn-marker-sender");
@@ -60,6 +62,13 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
 
     /** @param coordinating whether this node still coordinates a {@code __transaction_state} partition */
     public WriteTxnMarkersSender(Supplier<MetadataImage> metadata, String interBrokerListener, IntPredicate coordinating) {
+        this(metadata, interBrokerListener, coordinating, ClientSecurity.PLAINTEXT);
+    }
+
+    /** @param security how to secure connections to the inter-broker listener (TLS when it is SSL) */
+    public WriteTxnMarkersSender(Supplier<MetadataImage> metadata, String interBrokerListener, IntPredicate coordinating,
+                                 ClientSecurity security) {
+        this.security = security;
         this.metadata = metadata;
         this.interBrokerListener = interBrokerListener;
         this.coordinating = coordinating;
@@ -142,7 +151,7 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
         if (address.isEmpty()) {
             return null;
         }
-        NodeConnection opened = NodeConnection.open(address.get(), "txn-marker-sender", 5_000, TIMEOUT_MS);
+        NodeConnection opened = NodeConnection.open(address.get(), "txn-marker-sender", 5_000, TIMEOUT_MS, security);
         connections.put(brokerId, opened);
         return opened;
     }

@@ -3,16 +3,21 @@ package io.millrace.server.network;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves one client connection on its own virtual thread ("conn-ID"): reads a frame, has it
  * dispatched, writes the response, then reads the next. One request at a time, so responses
- * leave in request order.
+ * leave in request order. On an SSL listener the connection first runs the TLS handshake
+ * ({@link TlsChannel}); one that fails (a plaintext client, an untrusted or missing client
+ * certificate) closes this connection only, with one line.
  *
  * <p>Lifecycle: created by an acceptor, {@link #start() started} once, ends when the peer
  * disconnects, sends something that is not a request, or {@link #close()} is called (by the
@@ -21,8 +26,15 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-    private final ConnectionInfo info;
-    private final SocketChannel channel;
+    private volatile ConnectionInfo info;
+    private final SocketChannel socket;
+    /** The socket itself, or the TLS channel over it. */
+    private final ByteChannel channel;
+    private final GatheringByteChannel out;
+    private final TlsChannel tls;
+    private final ListenerTls listenerTls;
+    /** Null on a listener without SASL, and once authentication finished. */
+    private SaslAuthenticator sasl;
     private final RequestDispatcher dispatcher;
     private final FrameReader reader;
     private final SocketServer server;
@@ -30,10 +42,25 @@ final class Connection implements Runnable {
     private final InFlightRequest inFlight = new InFlightRequest();
     private volatile boolean closing;
 
-    Connection(ConnectionInfo info, SocketChannel channel, RequestDispatcher dispatcher, int maxRequestBytes,
-               SocketServer server) {
+    /**
+     * @param listenerTls  the listener's TLS, or null on a plaintext listener
+     * @param listenerSasl the listener's SASL, or null when it has none
+     */
+    Connection(ConnectionInfo info, SocketChannel socket, ListenerTls listenerTls, ListenerSasl listenerSasl,
+               RequestDispatcher dispatcher, int maxRequestBytes, SocketServer server) {
         this.info = info;
-        this.channel = channel;
+        this.sasl = listenerSasl == null ? null : new SaslAuthenticator(listenerSasl);
+        this.socket = socket;
+        this.listenerTls = listenerTls;
+        if (listenerTls == null) {
+            this.tls = null;
+            this.channel = socket;
+            this.out = socket;
+        } else {
+            this.tls = new TlsChannel(socket, listenerTls.newServerEngine(info.peer()));
+            this.channel = tls;
+            this.out = tls;
+        }
         this.dispatcher = dispatcher;
         this.reader = new FrameReader(channel, maxRequestBytes);
         this.server = server;
@@ -56,6 +83,9 @@ final class Connection implements Runnable {
         } catch (RejectedRequestException e) {
             rejected = true;
             log.warn("Closing {}: {}", info, e.getMessage());
+        } catch (SSLException e) {
+            rejected = true;
+            log.warn("Closing {}: TLS failed: {}", info, e.getMessage());
         } catch (InterruptedException e) {
             log.debug("Closing {}: the server is shutting down", info);
         } catch (EOFException e) {
@@ -75,17 +105,45 @@ final class Connection implements Runnable {
     }
 
     private void serve() throws IOException, RejectedRequestException, InterruptedException {
+        if (tls != null) {
+            tls.handshake();
+            info = info.withPrincipal(listenerTls.principal(tls.session()));
+            log.debug("TLS established on {}: {} {}", info, tls.session().getProtocol(), tls.session().getCipherSuite());
+        }
         ByteBuffer frame;
         while ((frame = reader.next()) != null) {
             // The frame buffer is reused for the next request, Produce's too: a produce is
             // appended (written to the segment file) before its response exists, and nothing
             // keeps slices of the frame after that. A handler that did would call reader.detach().
+            if (sasl != null) {
+                if (authenticate(frame)) {
+                    return;
+                }
+                continue;
+            }
             RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info, inFlight);
             if (outcome.response() != null) {
-                outcome.response().writeTo(channel);
+                outcome.response().writeTo(out);
             }
         }
         log.debug("{} closed by the client", info);
+    }
+
+    /** Serves one frame before SASL authentication finished; true when the connection must close. */
+    private boolean authenticate(ByteBuffer frame) throws IOException, RejectedRequestException, InterruptedException {
+        SaslAuthenticator.Step step = sasl.handle(frame, dispatcher, info, inFlight);
+        if (step.response() != null) {
+            step.response().writeTo(out);
+        }
+        if (sasl.authenticated()) {
+            info = info.withPrincipal(sasl.principal());
+            log.debug("SASL authenticated {}", info);
+            sasl = null;
+        }
+        if (step.close()) {
+            log.info("Closing {}: SASL authentication failed", info);
+        }
+        return step.close();
     }
 
     /**
@@ -105,7 +163,7 @@ final class Connection implements Runnable {
 
     private void closeChannel() {
         try {
-            channel.close();
+            socket.close();
         } catch (IOException e) {
             log.debug("Error closing {}: {}", info, e.toString());
         }

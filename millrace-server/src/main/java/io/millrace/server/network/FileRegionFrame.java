@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A response frame with file regions among its parts (a fetch's record batches): buffer runs go
  * out with gathering writes, regions straight from the segment file with
- * {@code FileChannel.transferTo} (sendfile), never through the heap. A region whose file was
+ * {@code FileChannel.transferTo} (sendfile), never through the heap, on a plaintext connection;
+ * over TLS they are read into a direct buffer and encrypted ({@link TlsChannel#writeRegion}). A region whose file was
  * closed or cut meanwhile fails the write with an IOException, and the connection closes rather
  * than send a short frame. Not thread-safe; written once.
  */
@@ -42,7 +43,9 @@ final class FileRegionFrame implements ResponseBytes {
     @Override
     public void writeTo(GatheringByteChannel channel) throws IOException {
         for (Object piece : pieces) {
-            if (piece instanceof FileRegion region) {
+            if (piece instanceof FileRegion region && channel instanceof TlsChannel tls) {
+                tls.writeRegion(region); // encrypted: read into memory, never sendfile
+            } else if (piece instanceof FileRegion region) {
                 region.transferTo(channel);
             } else {
                 ((GatheredBuffers) piece).writeTo(channel);

@@ -77,7 +77,7 @@ final class RequestDispatcher {
                     + served.minVersion() + " to v" + served.maxVersion());
         }
         RequestContext context = new RequestContext(header, connection.peer().getAddress(),
-                connection.listenerName(), connection.id());
+                connection.listenerName(), connection.id(), connection.principal());
         ApiMessage response = null;
         Throwable failure;
         try {
@@ -110,7 +110,7 @@ final class RequestDispatcher {
         return errorOutcome(header, request, responseVersion, failure, connection);
     }
 
-    private static RequestHeader parseHeader(ByteBuffer frame) throws RejectedRequestException {
+    static RequestHeader parseHeader(ByteBuffer frame) throws RejectedRequestException {
         if (frame.remaining() < 2 * Short.BYTES) {
             throw new RejectedRequestException("a request of " + frame.remaining()
                     + " bytes is too short to hold a request header");
@@ -127,7 +127,7 @@ final class RequestDispatcher {
         }
     }
 
-    private static AbstractRequest parseBody(ApiKeys apiKey, short version, ByteBuffer body)
+    static AbstractRequest parseBody(ApiKeys apiKey, short version, ByteBuffer body)
             throws RejectedRequestException {
         try {
             return AbstractRequest.parseRequest(apiKey, version, new ByteBufferAccessor(body)).request;

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * close that connection (one WARN line); a handler failure is answered with the API's error
  * response. Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent).
  * All public methods are thread-safe.
+ *
+ * <p>An SSL listener (one given a {@link ListenerTls}) runs TLS with the JDK's SSLEngine on
+ * each connection's thread; the others are plaintext, with zero-copy fetches.
  */
 public final class SocketServer implements AutoCloseable {
     /** For the buffer-size parameters: leave the operating system's default (as Kafka's -1). */
@@ -46,6 +49,8 @@ public final class SocketServer implements AutoCloseable {
     private final int maxRequestBytes;
     private final int sendBufferBytes;
     private final int receiveBufferBytes;
+    private final Map<String, ListenerTls> tlsByListener;
+    private final Map<String, ListenerSasl> saslByListener;
 
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
@@ -67,6 +72,16 @@ public final class SocketServer implements AutoCloseable {
      */
     public SocketServer(List<Endpoint> listeners, HandlerRegistry registry, int maxRequestBytes,
                         int sendBufferBytes, int receiveBufferBytes) {
+        this(listeners, Map.of(), Map.of(), registry, maxRequestBytes, sendBufferBytes, receiveBufferBytes);
+    }
+
+    /**
+     * @param tlsByListener  the TLS of each SSL and SASL_SSL listener, by listener name; the others are plaintext
+     * @param saslByListener the SASL of each SASL_PLAINTEXT and SASL_SSL listener, by name
+     */
+    public SocketServer(List<Endpoint> listeners, Map<String, ListenerTls> tlsByListener,
+                        Map<String, ListenerSasl> saslByListener, HandlerRegistry registry,
+                        int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("No listeners to bind");
         }
@@ -84,6 +99,12 @@ public final class SocketServer implements AutoCloseable {
         this.maxRequestBytes = maxRequestBytes;
         this.sendBufferBytes = sendBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
+        this.tlsByListener = Map.copyOf(tlsByListener);
+        this.saslByListener = Map.copyOf(saslByListener);
+        if (!names.containsAll(this.tlsByListener.keySet()) || !names.containsAll(this.saslByListener.keySet())) {
+            throw new IllegalArgumentException("TLS or SASL given for listeners that are not bound: "
+                    + tlsByListener.keySet() + ", " + saslByListener.keySet());
+        }
     }
 
     /**
@@ -162,8 +183,9 @@ public final class SocketServer implements AutoCloseable {
             if (peer == null) {
                 throw new IOException("the client already disconnected");
             }
-            Connection connection = new Connection(new ConnectionInfo(id, listenerName, peer), channel, dispatcher,
-                    maxRequestBytes, this);
+            Connection connection = new Connection(new ConnectionInfo(id, listenerName, peer), channel,
+                    tlsByListener.get(listenerName), saslByListener.get(listenerName), dispatcher, maxRequestBytes,
+                    this);
             accepted.increment();
             connections.put(id, connection);
             connection.start();
@@ -219,7 +241,7 @@ public final class SocketServer implements AutoCloseable {
 
     private String describeBound() {
         return listeners.stream()
-                .map(l -> l.listenerName() + "://" + (isWildcard(l.host()) ? "*" : l.host()) + ":" + boundPorts.get(l.listenerName()))
+                .map(l -> (tlsByListener.containsKey(l.listenerName()) ? "(TLS) " : "") + l.listenerName() + "://" + (isWildcard(l.host()) ? "*" : l.host()) + ":" + boundPorts.get(l.listenerName()))
                 .toList().toString();
     }
 

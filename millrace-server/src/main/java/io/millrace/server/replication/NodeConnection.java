@@ -59,12 +59,19 @@ public final class NodeConnection implements AutoCloseable {
      */
     public static NodeConnection open(InetSocketAddress address, String clientId, int connectTimeoutMs,
                                       int requestTimeoutMs) throws IOException {
+        return open(address, clientId, connectTimeoutMs, requestTimeoutMs, ClientSecurity.PLAINTEXT);
+    }
+
+    /** As {@link #open(InetSocketAddress, String, int, int)}, over TLS when {@code security} says so. */
+    public static NodeConnection open(InetSocketAddress address, String clientId, int connectTimeoutMs,
+                                      int requestTimeoutMs, ClientSecurity security) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(address, connectTimeoutMs);
-            NodeConnection connection = new NodeConnection(address, clientId, socket);
+            NodeConnection connection = new NodeConnection(address, clientId,
+                    security.secure(socket, address, requestTimeoutMs));
             connection.askApiVersions(requestTimeoutMs);
             return connection;
         } catch (IOException | RuntimeException e) {

@@ -242,7 +242,7 @@ final class ReplicaFetcher {
         }
         try {
             current = NodeConnection.open(address.get(), "millrace-replica-" + nodeId, config.socketTimeoutMs(),
-                    config.socketTimeoutMs());
+                    config.socketTimeoutMs(), config.security());
         } catch (IOException | RuntimeException e) {
             onUnreachable(address.get(), e);
             return null;

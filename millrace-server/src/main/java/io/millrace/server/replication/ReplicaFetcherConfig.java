@@ -12,10 +12,18 @@ package io.millrace.server.replication;
  *                                     or (connection errors) per leader
  * @param socketTimeoutMs              {@code replica.socket.timeout.ms}: connect timeout, and the read
  *                                     timeout on top of the fetch wait
+ * @param security                     plaintext, or TLS when the inter-broker listener is SSL
  */
 public record ReplicaFetcherConfig(int replicaFetchMaxBytes, int replicaFetchResponseMaxBytes,
                                    int replicaFetchWaitMaxMs, int replicaFetchMinBytes, long replicaFetchBackoffMs,
-                                   int socketTimeoutMs) {
+                                   int socketTimeoutMs, ClientSecurity security) {
+
+    /** Fetching over plaintext. */
+    public ReplicaFetcherConfig(int replicaFetchMaxBytes, int replicaFetchResponseMaxBytes, int replicaFetchWaitMaxMs,
+                                int replicaFetchMinBytes, long replicaFetchBackoffMs, int socketTimeoutMs) {
+        this(replicaFetchMaxBytes, replicaFetchResponseMaxBytes, replicaFetchWaitMaxMs, replicaFetchMinBytes,
+                replicaFetchBackoffMs, socketTimeoutMs, ClientSecurity.PLAINTEXT);
+    }
 
     public ReplicaFetcherConfig {
         if (replicaFetchMaxBytes <= 0 || replicaFetchResponseMaxBytes <= 0) {

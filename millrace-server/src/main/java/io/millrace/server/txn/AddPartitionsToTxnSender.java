@@ -1,6 +1,7 @@
 package io.millrace.server.txn;
 
 import io.millrace.metadata.image.MetadataImage;
+import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.replication.NodeConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,6 +48,7 @@ public final class AddPartitionsToTxnSender implements AutoCloseable {
 
     private final Supplier<MetadataImage> metadata;
     private final String interBrokerListener;
+    private final ClientSecurity security;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "txn-verification-sender");
         t.setDaemon(true);
@@ -55,6 +57,13 @@ public final class AddPartitionsToTxnSender implements AutoCloseable {
     private final Map<Integer, NodeConnection> connections = new HashMap<>();
 
     public AddPartitionsToTxnSender(Supplier<MetadataImage> metadata, String interBrokerListener) {
+        this(metadata, interBrokerListener, ClientSecurity.PLAINTEXT);
+    }
+
+    /** @param security how to secure connections to the inter-broker listener (TLS when it is SSL) */
+    public AddPartitionsToTxnSender(Supplier<MetadataImage> metadata, String interBrokerListener,
+                                    ClientSecurity security) {
+        this.security = security;
         this.metadata = metadata;
         this.interBrokerListener = interBrokerListener;
     }
@@ -144,7 +153,7 @@ public final class AddPartitionsToTxnSender implements AutoCloseable {
             return null;
         }
         NodeConnection opened = NodeConnection.open(address.get(), "txn-verification-sender", CONNECT_TIMEOUT_MS,
-                TIMEOUT_MS);
+                TIMEOUT_MS, security);
         connections.put(brokerId, opened);
         return opened;
     }

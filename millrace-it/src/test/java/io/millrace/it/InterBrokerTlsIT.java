@@ -1,0 +1,97 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SslConfigs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes whose inter-broker listener is SSL (with host name verification and mutual TLS):
+ * followers replicate, and transaction markers and verification travel, over TLS; clients use
+ * the SSL listener too, while the PLAINTEXT listener is left for the harness.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class InterBrokerTlsIT {
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void replicationAndTransactionsRunOverTls() throws Exception {
+        TestCertificates certs = TestCertificates.in(tempDir.resolve("certs"));
+        Path keys = certs.keyStore("broker", "CN=localhost,O=millrace-test");
+        Path trust = certs.trustStore("trust", keys);
+        Map<String, String> props = new HashMap<>();
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "SSL");
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.keystore.location", keys.toString());
+        props.put("ssl.keystore.password", TestCertificates.PASSWORD);
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("ssl.truststore.location", trust.toString());
+        props.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        props.put("listener.name.ssl.ssl.client.auth", "required");
+        Map<Integer, Map<String, String>> nodeProps = new HashMap<>();
+        Map<Integer, Integer> sslPorts = new HashMap<>();
+        for (int id = 1; id <= 2; id++) {
+            int sslPort = BrokerProcess.freePort();
+            sslPorts.put(id, sslPort);
+            nodeProps.put(id, Map.of(
+                    "listeners", "PLAINTEXT://127.0.0.1:{port},SSL://127.0.0.1:" + sslPort
+                            + ",CONTROLLER://127.0.0.1:{controller.port}",
+                    "advertised.listeners", "PLAINTEXT://127.0.0.1:{port},SSL://127.0.0.1:" + sslPort));
+        }
+        Map<String, Object> client = new HashMap<>();
+        client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        client.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.toString());
+        client.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+        client.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        client.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keys.toString());
+        client.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+        String sslBootstrap = "127.0.0.1:" + sslPorts.get(1) + ",127.0.0.1:" + sslPorts.get(2);
+
+        try (ClusterHarness cluster = ClusterHarness.create("inter-broker-tls", 2, tempDir.resolve("data"), props,
+                nodeProps)) {
+            cluster.start(cluster.nodeIds());
+            String topic = "replicated-over-tls";
+            try (Admin admin = Clients.admin(sslBootstrap, client)) {
+                cluster.createTopic(admin, topic, 1, 2, Map.of("min.insync.replicas", "2"));
+                assertEquals(2, cluster.awaitIsr(admin, topic, 0, 2, Duration.ofSeconds(30)).size());
+            }
+            Map<String, Object> producerProps = new HashMap<>(client);
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tls-txn");
+            try (KafkaProducer<String, String> producer = Clients.producer(sslBootstrap, producerProps)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                for (int i = 0; i < 50; i++) {
+                    producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+                }
+                producer.commitTransaction();
+            }
+            Map<String, Object> readCommitted = new HashMap<>(client);
+            readCommitted.put("isolation.level", "read_committed");
+            TopicPartition partition = new TopicPartition(topic, 0);
+            try (var consumer = Clients.consumer(sslBootstrap, readCommitted)) {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                // 50 records and the commit marker, which acks=all and min.insync.replicas=2 put on both nodes.
+                assertEquals(50, Clients.pollUntil(consumer, partition, 51).size());
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.millrace.common.config.BrokerConfig;
+import io.millrace.common.config.ConfigException;
+import io.millrace.server.Broker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SASL/PLAIN with kafka-clients, kcat and raw requests: one node with a PLAINTEXT listener, a
+ * SASL_PLAINTEXT listener (users from its listener-prefixed JAAS config) and a SASL_SSL listener
+ * (users from sasl.jaas.config).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SaslPlainIT {
+    private static final String MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule required";
+    @TempDir
+    static Path tempDir;
+    static Path clientTrust;
+    static InProcessBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        TestCertificates certs = TestCertificates.in(tempDir.resolve("certs"));
+        Path brokerKeys = certs.keyStore("broker", "CN=localhost,O=millrace-test");
+        clientTrust = certs.trustStore("client-trust", brokerKeys);
+        Map<String, String> props = new HashMap<>();
+        props.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL://127.0.0.1:0,SASLSSL://127.0.0.1:0");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,SASLSSL:SASL_SSL");
+        props.put("sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.sasl.plain.sasl.jaas.config",
+                MODULE + " username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" "
+                        + "user_alice=\"alice-secret\";");
+        props.put("sasl.jaas.config", MODULE + " user_bob=\"bob-secret\";");
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.keystore.location", brokerKeys.toString());
+        props.put("ssl.keystore.password", TestCertificates.PASSWORD);
+        broker = InProcessBroker.start(tempDir.resolve("data"), props);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        Clients.closeAll(broker);
+    }
+
+    private static String bootstrap(String listener) {
+        return "127.0.0.1:" + broker.port(listener);
+    }
+
+    private static Map<String, Object> plain(String protocol, String user, String password) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
+        props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        props.put(SaslConfigs.SASL_JAAS_CONFIG, MODULE + " username=\"" + user + "\" password=\"" + password + "\";");
+        if (protocol.equals("SASL_SSL")) {
+            props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+            props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, clientTrust.toString());
+            props.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+        }
+        return props;
+    }
+
+    private static void produceAndConsume(String listener, Map<String, Object> security, String topic) {
+        String bootstrap = bootstrap(listener);
+        try (Admin admin = Clients.admin(bootstrap, security)) {
+            Clients.createTopic(admin, topic, 1, Map.of());
+        }
+        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, security)) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+            }
+            producer.flush();
+        }
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap, security)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            List<ConsumerRecord<String, String>> records = Clients.pollUntil(consumer, partition, 20);
+            assertEquals("v19", records.get(19).value());
+        }
+    }
+
+    @Test
+    void theRightCredentialsProduceAndConsume() {
+        produceAndConsume("SASL", plain("SASL_PLAINTEXT", "alice", "alice-secret"), "sasl-topic");
+    }
+
+    @Test
+    void saslOverTlsWithTheUsersOfSaslJaasConfig() {
+        produceAndConsume("SASLSSL", plain("SASL_SSL", "bob", "bob-secret"), "sasl-ssl-topic");
+    }
+
+    @Test
+    void aWrongPasswordFailsAuthentication() {
+        try (Admin admin = Clients.admin(bootstrap("SASL"), plain("SASL_PLAINTEXT", "alice", "wrong"))) {
+            Clients.ClientCallFailed failed = assertThrows(Clients.ClientCallFailed.class,
+                    () -> Clients.get(admin.describeCluster().nodes()));
+            assertInstanceOf(SaslAuthenticationException.class, failed.getCause(), failed.toString());
+            assertTrue(failed.getCause().getMessage().contains("Invalid username or password"), failed.toString());
+        }
+        // A user of the other listener's configuration is unknown here.
+        try (Admin admin = Clients.admin(bootstrap("SASL"), plain("SASL_PLAINTEXT", "bob", "bob-secret"))) {
+            Clients.ClientCallFailed failed = assertThrows(Clients.ClientCallFailed.class,
+                    () -> Clients.get(admin.describeCluster().nodes()));
+            assertInstanceOf(SaslAuthenticationException.class, failed.getCause(), failed.toString());
+        }
+    }
+
+    @Test
+    void aRequestBeforeAuthenticationClosesTheConnection() {
+        try (RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port("SASL"))) {
+            assertEquals(1, raw.version(ApiKeys.SASL_HANDSHAKE));
+            assertEquals(2, raw.version(ApiKeys.SASL_AUTHENTICATE));
+            raw.sendOnly(new MetadataRequestData(), (short) 12);
+            assertTrue(raw.closedByBroker(Duration.ofSeconds(10)));
+        }
+        // The broker and other clients carry on.
+        produceAndConsume("SASL", plain("SASL_PLAINTEXT", "admin", "admin-secret"), "after-bad-client");
+    }
+
+    @Test
+    void aGarbageTokenIsAnsweredWithAnErrorAndTheConnectionCloses() {
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("SASL"))) {
+            SaslHandshakeResponseData handshake = (SaslHandshakeResponseData) raw.send(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN"), (short) 1).data();
+            assertEquals(Errors.NONE.code(), handshake.errorCode());
+            assertEquals(List.of("PLAIN"), handshake.mechanisms());
+            SaslAuthenticateResponseData answer = (SaslAuthenticateResponseData) raw.send(
+                    new SaslAuthenticateRequestData().setAuthBytes("garbage".getBytes(StandardCharsets.UTF_8)),
+                    (short) 2).data();
+            assertEquals(Errors.SASL_AUTHENTICATION_FAILED.code(), answer.errorCode());
+            assertTrue(answer.errorMessage().startsWith("Invalid SASL/PLAIN token"), answer.errorMessage());
+            assertTrue(raw.closedByBroker(Duration.ofSeconds(10)));
+        }
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("SASL"))) {
+            SaslHandshakeResponseData handshake = (SaslHandshakeResponseData) raw.send(
+                    new SaslHandshakeRequestData().setMechanism("SCRAM-SHA-256"), (short) 1).data();
+            assertEquals(Errors.UNSUPPORTED_SASL_MECHANISM.code(), handshake.errorCode());
+        }
+    }
+
+    @Test
+    void theVersionZeroHandshakeTakesABareToken() {
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("SASL"))) {
+            SaslHandshakeResponseData handshake = (SaslHandshakeResponseData) raw.send(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN"), (short) 0).data();
+            assertEquals(Errors.NONE.code(), handshake.errorCode());
+            raw.sendFrame(java.nio.ByteBuffer.wrap("\u0000alice\u0000alice-secret".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0, raw.readFrame().remaining());
+            ApiVersionsResponseData versions = (ApiVersionsResponseData) raw.send(
+                    new org.apache.kafka.common.message.ApiVersionsRequestData().setClientSoftwareName("millrace-it")
+                            .setClientSoftwareVersion("1"), (short) 3).data();
+            assertEquals(Errors.NONE.code(), versions.errorCode());
+            raw.send(new MetadataRequestData(), (short) 12); // served once authenticated
+        }
+    }
+
+    @Test
+    void theSaslListenerOnThePlaintextPortGetsIllegalSaslState() {
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("PLAINTEXT"))) {
+            SaslHandshakeResponseData handshake = (SaslHandshakeResponseData) raw.send(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN"), (short) 1).data();
+            assertEquals(Errors.ILLEGAL_SASL_STATE.code(), handshake.errorCode());
+        }
+    }
+
+    @Test
+    void kcatAuthenticatesWithPlain() throws Exception {
+        Kcat kcat = Kcat.find(tempDir);
+        if (kcat == null) {
+            System.out.println("kcat not installed: SaslPlainIT.kcatAuthenticatesWithPlain skipped");
+            return;
+        }
+        String topic = "kcat-sasl";
+        try (Admin admin = Clients.admin(bootstrap("SASL"), plain("SASL_PLAINTEXT", "admin", "admin-secret"))) {
+            Clients.createTopic(admin, topic, 1, Map.of());
+        }
+        List<String> common = List.of("-b", bootstrap("SASL"), "-X", "security.protocol=SASL_PLAINTEXT",
+                "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=alice", "-X", "sasl.password=alice-secret");
+        List<String> produce = new java.util.ArrayList<>(common);
+        produce.addAll(List.of("-P", "-t", topic));
+        Kcat.Result produced = kcat.run("one\ntwo\n", produce.toArray(String[]::new));
+        assertEquals(0, produced.exitCode(), produced.toString());
+        List<String> consume = new java.util.ArrayList<>(common);
+        consume.addAll(List.of("-C", "-t", topic, "-e", "-o", "beginning"));
+        Kcat.Result consumed = kcat.run("", consume.toArray(String[]::new));
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(List.of("one", "two"), consumed.lines());
+    }
+
+    @Test
+    void unusableSaslSettingsStopStartUpWithOneLine() {
+        Map<String, String> props = new HashMap<>(Map.of("node.id", "1", "log.dirs", tempDir.resolve("never").toString(),
+                "listeners", "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0"));
+        ConfigException e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(props)));
+        assertEquals("sasl.enabled.mechanisms is [GSSAPI] for listener SASL_PLAINTEXT: Millrace supports only PLAIN yet",
+                e.getMessage());
+        props.put("sasl.enabled.mechanisms", "PLAIN");
+        e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(props)));
+        assertEquals("Listener SASL_PLAINTEXT uses SASL/PLAIN but neither "
+                + "listener.name.sasl_plaintext.plain.sasl.jaas.config nor sasl.jaas.config is set", e.getMessage());
+    }
+}
