@@ -1,0 +1,219 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10 section 2, Kafka Connect: distributed workers ({@link ConnectWorker}, each its own JVM)
+ * with their compacted internal topics on one Millrace node, running Kafka's file connectors
+ * (FileStreamSource: lines of a file to a topic; FileStreamSink: a topic to a file). A round trip
+ * that survives a clean worker restart with every line exactly once (the source resumes from its
+ * committed offset, the sink from its group's), and two workers sharing the connectors' tasks of
+ * which one is killed with SIGKILL: its tasks move to the other and no line is lost (at least once).
+ * Exactly-once source connectors are in {@code ConnectExactlyOnceSourceIT}.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ConnectDistributedIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    Path dir;
+    static InProcessBroker broker;
+    static Admin admin;
+    final List<ConnectWorker> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = InProcessBroker.start(dataDir);
+        admin = Clients.admin(broker.bootstrap());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        Clients.closeAll(admin, broker);
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        workers.forEach(ConnectWorker::close);
+    }
+
+    @Test
+    void fileRoundTripResumesAfterACleanRestartWithoutDuplicates() throws Exception {
+        String topic = "rt-lines";
+        Clients.get(admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all());
+        Path in = dir.resolve("in.txt");
+        Path out = dir.resolve("out.txt");
+        append(in, 0, 500);
+        ConnectWorker first = start("rt-1", "connect-rt");
+        first.putConnector("rt-source", fileSource(in, topic));
+        first.putConnector("rt-sink", fileSink(out, topic, 1));
+        Await.until("500 lines through Connect", TIMEOUT, () -> lines(out).size() >= 500);
+        assertCompacted("connect-rt-configs", "connect-rt-offsets", "connect-rt-status");
+
+        first.stop(); // SIGTERM: tasks stop, source and sink offsets are committed
+        append(in, 500, 1_000);
+        ConnectWorker second = start("rt-2", "connect-rt");
+        Await.until("the connectors run again from their stored configs", TIMEOUT,
+                () -> second.running("rt-source", 1, workers) && second.running("rt-sink", 1, workers));
+        Await.until("the sink caught up with the topic", TIMEOUT, () -> sinkLag("rt-sink", topic, 3) == 0
+                && lines(out).size() >= 1_000);
+        assertEquals(1_000, endOffsets(topic, 3), "every line sent to the topic once");
+        assertEquals(expected(0, 1_000), sorted(lines(out)), "every line in the sink's file once");
+    }
+
+    @Test
+    void twoWorkersShareTheTasksAndOneIsKilled() throws Exception {
+        String topic = "pair-lines";
+        Clients.get(admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all());
+        Path in = dir.resolve("in.txt");
+        Path out = dir.resolve("out.txt");
+        append(in, 0, 300);
+        ConnectWorker one = start("pair-1", "connect-pair");
+        ConnectWorker two = start("pair-2", "connect-pair");
+        one.putConnector("pair-source", fileSource(in, topic));
+        one.putConnector("pair-sink", fileSink(out, topic, 2));
+        Await.until("the sink's two tasks run on the two workers", TIMEOUT,
+                () -> one.running("pair-sink", 2, workers) && one.running("pair-source", 1, workers)
+                        && workersOf(one, "pair-sink").size() == 2);
+        Await.until("300 lines through Connect", TIMEOUT, () -> lines(out).size() >= 300);
+
+        String sourceWorker = one.status("pair-source").path("tasks").get(0).path("worker_id").asText();
+        ConnectWorker victim = sourceWorker.equals(one.workerId()) ? one : two;
+        ConnectWorker survivor = victim == one ? two : one;
+        victim.kill(); // SIGKILL the worker running the source task and one sink task
+        append(in, 300, 600);
+        List<ConnectWorker> alive = List.of(survivor);
+        Await.until("every task runs on the surviving worker", TIMEOUT,
+                () -> survivor.running("pair-source", 1, alive) && survivor.running("pair-sink", 2, alive));
+        Await.until("the sink caught up with the topic", TIMEOUT, () -> sinkLag("pair-sink", topic, 4) == 0
+                && new HashSet<>(lines(out)).size() >= 600);
+        List<String> written = lines(out);
+        assertEquals(new HashSet<>(expected(0, 600)), new HashSet<>(written), "no line lost, none made up");
+        System.out.printf("twoWorkersShareTheTasksAndOneIsKilled: %d lines written for 600 (%d on the topic)%n",
+                written.size(), endOffsets(topic, 4));
+    }
+
+    private ConnectWorker start(String name, String group) {
+        ConnectWorker worker = ConnectWorker.start(name, ConnectWorker.settings(broker.bootstrap(), group), dir);
+        workers.add(worker);
+        return worker;
+    }
+
+    static Map<String, String> fileSource(Path file, String topic) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("file", file.toString());
+        config.put("topic", topic);
+        return config;
+    }
+
+    static Map<String, String> fileSink(Path file, String topic, int tasks) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+        config.put("tasks.max", String.valueOf(tasks));
+        config.put("file", file.toString());
+        config.put("topics", topic);
+        config.put("consumer.override.max.poll.records", "100");
+        return config;
+    }
+
+    private static java.util.Set<String> workersOf(ConnectWorker worker, String connector) {
+        java.util.Set<String> ids = new HashSet<>();
+        worker.status(connector).path("tasks").forEach(task -> ids.add(task.path("worker_id").asText()));
+        return ids;
+    }
+
+    /** The sink connector's group (Connect names it connect-&lt;connector&gt;): records not yet committed. */
+    private static long sinkLag(String connector, String topic, int partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                Clients.get(admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata());
+        long lag = 0;
+        for (var end : endOffsetsOf(topic, partitions).entrySet()) {
+            OffsetAndMetadata commit = committed.get(end.getKey());
+            lag += end.getValue() - (commit == null ? 0 : commit.offset());
+        }
+        return lag;
+    }
+
+    static long endOffsets(String topic, int partitions) {
+        return endOffsetsOf(topic, partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Map<TopicPartition, Long> endOffsetsOf(String topic, int partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        Clients.get(admin.listOffsets(latest).all()).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    private static void assertCompacted(String... topics) {
+        for (String topic : topics) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            String policy = Clients.get(admin.describeConfigs(List.of(resource)).all()).get(resource)
+                    .get("cleanup.policy").value();
+            assertEquals("compact", policy, topic + "'s cleanup.policy");
+        }
+    }
+
+    /** Appends lines "line-n" for n in [from, to) to {@code file}. */
+    static void append(Path file, int from, int to) {
+        StringBuilder text = new StringBuilder();
+        IntStream.range(from, to).forEach(n -> text.append("line-").append(n).append('\n'));
+        try {
+            Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> lines(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file).stream().filter(line -> !line.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> expected(int from, int to) {
+        return sorted(IntStream.range(from, to).mapToObj(n -> "line-" + n).toList());
+    }
+
+    static List<String> sorted(List<String> lines) {
+        return lines.stream().sorted().toList();
+    }
+}
