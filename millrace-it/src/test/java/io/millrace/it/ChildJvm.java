@@ -19,6 +19,11 @@ final class ChildJvm {
 
     /** Starts {@code mainClass} with {@code args}; its output goes to {@code log} (parents created). */
     static Process start(String mainClass, List<String> args, Path log) {
+        return start(List.of(), mainClass, args, log);
+    }
+
+    /** As {@link #start(String, List, Path)}, with extra JVM options (system properties) first. */
+    static Process start(List<String> jvmOptions, String mainClass, List<String> args, Path log) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -26,6 +31,7 @@ final class ChildJvm {
         command.add("-XX:TieredStopAtLevel=1"); // short-lived: start fast rather than peak fast
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(mainClass);

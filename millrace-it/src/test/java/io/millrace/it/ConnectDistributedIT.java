@@ -99,20 +99,20 @@ class ConnectDistributedIT {
         ConnectWorker one = start("pair-1", "connect-pair");
         ConnectWorker two = start("pair-2", "connect-pair");
         one.putConnector("pair-source", fileSource(in, topic));
-        one.putConnector("pair-sink", fileSink(out, topic, 2));
-        Await.until("the sink's two tasks run on the two workers", TIMEOUT,
-                () -> one.running("pair-sink", 2, workers) && one.running("pair-source", 1, workers)
-                        && workersOf(one, "pair-sink").size() == 2);
+        one.putConnector("pair-sink", fileSink(out, topic, 3));
+        Await.until("the connectors' tasks run, shared by the two workers", TIMEOUT,
+                () -> one.running("pair-sink", 3, workers) && one.running("pair-source", 1, workers)
+                        && taskWorkers(one, "pair-source", "pair-sink").size() == 2);
         Await.until("300 lines through Connect", TIMEOUT, () -> lines(out).size() >= 300);
 
         String sourceWorker = one.status("pair-source").path("tasks").get(0).path("worker_id").asText();
         ConnectWorker victim = sourceWorker.equals(one.workerId()) ? one : two;
         ConnectWorker survivor = victim == one ? two : one;
-        victim.kill(); // SIGKILL the worker running the source task and one sink task
+        victim.kill(); // SIGKILL the worker running the source task
         append(in, 300, 600);
         List<ConnectWorker> alive = List.of(survivor);
         Await.until("every task runs on the surviving worker", TIMEOUT,
-                () -> survivor.running("pair-source", 1, alive) && survivor.running("pair-sink", 2, alive));
+                () -> survivor.running("pair-source", 1, alive) && survivor.running("pair-sink", 3, alive));
         Await.until("the sink caught up with the topic", TIMEOUT, () -> sinkLag("pair-sink", topic, 4) == 0
                 && new HashSet<>(lines(out)).size() >= 600);
         List<String> written = lines(out);
@@ -146,9 +146,12 @@ class ConnectDistributedIT {
         return config;
     }
 
-    private static java.util.Set<String> workersOf(ConnectWorker worker, String connector) {
+    /** The workers running tasks of {@code connectors}. */
+    private static java.util.Set<String> taskWorkers(ConnectWorker worker, String... connectors) {
         java.util.Set<String> ids = new HashSet<>();
-        worker.status(connector).path("tasks").forEach(task -> ids.add(task.path("worker_id").asText()));
+        for (String connector : connectors) {
+            worker.status(connector).path("tasks").forEach(task -> ids.add(task.path("worker_id").asText()));
+        }
         return ids;
     }
 

@@ -89,7 +89,8 @@ final class ConnectWorker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Process process = ChildJvm.start("org.apache.kafka.connect.cli.ConnectDistributed",
+        Process process = ChildJvm.start(List.of("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.connect=info"),
+                "org.apache.kafka.connect.cli.ConnectDistributed",
                 List.of(file.toString()), log);
         ConnectWorker worker = new ConnectWorker(process, "http://127.0.0.1:" + port, log);
         Await.until("Connect worker " + name + " answers on its REST port (log " + log + ")", TIMEOUT, () -> {

@@ -72,7 +72,7 @@ final class LabelWindowApp {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
-        props.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 10_000);
+        props.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 5_000);
         return new KafkaStreams(builder.build(), props);
     }
 

@@ -64,10 +64,15 @@ class StreamsTopologyIT {
     final List<KafkaStreams> instances = new ArrayList<>();
     Process victim;
     long firstWindow;
+    long startNanos;
 
     @BeforeAll
     static void startBroker() {
-        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3"));
+        // a killed instance's open transaction (a new instance has its own transactional ids, so none
+        // fences it) holds read_committed readers of its repartition and changelog partitions until
+        // its 5 s timeout; look for timed-out transactions every second, not every 10
+        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
         admin = Clients.admin(broker.bootstrap());
     }
 
@@ -110,6 +115,7 @@ class StreamsTopologyIT {
     private void stopOneKillOne(String protocol, String guarantee) throws Exception {
         boolean exactlyOnce = guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2);
         String app = "topology-" + protocol + "-" + (exactlyOnce ? "eos" : "alos");
+        startNanos = System.nanoTime();
         createTopics(app);
         firstWindow = System.currentTimeMillis() / LabelWindowApp.WINDOW.toMillis() * LabelWindowApp.WINDOW.toMillis()
                 - WINDOWS * LabelWindowApp.WINDOW.toMillis();
@@ -121,28 +127,35 @@ class StreamsTopologyIT {
         Await.until("the child instance runs active tasks", TIMEOUT, () -> LabelWindowApp.hasActiveTasks(victimLog));
         Await.until("instance a runs active tasks", TIMEOUT, () -> LabelWindowApp.activeTasks(a) > 0);
 
+        mark(app, "both instances run");
         produceClicks(app, 0, 1_500);
         Await.until("1/3 of the clicks counted", TIMEOUT, () -> total(lastCounts(app)) >= 500);
+        mark(app, "1/3 counted");
         a.close(Duration.ofSeconds(30)); // a clean stop mid-stream: its tasks move to the child
         produceClicks(app, 1_500, 3_000);
+        mark(app, "a stopped");
         KafkaStreams c = start(app, "c", protocol, guarantee);
         Await.until("instance c runs active tasks", TIMEOUT, () -> LabelWindowApp.activeTasks(c) > 0);
         Await.until("2/3 of the clicks counted", TIMEOUT, () -> total(lastCounts(app)) >= 2_000);
 
+        mark(app, "c runs, 2/3 counted");
         victim.destroyForcibly(); // SIGKILL mid-stream: uncommitted work, an open transaction, a member left behind
         victim.waitFor(10, TimeUnit.SECONDS);
         long uncommitted = exactlyOnce ? 0 : uncommittedRecords(app);
         produceClicks(app, 3_000, 4_000);
 
+        mark(app, "b killed, last clicks sent");
         Map<String, Long> expected = expectedCounts(4_000);
         assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(Set.of(
                 app + "-by-label-repartition", app + "-label-window-counts-changelog")), "internal topics");
         if (exactlyOnce) {
             Await.until("each window's last committed count is exact", TIMEOUT, () -> lastCounts(app).equals(expected));
             assertEquals(expected, maxCounts(app), "no count ever went past the exact one (nothing counted twice)");
+            mark(app, "exact");
         } else {
             Await.until("no window's count is short", TIMEOUT, () -> atLeast(lastCounts(app), expected));
             Await.until("the group has committed all the clicks", TIMEOUT, () -> uncommittedInput(app) == 0);
+            mark(app, "complete");
             Map<String, Long> last = lastCounts(app);
             assertEquals(expected.keySet(), last.keySet(), "the windows counted");
             long excess = total(last) - total(expected);
@@ -151,6 +164,11 @@ class StreamsTopologyIT {
             assertTrue(atLeast(last, expected) && excess <= uncommitted,
                     "counted twice: " + excess + ", uncommitted at the kill: " + uncommitted);
         }
+    }
+
+    /** Prints how long the scenario took to reach a stage, for finding where its time goes. */
+    private void mark(String app, String stage) {
+        System.out.printf("%s: %s after %d ms%n", app, stage, (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     private void createTopics(String app) throws Exception {
