@@ -50,7 +50,9 @@ class ConnectExactlyOnceSourceIT {
 
     @BeforeEach
     void startBroker() {
-        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3"));
+        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
+                "offsets.topic.num.partitions", "3",
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
         admin = Clients.admin(broker.bootstrap());
         Clients.get(admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all());
     }
@@ -69,7 +71,6 @@ class ConnectExactlyOnceSourceIT {
         Map<String, String> source = ConnectDistributedIT.fileSource(in, TOPIC);
         source.put("exactly.once.support", "required");
         source.put("transaction.boundary", "poll");
-        source.put("batch.size", "50");
         first.putConnector("eos-source", source);
         Await.until("500 lines committed to the topic", TIMEOUT, () -> lastStableOffset() >= 500);
 
@@ -94,6 +95,10 @@ class ConnectExactlyOnceSourceIT {
     private ConnectWorker start(String name) {
         Map<String, String> settings = ConnectWorker.settings(broker.bootstrap(), "connect-eos");
         settings.put("exactly.once.source.support", "enabled");
+        // The dead task's open transaction also holds its source offsets in the worker's offsets
+        // topic, which a new worker reads to its end with read_committed before it starts: the
+        // transaction times out (and is aborted) after 5 s instead of the default 60.
+        settings.put("producer.transaction.timeout.ms", "5000");
         ConnectWorker worker = ConnectWorker.start(name, settings, dir);
         workers.add(worker);
         return worker;

@@ -53,8 +53,8 @@ class MirrorMakerIT {
 
     @BeforeEach
     void startBrokers() {
-        source = InProcessBroker.start(sourceDir);
-        target = InProcessBroker.start(targetDir);
+        source = InProcessBroker.start(sourceDir, Map.of("offsets.topic.num.partitions", "3"));
+        target = InProcessBroker.start(targetDir, Map.of("offsets.topic.num.partitions", "3"));
         targetAdmin = Clients.admin(target.bootstrap());
     }
 
@@ -103,8 +103,11 @@ class MirrorMakerIT {
         Map<TopicPartition, OffsetAndMetadata> checkpoints = Await.value("checkpoints for both partitions", TIMEOUT,
                 () -> {
                     Map<TopicPartition, OffsetAndMetadata> translated = translate(client);
-                    return translated.containsKey(r0) && translated.containsKey(r1)
-                            && translated.get(r0).offset() == RECORDS / 2 ? translated : null;
+                    if (translated.containsKey(r0) && translated.containsKey(r1)
+                            && translated.get(r0).offset() == RECORDS / 2) {
+                        return translated;
+                    }
+                    throw new AssertionError("checkpoints so far: " + translated); // the cause if time runs out
                 });
         long mid = checkpoints.get(r1).offset();
         assertTrue(mid > 0 && mid <= 200, "partition 1's checkpoint is at or before where the group stopped: " + mid);
@@ -113,8 +116,10 @@ class MirrorMakerIT {
                 () -> {
                     Map<TopicPartition, OffsetAndMetadata> offsets = Clients.get(
                             targetAdmin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata());
-                    return offsets.containsKey(r0) && offsets.containsKey(r1)
-                            && offsets.get(r0).offset() == RECORDS / 2 ? offsets : null;
+                    if (offsets.containsKey(r0) && offsets.containsKey(r1) && offsets.get(r0).offset() == RECORDS / 2) {
+                        return offsets;
+                    }
+                    throw new AssertionError("the target group's offsets so far: " + offsets);
                 });
         assertEquals(mid, synced.get(r1).offset(), "the target group's offset is partition 1's checkpoint");
         System.out.printf("MirrorMakerIT: group offsets 500/200 upstream -> %d/%d on the target%n",

@@ -71,7 +71,7 @@ class StreamsTopologyIT {
         // a killed instance's open transaction (a new instance has its own transactional ids, so none
         // fences it) holds read_committed readers of its repartition and changelog partitions until
         // its 5 s timeout; look for timed-out transactions every second, not every 10
-        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
+        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3", "offsets.topic.num.partitions", "3",
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
         admin = Clients.admin(broker.bootstrap());
     }
