@@ -6,11 +6,10 @@ import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.Endpoint;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.group.GroupCoordinatorService;
-import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.group.GroupTypeConfigs;
 import io.millrace.coordinator.txn.TransactionCoordinatorConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorService;
 import io.millrace.coordinator.consumer.ConsumerGroupConfig;
-import io.millrace.coordinator.consumer.ConsumerGroups;
 import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.ControllerSettings;
 import io.millrace.metadata.controller.MetadataController;
@@ -174,9 +173,8 @@ public final class Broker {
         groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(offsetsTopicSpec.name(), access, Time.SYSTEM,
                         config.getInt("offsets.load.buffer.size")),
-                new MetadataTopicsView(publisher::image), Time.SYSTEM, consumerGroupsEnabled()
-                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)
-                        .withOverrides(groupId -> publisher.image().groupConfig(groupId))) : NoConsumerGroups.FACTORY);
+                new MetadataTopicsView(publisher::image), Time.SYSTEM, new GroupTypeConfigs(ConsumerGroupConfig.from(config)
+                        .withOverrides(groupId -> publisher.image().groupConfig(groupId))));
         CoordinatorTopic offsetsTopic = new CoordinatorTopic(offsetsTopicSpec, nodeId, channel, publisher,
                 groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
