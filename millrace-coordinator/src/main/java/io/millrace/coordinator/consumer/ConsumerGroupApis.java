@@ -40,6 +40,12 @@ public final class ConsumerGroupApis {
                     .setErrorCode(Errors.INVALID_GROUP_ID.code()).setErrorMessage("Group id is too long."));
         }
         ConsumerGroups groups = shard.consumerGroups();
+        if (groupId != null && shard.groupTypes().owner(groupId).filter(t -> t != groups
+                && t != shard.groupTypes().all().get(0)).isPresent()) {
+            return CoordinatorResult.of(new ConsumerGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a consumer group."));
+        }
         ClassicGroups classicGroups = shard.classicGroups();
         ClassicGroup classic = groupId == null || groups.contains(groupId) ? null : classicGroups.get(groupId);
         if (classic != null && !classicGroups.isIdle(classic)) {
