@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * application re-keys records by colour (a repartition topic the broker creates) and counts them
  * per colour (a store whose changelog the broker creates). Two instances share the tasks; one
  * closes and the other takes over every task; the counts are exact throughout. And
- * kafka-streams-groups.sh (kafka-tools 4.4) lists and describes the group.
+ * kafka-streams-groups.sh (kafka-tools 4.4) lists, describes (members, state, offsets) and, once
+ * empty, deletes the group.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class StreamsGroupProtocolIT {
@@ -113,6 +114,19 @@ class StreamsGroupProtocolIT {
                 "--group", "tooled", "--state");
         assertEquals(0, state.exitCode(), state.stderr());
         assertTrue(state.stdout().contains("Stable"), state.stdout());
+
+        KafkaToolRun offsets = KafkaToolRun.run(StreamsGroupCommand.class, broker.bootstrap(), "--describe",
+                "--group", "tooled", "--offsets");
+        assertEquals(0, offsets.exitCode(), offsets.stderr());
+        assertTrue(offsets.stdout().contains(INPUT), offsets.stdout());
+
+        a.close(Duration.ofSeconds(20));
+        instances.remove(a);
+        KafkaToolRun delete = KafkaToolRun.run(StreamsGroupCommand.class, broker.bootstrap(), "--delete",
+                "--group", "tooled");
+        assertEquals(0, delete.exitCode(), delete.stdout() + delete.stderr());
+        KafkaToolRun after = KafkaToolRun.run(StreamsGroupCommand.class, broker.bootstrap(), "--list");
+        assertTrue(after.stdout().lines().noneMatch(l -> l.trim().equals("tooled")), after.stdout());
     }
 
     private KafkaStreams start(String applicationId, String instance) {

@@ -61,8 +61,9 @@ final class GroupConfigs {
         int min = key.brokerMin() == null ? 0 : broker.getInt(key.brokerMin());
         int max = broker.getInt(key.brokerMax());
         if (parsed < min || parsed > max) {
-            return "Invalid value " + value + " for configuration " + name + ": must be between " + key.brokerMin()
-                    + " (" + min + ") and " + key.brokerMax() + " (" + max + ")";
+            return "Invalid value " + value + " for configuration " + name + ": must be between "
+                    + (key.brokerMin() == null ? "" : key.brokerMin() + " ") + "(" + min + ") and " + key.brokerMax()
+                    + " (" + max + ")";
         }
         return null;
     }
