@@ -84,6 +84,8 @@ class StreamsGroupProtocolIT {
         Set<String> all = new java.util.TreeSet<>(activeTasks(a));
         all.addAll(activeTasks(b));
         assertEquals(8, all.size(), "4 tasks re-keying the input, 4 counting its repartition topic: " + all);
+        Await.until("each instance knows where the other's partitions are (interactive queries)", TIMEOUT,
+                () -> a.metadataForAllStreamsClients().size() == 2 && b.metadataForAllStreamsClients().size() == 2);
         produce(0, 1_000);
         awaitCounts(1_000);
 
@@ -142,6 +144,7 @@ class StreamsGroupProtocolIT {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(instance).toString());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + (7000 + instance.charAt(0)));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);

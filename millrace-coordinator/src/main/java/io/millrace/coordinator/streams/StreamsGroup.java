@@ -34,6 +34,12 @@ final class StreamsGroup {
     private final SortedMap<String, StreamsMember> members = new TreeMap<>();
     private final Map<String, TaskAssignment> targets = new HashMap<>();
     private final Map<String, StreamsMemberAssignment> assignments = new HashMap<>();
+    /**
+     * Changes whenever a member or its current assignment does: members compare it with the one
+     * they last saw to know when to ask for who holds which partitions (interactive queries). Not
+     * in any record; a new coordinator starts it afresh, which members only see as a change.
+     */
+    private int endpointEpoch;
 
     StreamsGroup(String groupId) {
         this.groupId = groupId;
@@ -83,6 +89,10 @@ final class StreamsGroup {
         return assignments.getOrDefault(memberId, StreamsMemberAssignment.NONE);
     }
 
+    int endpointEpoch() {
+        return endpointEpoch;
+    }
+
     boolean isEmpty() {
         return members.isEmpty();
     }
@@ -126,10 +136,12 @@ final class StreamsGroup {
     }
 
     void applyMember(StreamsMember member) {
+        endpointEpoch++;
         members.put(member.memberId(), member);
     }
 
     void removeMember(String memberId) {
+        endpointEpoch++;
         members.remove(memberId);
     }
 
@@ -146,10 +158,12 @@ final class StreamsGroup {
     }
 
     void applyAssignment(String memberId, StreamsMemberAssignment assignment) {
+        endpointEpoch++;
         assignments.put(memberId, assignment);
     }
 
     void removeAssignment(String memberId) {
+        endpointEpoch++;
         assignments.remove(memberId);
     }
 }

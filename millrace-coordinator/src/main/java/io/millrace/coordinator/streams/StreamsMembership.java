@@ -128,7 +128,7 @@ final class StreamsMembership {
                 .setMemberEpoch(next.memberEpoch()).setHeartbeatIntervalMs(config.heartbeatIntervalMs(groupId))
                 .setAcceptableRecoveryLagLegacy((int) Math.min(Integer.MAX_VALUE, config.acceptableRecoveryLag()))
                 .setAcceptableRecoveryLag(config.acceptableRecoveryLag())
-                .setTaskOffsetIntervalMs(config.taskOffsetIntervalMs()).setEndpointInformationEpoch(0);
+                .setTaskOffsetIntervalMs(config.taskOffsetIntervalMs());
         if (configured != null) {
             configured.problems().forEach(p -> response.status().add(new StreamsGroupHeartbeatResponseData.Status()
                     .setStatusCode(p.code()).setStatusDetail(p.detail())));
@@ -142,6 +142,13 @@ final class StreamsMembership {
             response.setActiveTasks(StreamsWire.heartbeatTasks(next.active()))
                     .setStandbyTasks(StreamsWire.heartbeatTasks(next.standby()))
                     .setWarmupTasks(StreamsWire.heartbeatTasks(next.warmup()));
+        }
+        if (request.endpointInformationEpoch() != group.endpointEpoch()
+                && group.members().values().stream().anyMatch(m -> m.endpointHost() != null)) {
+            response.setEndpointInformationEpoch(group.endpointEpoch())
+                    .setPartitionsByUserEndpoint(StreamsEndpoints.partitionsByEndpoint(group));
+        } else {
+            response.setEndpointInformationEpoch(group.endpointEpoch());
         }
         List<ConfiguredTopology.TopicToCreate> create = configured == null ? List.of()
                 : List.copyOf(configured.missingInternalTopics().values());
