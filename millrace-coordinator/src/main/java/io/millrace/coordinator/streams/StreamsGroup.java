@@ -40,6 +40,8 @@ final class StreamsGroup {
      * in any record; a new coordinator starts it afresh, which members only see as a change.
      */
     private int endpointEpoch;
+    /** A member asked the whole application to shut down (not in any record, as in Kafka). */
+    private String shutdownRequestedBy;
 
     StreamsGroup(String groupId) {
         this.groupId = groupId;
@@ -87,6 +89,17 @@ final class StreamsGroup {
 
     StreamsMemberAssignment assignment(String memberId) {
         return assignments.getOrDefault(memberId, StreamsMemberAssignment.NONE);
+    }
+
+    String shutdownRequestedBy() {
+        return shutdownRequestedBy;
+    }
+
+    /** Set on the shard's thread when a heartbeat asks for it; cleared once the group is empty. */
+    void requestShutdown(String memberId) {
+        if (shutdownRequestedBy == null) {
+            shutdownRequestedBy = memberId;
+        }
     }
 
     int endpointEpoch() {
@@ -143,6 +156,9 @@ final class StreamsGroup {
     void removeMember(String memberId) {
         endpointEpoch++;
         members.remove(memberId);
+        if (members.isEmpty()) {
+            shutdownRequestedBy = null;
+        }
     }
 
     void applyAssignmentEpoch(int epoch) {

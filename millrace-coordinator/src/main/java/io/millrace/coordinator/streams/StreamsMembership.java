@@ -26,6 +26,7 @@ import org.apache.kafka.common.protocol.Errors;
  */
 final class StreamsMembership {
     static final short STALE_TOPOLOGY = 0;
+    static final byte SHUTDOWN_APPLICATION = 4;
 
     private final StreamsGroupConfig config;
     private final Function<String, StreamsGroup> groups;
@@ -132,6 +133,14 @@ final class StreamsMembership {
         if (configured != null) {
             configured.problems().forEach(p -> response.status().add(new StreamsGroupHeartbeatResponseData.Status()
                     .setStatusCode(p.code()).setStatusDetail(p.detail())));
+        }
+        if (request.shutdownApplication() && groups.apply(groupId) != null) {
+            group.requestShutdown(memberId); // transient, like Kafka's: every member is told to shut down
+        }
+        if (group.shutdownRequestedBy() != null) {
+            response.status().add(new StreamsGroupHeartbeatResponseData.Status().setStatusCode(SHUTDOWN_APPLICATION)
+                    .setStatusDetail("The application is shutting down, as member " + group.shutdownRequestedBy()
+                            + " asked."));
         }
         if (topology != null && member.topologyEpoch() < topology.epoch()) {
             response.status().add(new StreamsGroupHeartbeatResponseData.Status().setStatusCode((byte) STALE_TOPOLOGY)

@@ -203,4 +203,16 @@ class StreamsGroupsTest {
         assertEquals(-1, left.response().memberEpoch());
         assertTrue(groups.isEmpty("app"));
     }
+
+    @Test
+    void aMemberAskingForShutdownIsEchoedToEveryMember() {
+        topic("in", 1);
+        topic("app-repartition", 1);
+        topic("app-changelog", 1);
+        StreamsHeartbeatOutcome a = heartbeat(join("a", "pa"));
+        StreamsHeartbeatOutcome b = heartbeat(join("b", "pb"));
+        heartbeat(beat("a", a.response().memberEpoch(), null).setShutdownApplication(true));
+        StreamsHeartbeatOutcome told = heartbeat(beat("b", b.response().memberEpoch(), null));
+        assertTrue(told.response().status().stream().anyMatch(st -> st.statusCode() == 4), told.response().toString());
+    }
 }
