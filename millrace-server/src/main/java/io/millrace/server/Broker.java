@@ -6,11 +6,11 @@ import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.Endpoint;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.group.GroupCoordinatorService;
-import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.group.GroupTypeConfigs;
+import io.millrace.coordinator.streams.StreamsGroupConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorService;
 import io.millrace.coordinator.consumer.ConsumerGroupConfig;
-import io.millrace.coordinator.consumer.ConsumerGroups;
 import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.ControllerSettings;
 import io.millrace.metadata.controller.MetadataController;
@@ -42,6 +42,7 @@ import io.millrace.server.coordinator.MetadataTopicsView;
 import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.coordinator.PartitionCoordinatorLog;
+import io.millrace.server.coordinator.StreamsSurfaces;
 import io.millrace.server.coordinator.TransactionSurfaces;
 import io.millrace.server.coordinator.WriteTxnMarkersSender;
 import io.millrace.server.txn.AddPartitionsToTxnSender;
@@ -194,9 +195,9 @@ public final class Broker {
         groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(offsetsTopicSpec.name(), access, Time.SYSTEM,
                         config.getInt("offsets.load.buffer.size")),
-                new MetadataTopicsView(publisher::image), Time.SYSTEM, consumerGroupsEnabled()
-                        ? ConsumerGroups.factory(ConsumerGroupConfig.from(config)
-                        .withOverrides(groupId -> publisher.image().groupConfig(groupId))) : NoConsumerGroups.FACTORY);
+                new MetadataTopicsView(publisher::image), Time.SYSTEM, new GroupTypeConfigs(ConsumerGroupConfig.from(config)
+                        .withOverrides(groupId -> publisher.image().groupConfig(groupId)),
+                        StreamsGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId))));
         CoordinatorTopic offsetsTopic = new CoordinatorTopic(offsetsTopicSpec, nodeId, channel, publisher,
                 groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
@@ -263,6 +264,7 @@ public final class Broker {
     /** The finalized features ApiVersions advertises: only those fully served. */
     private Map<String, Short> features() {
         Map<String, Short> features = new HashMap<>(TransactionSurfaces.features());
+        features.putAll(StreamsSurfaces.features());
         if (consumerGroupsEnabled()) {
             features.put("group.version", (short) 1);
         }
@@ -356,6 +358,7 @@ public final class Broker {
             handlers.add(new ConsumerGroupHeartbeatHandler(groupCoordinator));
             handlers.add(new ConsumerGroupDescribeHandler(groupCoordinator));
         }
+        handlers.addAll(StreamsSurfaces.handlers(groupCoordinator, channel));
         return handlers;
     }
 

@@ -61,6 +61,8 @@ public final class BrokerConfig {
         checkRange(BrokerConfigs.GROUP_MIN_SESSION_TIMEOUT_MS, BrokerConfigs.GROUP_MAX_SESSION_TIMEOUT_MS);
         checkRange("group.consumer.min.session.timeout.ms", "group.consumer.max.session.timeout.ms");
         checkRange("group.consumer.min.heartbeat.interval.ms", "group.consumer.max.heartbeat.interval.ms");
+        checkRange("group.streams.min.session.timeout.ms", "group.streams.max.session.timeout.ms");
+        checkRange("group.streams.min.heartbeat.interval.ms", "group.streams.max.heartbeat.interval.ms");
         this.logDirs = parseLogDirs();
         this.topicDefaults = TopicConfigs.brokerDefaults(values::get);
     }

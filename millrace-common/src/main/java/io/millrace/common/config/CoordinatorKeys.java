@@ -63,6 +63,7 @@ final class CoordinatorKeys {
         b.define(IGNORED, "group.consumer.migration.policy", STRING, "bidirectional",
                 oneOf("disabled", "downgrade", "upgrade", "bidirectional"),
                 "Whether groups convert between the classic and consumer protocols.");
+        streamsGroups(b);
         b.define(IGNORED, "share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1),
                 "Partitions of __share_group_state.");
         b.define(IGNORED, "share.coordinator.state.topic.replication.factor", SHORT, 3, atLeast(1),
@@ -122,5 +123,42 @@ final class CoordinatorKeys {
         b.define("leader.imbalance.check.interval.seconds", LONG, 300L, atLeast(1), "How often leader balance is checked.");
         b.define(IGNORED, "leader.imbalance.per.broker.percentage", INT, 10,
                 "Imbalance per broker that triggers a rebalance.");
+    }
+
+    /** KIP-1071 streams groups, with Kafka 4.4's names and defaults. */
+    private static void streamsGroups(ConfigDef.Builder b) {
+        b.define("group.streams.session.timeout.ms", INT, 45000, atLeast(1), "Session timeout of streams group members.");
+        b.define("group.streams.min.session.timeout.ms", INT, 45000, atLeast(1), "Least streams session timeout.");
+        b.define("group.streams.max.session.timeout.ms", INT, 60000, atLeast(1), "Greatest streams session timeout.");
+        b.define("group.streams.heartbeat.interval.ms", INT, 5000, atLeast(1), "Heartbeat interval of streams members.");
+        b.define("group.streams.min.heartbeat.interval.ms", INT, 5000, atLeast(1), "Least streams heartbeat interval.");
+        b.define("group.streams.max.heartbeat.interval.ms", INT, 15000, atLeast(1),
+                "Greatest streams heartbeat interval.");
+        b.define("group.streams.max.size", INT, Integer.MAX_VALUE, atLeast(1), "Most members of a streams group.");
+        b.define("group.streams.num.standby.replicas", INT, 0, atLeast(0), "Standby replicas of each streams task.");
+        b.define("group.streams.max.standby.replicas", INT, 2, atLeast(0),
+                "Greatest streams.num.standby.replicas of a group.");
+        b.define("group.streams.task.offset.interval.ms", INT, 60000, atLeast(1),
+                "How often streams members report their task offsets.");
+        b.define("group.streams.min.task.offset.interval.ms", INT, 15000, atLeast(1),
+                "Least streams.task.offset.interval.ms of a group.");
+        b.define("group.streams.acceptable.recovery.lag", LONG, 10000L, atLeast(0),
+                "Lag within which a streams member counts as caught up on a task.");
+        b.define(IGNORED, "group.streams.initial.rebalance.delay.ms", INT, 3000, atLeast(0),
+                "How long a new streams group waits for more members before its first assignment.");
+        b.define(IGNORED, "group.streams.assignment.interval.ms", INT, 1000, atLeast(0),
+                "Least time between two assignments of a streams group.");
+        b.define(IGNORED, "group.streams.min.assignment.interval.ms", INT, 0, atLeast(0),
+                "Least streams.assignment.interval.ms of a group.");
+        b.define(IGNORED, "group.streams.max.assignment.interval.ms", INT, 15000, atLeast(0),
+                "Greatest streams.assignment.interval.ms of a group.");
+        b.define(IGNORED, "group.streams.num.warmup.replicas", INT, 2, atLeast(0),
+                "Most warm-up replicas of streams tasks.");
+        b.define(IGNORED, "group.streams.max.warmup.replicas", INT, 20, atLeast(0),
+                "Greatest streams.num.warmup.replicas of a group.");
+        b.define(IGNORED, "group.streams.rack.aware.assignment.tags", LIST, "",
+                "Client tags standby replicas of streams tasks are spread over.");
+        b.define(IGNORED, "group.streams.assignor.offload.enable", BOOLEAN, true,
+                "Whether streams assignments run off the coordinator thread.");
     }
 }

@@ -4,7 +4,6 @@ import io.millrace.coordinator.GroupIds;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.classic.ClassicGroup;
 import io.millrace.coordinator.classic.ClassicGroups;
-import io.millrace.coordinator.group.ConsumerGroupsHook;
 import io.millrace.coordinator.group.GroupCoordinatorShard;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
@@ -40,7 +39,13 @@ public final class ConsumerGroupApis {
             return CoordinatorResult.of(new ConsumerGroupHeartbeatResponseData()
                     .setErrorCode(Errors.INVALID_GROUP_ID.code()).setErrorMessage("Group id is too long."));
         }
-        ConsumerGroups groups = of(shard.consumerGroups());
+        ConsumerGroups groups = shard.consumerGroups();
+        if (groupId != null && shard.groupTypes().owner(groupId).filter(t -> t != groups
+                && t != shard.groupTypes().all().get(0)).isPresent()) {
+            return CoordinatorResult.of(new ConsumerGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a consumer group."));
+        }
         ClassicGroups classicGroups = shard.classicGroups();
         ClassicGroup classic = groupId == null || groups.contains(groupId) ? null : classicGroups.get(groupId);
         if (classic != null && !classicGroups.isIdle(classic)) {
@@ -63,13 +68,7 @@ public final class ConsumerGroupApis {
         if (!GroupIds.isValid(groupId)) {
             return new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        return of(shard.consumerGroups()).describe(groupId);
+        return shard.consumerGroups().describe(groupId);
     }
 
-    private static ConsumerGroups of(ConsumerGroupsHook hook) {
-        if (hook instanceof ConsumerGroups groups) {
-            return groups;
-        }
-        throw Errors.UNSUPPORTED_VERSION.exception("Consumer groups are not enabled on this broker");
-    }
 }

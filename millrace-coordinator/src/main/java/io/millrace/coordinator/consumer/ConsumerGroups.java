@@ -3,7 +3,7 @@ package io.millrace.coordinator.consumer;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.common.Time;
 import io.millrace.coordinator.TopicsView;
-import io.millrace.coordinator.group.ConsumerGroupsHook;
+import io.millrace.coordinator.group.GroupType;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorTimer;
@@ -37,7 +37,7 @@ import org.apache.kafka.common.protocol.Errors;
  *
  * <p>Not thread-safe: confined to the shard's thread, like everything the shard holds.
  */
-public final class ConsumerGroups implements ConsumerGroupsHook {
+public final class ConsumerGroups implements GroupType {
     /** ListGroups' and DescribeGroups' protocol type and group type of these groups. */
     public static final String GROUP_TYPE = "consumer";
     /** OffsetCommit carries the member epoch from v9; members of these groups must use it. */
@@ -62,9 +62,9 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
         this.describer = new ConsumerGroupDescriber(topics, membership.targetAssignments());
     }
 
-    /** What the group coordinator service builds each shard's consumer groups with. */
-    public static ConsumerGroupsHook.Factory factory(ConsumerGroupConfig config) {
-        return (context, topics) -> new ConsumerGroups(config, topics, context.timer(), context.time());
+    @Override
+    public String name() {
+        return GROUP_TYPE;
     }
 
     /** A listed consumer group. */
@@ -78,7 +78,8 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
     // ---- replay -------------------------------------------------------------------------------
 
     /** True for the record key types {@link #replay} takes. */
-    public static boolean handles(short keyType) {
+    @Override
+    public boolean handles(short keyType) {
         return ConsumerGroupRecords.isConsumerGroupRecord(keyType);
     }
 
@@ -291,7 +292,8 @@ public final class ConsumerGroups implements ConsumerGroupsHook {
 
     /** TxnOffsetCommit's check: as {@link #validateOffsetCommit}, but a wrong epoch is ILLEGAL_GENERATION. */
     @Override
-    public Errors validateTransactionalOffsetCommit(String groupId, String memberId, int memberEpoch) {
+    public Errors validateTransactionalOffsetCommit(String groupId, String memberId, String groupInstanceId,
+                                                    int memberEpoch) {
         Errors error = validateOffsetCommit(groupId, memberId, memberEpoch);
         return error == Errors.STALE_MEMBER_EPOCH ? Errors.ILLEGAL_GENERATION : error;
     }

@@ -9,7 +9,7 @@
  *   <li>{@link io.millrace.coordinator.consumer.ConsumerGroups}: one shard's consumer groups;
  *       replays records of key types 3–8 ({@link io.millrace.coordinator.consumer.ConsumerGroupRecords}
  *       documents their encoding), answers reads, plugs into the shard as its
- *       {@code ConsumerGroupsHook}.</li>
+ *       {@code GroupType}.</li>
  *   <li>{@code GroupMembership}: join, heartbeat, leave, and removal on session or revocation
  *       timeout ({@code MemberTimers}); returns records, changes nothing.</li>
  *   <li>{@code TargetAssignments}: group epoch and target assignment, via the server-side

@@ -1,8 +1,7 @@
 package io.millrace.coordinator.group;
 
 import io.millrace.coordinator.GroupIds;
-import io.millrace.coordinator.classic.ClassicGroup;
-import io.millrace.coordinator.classic.ClassicGroups;
+import io.millrace.coordinator.classic.ClassicGroupType;
 import io.millrace.coordinator.offsets.OffsetRecords;
 import io.millrace.coordinator.offsets.OffsetStore;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
@@ -10,6 +9,7 @@ import io.millrace.coordinator.runtime.CoordinatorResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
@@ -18,43 +18,38 @@ import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * ListGroups, DescribeGroups and DeleteGroups across the group types of one shard: classic
- * groups, "simple" groups that only have committed offsets (shown as empty classic groups, as
- * Kafka does), and consumer groups through the {@link ConsumerGroupsHook}. Runs on the shard's thread.
+ * ListGroups, DescribeGroups and DeleteGroups across the {@link GroupTypes} of one shard, and
+ * "simple" groups that only have committed offsets (shown as empty classic groups, as Kafka
+ * does). Runs on the shard's thread.
  */
 final class GroupAdmin {
-    static final String CLASSIC = "classic";
+    static final String CLASSIC = ClassicGroupType.NAME;
     private static final String EMPTY_STATE = "Empty";
 
     private final OffsetStore offsets;
-    private final ClassicGroups classic;
-    private final ConsumerGroupsHook consumer;
+    private final GroupTypes types;
 
-    GroupAdmin(OffsetStore offsets, ClassicGroups classic, ConsumerGroupsHook consumer) {
+    GroupAdmin(OffsetStore offsets, GroupTypes types) {
         this.offsets = offsets;
-        this.classic = classic;
-        this.consumer = consumer;
+        this.types = types;
     }
 
     /** The groups whose state and type pass the filters (empty filter: all; case-insensitive). */
     List<ListedGroup> list(List<String> statesFilter, List<String> typesFilter) {
         Set<String> states = lower(statesFilter);
-        Set<String> types = lower(typesFilter);
+        Set<String> typeNames = lower(typesFilter);
         List<ListedGroup> all = new ArrayList<>();
-        for (ClassicGroup g : classic.all()) {
-            all.add(new ListedGroup().setGroupId(g.groupId()).setProtocolType(g.protocolType() == null ? "" : g.protocolType())
-                    .setGroupState(g.state().wireName()).setGroupType(CLASSIC));
-        }
+        all.addAll(types.all().get(0).listGroups());
         for (String groupId : offsets.groupIds()) {
-            if (classic.get(groupId) == null && !consumer.contains(groupId)) {
+            if (types.owner(groupId).isEmpty()) {
                 all.add(new ListedGroup().setGroupId(groupId).setProtocolType("").setGroupState(EMPTY_STATE)
                         .setGroupType(CLASSIC));
             }
         }
-        all.addAll(consumer.listGroups());
+        types.all().stream().skip(1).forEach(type -> all.addAll(type.listGroups()));
         return all.stream()
                 .filter(g -> states.isEmpty() || states.contains(g.groupState().toLowerCase(Locale.ROOT)))
-                .filter(g -> types.isEmpty() || types.contains(g.groupType().toLowerCase(Locale.ROOT)))
+                .filter(g -> typeNames.isEmpty() || typeNames.contains(g.groupType().toLowerCase(Locale.ROOT)))
                 .toList();
     }
 
@@ -67,12 +62,9 @@ final class GroupAdmin {
             return new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.INVALID_GROUP_ID.code())
                     .setGroupState("").setProtocolType("").setProtocolData("");
         }
-        ClassicGroup g = classic.get(groupId);
-        if (g != null) {
-            return classic.describe(g);
-        }
-        if (consumer.contains(groupId)) {
-            return consumer.describeClassic(groupId);
+        Optional<GroupType> owner = types.owner(groupId);
+        if (owner.isPresent()) {
+            return owner.get().describeClassic(groupId);
         }
         if (offsets.hasOffsets(groupId)) {
             return new DescribedGroup().setGroupId(groupId).setGroupState(EMPTY_STATE).setProtocolType("")
@@ -92,27 +84,20 @@ final class GroupAdmin {
         List<DeletableGroupResult> results = new ArrayList<>();
         for (String groupId : groupIds) {
             Errors error = Errors.NONE;
+            Optional<GroupType> owner = GroupIds.isValid(groupId) ? types.owner(groupId) : Optional.empty();
             if (!GroupIds.isValid(groupId)) {
                 error = Errors.INVALID_GROUP_ID;
-            } else if (consumer.contains(groupId)) {
-                if (!consumer.isEmpty(groupId)) {
+            } else if (owner.isPresent()) {
+                if (!owner.get().isEmpty(groupId)) {
                     error = Errors.NON_EMPTY_GROUP;
                 } else {
                     offsetTombstones(groupId, records);
-                    records.addAll(consumer.deletion(groupId));
+                    records.addAll(owner.get().deletion(groupId));
                 }
+            } else if (!offsets.hasOffsets(groupId) && !offsets.hasOpenTransactions(groupId)) {
+                error = Errors.GROUP_ID_NOT_FOUND;
             } else {
-                ClassicGroup g = classic.get(groupId);
-                if (g != null && !g.isEmptyOrDead()) {
-                    error = Errors.NON_EMPTY_GROUP;
-                } else if (g == null && !offsets.hasOffsets(groupId) && !offsets.hasOpenTransactions(groupId)) {
-                    error = Errors.GROUP_ID_NOT_FOUND;
-                } else {
-                    offsetTombstones(groupId, records);
-                    if (g != null) {
-                        records.add(classic.deletion(groupId));
-                    }
-                }
+                offsetTombstones(groupId, records);
             }
             results.add(new DeletableGroupResult().setGroupId(groupId).setErrorCode(error.code()));
         }

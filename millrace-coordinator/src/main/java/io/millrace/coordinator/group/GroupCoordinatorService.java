@@ -56,11 +56,11 @@ public final class GroupCoordinatorService implements CoordinatorPartitions, Aut
     private volatile int numPartitions;
 
     public GroupCoordinatorService(GroupCoordinatorConfig config, CoordinatorLog log, TopicsView topics, Time time,
-                                   ConsumerGroupsHook.Factory consumerGroups) {
+                                   GroupTypeConfigs groupTypes) {
         this.config = config;
         this.numPartitions = config.numPartitions();
         this.runtime = new CoordinatorRuntime<>("group-coordinator", config.threads(), log, time,
-                context -> new GroupCoordinatorShard(context, config, topics, consumerGroups));
+                context -> new GroupCoordinatorShard(context, config, topics, groupTypes));
     }
 
     public int numPartitions() {

@@ -3,7 +3,10 @@ package io.millrace.coordinator.group;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.TopicsView;
+import io.millrace.coordinator.classic.ClassicGroupType;
 import io.millrace.coordinator.classic.ClassicGroups;
+import io.millrace.coordinator.consumer.ConsumerGroups;
+import io.millrace.coordinator.streams.StreamsGroups;
 import io.millrace.coordinator.offsets.OffsetStore;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
@@ -24,8 +27,9 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 
 /**
  * The group coordinator state of one {@code __consumer_offsets} partition: committed offsets (key
- * type 1), classic groups (key type 2) and, through {@link ConsumerGroupsHook}, KIP-848 consumer
- * groups (key types 3 to 8). Lives on the partition's owner thread (see CoordinatorRuntime).
+ * type 1) and the groups of each {@link GroupType} (classic: key type 2; KIP-848 consumer groups:
+ * key types 3 to 8; KIP-1071 streams groups: 17, 19 to 23), kept in its {@link GroupTypes}, through which every API spanning group types
+ * routes a group id. Lives on the partition's owner thread (see CoordinatorRuntime).
  *
  * <p>Write operations return records plus a response; {@link #replay} applies the records once
  * appended, on load and after each write alike. Offsets a transactional producer committed
@@ -39,34 +43,38 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     private final GroupCoordinatorConfig config;
     private final OffsetStore offsets = new OffsetStore();
     private final ClassicGroups classic;
-    private final ConsumerGroupsHook consumer;
+    private final ConsumerGroups consumer;
+    private final StreamsGroups streams;
+    private final GroupTypes types;
     private final OffsetOperations offsetOperations;
     private final GroupAdmin admin;
     private final TransactionalOffsetCommit transactionalCommit;
 
     public GroupCoordinatorShard(Context context, GroupCoordinatorConfig config, TopicsView topics,
-                                 ConsumerGroupsHook.Factory consumerGroups) {
+                                 GroupTypeConfigs typeConfigs) {
         this.context = context;
         this.config = config;
-        this.consumer = consumerGroups.create(context, topics);
-        this.classic = new ClassicGroups(context.time(), context.timer(), context.journal(), config, consumer::contains);
-        this.offsetOperations = new OffsetOperations(offsets, classic, consumer, topics, config, context.time());
-        this.admin = new GroupAdmin(offsets, classic, consumer);
-        this.transactionalCommit = new TransactionalOffsetCommit(classic, consumer, topics, config, context.time());
+        this.consumer = new ConsumerGroups(typeConfigs.consumer(), topics, context.timer(), context.time());
+        this.streams = new StreamsGroups(typeConfigs.streams(), topics, context.timer(), context.time());
+        this.classic = new ClassicGroups(context.time(), context.timer(), context.journal(), config,
+                groupId -> consumer.contains(groupId) || streams.contains(groupId)); // not a classic group's
+        // classic first: it is the type of a group id no type holds yet
+        this.types = new GroupTypes(List.of(new ClassicGroupType(classic), consumer, streams));
+        this.offsetOperations = new OffsetOperations(offsets, classic, types, topics, config, context.time());
+        this.admin = new GroupAdmin(offsets, types);
+        this.transactionalCommit = new TransactionalOffsetCommit(types, topics, config, context.time());
     }
 
     @Override
     public void replay(long offset, long producerId, short producerEpoch, CoordinatorRecord record) {
         switch (record.keyType()) {
             case CoordinatorRecord.OFFSET_COMMIT -> offsets.replay(offset, producerId, record);
-            case CoordinatorRecord.CLASSIC_GROUP -> classic.replay(record);
-            // KIP-848 consumer groups plug in here, and only here, for their records.
-            case CoordinatorRecord.CONSUMER_GROUP_METADATA, CoordinatorRecord.CONSUMER_GROUP_PARTITION_METADATA,
-                 CoordinatorRecord.CONSUMER_GROUP_MEMBER, CoordinatorRecord.CONSUMER_GROUP_TARGET_ASSIGNMENT_METADATA,
-                 CoordinatorRecord.CONSUMER_GROUP_TARGET_ASSIGNMENT_MEMBER,
-                 CoordinatorRecord.CONSUMER_GROUP_CURRENT_ASSIGNMENT -> consumer.replay(record);
             default -> {
-                // A key type from a newer version: leave it in the log, ignore it here.
+                GroupType type = types.forRecord(record.keyType());
+                if (type != null) {
+                    type.replay(record);
+                }
+                // else a key type from a newer version: leave it in the log, ignore it here.
             }
         }
     }
@@ -79,15 +87,13 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     @Override
     public void onLoaded() {
-        classic.onLoaded();
-        consumer.onLoaded();
+        types.all().forEach(GroupType::onLoaded);
         scheduleExpiry();
     }
 
     @Override
     public void onUnloaded() {
-        classic.onUnloaded();
-        consumer.onUnloaded();
+        types.all().forEach(GroupType::onUnloaded);
     }
 
     public int partition() {
@@ -102,9 +108,19 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         return classic;
     }
 
-    /** The KIP-848 component; its write operations run through GroupCoordinatorService.write. */
-    public ConsumerGroupsHook consumerGroups() {
+    /** The KIP-848 consumer groups; their write operations run through GroupCoordinatorService.write. */
+    public ConsumerGroups consumerGroups() {
         return consumer;
+    }
+
+    /** The KIP-1071 streams groups; their write operations run through GroupCoordinatorService.write. */
+    public StreamsGroups streamsGroups() {
+        return streams;
+    }
+
+    /** Every group type of this shard. */
+    public GroupTypes groupTypes() {
+        return types;
     }
 
     public CoordinatorResult<OffsetCommitResponseData> commitOffsets(GroupRequestContext ctx, OffsetCommitRequestData request) {

@@ -36,8 +36,8 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * OffsetCommit, OffsetFetch and OffsetDelete against one shard's offsets, with the group checks
- * of classic and consumer groups. Runs on the shard's thread; offsets change only when the
+ * OffsetCommit, OffsetFetch and OffsetDelete against one shard's offsets, with the checks of the
+ * group's {@link GroupType}. Runs on the shard's thread; offsets change only when the
  * records returned here are replayed.
  */
 final class OffsetOperations {
@@ -46,16 +46,16 @@ final class OffsetOperations {
 
     private final OffsetStore offsets;
     private final ClassicGroups classic;
-    private final ConsumerGroupsHook consumer;
+    private final GroupTypes types;
     private final TopicsView topics;
     private final GroupCoordinatorConfig config;
     private final Time time;
 
-    OffsetOperations(OffsetStore offsets, ClassicGroups classic, ConsumerGroupsHook consumer, TopicsView topics,
+    OffsetOperations(OffsetStore offsets, ClassicGroups classic, GroupTypes types, TopicsView topics,
                      GroupCoordinatorConfig config, Time time) {
         this.offsets = offsets;
         this.classic = classic;
-        this.consumer = consumer;
+        this.types = types;
         this.topics = topics;
         this.config = config;
         this.time = time;
@@ -66,12 +66,9 @@ final class OffsetOperations {
         Errors groupError;
         if (!GroupIds.isValid(groupId)) {
             groupError = Errors.INVALID_GROUP_ID;
-        } else if (consumer.contains(groupId)) {
-            groupError = consumer.validateOffsetCommit(groupId, request.memberId(), request.generationIdOrMemberEpoch(),
-                    request.groupInstanceId(), context.apiVersion());
         } else {
-            groupError = classic.validateOffsetCommit(classic.get(groupId), request.memberId(),
-                    request.groupInstanceId(), request.generationIdOrMemberEpoch(), context.apiVersion());
+            groupError = types.ownerOrDefault(groupId).validateOffsetCommit(groupId, request.memberId(),
+                    request.generationIdOrMemberEpoch(), request.groupInstanceId(), context.apiVersion());
         }
         boolean byId = context.apiVersion() >= TOPIC_ID_VERSION;
         long now = time.milliseconds();
@@ -120,11 +117,10 @@ final class OffsetOperations {
         if (!GroupIds.isValid(groupId)) {
             return out.setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        if (consumer.contains(groupId)) {
-            Errors error = consumer.validateOffsetFetch(groupId, request.memberId(), request.memberEpoch());
-            if (error != Errors.NONE) {
-                return out.setErrorCode(error.code());
-            }
+        Errors memberError = types.owner(groupId).map(t -> t.validateOffsetFetch(groupId, request.memberId(),
+                request.memberEpoch())).orElse(Errors.NONE);
+        if (memberError != Errors.NONE) {
+            return out.setErrorCode(memberError.code());
         }
         boolean byId = context.apiVersion() >= TOPIC_ID_VERSION;
         if (request.topics() == null) {
@@ -189,19 +185,13 @@ final class OffsetOperations {
         if (!GroupIds.isValid(groupId)) {
             return CoordinatorResult.of(response.setErrorCode(Errors.INVALID_GROUP_ID.code()));
         }
-        ClassicGroup g = classic.get(groupId);
-        boolean isConsumer = consumer.contains(groupId);
-        if (g == null && !isConsumer && !offsets.hasOffsets(groupId) && !offsets.hasOpenTransactions(groupId)) {
+        Optional<GroupType> owner = types.owner(groupId);
+        if (owner.isEmpty() && !offsets.hasOffsets(groupId) && !offsets.hasOpenTransactions(groupId)) {
             return CoordinatorResult.of(response.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
         }
-        Set<String> subscribed = Set.of();
-        if (isConsumer) {
-            subscribed = consumer.subscribedTopics(groupId);
-        } else if (g != null && !g.isEmptyOrDead()) {
-            subscribed = classic.subscribedTopics(g);
-            if (subscribed == null) {
-                return CoordinatorResult.of(response.setErrorCode(Errors.NON_EMPTY_GROUP.code()));
-            }
+        Set<String> subscribed = owner.map(t -> t.subscribedTopics(groupId)).orElse(Set.of());
+        if (subscribed == null) {
+            return CoordinatorResult.of(response.setErrorCode(Errors.NON_EMPTY_GROUP.code()));
         }
         List<CoordinatorRecord> records = new ArrayList<>();
         for (OffsetDeleteRequestData.OffsetDeleteRequestTopic topic : request.topics()) {
@@ -237,11 +227,11 @@ final class OffsetOperations {
         long now = time.milliseconds();
         List<CoordinatorRecord> records = new ArrayList<>();
         for (String groupId : List.copyOf(offsets.groupIds())) {
-            ClassicGroup g = classic.get(groupId);
-            boolean isConsumer = consumer.contains(groupId);
-            if (isConsumer ? !consumer.isEmpty(groupId) : g != null && !classic.isIdle(g)) {
+            Optional<GroupType> owner = types.owner(groupId);
+            if (owner.isPresent() && !owner.get().offsetsMayExpire(groupId)) {
                 continue;
             }
+            ClassicGroup g = classic.get(groupId); // a classic group's offsets expire from when it emptied
             Map<TopicPartition, CommittedOffset> committed = offsets.offsets(groupId);
             int expired = 0;
             for (Map.Entry<TopicPartition, CommittedOffset> e : committed.entrySet()) {

@@ -4,7 +4,6 @@ import io.millrace.common.Time;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.GroupIds;
 import io.millrace.coordinator.TopicsView;
-import io.millrace.coordinator.classic.ClassicGroups;
 import io.millrace.coordinator.offsets.CommittedOffset;
 import io.millrace.coordinator.offsets.OffsetRecords;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
@@ -30,16 +29,13 @@ import org.apache.kafka.common.protocol.Errors;
  * the producer's COMMIT or ABORT marker. Runs on the shard's thread; changes nothing itself.
  */
 final class TransactionalOffsetCommit {
-    private final ClassicGroups classic;
-    private final ConsumerGroupsHook consumer;
+    private final GroupTypes types;
     private final TopicsView topics;
     private final GroupCoordinatorConfig config;
     private final Time time;
 
-    TransactionalOffsetCommit(ClassicGroups classic, ConsumerGroupsHook consumer, TopicsView topics,
-                              GroupCoordinatorConfig config, Time time) {
-        this.classic = classic;
-        this.consumer = consumer;
+    TransactionalOffsetCommit(GroupTypes types, TopicsView topics, GroupCoordinatorConfig config, Time time) {
+        this.types = types;
         this.topics = topics;
         this.config = config;
         this.time = time;
@@ -73,10 +69,7 @@ final class TransactionalOffsetCommit {
         if (!GroupIds.isValid(groupId)) {
             return Errors.INVALID_GROUP_ID;
         }
-        if (consumer.contains(groupId)) {
-            return consumer.validateTransactionalOffsetCommit(groupId, request.memberId(), request.generationIdOrMemberEpoch());
-        }
-        return classic.validateTransactionalOffsetCommit(classic.get(groupId), request.memberId(),
+        return types.ownerOrDefault(groupId).validateTransactionalOffsetCommit(groupId, request.memberId(),
                 request.groupInstanceId(), request.generationIdOrMemberEpoch());
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.group.GroupCoordinatorShard;
+import io.millrace.coordinator.group.GroupTypeConfigs;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorShard;
 import java.util.List;
@@ -29,7 +30,7 @@ class ConsumerGroupApisTest {
     void setUp() {
         topics.create("t", 3);
         shard = new GroupCoordinatorShard(new CoordinatorShard.Context(0, timer, GroupHarness.CLOCK),
-                GroupCoordinatorConfig.defaults(1), topics, ConsumerGroups.factory(ConsumerGroupConfig.defaults()));
+                GroupCoordinatorConfig.defaults(1), topics, GroupTypeConfigs.defaults());
         shard.onLoaded();
     }
 

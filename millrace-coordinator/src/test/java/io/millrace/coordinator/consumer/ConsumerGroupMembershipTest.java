@@ -216,10 +216,10 @@ class ConsumerGroupMembershipTest {
 
         assertEquals(Errors.NONE, h.groups.validateOffsetCommit(GROUP, "m1", 1));
         assertEquals(Errors.STALE_MEMBER_EPOCH, h.groups.validateOffsetCommit(GROUP, "m1", 0));
-        assertEquals(Errors.ILLEGAL_GENERATION, h.groups.validateTransactionalOffsetCommit(GROUP, "m1", 0));
-        assertEquals(Errors.NONE, h.groups.validateTransactionalOffsetCommit(GROUP, "m1", 1));
-        assertEquals(Errors.UNKNOWN_MEMBER_ID, h.groups.validateTransactionalOffsetCommit(GROUP, "zz", 1));
-        assertEquals(Errors.UNKNOWN_MEMBER_ID, h.groups.validateTransactionalOffsetCommit(GROUP, "", -1),
+        assertEquals(Errors.ILLEGAL_GENERATION, h.groups.validateTransactionalOffsetCommit(GROUP, "m1", null, 0));
+        assertEquals(Errors.NONE, h.groups.validateTransactionalOffsetCommit(GROUP, "m1", null, 1));
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, h.groups.validateTransactionalOffsetCommit(GROUP, "zz", null, 1));
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, h.groups.validateTransactionalOffsetCommit(GROUP, "", null, -1),
                 "without group metadata only while the group has no members");
         assertEquals(Errors.UNKNOWN_MEMBER_ID, h.groups.validateOffsetCommit(GROUP, "zz", 1));
         assertEquals(Errors.UNKNOWN_MEMBER_ID, h.groups.validateOffsetCommit(GROUP, "", -1));

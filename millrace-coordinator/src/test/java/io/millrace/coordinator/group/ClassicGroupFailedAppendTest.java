@@ -92,7 +92,7 @@ class ClassicGroupFailedAppendTest {
     private final FlakyLog log = new FlakyLog();
     private final GroupCoordinatorService service = new GroupCoordinatorService(
             new GroupCoordinatorConfig(1, 1, 60_000, 60_000, 4096, 0, 1_000, 60_000, 100), log, NO_TOPICS,
-            Time.SYSTEM, NoConsumerGroups.FACTORY);
+            Time.SYSTEM, GroupTypeConfigs.defaults());
 
     @AfterEach
     void close() {

@@ -100,7 +100,7 @@ final class ShardHarness {
                 return topics.values();
             }
         };
-        shard = new GroupCoordinatorShard(new CoordinatorShard.Context(0, timer, time), config, view, NoConsumerGroups.FACTORY);
+        shard = new GroupCoordinatorShard(new CoordinatorShard.Context(0, timer, time), config, view, GroupTypeConfigs.defaults());
         for (int offset = 0; offset < log.size(); offset++) {
             if (markers.containsKey(offset)) {
                 shard.replayEndTransactionMarker(offset, producers.get(offset), (short) 0, markers.get(offset));

@@ -9,7 +9,7 @@ import io.millrace.common.Time;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.group.GroupCoordinatorShard;
-import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.group.GroupTypeConfigs;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorShard;
 import io.millrace.coordinator.runtime.CoordinatorTimer;
@@ -34,7 +34,7 @@ class OffsetStoreTransactionTest {
 
     private final GroupCoordinatorShard shard = new GroupCoordinatorShard(
             new CoordinatorShard.Context(0, new NoTimer(), Time.SYSTEM), GroupCoordinatorConfig.defaults(1),
-            new NoTopics(), NoConsumerGroups.FACTORY);
+            new NoTopics(), GroupTypeConfigs.defaults());
 
     private static CommittedOffset offset(long offset) {
         return new CommittedOffset(offset, -1, "", 1_000L, -1L);

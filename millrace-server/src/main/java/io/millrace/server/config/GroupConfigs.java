@@ -26,7 +26,15 @@ final class GroupConfigs {
                     "Session timeout of this consumer group's members."),
             new Key(GroupConfigOverrides.CONSUMER_HEARTBEAT_INTERVAL_MS, "group.consumer.heartbeat.interval.ms",
                     "group.consumer.min.heartbeat.interval.ms", "group.consumer.max.heartbeat.interval.ms",
-                    "Heartbeat interval told to this consumer group's members."));
+                    "Heartbeat interval told to this consumer group's members."),
+            new Key("streams.session.timeout.ms", "group.streams.session.timeout.ms",
+                    "group.streams.min.session.timeout.ms", "group.streams.max.session.timeout.ms",
+                    "Session timeout of this streams group's members."),
+            new Key("streams.heartbeat.interval.ms", "group.streams.heartbeat.interval.ms",
+                    "group.streams.min.heartbeat.interval.ms", "group.streams.max.heartbeat.interval.ms",
+                    "Heartbeat interval told to this streams group's members."),
+            new Key("streams.num.standby.replicas", "group.streams.num.standby.replicas", null,
+                    "group.streams.max.standby.replicas", "Standby replicas of each task of this streams group."));
 
     private GroupConfigs() {
     }
@@ -50,11 +58,12 @@ final class GroupConfigs {
         } catch (NumberFormatException e) {
             return "Invalid value " + value + " for configuration " + name + ": not a number of type INT";
         }
-        int min = broker.getInt(key.brokerMin());
+        int min = key.brokerMin() == null ? 0 : broker.getInt(key.brokerMin());
         int max = broker.getInt(key.brokerMax());
         if (parsed < min || parsed > max) {
-            return "Invalid value " + value + " for configuration " + name + ": must be between " + key.brokerMin()
-                    + " (" + min + ") and " + key.brokerMax() + " (" + max + ")";
+            return "Invalid value " + value + " for configuration " + name + ": must be between "
+                    + (key.brokerMin() == null ? "" : key.brokerMin() + " ") + "(" + min + ") and " + key.brokerMax()
+                    + " (" + max + ")";
         }
         return null;
     }

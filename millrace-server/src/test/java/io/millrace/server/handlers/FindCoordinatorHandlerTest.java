@@ -11,7 +11,7 @@ import io.millrace.common.config.BrokerConfig;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.group.GroupCoordinatorService;
-import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.group.GroupTypeConfigs;
 import io.millrace.coordinator.runtime.BatchProducer;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
@@ -76,7 +76,7 @@ class FindCoordinatorHandlerTest {
                 public Collection<TopicInfo> all() {
                     return List.of();
                 }
-            }, Time.SYSTEM, NoConsumerGroups.FACTORY);
+            }, Time.SYSTEM, GroupTypeConfigs.defaults());
 
     @AfterEach
     void close() {

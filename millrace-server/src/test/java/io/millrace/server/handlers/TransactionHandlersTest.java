@@ -12,7 +12,7 @@ import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.GroupIds;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.group.GroupCoordinatorService;
-import io.millrace.coordinator.group.NoConsumerGroups;
+import io.millrace.coordinator.group.GroupTypeConfigs;
 import io.millrace.coordinator.runtime.CoordinatorLog;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.txn.TransactionCoordinatorConfig;
@@ -68,7 +68,7 @@ class TransactionHandlersTest {
             () -> CompletableFuture.completedFuture(ids.getAndIncrement()), markers -> new CompletableFuture<>());
     private final GroupCoordinatorService groups = new GroupCoordinatorService(
             GroupCoordinatorConfig.from(BrokerConfig.fromProperties(Map.of("offsets.topic.num.partitions", "5"))),
-            memoryLog(), noTopics(), Time.SYSTEM, NoConsumerGroups.FACTORY);
+            memoryLog(), noTopics(), Time.SYSTEM, GroupTypeConfigs.defaults());
 
     TransactionHandlersTest() throws InterruptedException {
         cluster.topic("orders", partition(0, 1, List.of(1), List.of(1)), partition(1, 1, List.of(1), List.of(1)));
