@@ -31,7 +31,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,13 +100,11 @@ class StreamsTopologyIT {
     }
 
     @Test
-    @Disabled("streams groups (KIP-1071): issue 10 section 1")
     void streamsAtLeastOnce() throws Exception {
         stopOneKillOne("streams", StreamsConfig.AT_LEAST_ONCE);
     }
 
     @Test
-    @Disabled("streams groups (KIP-1071): issue 10 section 1")
     void streamsExactlyOnce() throws Exception {
         stopOneKillOne("streams", StreamsConfig.EXACTLY_ONCE_V2);
     }
