@@ -75,9 +75,9 @@ final class TransactionalAppends {
                     Errors.INVALID_PRODUCER_ID_MAPPING, "Transactional records contained more than one producer ID")));
             return CompletableFuture.completedFuture(failures);
         }
-        return verifier.verify(transactionalId, producerId, producerEpoch, partitions, mode).thenApply(errors -> {
+        return verifier.verifyProduce(transactionalId, producerId, producerEpoch, partitions, mode).thenApply(errors -> {
             Map<TopicPartition, VerificationErrors.Failure> failures = new HashMap<>();
-            errors.forEach((tp, error) -> failures.put(tp, VerificationErrors.forProduce(error)));
+            errors.forEach((tp, error) -> failures.put(tp, VerificationErrors.forProduce(error, mode)));
             return failures;
         });
     }
