@@ -191,14 +191,18 @@ class TransactionVerifierTest {
     }
 
     @Test
-    void theBrokerRequestIsOneBatchedTransactionAndItsAnswerKeepsOnlyErrors() {
-        AddPartitionsToTxnRequestData request = AddPartitionsToTxnSender.request("txn", 7L, (short) 3,
-                Set.of(TP, TP1), false);
-        assertEquals(1, request.transactions().size());
+    void theBrokerRequestCarriesEachCheckAndItsAnswerKeepsOnlyErrors() {
+        AddPartitionsToTxnSender.Check check = new AddPartitionsToTxnSender.Check("txn", 7L, (short) 3,
+                Set.of(TP, TP1), false, new CompletableFuture<>());
+        AddPartitionsToTxnSender.Check other = new AddPartitionsToTxnSender.Check("other", 8L, (short) 0,
+                Set.of(TP), true, new CompletableFuture<>());
+        AddPartitionsToTxnRequestData request = AddPartitionsToTxnSender.request(List.of(check, other));
+        assertEquals(2, request.transactions().size());
         AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn = request.transactions().find("txn");
         assertFalse(txn.verifyOnly());
         assertEquals(7L, txn.producerId());
         assertEquals(2, txn.topics().find("t").partitions().size());
+        assertTrue(request.transactions().find("other").verifyOnly());
 
         AddPartitionsToTxnTopicResult topic = new AddPartitionsToTxnTopicResult().setName("t");
         topic.resultsByPartition().add(new AddPartitionsToTxnPartitionResult().setPartitionIndex(0)
@@ -208,10 +212,11 @@ class TransactionVerifierTest {
         result.topicResults().add(topic);
         AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
         response.resultsByTransaction().add(result);
-        assertEquals(Map.of(TP, Errors.TRANSACTION_ABORTABLE),
-                AddPartitionsToTxnSender.errorsOf(response, Set.of(TP, TP1)));
-        assertEquals(Map.of(TP, Errors.INVALID_TXN_STATE), AddPartitionsToTxnSender.errorsOf(
+        assertEquals(Map.of("txn", Map.of(TP, Errors.TRANSACTION_ABORTABLE), "other", Map.of(TP, Errors.UNKNOWN_SERVER_ERROR)),
+                AddPartitionsToTxnSender.errorsOf(response, List.of(check, other)));
+        assertEquals(Map.of("txn", Map.of(TP, Errors.INVALID_TXN_STATE)), AddPartitionsToTxnSender.errorsOf(
                 new AddPartitionsToTxnResponseData().setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()),
-                Set.of(TP)));
+                List.of(new AddPartitionsToTxnSender.Check("txn", 7L, (short) 3, Set.of(TP), false,
+                        new CompletableFuture<>()))));
     }
 }
