@@ -137,7 +137,7 @@ final class LogWrites {
             producers.replay(replayHeader.wrap(written, p), segment);
             // A data batch began the transaction, a marker ended it: either way its verification is over.
             if (replayHeader.isTransactional()) {
-                verifications.end(replayHeader.producerId());
+                verifications.end(replayHeader);
             }
         }
     }

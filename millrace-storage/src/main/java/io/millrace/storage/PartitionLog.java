@@ -536,8 +536,10 @@ public final class PartitionLog implements Closeable {
      * the leader asks the transaction coordinator (KIP-890): {@link VerificationGuard#NONE} when
      * its transaction is open here at that epoch already (nothing to verify), else the guard the
      * append must carry.
+     *
+     * @param epochBumps whether the write is at transaction version 2 (see {@link TransactionVerifications})
      */
-    public VerificationGuard startTransactionVerification(long producerId, short producerEpoch) {
+    public VerificationGuard startTransactionVerification(long producerId, short producerEpoch, boolean epochBumps) {
         long now = time.milliseconds();
         return underLock("start a transaction verification on", () -> {
             ProducerEntry entry = producers.table().get(producerId);
@@ -545,7 +547,7 @@ public final class PartitionLog implements Closeable {
                     && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION) {
                 return VerificationGuard.NONE;
             }
-            return writes.verifications().start(producerId, now);
+            return writes.verifications().start(producerId, producerEpoch, epochBumps, now);
         });
     }
 

@@ -13,25 +13,48 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
  * producer id: the {@link VerificationGuard} an append must carry to begin that producer's
  * transaction here. Started before the leader asks the coordinator, ended by the producer's next
  * transactional batch or marker written (its transaction then began or ended), forgotten after
- * {@code producer.id.expiration.ms} when the write never came. Not part of the producer state
+ * {@code producer.id.expiration.ms} when the write never came. One exception, as Kafka 4.x: at
+ * transaction version 2 the previous transaction's marker carries the epoch the next transaction
+ * already uses (the coordinator bumps it at EndTxn), so a marker at the verification's own epoch
+ * ends the previous transaction, not the one being verified, and leaves the verification alone. Not part of the producer state
  * snapshots: a verification does not outlive the leader's memory (a new leader verifies again).
  *
  * <p>Not thread-safe: used under the log's append lock.
  */
 final class TransactionVerifications {
-    private record Entry(VerificationGuard guard, long startedMs) {
+    private record Entry(VerificationGuard guard, long startedMs, short epoch, boolean epochBumps) {
     }
 
     private final Map<Long, Entry> byProducer = new HashMap<>();
 
-    /** The producer's current guard, a new one when no verification of it is in progress. */
-    VerificationGuard start(long producerId, long nowMs) {
-        return byProducer.computeIfAbsent(producerId, id -> new Entry(new VerificationGuard(), nowMs)).guard();
+    /**
+     * The producer's current guard, a new one when no verification of it is in progress; the
+     * verification takes the newest epoch asked with.
+     *
+     * @param epochBumps whether the write is at transaction version 2 (the epoch is bumped at every transaction)
+     */
+    VerificationGuard start(long producerId, short epoch, boolean epochBumps, long nowMs) {
+        Entry entry = byProducer.get(producerId);
+        if (entry == null) {
+            entry = new Entry(new VerificationGuard(), nowMs, epoch, epochBumps);
+        } else if (epoch > entry.epoch()) {
+            entry = new Entry(entry.guard(), entry.startedMs(), epoch, epochBumps);
+        }
+        byProducer.put(producerId, entry);
+        return entry.guard();
     }
 
-    /** A transactional batch or marker of the producer was written: its verification is over. */
-    void end(long producerId) {
-        byProducer.remove(producerId);
+    /** A transactional batch or marker ({@code batch}) of its producer was written: its verification is over. */
+    void end(RecordBatchHeader batch) {
+        Entry entry = byProducer.get(batch.producerId());
+        if (entry == null) {
+            return;
+        }
+        boolean previousTransactionsMarker = entry.epochBumps() && batch.isControl()
+                && batch.producerEpoch() == entry.epoch();
+        if (!previousTransactionsMarker) {
+            byProducer.remove(batch.producerId());
+        }
     }
 
     /** Forgets verifications started {@code maxAgeMs} ago or earlier; returns how many. */

@@ -99,7 +99,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     ByteBuffer records = KafkaRecords.bufferOf(data.records());
                     TopicPartition tp = new TopicPartition(image.get().name(), data.index());
                     PartitionAppend append = new PartitionAppend(tp, partition, records);
-                    PartitionAppend now = verifying ? transactions.add(append, access) : append;
+                    PartitionAppend now = verifying ? transactions.add(append, access, mode) : append;
                     if (now != null) {
                         append(context, request, response, now, pending);
                     }

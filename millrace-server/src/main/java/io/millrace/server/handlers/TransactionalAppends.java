@@ -40,7 +40,7 @@ final class TransactionalAppends {
      * append to write at once: not transactional (not held to a verification), or continuing the
      * producer's open transaction (held to it staying open).
      */
-    PartitionAppend add(PartitionAppend append, PartitionAccess access) {
+    PartitionAppend add(PartitionAppend append, PartitionAccess access, VerificationMode mode) {
         ByteBuffer records = append.records();
         if (records.remaining() < RecordBatchHeader.HEADER_SIZE) {
             return append;
@@ -51,7 +51,7 @@ final class TransactionalAppends {
             return append;
         }
         Optional<VerificationGuard> guard = access.startTransactionVerification(append.tp(), header.producerId(),
-                header.producerEpoch());
+                header.producerEpoch(), mode == VerificationMode.ADD_PARTITION);
         if (guard.isEmpty() || guard.get() == VerificationGuard.NONE) {
             return append.withGuard(VerificationGuard.NONE);
         }

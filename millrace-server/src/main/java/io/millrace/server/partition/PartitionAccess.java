@@ -411,13 +411,14 @@ public final class PartitionAccess {
      * when this broker does not lead it (the append then fails on its own).
      */
     public Optional<VerificationGuard> startTransactionVerification(TopicPartition tp, long producerId,
-                                                                    short producerEpoch) {
+                                                                    short producerEpoch, boolean epochBumps) {
         Lookup lookup = leaderOf(tp, -1);
         if (lookup.error() != Errors.NONE) {
             return Optional.empty();
         }
         try {
-            return Optional.of(lookup.partition().log().startTransactionVerification(producerId, producerEpoch));
+            return Optional.of(lookup.partition().log().startTransactionVerification(producerId, producerEpoch,
+                    epochBumps));
         } catch (ApiException e) {
             return Optional.empty();
         }
