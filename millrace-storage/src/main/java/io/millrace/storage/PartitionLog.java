@@ -519,19 +519,6 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Whether {@code producerId} at {@code producerEpoch} has a transaction open on this partition:
-     * its next transactional batch continues it, so the leader need not verify it with the
-     * transaction coordinator (KIP-890 part 1).
-     */
-    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
-        return underLock("read the producer state of", () -> {
-            ProducerEntry entry = producers.table().get(producerId);
-            return entry != null && entry.epoch() == producerEpoch
-                    && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION;
-        });
-    }
-
-    /**
      * Starts (or joins) a verification of the producer's next transactional write here, before
      * the leader asks the transaction coordinator (KIP-890): {@link VerificationGuard#NONE} when
      * its transaction is open here at that epoch already (nothing to verify), else the guard the

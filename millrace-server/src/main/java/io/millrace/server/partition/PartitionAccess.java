@@ -425,22 +425,6 @@ public final class PartitionAccess {
     }
 
     /**
-     * Whether the producer has a transaction open on {@code tp} at that epoch; false when this
-     * broker does not lead it (the append then fails on its own).
-     */
-    public boolean hasOngoingTransaction(TopicPartition tp, long producerId, short producerEpoch) {
-        Lookup lookup = leaderOf(tp, -1);
-        if (lookup.error() != Errors.NONE) {
-            return false;
-        }
-        try {
-            return lookup.partition().log().hasOngoingTransaction(producerId, producerEpoch);
-        } catch (ApiException e) {
-            return false;
-        }
-    }
-
-    /**
      * The log start and end offsets of this broker's own replica of {@code tp}, whether it leads
      * it or not; empty without a local replica. A coordinator loading its partition as the new
      * leader replays that whole range, as Kafka's loader reads to the log end.
