@@ -1,27 +1,13 @@
 package io.millrace.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.LongDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamsExactlyOnceIT {
     private static final String INPUT = ColourCountApp.INPUT;
     private static final String OUTPUT = ColourCountApp.OUTPUT;
-    private static final int COLOURS = 7;
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
@@ -103,57 +88,15 @@ class StreamsExactlyOnceIT {
         return streams;
     }
 
-    /** Values "colour-c:n" for n in [from, to), colour c = n % COLOURS, keyed by n. */
     private void produce(int from, int to) throws Exception {
-        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap())) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            for (int n = from; n < to; n++) {
-                acks.add(producer.send(new ProducerRecord<>(INPUT, "n" + n, "colour-" + (n % COLOURS) + ":" + n)));
-            }
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(30, TimeUnit.SECONDS);
-            }
-        }
+        ColourCounts.produce(broker.bootstrap(), from, to);
     }
 
     private void awaitExactCounts(int total) {
-        Map<String, Long> expected = new HashMap<>();
-        for (int n = 0; n < total; n++) {
-            expected.merge("colour-" + (n % COLOURS), 1L, Long::sum);
-        }
-        Await.until("each colour's last committed count is exact", TIMEOUT, () -> lastCounts().equals(expected));
-        Map<String, Long> max = new HashMap<>();
-        for (ConsumerRecord<String, Long> r : committedCounts()) {
-            max.merge(r.key(), r.value(), Math::max);
-        }
-        assertEquals(expected, max, "no count ever went past the exact one (nothing processed twice)");
+        ColourCounts.awaitExact(broker.bootstrap(), total, TIMEOUT);
     }
 
     private Map<String, Long> lastCounts() {
-        Map<String, Long> last = new HashMap<>();
-        for (ConsumerRecord<String, Long> r : committedCounts()) {
-            last.put(r.key(), r.value()); // one colour lives in one partition, so its records are in order
-        }
-        return last;
-    }
-
-    /** Every record of the output topic, read with read_committed up to its current end. */
-    private List<ConsumerRecord<String, Long>> committedCounts() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<String, Long>> records = new ArrayList<>();
-        try (KafkaConsumer<String, Long> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new LongDeserializer())) {
-            for (int p = 0; p < 3; p++) {
-                TopicPartition tp = new TopicPartition(OUTPUT, p);
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
-                long end = consumer.endOffsets(List.of(tp)).get(tp); // the last stable offset
-                records.addAll(Clients.pollUntil(consumer, tp, end));
-            }
-        }
-        return records;
+        return ColourCounts.last(broker.bootstrap());
     }
 }

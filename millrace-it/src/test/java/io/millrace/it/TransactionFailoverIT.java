@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * Issue 9 section 4, the cluster case: three nodes, topics of replication factor 3 with
  * {@code min.insync.replicas=2}, {@code __transaction_state} of replication factor 3. A
  * consume-transform-produce loop ({@link TransactionalCopier}) copies numbered records from an
- * input topic to an output topic while first the node coordinating its transactional id and then
+ * input topic to an output topic while a second producer of the same transactional id fences it
+ * (a zombie's successor), then the node coordinating its transactional id and then
  * the leader of an output partition are killed (SIGKILL) and restarted. The loop recovers as an
  * application does (abort or a new producer, rewind to the committed offsets), and aborts every
  * seventh transaction on purpose besides; afterwards the
@@ -46,6 +48,7 @@ class TransactionFailoverIT extends ClusterTest {
     private static final String TRANSACTIONAL_ID = "txn-copier-1";
     private static final int PARTITIONS = 3;
     private static final int PER_PHASE = 1_000;
+    private static final int PHASES = 4;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     TransactionalCopier copier;
@@ -69,15 +72,26 @@ class TransactionFailoverIT extends ClusterTest {
         produceInput(0, PER_PHASE);
         copier = new TransactionalCopier(cluster.bootstrapServers(), INPUT, OUTPUT, GROUP, TRANSACTIONAL_ID,
                 20, Duration.ofMillis(10)).start();
-        Await.until("the copier committed 500 records", TIMEOUT, () -> copier.committedRecords.get() >= 500);
+        Await.until("the copier committed 300 records", TIMEOUT, () -> copier.committedRecords.get() >= 300);
+
+        // Another producer of the same transactional id fences the copier's, which must replace it.
+        try (KafkaProducer<String, String> successor = Clients.producer(cluster.bootstrapServers(),
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID))) {
+            successor.initTransactions();
+        }
+        produceInput(PER_PHASE, 2 * PER_PHASE); // so the copier has work and meets the fence
+        Await.until("the fenced copier replaced its producer", TIMEOUT, () -> copier.replacedProducers.get() >= 1);
+        long atFencing = copier.committedRecords.get();
+        Await.until("the copier committed 200 more records", TIMEOUT,
+                () -> copier.committedRecords.get() >= atFencing + 200);
 
         int coordinator = transactionCoordinator(admin);
         long atFirstKill = copier.committedRecords.get();
         cluster.kill9(coordinator);
-        produceInput(PER_PHASE, 2 * PER_PHASE);
-        cluster.start(coordinator);
         produceInput(2 * PER_PHASE, 3 * PER_PHASE);
-        Await.until("the copier committed 2,200 records", TIMEOUT, () -> copier.committedRecords.get() >= 2_200);
+        cluster.start(coordinator);
+        produceInput(3 * PER_PHASE, PHASES * PER_PHASE);
+        Await.until("the copier committed 3,200 records", TIMEOUT, () -> copier.committedRecords.get() >= 3_200);
 
         int leader = cluster.leaderOf(admin, OUTPUT, 0);
         long atSecondKill = copier.committedRecords.get();
@@ -85,10 +99,11 @@ class TransactionFailoverIT extends ClusterTest {
         cluster.start(leader);
 
         Await.until("the group's committed offsets reach the end of the input", TIMEOUT,
-                () -> committedTotal(admin) == 3L * PER_PHASE);
+                () -> committedTotal(admin) == (long) PHASES * PER_PHASE);
         System.out.println("TransactionFailoverIT: coordinator node " + coordinator + " and " + OUTPUT
                 + "-0 leader node " + leader + " killed (with " + atFirstKill + " and " + atSecondKill
-                + " of " + 3 * PER_PHASE + " records copied); " + copier.deliberateAborts.get() + " deliberate aborts, "
+                + " of " + PHASES * PER_PHASE + " records copied); " + copier.deliberateAborts.get() + " deliberate aborts, "
+                + copier.replacedProducers.get() + " producers replaced, "
                 + copier.recoveries.get() + " recoveries, last failure "
                 + copier.lastFailure.get() + "; done in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
@@ -97,11 +112,11 @@ class TransactionFailoverIT extends ClusterTest {
 
         List<String> out = readCommittedOutput(admin);
         Set<String> expected = new HashSet<>();
-        for (int n = 0; n < 3 * PER_PHASE; n++) {
+        for (int n = 0; n < PHASES * PER_PHASE; n++) {
             expected.add("v" + n);
         }
         assertEquals(expected, new HashSet<>(out), "every input value in the committed output");
-        assertEquals(3 * PER_PHASE, out.size(), "no input value copied twice");
+        assertEquals(PHASES * PER_PHASE, out.size(), "no input value copied twice");
     }
 
     /** The node coordinating {@link #TRANSACTIONAL_ID}, as DescribeTransactions (FindCoordinator) names it. */

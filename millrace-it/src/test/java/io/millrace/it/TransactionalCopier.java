@@ -58,6 +58,8 @@ final class TransactionalCopier implements AutoCloseable {
     private int transactions;
     /** Transactions that failed and were aborted (or whose producer was replaced). */
     final AtomicInteger recoveries = new AtomicInteger();
+    /** Producers replaced (fenced, or in a state they could not abort from). */
+    final AtomicInteger replacedProducers = new AtomicInteger();
     /** The last failure seen, for the test's report. */
     final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
     /** A failure the loop could not recover from. */
@@ -151,6 +153,7 @@ final class TransactionalCopier implements AutoCloseable {
             }
         }
         if (!aborted) {
+            replacedProducers.incrementAndGet();
             producer.close(Duration.ZERO);
             producer = null;
             while (running && producer == null) {

@@ -257,7 +257,9 @@ public final class Broker {
         transactionVerifier = TransactionVerifier.of(
                 () -> topicConfigs.effectiveBrokerConfig().getBoolean(BrokerConfigs.TRANSACTION_PARTITION_VERIFICATION_ENABLE),
                 nodeId, transactionCoordinator, publisher::image, verificationSender,
-                task -> Thread.ofVirtual().name("txn-verified-write").start(task));
+                task -> Thread.ofVirtual().name("txn-verified-write").start(task),
+                new TransactionVerifier.ConcurrentRetry(config.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
+                        config.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS)));
         return topic;
     }
 

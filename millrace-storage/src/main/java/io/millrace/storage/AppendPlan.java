@@ -32,13 +32,15 @@ final class AppendPlan {
     }
 
     /**
-     * Checks every batch's producer sequence against {@code table}.
+     * Checks every batch's producer sequence against {@code table}, then each new batch that
+     * would begin a transaction against its verification ({@code verification}).
      *
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException   see {@link ProducerSequenceCheck}
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException see {@link ProducerSequenceCheck}
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException      see {@link TransactionVerifications.Check}
      */
     static AppendPlan of(ByteBuffer buffer, ValidatedBatches validated, ProducerStateTable table,
-                         TopicPartition partition, AppendOrigin origin) {
+                         TopicPartition partition, AppendOrigin origin, TransactionVerifications.Check verification) {
         ProducerSequenceCheck sequenceCheck = new ProducerSequenceCheck(table, partition, origin);
         RecordBatchHeader header = new RecordBatchHeader();
         boolean[] duplicate = null;
@@ -60,6 +62,7 @@ final class AppendPlan {
                 last = stored;
                 continue;
             }
+            verification.check(header);
             bytes += header.sizeInBytes();
             offsets += validated.offsetCount(i);
             records += validated.recordCount(i);

@@ -42,6 +42,7 @@ final class LogWrites {
     private final CleanerCheckpoint cleanerCheckpoint;
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
     private final RecordBatchHeader replayHeader = new RecordBatchHeader();
+    private final TransactionVerifications verifications = new TransactionVerifications();
 
     LogWrites(PartitionLog partitionLog, LogOffsets offsets, Time time, Object flushLock, SegmentList segments,
               RetiredSegments retired, ProducerStateManager producers, LeaderEpochCache epochs, FlushTracker flushTracker,
@@ -63,8 +64,9 @@ final class LogWrites {
 
     /** Under the append lock: writes validated producer batches, stamping offsets and epochs. */
     AppendResult appendAsLeader(ByteBuffer buffer, ValidatedBatches validated, int leaderEpoch, AppendOrigin origin,
-                                LogConfig cfg, long now) throws IOException {
-        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition, origin);
+                                VerificationGuard guard, LogConfig cfg, long now) throws IOException {
+        AppendPlan plan = AppendPlan.of(buffer, validated, producers.table(), topicPartition, origin,
+                verifications.check(producers.table(), guard, topicPartition));
         if (plan.allDuplicates()) {
             log.debug("Ignored a retried batch to {}: already stored at offsets {} to {}", topicPartition,
                     plan.firstDuplicate().firstOffset(), plan.lastDuplicate().lastOffset());
@@ -133,7 +135,16 @@ final class LogWrites {
     private void replayAll(ByteBuffer written, LogSegment segment) throws IOException {
         for (int p = written.position(); p < written.limit(); p += replayHeader.sizeInBytes()) {
             producers.replay(replayHeader.wrap(written, p), segment);
+            // A data batch began the transaction, a marker ended it: either way its verification is over.
+            if (replayHeader.isTransactional()) {
+                verifications.end(replayHeader);
+            }
         }
+    }
+
+    /** The verifications in progress on this partition ({@link VerificationGuard}). */
+    TransactionVerifications verifications() {
+        return verifications;
     }
 
     private void publishAppend(long newLogEndOffset, long nowMs) {

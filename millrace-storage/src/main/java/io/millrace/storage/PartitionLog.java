@@ -157,6 +157,18 @@ public final class PartitionLog implements Closeable {
 
     /** As above, from {@code origin}: how producer fields are checked ({@link AppendOrigin}). */
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch, AppendOrigin origin) {
+        return appendAsLeader(batches, leaderEpoch, origin, VerificationGuard.UNCHECKED);
+    }
+
+    /**
+     * As above, held to a transaction verification: a transactional batch that would begin its
+     * producer's transaction here is written only while {@code guard} is that producer's current
+     * verification ({@link VerificationGuard}; {@link VerificationGuard#UNCHECKED}: not held).
+     *
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException when it is not
+     */
+    public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch, AppendOrigin origin,
+                                       VerificationGuard guard) {
         ByteBuffer buffer = batches.isReadOnly() ? copyOf(batches) : batches.duplicate();
         LogConfig cfg = config;
         long now = time.milliseconds();
@@ -165,7 +177,7 @@ public final class PartitionLog implements Closeable {
             return new AppendResult(-1, -1, -1, offsets.logStart(), 0, false);
         }
         AppendResult result = underLock("append to",
-                () -> writes.appendAsLeader(buffer, validated, leaderEpoch, origin, cfg, now));
+                () -> writes.appendAsLeader(buffer, validated, leaderEpoch, origin, guard, cfg, now));
         flushIfDue();
         return result;
     }
@@ -513,15 +525,22 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Whether {@code producerId} at {@code producerEpoch} has a transaction open on this partition:
-     * its next transactional batch continues it, so the leader need not verify it with the
-     * transaction coordinator (KIP-890 part 1).
+     * Starts (or joins) a verification of the producer's next transactional write here, before
+     * the leader asks the transaction coordinator (KIP-890): {@link VerificationGuard#NONE} when
+     * its transaction is open here at that epoch already (nothing to verify), else the guard the
+     * append must carry.
+     *
+     * @param epochBumps whether the write is at transaction version 2 (see {@link TransactionVerifications})
      */
-    public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
-        return underLock("read the producer state of", () -> {
+    public VerificationGuard startTransactionVerification(long producerId, short producerEpoch, boolean epochBumps) {
+        long now = time.milliseconds();
+        return underLock("start a transaction verification on", () -> {
             ProducerEntry entry = producers.table().get(producerId);
-            return entry != null && entry.epoch() == producerEpoch
-                    && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION;
+            if (entry != null && entry.epoch() == producerEpoch
+                    && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION) {
+                return VerificationGuard.NONE;
+            }
+            return writes.verifications().start(producerId, producerEpoch, epochBumps, now);
         });
     }
 
@@ -533,7 +552,10 @@ public final class PartitionLog implements Closeable {
     /** Forgets producers idle {@code expirationMs} without an open transaction; returns how many. */
     public int removeExpiredProducers(long expirationMs) {
         long now = time.milliseconds();
-        return underLock("expire producers of", () -> producers.table().removeExpired(now, expirationMs));
+        return underLock("expire producers of", () -> {
+            writes.verifications().removeOlderThan(now, expirationMs);
+            return producers.table().removeExpired(now, expirationMs);
+        });
     }
 
     /** For each idempotent producer, the last offset of the last batch it wrote here. */

@@ -97,6 +97,12 @@ final class CoordinatorKeys {
                 "Whether a partition leader checks with the transaction coordinator that a transactional write "
                         + "beginning a transaction there belongs to it (KIP-890; transaction version 2 always adds "
                         + "the partition).");
+        b.define(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS, INT, 20, atLeast(1),
+                "How long a partition leader waits before asking the transaction coordinator again to add a "
+                        + "partition (transaction version 2 Produce) while it completes the previous transaction.");
+        b.define(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, INT, 100, atLeast(0),
+                "How long a partition leader keeps asking the transaction coordinator again to add a partition "
+                        + "(transaction version 2 Produce) before answering CONCURRENT_TRANSACTIONS; at most 30000.");
         b.defineDynamic(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS, INT, 86400000, atLeast(1),
                 "How long a partition keeps an idle producer's state (no write, no open transaction).");
         b.define(BrokerConfigs.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, 600000, atLeast(1),

@@ -33,6 +33,22 @@ class BrokerConfigTest {
     }
 
     @Test
+    void theVerificationRetryKeysAreKafkasAndActedOn() {
+        BrokerConfig defaults = BrokerConfig.fromProperties(Map.of());
+        assertEquals(20, defaults.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS));
+        assertEquals(100, defaults.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
+        assertEquals(Support.ACTED_ON, BrokerConfigs.DEF.key(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS).support());
+        assertEquals(Support.ACTED_ON,
+                BrokerConfigs.DEF.key(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS).support());
+        BrokerConfig set = parse(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS, "5",
+                BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, "0");
+        assertEquals(5, set.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS));
+        assertEquals(0, set.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS));
+        assertRejected(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS, "0");
+        assertRejected(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS, "-1");
+    }
+
+    @Test
     void noConfigurationIsASingleLocalNode() {
         BrokerConfig config = BrokerConfig.fromProperties(Map.of());
         assertEquals(1, config.nodeId());

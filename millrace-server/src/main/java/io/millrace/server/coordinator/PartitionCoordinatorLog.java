@@ -8,11 +8,8 @@ import io.millrace.coordinator.runtime.CoordinatorRecordCodec;
 import io.millrace.coordinator.runtime.CoordinatorShard;
 import io.millrace.coordinator.runtime.TransactionMarker;
 import io.millrace.server.partition.AppendOutcome;
-import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.storage.AppendOrigin;
-import io.millrace.storage.PartitionLog;
-import io.millrace.storage.ReadResult;
 import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -124,14 +121,12 @@ public final class PartitionCoordinatorLog implements CoordinatorLog {
     @Override
     public void readAll(int partition, RecordSink sink) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        Partition hosted = access.partitions().get(tp)
+        PartitionAccess.LocalRange range = access.localRange(tp)
                 .orElseThrow(() -> new NotCoordinatorException("No local log of " + tp));
-        PartitionLog partitionLog = hosted.log();
-        long offset = partitionLog.logStartOffset();
-        long end = partitionLog.logEndOffset(); // as Kafka's loader: the new leader's whole log
+        long offset = range.startOffset();
+        long end = range.endOffset(); // as Kafka's loader: the new leader's whole log
         while (offset < end) {
-            ReadResult read = partitionLog.read(offset, loadBufferBytes, end, true);
-            ByteBuffer batches = read.records();
+            ByteBuffer batches = access.readLocal(tp, offset, loadBufferBytes, end);
             if (!batches.hasRemaining()) {
                 break;
             }

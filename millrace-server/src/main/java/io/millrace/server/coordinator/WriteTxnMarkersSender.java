@@ -5,10 +5,10 @@ import io.millrace.coordinator.txn.TransactionMarkers;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.metadata.records.PartitionRecord;
+import io.millrace.server.replication.BrokerConnections;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.replication.NodeConnection;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,15 +50,13 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
     private static final int TIMEOUT_MS = 30_000;
 
     private final Supplier<MetadataImage> metadata;
-    private final String interBrokerListener;
-    private final ClientSecurity security;
     private final IntPredicate coordinating;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "txn-marker-sender");
         t.setDaemon(true);
         return t;
     });
-    private final Map<Integer, NodeConnection> connections = new HashMap<>();
+    private final BrokerConnections connections;
 
     /** @param coordinating whether this node still coordinates a {@code __transaction_state} partition */
     public WriteTxnMarkersSender(Supplier<MetadataImage> metadata, String interBrokerListener, IntPredicate coordinating) {
@@ -68,10 +66,10 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
     /** @param security how to secure connections to the inter-broker listener (TLS when it is SSL) */
     public WriteTxnMarkersSender(Supplier<MetadataImage> metadata, String interBrokerListener, IntPredicate coordinating,
                                  ClientSecurity security) {
-        this.security = security;
         this.metadata = metadata;
-        this.interBrokerListener = interBrokerListener;
         this.coordinating = coordinating;
+        this.connections = new BrokerConnections(metadata, interBrokerListener, "txn-marker-sender", 5_000, TIMEOUT_MS,
+                security);
     }
 
     @Override
@@ -110,7 +108,7 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
                 .map(t -> t.partitions().get(markers.coordinatorPartition()))
                 .map(PartitionRecord::leaderEpoch).orElse(0);
         byLeader.forEach((leader, partitions) -> remaining.removeAll(
-                sendTo(image, leader, markers, partitions, coordinatorEpoch)));
+                sendTo(leader, markers, partitions, coordinatorEpoch)));
         if (remaining.isEmpty()) {
             done.complete(null);
         } else {
@@ -119,12 +117,12 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
     }
 
     /** The partitions {@code leader} wrote the marker to. */
-    private Set<TopicPartition> sendTo(MetadataImage image, int leader, TransactionMarkers markers,
+    private Set<TopicPartition> sendTo(int leader, TransactionMarkers markers,
                                        List<TopicPartition> partitions, int coordinatorEpoch) {
         WriteTxnMarkersRequestData request = new WriteTxnMarkersRequestData().setMarkers(List.of(
                 MarkerRequests.marker(markers, partitions, coordinatorEpoch)));
         try {
-            NodeConnection connection = connection(image, leader);
+            NodeConnection connection = connections.get(leader);
             if (connection == null) {
                 return Set.of();
             }
@@ -133,35 +131,14 @@ public final class WriteTxnMarkersSender implements TransactionMarkerSender, Aut
             return MarkerRequests.written(response);
         } catch (IOException | RuntimeException e) {
             log.debug("WriteTxnMarkers to broker {} failed: {}", leader, e.toString());
-            NodeConnection broken = connections.remove(leader);
-            if (broken != null) {
-                broken.close();
-            }
+            connections.drop(leader, e);
             return Set.of();
         }
     }
 
-    private NodeConnection connection(MetadataImage image, int brokerId) throws IOException {
-        NodeConnection existing = connections.get(brokerId);
-        if (existing != null) {
-            return existing;
-        }
-        Optional<InetSocketAddress> address = image.broker(brokerId).flatMap(b -> b.endpoint(interBrokerListener))
-                .map(e -> new InetSocketAddress(e.host(), e.port()));
-        if (address.isEmpty()) {
-            return null;
-        }
-        NodeConnection opened = NodeConnection.open(address.get(), "txn-marker-sender", 5_000, TIMEOUT_MS, security);
-        connections.put(brokerId, opened);
-        return opened;
-    }
-
     @Override
     public void close() {
-        thread.execute(() -> {
-            connections.values().forEach(NodeConnection::close);
-            connections.clear();
-        });
+        thread.execute(connections::close);
         thread.shutdown();
     }
 }

@@ -75,6 +75,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         TransactionalAppends transactions = new TransactionalAppends();
+        VerificationMode mode = VerificationMode.forProduce(context.apiVersion());
+        boolean verifying = verifier != null && verifier.checks(mode);
         for (ProduceRequestData.TopicProduceData topic : request.topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(topic.name()).setTopicId(topic.topicId());
@@ -97,15 +99,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     ByteBuffer records = KafkaRecords.bufferOf(data.records());
                     TopicPartition tp = new TopicPartition(image.get().name(), data.index());
                     PartitionAppend append = new PartitionAppend(tp, partition, records);
-                    if (verifier == null || !transactions.add(append, access)) {
-                        append(context, request, response, append, pending);
+                    PartitionAppend now = verifying ? transactions.add(append, access, mode) : append;
+                    if (now != null) {
+                        append(context, request, response, now, pending);
                     }
                 }
             }
         }
         if (!transactions.isEmpty()) {
-            pending.add(transactions.verify(verifier, request.transactionalId(),
-                    VerificationMode.forProduce(context.apiVersion())).thenCompose(failures -> {
+            pending.add(transactions.verify(verifier, request.transactionalId(), mode).thenCompose(failures -> {
                         List<CompletableFuture<Void>> appends = new ArrayList<>();
                         for (PartitionAppend append : transactions.appends()) {
                             VerificationErrors.Failure failure = failures.get(append.tp());
@@ -138,7 +140,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private void append(RequestContext context, ProduceRequestData request, ProduceResponseData response,
                         PartitionAppend append, List<CompletableFuture<Void>> pending) {
         CompletableFuture<AppendOutcome> outcome = access.appendAndReplicate(append.tp(), append.records(),
-                request.acks(), request.timeoutMs());
+                request.acks(), request.timeoutMs(), append.guard());
         if (outcome.isDone()) {
             answer(context, response, append.partition(), append.tp(), outcome.join());
         } else {

@@ -9,6 +9,7 @@ import io.millrace.storage.FileReadResult;
 import io.millrace.storage.OffsetAndTimestamp;
 import io.millrace.storage.PartitionLog;
 import io.millrace.storage.RejectedRecordsException;
+import io.millrace.storage.VerificationGuard;
 import io.millrace.wire.batch.TransactionMarker;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -110,6 +111,16 @@ public final class PartitionAccess {
      * producer sequence.
      */
     public AppendOutcome append(TopicPartition tp, ByteBuffer records, short acks, AppendOrigin origin) {
+        return append(tp, records, acks, origin, VerificationGuard.UNCHECKED);
+    }
+
+    /**
+     * As above, held to a transaction verification ({@link VerificationGuard}): a batch that would
+     * begin its producer's transaction is refused with INVALID_TXN_STATE unless {@code guard} is
+     * still current.
+     */
+    public AppendOutcome append(TopicPartition tp, ByteBuffer records, short acks, AppendOrigin origin,
+                                VerificationGuard guard) {
         Lookup lookup = leaderOf(tp, -1);
         if (lookup.error() != Errors.NONE) {
             return AppendOutcome.failed(lookup.error(), null);
@@ -122,7 +133,7 @@ public final class PartitionAccess {
         }
         PartitionLog partitionLog = partition.log();
         try {
-            AppendResult result = partitionLog.appendAsLeader(records, partition.leaderEpoch(), origin);
+            AppendResult result = partitionLog.appendAsLeader(records, partition.leaderEpoch(), origin, guard);
             partition.onAppendedAsLeader();
             return new AppendOutcome(Errors.NONE, null, result);
         } catch (RejectedRecordsException e) {
@@ -157,7 +168,13 @@ public final class PartitionAccess {
      */
     public CompletableFuture<AppendOutcome> appendAndReplicate(TopicPartition tp, ByteBuffer records, short acks,
                                                                long timeoutMs) {
-        AppendOutcome appended = append(tp, records, acks);
+        return appendAndReplicate(tp, records, acks, timeoutMs, VerificationGuard.UNCHECKED);
+    }
+
+    /** As above, held to a transaction verification (see {@link #append(TopicPartition, ByteBuffer, short, AppendOrigin, VerificationGuard)}). */
+    public CompletableFuture<AppendOutcome> appendAndReplicate(TopicPartition tp, ByteBuffer records, short acks,
+                                                               long timeoutMs, VerificationGuard guard) {
+        AppendOutcome appended = append(tp, records, acks, AppendOrigin.CLIENT, guard);
         if (acks != -1 || appended.error() != Errors.NONE) {
             return CompletableFuture.completedFuture(appended);
         }
@@ -388,19 +405,51 @@ public final class PartitionAccess {
     }
 
     /**
-     * Whether the producer has a transaction open on {@code tp} at that epoch; false when this
-     * broker does not lead it (the append then fails on its own).
+     * Starts a verification of the producer's next transactional write to {@code tp}, which this
+     * broker leads ({@link PartitionLog#startTransactionVerification}): {@link VerificationGuard#NONE}
+     * when its transaction is open there already, else the guard its append must carry; empty
+     * when this broker does not lead it (the append then fails on its own).
      */
-    public boolean hasOngoingTransaction(TopicPartition tp, long producerId, short producerEpoch) {
+    public Optional<VerificationGuard> startTransactionVerification(TopicPartition tp, long producerId,
+                                                                    short producerEpoch, boolean epochBumps) {
         Lookup lookup = leaderOf(tp, -1);
         if (lookup.error() != Errors.NONE) {
-            return false;
+            return Optional.empty();
         }
         try {
-            return lookup.partition().log().hasOngoingTransaction(producerId, producerEpoch);
+            return Optional.of(lookup.partition().log().startTransactionVerification(producerId, producerEpoch,
+                    epochBumps));
         } catch (ApiException e) {
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /**
+     * The log start and end offsets of this broker's own replica of {@code tp}, whether it leads
+     * it or not; empty without a local replica. A coordinator loading its partition as the new
+     * leader replays that whole range, as Kafka's loader reads to the log end.
+     */
+    public Optional<LocalRange> localRange(TopicPartition tp) {
+        return partitions.get(tp).map(Partition::log)
+                .map(partitionLog -> new LocalRange(partitionLog.logStartOffset(), partitionLog.logEndOffset()));
+    }
+
+    /**
+     * Whole batches of this broker's own replica of {@code tp} from {@code offset} (at least one,
+     * up to {@code maxBytes}), none starting at or above {@code maxOffsetExclusive}; an empty
+     * buffer once the replica is gone. For a coordinator's load, which reads what it replicated
+     * beyond the high watermark too (see {@link #localRange}).
+     */
+    public ByteBuffer readLocal(TopicPartition tp, long offset, int maxBytes, long maxOffsetExclusive) {
+        Optional<Partition> partition = partitions.get(tp);
+        if (partition.isEmpty()) {
+            return ByteBuffer.allocate(0);
+        }
+        return partition.get().log().read(offset, maxBytes, maxOffsetExclusive, true).records();
+    }
+
+    /** The offsets a local replica holds: {@code [startOffset, endOffset)}. */
+    public record LocalRange(long startOffset, long endOffset) {
     }
 
     /** What DescribeProducers answers for one partition: an error, or its producers. */

@@ -42,10 +42,24 @@ public final class TransactionVerifier {
                                                              Set<TopicPartition> partitions, boolean verifyOnly);
     }
 
-    /** How long the check asks again while the coordinator completes the previous transaction. */
-    static final long CONCURRENT_RETRY_BUDGET_MS = 1_000;
-    static final long CONCURRENT_RETRY_BACKOFF_MS = 20;
-    static final long CONCURRENT_RETRY_BACKOFF_MAX_MS = 100;
+    /**
+     * How a transaction version 2 Produce asks the coordinator again while it answers
+     * CONCURRENT_TRANSACTIONS, as Kafka 4.x's partition leader: every
+     * {@code add.partitions.to.txn.retry.backoff.ms} (a fixed backoff), until
+     * {@code add.partitions.to.txn.retry.backoff.max.ms} have passed since the first ask, capped
+     * by Kafka's broker {@code request.timeout.ms} default (30 s, not a Millrace key).
+     */
+    public record ConcurrentRetry(long backoffMs, long timeoutMs) {
+        public static final ConcurrentRetry DEFAULTS = new ConcurrentRetry(20, 100);
+        private static final long REQUEST_TIMEOUT_MS = 30_000;
+
+        public ConcurrentRetry {
+            if (backoffMs < 1 || timeoutMs < 0) {
+                throw new IllegalArgumentException("backoff " + backoffMs + " ms, timeout " + timeoutMs + " ms");
+            }
+            timeoutMs = Math.min(timeoutMs, REQUEST_TIMEOUT_MS);
+        }
+    }
 
     private final BooleanSupplier enabled;
     private final Function<String, OptionalInt> coordinatorOf;
@@ -53,9 +67,12 @@ public final class TransactionVerifier {
     private final CoordinatorCheck local;
     private final CoordinatorCheck remote;
     private final Executor completions;
+    private final ConcurrentRetry retry;
 
     public TransactionVerifier(BooleanSupplier enabled, Function<String, OptionalInt> coordinatorOf, int nodeId,
-                               CoordinatorCheck local, CoordinatorCheck remote, Executor completions) {
+                               CoordinatorCheck local, CoordinatorCheck remote, Executor completions,
+                               ConcurrentRetry retry) {
+        this.retry = retry;
         this.enabled = enabled;
         this.coordinatorOf = coordinatorOf;
         this.nodeId = nodeId;
@@ -67,23 +84,49 @@ public final class TransactionVerifier {
     /** The broker's verifier: this node's coordinator, others through {@code sender}. */
     public static TransactionVerifier of(BooleanSupplier enabled, int nodeId, TransactionCoordinatorService coordinator,
                                          Supplier<MetadataImage> metadata, AddPartitionsToTxnSender sender,
-                                         Executor completions) {
+                                         Executor completions, ConcurrentRetry retry) {
         Function<String, OptionalInt> coordinatorOf = id -> leaderOf(metadata.get(), coordinator.partitionFor(id));
         CoordinatorCheck local = (node, id, pid, epoch, partitions, verifyOnly) -> verifyOnly
                 ? coordinator.verifyPartitions(id, pid, epoch, partitions).thenApply(TransactionVerifier::failed)
                 : coordinator.addPartitions(id, pid, epoch, partitions).thenApply(e -> all(partitions, e));
         CoordinatorCheck remote = (node, id, pid, epoch, partitions, verifyOnly) ->
                 sender.send(node, id, pid, epoch, partitions, verifyOnly);
-        return new TransactionVerifier(enabled, coordinatorOf, nodeId, local, remote, completions);
+        return new TransactionVerifier(enabled, coordinatorOf, nodeId, local, remote, completions, retry);
     }
 
     /**
      * Checks (or, for {@link VerificationMode#ADD_PARTITION}, adds) {@code partitions} in the
-     * transaction of {@code transactionalId}; never fails exceptionally.
+     * transaction of {@code transactionalId}, asking once; never fails exceptionally.
      */
     public CompletableFuture<Map<TopicPartition, Errors>> verify(String transactionalId, long producerId,
                                                                  short producerEpoch, Set<TopicPartition> partitions,
                                                                  VerificationMode mode) {
+        return verify(transactionalId, producerId, producerEpoch, partitions, mode, false);
+    }
+
+    /**
+     * As {@link #verify(String, long, short, Set, VerificationMode)} for a Produce request: at
+     * transaction version 2 a client begins its next transaction while the coordinator still
+     * writes the previous one's markers, so the coordinator's CONCURRENT_TRANSACTIONS is asked
+     * again ({@link ConcurrentRetry}) rather than failing the first batch and every batch in
+     * flight behind it. Kafka retries only there, not for TxnOffsetCommit nor version 1.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> verifyProduce(String transactionalId, long producerId,
+                                                                        short producerEpoch,
+                                                                        Set<TopicPartition> partitions,
+                                                                        VerificationMode mode) {
+        return verify(transactionalId, producerId, producerEpoch, partitions, mode,
+                mode == VerificationMode.ADD_PARTITION);
+    }
+
+    /** Whether writes in {@code mode} are checked at all (the log then holds them to their verification). */
+    public boolean checks(VerificationMode mode) {
+        return !mode.verifyOnly() || enabled.getAsBoolean();
+    }
+
+    private CompletableFuture<Map<TopicPartition, Errors>> verify(String transactionalId, long producerId,
+                                                                  short producerEpoch, Set<TopicPartition> partitions,
+                                                                  VerificationMode mode, boolean retryConcurrent) {
         // As Kafka: a write without a transactional id is not checked.
         if (partitions.isEmpty() || transactionalId == null || transactionalId.isEmpty()
                 || (mode.verifyOnly() && !enabled.getAsBoolean())) {
@@ -95,9 +138,9 @@ public final class TransactionVerifier {
         }
         int coordinator = coordinatorId.getAsInt();
         CoordinatorCheck check = coordinator == nodeId ? local : remote;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONCURRENT_RETRY_BUDGET_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryConcurrent ? retry.timeoutMs() : 0);
         CompletableFuture<Map<TopicPartition, Errors>> asked = ask(check, coordinator, transactionalId, producerId,
-                producerEpoch, partitions, mode.verifyOnly(), deadline, CONCURRENT_RETRY_BACKOFF_MS);
+                producerEpoch, partitions, mode.verifyOnly(), deadline);
         return asked.handleAsync((errors, failure) -> {
             if (failure != null) {
                 return all(partitions, Errors.forException(unwrap(failure)));
@@ -112,19 +155,11 @@ public final class TransactionVerifier {
         }, completions);
     }
 
-    /**
-     * Asks the coordinator, and asks again while it answers only CONCURRENT_TRANSACTIONS: at
-     * transaction version 2 a client begins its next transaction while the coordinator still
-     * writes the previous one's markers, and passing that on would fail the first batch and
-     * every batch in flight behind it (as Kafka's broker, which retries with
-     * {@code add.partitions.to.txn.retry.backoff.ms}, 20 ms doubling to 100 ms). Gives up, and
-     * lets the caller answer the error, after {@link #CONCURRENT_RETRY_BUDGET_MS}.
-     */
+    /** Asks the coordinator; asks again after the backoff while any partition is CONCURRENT_TRANSACTIONS and time is left. */
     private CompletableFuture<Map<TopicPartition, Errors>> ask(CoordinatorCheck check, int coordinator,
                                                                String transactionalId, long producerId,
                                                                short producerEpoch, Set<TopicPartition> partitions,
-                                                               boolean verifyOnly, long deadlineNanos,
-                                                               long backoffMs) {
+                                                               boolean verifyOnly, long deadlineNanos) {
         CompletableFuture<Map<TopicPartition, Errors>> asked;
         try {
             asked = check.check(coordinator, transactionalId, producerId, producerEpoch, partitions, verifyOnly);
@@ -132,21 +167,16 @@ public final class TransactionVerifier {
             asked = CompletableFuture.failedFuture(e);
         }
         return asked.handle((errors, failure) -> {
-            if (failure == null && onlyConcurrentTransactions(errors)
-                    && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadlineNanos < 0) {
-                Executor later = CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS, completions);
+            if (failure == null && errors != null && errors.containsValue(Errors.CONCURRENT_TRANSACTIONS)
+                    && System.nanoTime() - deadlineNanos < 0) {
+                Executor later = CompletableFuture.delayedExecutor(retry.backoffMs(), TimeUnit.MILLISECONDS,
+                        completions);
                 return CompletableFuture.runAsync(() -> { }, later).thenCompose(ignored -> ask(check, coordinator,
-                        transactionalId, producerId, producerEpoch, partitions, verifyOnly, deadlineNanos,
-                        Math.min(backoffMs * 2, CONCURRENT_RETRY_BACKOFF_MAX_MS)));
+                        transactionalId, producerId, producerEpoch, partitions, verifyOnly, deadlineNanos));
             }
             return failure == null ? CompletableFuture.completedFuture(errors)
                     : CompletableFuture.<Map<TopicPartition, Errors>>failedFuture(failure);
         }).thenCompose(next -> next);
-    }
-
-    private static boolean onlyConcurrentTransactions(Map<TopicPartition, Errors> errors) {
-        return errors != null && errors.containsValue(Errors.CONCURRENT_TRANSACTIONS)
-                && errors.values().stream().allMatch(e -> e == Errors.NONE || e == Errors.CONCURRENT_TRANSACTIONS);
     }
 
     /** The leader of partition {@code partition} of {@code __transaction_state}, if it has one. */

@@ -34,9 +34,13 @@ public final class VerificationErrors {
     /**
      * What Produce answers for a partition whose verification failed: retriable failures to reach
      * or use the coordinator become NOT_ENOUGH_REPLICAS, which every producer retries without
-     * refreshing metadata.
+     * refreshing metadata; at transaction version 2 CONCURRENT_TRANSACTIONS stays itself (it is
+     * common while the previous transaction completes, and 4.x clients retry it), as Kafka 4.x answers.
      */
-    public static Failure forProduce(Errors error) {
+    public static Failure forProduce(Errors error, VerificationMode mode) {
+        if (error == Errors.CONCURRENT_TRANSACTIONS && mode == VerificationMode.ADD_PARTITION) {
+            return new Failure(error, null);
+        }
         return switch (error) {
             case INVALID_TXN_STATE -> new Failure(error, "Partition was not added to the transaction");
             case CONCURRENT_TRANSACTIONS, NETWORK_EXCEPTION, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE,

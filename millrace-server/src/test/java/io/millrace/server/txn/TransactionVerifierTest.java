@@ -45,8 +45,10 @@ class TransactionVerifierTest {
                     calls.add(new Call("remote", node, verifyOnly));
                     return CompletableFuture.completedFuture(answer);
                 },
-                Runnable::run);
+                Runnable::run, retry);
     }
+
+    private TransactionVerifier.ConcurrentRetry retry = TransactionVerifier.ConcurrentRetry.DEFAULTS;
 
     private Map<TopicPartition, Errors> verify(VerificationMode mode) {
         return verifier().verify("txn", 7L, (short) 3, Set.of(TP, TP1), mode).join();
@@ -95,7 +97,7 @@ class TransactionVerifierTest {
                 (node, id, pid, epoch, tps, v) -> {
                     throw new IllegalStateException();
                 },
-                Runnable::run);
+                Runnable::run, retry);
         assertEquals(Map.of(TP, Errors.NOT_COORDINATOR),
                 failing.verify("txn", 7L, (short) 3, Set.of(TP), VerificationMode.VERIFY).join());
     }
@@ -112,28 +114,57 @@ class TransactionVerifierTest {
     @Test
     void concurrentTransactionsIsAskedAgainUntilThePreviousTransactionCompletes() {
         java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
+        retry = new TransactionVerifier.ConcurrentRetry(1, 10_000);
         TransactionVerifier verifier = new TransactionVerifier(() -> true, id -> OptionalInt.of(NODE), NODE,
                 (node, id, pid, epoch, tps, v) -> CompletableFuture.completedFuture(asks.incrementAndGet() < 3
                         ? Map.of(TP, Errors.CONCURRENT_TRANSACTIONS) : Map.<TopicPartition, Errors>of()),
                 (node, id, pid, epoch, tps, v) -> {
                     throw new IllegalStateException();
                 },
-                Runnable::run);
-        assertEquals(Map.of(), verifier.verify("txn", 7L, (short) 3, Set.of(TP), VerificationMode.ADD_PARTITION).join());
+                Runnable::run, retry);
+        assertEquals(Map.of(), verifier.verifyProduce("txn", 7L, (short) 3, Set.of(TP), VerificationMode.ADD_PARTITION)
+                .join());
         assertEquals(3, asks.get(), "asked until the coordinator stopped answering CONCURRENT_TRANSACTIONS");
     }
 
     @Test
-    void concurrentTransactionsIsAnsweredOnceTheRetryBudgetIsSpent() {
-        answer = Map.of(TP, Errors.CONCURRENT_TRANSACTIONS);
+    void concurrentTransactionsIsAnsweredOnceTheRetryTimeoutHasPassed() {
+        answer = Map.of(TP, Errors.CONCURRENT_TRANSACTIONS, TP1, Errors.NONE);
+        retry = new TransactionVerifier.ConcurrentRetry(20, 100);
         long start = System.nanoTime();
-        assertEquals(Map.of(TP, Errors.NOT_ENOUGH_REPLICAS), verifier().verify("txn", 7L, (short) 3, Set.of(TP),
-                VerificationMode.ADD_PARTITION).join().entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                        e -> VerificationErrors.forProduce(e.getValue()).error())));
+        Map<TopicPartition, Errors> errors = verifier().verifyProduce("txn", 7L, (short) 3, Set.of(TP, TP1),
+                VerificationMode.ADD_PARTITION).join();
         long tookMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(calls.size() > 3, "asked again: " + calls.size());
-        assertTrue(tookMs >= TransactionVerifier.CONCURRENT_RETRY_BUDGET_MS - 150, "gave up after the budget: " + tookMs);
+        assertEquals(Map.of(TP, Errors.CONCURRENT_TRANSACTIONS), errors);
+        assertTrue(calls.size() >= 2, "asked again: " + calls.size());
+        assertTrue(tookMs >= 100, "kept asking for add.partitions.to.txn.retry.backoff.max.ms: " + tookMs);
+        // Version 2 producers get CONCURRENT_TRANSACTIONS itself, older ones NOT_ENOUGH_REPLICAS.
+        assertEquals(Errors.CONCURRENT_TRANSACTIONS,
+                VerificationErrors.forProduce(Errors.CONCURRENT_TRANSACTIONS, VerificationMode.ADD_PARTITION).error());
+        assertEquals(Errors.NOT_ENOUGH_REPLICAS,
+                VerificationErrors.forProduce(Errors.CONCURRENT_TRANSACTIONS, VerificationMode.VERIFY).error());
+    }
+
+    @Test
+    void onlyVersionTwoProduceIsAskedAgain() {
+        answer = Map.of(TP, Errors.CONCURRENT_TRANSACTIONS);
+        retry = new TransactionVerifier.ConcurrentRetry(1, 10_000);
+        assertEquals(Map.of(TP, Errors.CONCURRENT_TRANSACTIONS),
+                verifier().verifyProduce("txn", 7L, (short) 3, Set.of(TP), VerificationMode.VERIFY).join());
+        assertEquals(Map.of(TP, Errors.CONCURRENT_TRANSACTIONS),
+                verifier().verify("txn", 7L, (short) 3, Set.of(TP), VerificationMode.ADD_PARTITION).join());
+        assertEquals(2, calls.size(), "TxnOffsetCommit and version 1 ask once, as Kafka");
+        retry = new TransactionVerifier.ConcurrentRetry(1, 0);
+        verifier().verifyProduce("txn", 7L, (short) 3, Set.of(TP), VerificationMode.ADD_PARTITION).join();
+        assertEquals(3, calls.size(), "a zero timeout asks once");
+    }
+
+    @Test
+    void theRetryKeysAreCheckedAndCappedByKafkasRequestTimeout() {
+        assertEquals(new TransactionVerifier.ConcurrentRetry(20, 100), TransactionVerifier.ConcurrentRetry.DEFAULTS);
+        assertEquals(30_000, new TransactionVerifier.ConcurrentRetry(20, 60_000).timeoutMs());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TransactionVerifier.ConcurrentRetry(0, 100));
     }
 
     @Test
@@ -144,26 +175,34 @@ class TransactionVerifierTest {
 
     @Test
     void produceAnswersRetriableCoordinatorTroubleAsNotEnoughReplicas() {
+        VerificationMode v1 = VerificationMode.VERIFY;
         for (Errors e : List.of(Errors.CONCURRENT_TRANSACTIONS, Errors.NETWORK_EXCEPTION,
                 Errors.COORDINATOR_LOAD_IN_PROGRESS, Errors.COORDINATOR_NOT_AVAILABLE, Errors.NOT_COORDINATOR)) {
-            assertEquals(Errors.NOT_ENOUGH_REPLICAS, VerificationErrors.forProduce(e).error(), e.name());
+            assertEquals(Errors.NOT_ENOUGH_REPLICAS, VerificationErrors.forProduce(e, v1).error(), e.name());
         }
-        assertEquals(Errors.INVALID_TXN_STATE, VerificationErrors.forProduce(Errors.INVALID_TXN_STATE).error());
-        assertEquals(Errors.INVALID_PRODUCER_EPOCH, VerificationErrors.forProduce(Errors.INVALID_PRODUCER_EPOCH).error());
-        assertNull(VerificationErrors.forProduce(Errors.TRANSACTION_ABORTABLE).message());
+        assertEquals(Errors.NOT_ENOUGH_REPLICAS,
+                VerificationErrors.forProduce(Errors.NETWORK_EXCEPTION, VerificationMode.ADD_PARTITION).error());
+        assertEquals(Errors.INVALID_TXN_STATE, VerificationErrors.forProduce(Errors.INVALID_TXN_STATE, v1).error());
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH,
+                VerificationErrors.forProduce(Errors.INVALID_PRODUCER_EPOCH, v1).error());
+        assertNull(VerificationErrors.forProduce(Errors.TRANSACTION_ABORTABLE, v1).message());
         assertEquals(Errors.INVALID_TXN_STATE,
                 VerificationErrors.fromCoordinatorRequest(Errors.CLUSTER_AUTHORIZATION_FAILED));
     }
 
     @Test
-    void theBrokerRequestIsOneBatchedTransactionAndItsAnswerKeepsOnlyErrors() {
-        AddPartitionsToTxnRequestData request = AddPartitionsToTxnSender.request("txn", 7L, (short) 3,
-                Set.of(TP, TP1), false);
-        assertEquals(1, request.transactions().size());
+    void theBrokerRequestCarriesEachCheckAndItsAnswerKeepsOnlyErrors() {
+        AddPartitionsToTxnSender.Check check = new AddPartitionsToTxnSender.Check("txn", 7L, (short) 3,
+                Set.of(TP, TP1), false, new CompletableFuture<>());
+        AddPartitionsToTxnSender.Check other = new AddPartitionsToTxnSender.Check("other", 8L, (short) 0,
+                Set.of(TP), true, new CompletableFuture<>());
+        AddPartitionsToTxnRequestData request = AddPartitionsToTxnSender.request(List.of(check, other));
+        assertEquals(2, request.transactions().size());
         AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn = request.transactions().find("txn");
         assertFalse(txn.verifyOnly());
         assertEquals(7L, txn.producerId());
         assertEquals(2, txn.topics().find("t").partitions().size());
+        assertTrue(request.transactions().find("other").verifyOnly());
 
         AddPartitionsToTxnTopicResult topic = new AddPartitionsToTxnTopicResult().setName("t");
         topic.resultsByPartition().add(new AddPartitionsToTxnPartitionResult().setPartitionIndex(0)
@@ -173,10 +212,11 @@ class TransactionVerifierTest {
         result.topicResults().add(topic);
         AddPartitionsToTxnResponseData response = new AddPartitionsToTxnResponseData();
         response.resultsByTransaction().add(result);
-        assertEquals(Map.of(TP, Errors.TRANSACTION_ABORTABLE),
-                AddPartitionsToTxnSender.errorsOf(response, Set.of(TP, TP1)));
-        assertEquals(Map.of(TP, Errors.INVALID_TXN_STATE), AddPartitionsToTxnSender.errorsOf(
+        assertEquals(Map.of("txn", Map.of(TP, Errors.TRANSACTION_ABORTABLE), "other", Map.of(TP, Errors.UNKNOWN_SERVER_ERROR)),
+                AddPartitionsToTxnSender.errorsOf(response, List.of(check, other)));
+        assertEquals(Map.of("txn", Map.of(TP, Errors.INVALID_TXN_STATE)), AddPartitionsToTxnSender.errorsOf(
                 new AddPartitionsToTxnResponseData().setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()),
-                Set.of(TP)));
+                List.of(new AddPartitionsToTxnSender.Check("txn", 7L, (short) 3, Set.of(TP), false,
+                        new CompletableFuture<>()))));
     }
 }
