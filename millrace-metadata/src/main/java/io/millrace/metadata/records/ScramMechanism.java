@@ -1,11 +1,13 @@
 package io.millrace.metadata.records;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -55,6 +57,10 @@ public enum ScramMechanism {
         return Arrays.stream(values()).filter(m -> m.mechanismName.equals(name)).findFirst();
     }
 
+    private int keyBits() {
+        return this == SCRAM_SHA_256 ? 256 : 512;
+    }
+
     public byte[] hmac(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance(macAlgorithm);
@@ -70,6 +76,16 @@ public enum ScramMechanism {
             return MessageDigest.getInstance(hashAlgorithm).digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(hashAlgorithm + " is not available", e);
+        }
+    }
+
+    /** SaltedPassword = Hi(password, salt, iterations), Hi being PBKDF2 with this mechanism's HMAC. */
+    public byte[] saltedPassword(String password, byte[] salt, int iterations) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, keyBits());
+            return SecretKeyFactory.getInstance(pbkdf2Algorithm()).generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(pbkdf2Algorithm() + " is not available", e);
         }
     }
 
