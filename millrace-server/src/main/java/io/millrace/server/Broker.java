@@ -56,6 +56,7 @@ import io.millrace.server.handlers.CreateTopicsHandler;
 import io.millrace.server.handlers.DeleteGroupsHandler;
 import io.millrace.server.handlers.DeleteRecordsHandler;
 import io.millrace.server.handlers.DeleteTopicsHandler;
+import io.millrace.server.handlers.DescribeClientQuotasHandler;
 import io.millrace.server.handlers.DescribeClusterHandler;
 import io.millrace.server.handlers.DescribeUserScramCredentialsHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
@@ -335,6 +336,7 @@ public final class Broker {
         handlers.add(new DescribeClusterHandler(brokers, publisher));
         handlers.add(new AlterUserScramCredentialsHandler(channel));
         handlers.add(new DescribeUserScramCredentialsHandler(publisher));
+        handlers.add(new DescribeClientQuotasHandler());
         handlers.add(new ElectLeadersHandler(channel));
         handlers.add(new AlterPartitionReassignmentsHandler(channel, publisher));
         handlers.add(new ListPartitionReassignmentsHandler(publisher));
