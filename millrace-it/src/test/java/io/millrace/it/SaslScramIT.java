@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SCRAM-SHA-256 and SCRAM-SHA-512 with kafka-clients: users created, described and deleted through
  * the Admin API and kafka-configs.sh on a PLAINTEXT listener, clients authenticating on a
- * SASL_PLAINTEXT listener; and on three nodes, a credential created through one node
+ * SASL_PLAINTEXT listener, kcat too; and on three nodes, a credential created through one node
  * authenticating on another.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -155,6 +155,31 @@ class SaslScramIT {
                 "--entity-type", "users", "--entity-name", "dave");
         assertTrue(after.stdout().contains("user-principal 'dave' are SCRAM-SHA-256=iterations=8192\n"), after.stdout());
         authenticationFailure(sasl(), scram("SCRAM-SHA-512", "dave", "dave-secret"));
+    }
+
+    @Test
+    void kcatAuthenticatesWithScram() throws Exception {
+        Kcat kcat = Kcat.find(tempDir);
+        if (kcat == null) {
+            System.out.println("kcat not installed: SaslScramIT.kcatAuthenticatesWithScram skipped");
+            return;
+        }
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Clients.get(admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("frank",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "frank-secret"))).all());
+            Clients.createTopic(admin, "kcat-scram", 1, Map.of());
+        }
+        List<String> common = List.of("-b", sasl(), "-X", "security.protocol=SASL_PLAINTEXT",
+                "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=frank", "-X", "sasl.password=frank-secret");
+        List<String> produce = new java.util.ArrayList<>(common);
+        produce.addAll(List.of("-P", "-t", "kcat-scram"));
+        Kcat.Result produced = kcat.run("one\ntwo\n", produce.toArray(String[]::new));
+        assertEquals(0, produced.exitCode(), produced.toString());
+        List<String> consume = new java.util.ArrayList<>(common);
+        consume.addAll(List.of("-C", "-t", "kcat-scram", "-e", "-o", "beginning"));
+        Kcat.Result consumed = kcat.run("", consume.toArray(String[]::new));
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(List.of("one", "two"), consumed.lines());
     }
 
     @Test

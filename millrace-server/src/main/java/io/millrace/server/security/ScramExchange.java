@@ -132,7 +132,10 @@ final class ScramExchange implements SaslExchange {
         if (!attributes[0].substring(2).equals(expectedBinding)) {
             throw new SaslException("Invalid SCRAM client-final message: channel binding does not match");
         }
-        if (!attributes[1].substring(2).equals(nonce)) {
+        // RFC 5802 wants exactly the server-first nonce; librdkafka sends its client nonce once more
+        // in front of it, which Kafka accepts (the nonce must end with ours), and so do we. The proof
+        // covers the message as sent, and our fresh server nonce is still required.
+        if (!attributes[1].substring(2).endsWith(nonce)) {
             throw new SaslException("Invalid client nonce in the final client message");
         }
         byte[] proof;
