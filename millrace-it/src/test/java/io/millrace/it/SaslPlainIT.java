@@ -226,7 +226,8 @@ class SaslPlainIT {
         Map<String, String> props = new HashMap<>(Map.of("node.id", "1", "log.dirs", tempDir.resolve("never").toString(),
                 "listeners", "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0"));
         ConfigException e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(props)));
-        assertEquals("sasl.enabled.mechanisms is [GSSAPI] for listener SASL_PLAINTEXT: Millrace supports only PLAIN yet",
+        assertEquals("sasl.enabled.mechanisms is [GSSAPI] for listener SASL_PLAINTEXT: Millrace supports only PLAIN, "
+                + "SCRAM-SHA-256, SCRAM-SHA-512 yet",
                 e.getMessage());
         props.put("sasl.enabled.mechanisms", "PLAIN");
         e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(props)));

@@ -9,6 +9,7 @@ import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.ScramCredentialRecord;
 import io.millrace.metadata.records.TopicRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +26,7 @@ public final class ImageRecords {
     private ImageRecords() {
     }
 
-    /** Topics (with partitions and configs), broker and group configs, brokers, then producer ids; sorted for stable output. */
+    /** Topics (with partitions and configs), broker and group configs, brokers, SCRAM credentials, then producer ids; sorted for stable output. */
     public static List<MetadataRecord> of(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         List<TopicImage> topics = new ArrayList<>(image.topics());
@@ -42,6 +43,8 @@ public final class ImageRecords {
         new TreeMap<>(image.groupConfigs()).forEach((group, configs) ->
                 addConfigs(records, ConfigRecord.GROUP, group, configs));
         new TreeMap<>(image.brokers()).values().forEach(broker -> addBroker(records, broker));
+        new TreeMap<>(image.scramCredentials()).values().forEach(byMechanism -> byMechanism.values().stream()
+                .sorted(Comparator.comparing(ScramCredentialRecord::mechanism)).forEach(records::add));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

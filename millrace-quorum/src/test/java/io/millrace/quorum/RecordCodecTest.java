@@ -12,6 +12,7 @@ import io.millrace.metadata.controller.command.AllocateProducerIds;
 import io.millrace.metadata.controller.command.AlterConfigs;
 import io.millrace.metadata.controller.command.AlterPartition;
 import io.millrace.metadata.controller.command.AlterReassignments;
+import io.millrace.metadata.controller.command.AlterScramCredentials;
 import io.millrace.metadata.controller.command.BrokerHeartbeat;
 import io.millrace.metadata.controller.command.ControllerCommand;
 import io.millrace.metadata.controller.command.CreatePartitions;
@@ -57,7 +58,9 @@ class RecordCodecTest {
                 new ElectLeaders(ElectLeaders.PREFERRED, List.of(new ElectLeaders.TopicPartitionRef("orders", 0))),
                 new ElectLeaders(ElectLeaders.UNCLEAN, null),
                 new AlterReassignments(List.of(new AlterReassignments.Reassignment("orders", 0, List.of(2, 3)),
-                        new AlterReassignments.Reassignment("orders", 1, null))));
+                        new AlterReassignments.Reassignment("orders", 1, null))),
+                new AlterScramCredentials(List.of(new AlterScramCredentials.Upsertion("alice", (byte) 1, 8192,
+                        new byte[] {1, 2}, new byte[] {3, 4, 5})), List.of(new AlterScramCredentials.Deletion("bob", (byte) 2))));
     }
 
     static List<Record> allReplies() {
@@ -74,6 +77,7 @@ class RecordCodecTest {
                         new AlterPartition.Result(TOPIC_ID, 0, ApiError.NONE, PARTITION),
                         new AlterPartition.Result(TOPIC_ID, 1, ERROR, null))),
                 new ElectLeaders.Reply(List.of(new ElectLeaders.Result("orders", 0, ERROR))),
+                new AlterScramCredentials.Reply(List.of(new AlterScramCredentials.UserResult("alice", ERROR))),
                 new QuorumInfo(2, 5, 100L, List.of(new QuorumInfo.Voter(1, 99, 10, -1),
                         new QuorumInfo.Voter(2, 100, 20, 20))));
     }

@@ -12,6 +12,9 @@ import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.RemoveScramCredentialRecord;
+import io.millrace.metadata.records.ScramCredentialRecord;
+import io.millrace.metadata.records.ScramMechanism;
 import io.millrace.metadata.records.RemoveTopicRecord;
 import io.millrace.metadata.records.TopicRecord;
 import java.io.IOException;
@@ -47,7 +50,15 @@ class SnapshotAndConfigTest {
                         List.of(new BrokerEndpoint("PLAINTEXT", "h", 9092, "PLAINTEXT")), "rack-a", true),
                 new BrokerStateRecord(1, 10, false, true),
                 new BrokerRegistrationRecord(2, 11, Uuid.randomUuid(), List.of(), null, true),
-                new ProducerIdsRecord(1, 2000));
+                new ProducerIdsRecord(1, 2000),
+                scram("alice", ScramMechanism.SCRAM_SHA_256),
+                scram("alice", ScramMechanism.SCRAM_SHA_512),
+                scram("bob", ScramMechanism.SCRAM_SHA_512),
+                new RemoveScramCredentialRecord("alice", ScramMechanism.SCRAM_SHA_512));
+    }
+
+    private static ScramCredentialRecord scram(String user, ScramMechanism mechanism) {
+        return new ScramCredentialRecord(user, mechanism, new byte[] {1, 2}, new byte[] {3}, new byte[] {4}, 4096);
     }
 
     @Test

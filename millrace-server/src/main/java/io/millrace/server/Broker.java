@@ -48,6 +48,7 @@ import io.millrace.server.coordinator.WriteTxnMarkersSender;
 import io.millrace.server.txn.AddPartitionsToTxnSender;
 import io.millrace.server.txn.TransactionVerifier;
 import io.millrace.server.handlers.AlterConfigsHandler;
+import io.millrace.server.handlers.AlterUserScramCredentialsHandler;
 import io.millrace.server.handlers.ConsumerGroupDescribeHandler;
 import io.millrace.server.handlers.ConsumerGroupHeartbeatHandler;
 import io.millrace.server.handlers.ApiVersionsHandler;
@@ -56,7 +57,9 @@ import io.millrace.server.handlers.CreateTopicsHandler;
 import io.millrace.server.handlers.DeleteGroupsHandler;
 import io.millrace.server.handlers.DeleteRecordsHandler;
 import io.millrace.server.handlers.DeleteTopicsHandler;
+import io.millrace.server.handlers.DescribeClientQuotasHandler;
 import io.millrace.server.handlers.DescribeClusterHandler;
+import io.millrace.server.handlers.DescribeUserScramCredentialsHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
 import io.millrace.server.handlers.DescribeGroupsHandler;
 import io.millrace.server.handlers.FetchHandler;
@@ -84,7 +87,7 @@ import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.security.ClientTls;
-import io.millrace.server.security.PlainSasl;
+import io.millrace.server.security.SaslMechanisms;
 import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
 import io.millrace.server.partition.PartitionAccess;
@@ -145,7 +148,7 @@ public final class Broker {
     public Broker(BrokerConfig config) {
         this.config = config;
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
-        this.listenerSasl = PlainSasl.forListeners(config, brokerListeners());
+        this.listenerSasl = SaslMechanisms.forListeners(config, brokerListeners(), publisher::image);
         this.interBrokerSecurity = ClientTls.forInterBroker(config);
     }
 
@@ -335,6 +338,9 @@ public final class Broker {
         handlers.add(new AlterConfigsHandler(alterer));
         handlers.add(new IncrementalAlterConfigsHandler(alterer));
         handlers.add(new DescribeClusterHandler(brokers, publisher));
+        handlers.add(new AlterUserScramCredentialsHandler(channel));
+        handlers.add(new DescribeUserScramCredentialsHandler(publisher));
+        handlers.add(new DescribeClientQuotasHandler());
         handlers.add(new ElectLeadersHandler(channel));
         handlers.add(new AlterPartitionReassignmentsHandler(channel, publisher));
         handlers.add(new ListPartitionReassignmentsHandler(publisher));

@@ -157,7 +157,7 @@ final class ServerKeys {
         b.define(UNSUPPORTED, "principal.builder.class", CLASS,
                 "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder",
                 "Builds the principal of an authenticated connection.");
-        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts; Millrace serves PLAIN only.");
+        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts; Millrace serves PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.");
         b.define(UNSUPPORTED, "sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", "SASL mechanism between brokers.");
         b.define(UNSUPPORTED, "sasl.mechanism.controller.protocol", STRING, "GSSAPI",
                 "SASL mechanism towards the controller.");

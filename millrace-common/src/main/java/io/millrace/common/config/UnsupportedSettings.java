@@ -117,14 +117,17 @@ public final class UnsupportedSettings {
 
     /**
      * listener.name.LISTENER.ssl.KEY where ssl.KEY is acted on (the listener's TLS uses it),
-     * listener.name.LISTENER.sasl.enabled.mechanisms and listener.name.LISTENER.plain.sasl.jaas.config.
+     * listener.name.LISTENER.sasl.enabled.mechanisms, listener.name.LISTENER.plain.sasl.jaas.config, and
+     * listener.name.LISTENER.scram-sha-256|512.sasl.jaas.config (Kafka's server-side ScramLoginModule
+     * line, which has no server options: credentials live in the metadata).
      */
     private static boolean isAppliedListenerOverride(String afterPrefix) {
         int dot = afterPrefix.indexOf('.');
         String rest = dot < 0 ? "" : afterPrefix.substring(dot + 1);
         ConfigKey key = BrokerConfigs.DEF.key(rest);
         return rest.startsWith("ssl.") && key != null && key.support() == Support.ACTED_ON
-                || rest.equals("sasl.enabled.mechanisms") || rest.equals("plain.sasl.jaas.config");
+                || rest.equals("sasl.enabled.mechanisms") || rest.equals("plain.sasl.jaas.config")
+                || rest.equals("scram-sha-256.sasl.jaas.config") || rest.equals("scram-sha-512.sasl.jaas.config");
     }
 
     private static boolean hasUnsupportedPrefix(String name) {

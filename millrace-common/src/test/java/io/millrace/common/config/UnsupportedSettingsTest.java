@@ -172,7 +172,8 @@ class UnsupportedSettingsTest {
         start("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", "ssl.keystore.location", "/k.jks",
                 "ssl.keystore.password", "pw", "listener.name.ssl.ssl.client.auth", "required",
                 "ssl.principal.mapping.rules", "DEFAULT", "listener.name.sasl.plain.sasl.jaas.config", "x",
-                "listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
+                "listener.name.sasl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256",
+                "listener.name.sasl.scram-sha-256.sasl.jaas.config", "x");
         assertEquals(List.of(), warnings);
     }
 

@@ -5,6 +5,7 @@ import io.millrace.metadata.controller.command.AllocateProducerIds;
 import io.millrace.metadata.controller.command.AlterConfigs;
 import io.millrace.metadata.controller.command.AlterPartition;
 import io.millrace.metadata.controller.command.AlterReassignments;
+import io.millrace.metadata.controller.command.AlterScramCredentials;
 import io.millrace.metadata.controller.command.BrokerHeartbeat;
 import io.millrace.metadata.controller.command.ControllerCommand;
 import io.millrace.metadata.controller.command.CreatePartitions;
@@ -155,6 +156,7 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             case CreatePartitions c -> topicCommands.createPartitions(image, c.topic(), c.totalCount(),
                     c.assignments(), c.validateOnly());
             case AlterConfigs c -> ClusterCommands.alterConfigs(image, c);
+            case AlterScramCredentials c -> ScramCommands.alter(image, c);
             case AllocateProducerIds c -> ClusterCommands.allocateProducerIds(image, c);
             case RegisterBroker c -> {
                 liveness.heartbeat(c.brokerId(), time.milliseconds());

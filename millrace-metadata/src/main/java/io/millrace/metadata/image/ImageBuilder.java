@@ -6,8 +6,12 @@ import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.RemoveScramCredentialRecord;
 import io.millrace.metadata.records.RemoveTopicRecord;
+import io.millrace.metadata.records.ScramCredentialRecord;
+import io.millrace.metadata.records.ScramMechanism;
 import io.millrace.metadata.records.TopicRecord;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +27,7 @@ final class ImageBuilder {
     private final Map<String, Map<String, String>> brokerConfigs;
     private final Map<String, Map<String, String>> groupConfigs;
     private final Map<Integer, BrokerImage> brokers;
+    private final Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials;
     private long nextProducerId;
     private long recordCount;
 
@@ -32,6 +37,7 @@ final class ImageBuilder {
         this.brokerConfigs = new HashMap<>(base.brokerConfigs());
         this.groupConfigs = new HashMap<>(base.groupConfigs());
         this.brokers = new HashMap<>(base.brokers());
+        this.scramCredentials = new HashMap<>(base.scramCredentials());
         this.nextProducerId = base.nextProducerId();
         this.recordCount = base.recordCount();
     }
@@ -62,6 +68,22 @@ final class ImageBuilder {
             case ProducerIdsRecord r -> nextProducerId = Math.max(nextProducerId, r.nextProducerId());
             case BrokerRegistrationRecord r -> brokers.put(r.brokerId(), new BrokerImage(r.brokerId(), r.brokerEpoch(),
                     r.incarnationId(), r.endpoints(), r.rack(), r.fenced(), false));
+            case ScramCredentialRecord r -> {
+                Map<ScramMechanism, ScramCredentialRecord> byMechanism = new EnumMap<>(ScramMechanism.class);
+                byMechanism.putAll(scramCredentials.getOrDefault(r.user(), Map.of()));
+                byMechanism.put(r.mechanism(), r);
+                scramCredentials.put(r.user(), Map.copyOf(byMechanism));
+            }
+            case RemoveScramCredentialRecord r -> {
+                Map<ScramMechanism, ScramCredentialRecord> byMechanism = new HashMap<>(
+                        scramCredentials.getOrDefault(r.user(), Map.of()));
+                byMechanism.remove(r.mechanism());
+                if (byMechanism.isEmpty()) {
+                    scramCredentials.remove(r.user());
+                } else {
+                    scramCredentials.put(r.user(), Map.copyOf(byMechanism));
+                }
+            }
             case BrokerStateRecord r -> {
                 BrokerImage b = brokers.get(r.brokerId());
                 if (b != null && b.brokerEpoch() == r.brokerEpoch()) {
@@ -103,6 +125,7 @@ final class ImageBuilder {
     }
 
     MetadataImage build() {
-        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount);
+        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
+                scramCredentials);
     }
 }

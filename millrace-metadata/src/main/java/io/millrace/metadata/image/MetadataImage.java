@@ -1,6 +1,8 @@
 package io.millrace.metadata.image;
 
 import io.millrace.metadata.records.MetadataRecord;
+import io.millrace.metadata.records.ScramCredentialRecord;
+import io.millrace.metadata.records.ScramMechanism;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +20,22 @@ import org.apache.kafka.common.Uuid;
  * @param brokers       registered brokers by id
  * @param nextProducerId the first producer id not yet handed out
  * @param recordCount   how many records have been replayed to reach this image
+ * @param scramCredentials SCRAM credentials by user, then mechanism
  */
 public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
                             Map<String, Map<String, String>> brokerConfigs,
                             Map<String, Map<String, String>> groupConfigs, Map<Integer, BrokerImage> brokers,
-                            long nextProducerId, long recordCount) {
+                            long nextProducerId, long recordCount,
+                            Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials) {
 
     public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
+
+    /** An image without SCRAM credentials. */
+    public MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
+                         Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
+                         Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount) {
+        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount, Map.of());
+    }
 
     public MetadataImage {
         topicsById = Map.copyOf(topicsById);
@@ -32,6 +43,18 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
         brokerConfigs = Map.copyOf(brokerConfigs);
         groupConfigs = Map.copyOf(groupConfigs);
         brokers = Map.copyOf(brokers);
+        scramCredentials = Map.copyOf(scramCredentials);
+    }
+
+    /** This image with {@code recordCount} instead of its own (a snapshot stores the count beside the records). */
+    public MetadataImage withRecordCount(long count) {
+        return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, count,
+                scramCredentials);
+    }
+
+    /** The SCRAM credential of {@code user} for {@code mechanism}, if one is set. */
+    public Optional<ScramCredentialRecord> scramCredential(String user, ScramMechanism mechanism) {
+        return Optional.ofNullable(scramCredentials.getOrDefault(user, Map.of()).get(mechanism));
     }
 
     public Optional<BrokerImage> broker(int brokerId) {

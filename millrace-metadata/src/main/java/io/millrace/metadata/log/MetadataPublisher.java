@@ -48,8 +48,7 @@ public final class MetadataPublisher implements MetadataView {
     /** Replaces the whole state with {@code snapshot} (the records of a snapshot image). */
     public synchronized void reset(List<? extends MetadataRecord> snapshot, long recordCount) {
         MetadataImage rebuilt = MetadataImage.EMPTY.apply(snapshot);
-        change(new MetadataImage(rebuilt.topicsById(), rebuilt.topicIdByName(), rebuilt.brokerConfigs(),
-                rebuilt.groupConfigs(), rebuilt.brokers(), rebuilt.nextProducerId(), recordCount));
+        change(rebuilt.withRecordCount(recordCount));
     }
 
     private void change(MetadataImage next) {

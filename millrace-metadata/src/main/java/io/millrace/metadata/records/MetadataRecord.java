@@ -8,5 +8,5 @@ package io.millrace.metadata.records;
  */
 public sealed interface MetadataRecord
         permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, ProducerIdsRecord,
-        BrokerRegistrationRecord, BrokerStateRecord {
+        BrokerRegistrationRecord, BrokerStateRecord, ScramCredentialRecord, RemoveScramCredentialRecord {
 }

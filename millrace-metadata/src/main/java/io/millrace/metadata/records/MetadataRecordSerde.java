@@ -14,7 +14,8 @@ import org.apache.kafka.common.Uuid;
  * Binary form of {@link MetadataRecord}s, used by the journal and (later) the Raft log.
  *
  * <p>Format: one type byte, then the fields in declaration order; strings as a boolean
- * presence flag plus modified UTF-8, UUIDs as two longs, int lists as a count plus ints.
+ * presence flag plus modified UTF-8, UUIDs as two longs, int lists as a count plus ints, byte
+ * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte.
  * Type ids are stable on disk: never reuse or renumber one.
  */
 public final class MetadataRecordSerde {
@@ -26,6 +27,8 @@ public final class MetadataRecordSerde {
     private static final byte PARTITION_V2 = 6;
     private static final byte BROKER_REGISTRATION = 7;
     private static final byte BROKER_STATE = 8;
+    private static final byte SCRAM_CREDENTIAL = 9;
+    private static final byte REMOVE_SCRAM_CREDENTIAL = 10;
 
     private MetadataRecordSerde() {
     }
@@ -89,6 +92,20 @@ public final class MetadataRecordSerde {
                     out.writeBoolean(r.fenced());
                     out.writeBoolean(r.inControlledShutdown());
                 }
+                case ScramCredentialRecord r -> {
+                    out.writeByte(SCRAM_CREDENTIAL);
+                    writeString(out, r.user());
+                    out.writeByte(r.mechanism().type());
+                    writeBytes(out, r.salt());
+                    writeBytes(out, r.storedKey());
+                    writeBytes(out, r.serverKey());
+                    out.writeInt(r.iterations());
+                }
+                case RemoveScramCredentialRecord r -> {
+                    out.writeByte(REMOVE_SCRAM_CREDENTIAL);
+                    writeString(out, r.user());
+                    out.writeByte(r.mechanism().type());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -110,6 +127,9 @@ public final class MetadataRecordSerde {
                         in.readInt(), in.readInt(), in.readInt(), readInts(in), readInts(in));
                 case BROKER_REGISTRATION -> readRegistration(in);
                 case BROKER_STATE -> new BrokerStateRecord(in.readInt(), in.readLong(), in.readBoolean(), in.readBoolean());
+                case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), readMechanism(in), readBytes(in),
+                        readBytes(in), readBytes(in), in.readInt());
+                case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readMechanism(in));
                 default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
             };
         } catch (IOException e) {
@@ -127,6 +147,27 @@ public final class MetadataRecordSerde {
             endpoints.add(new BrokerEndpoint(readString(in), readString(in), in.readInt(), readString(in)));
         }
         return new BrokerRegistrationRecord(brokerId, epoch, incarnation, endpoints, readString(in), in.readBoolean());
+    }
+
+    private static ScramMechanism readMechanism(DataInputStream in) throws IOException {
+        byte type = in.readByte();
+        return ScramMechanism.fromType(type)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown SCRAM mechanism type " + type));
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("Invalid byte array length " + n);
+        }
+        byte[] bytes = new byte[n];
+        in.readFully(bytes);
+        return bytes;
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -14,9 +14,10 @@ import org.apache.kafka.common.requests.RequestHeader;
 
 /**
  * SASL authentication of one connection on a SASL listener, before any other request is served:
- * ApiVersions, then SaslHandshake (v0-1) naming a mechanism, then the client's token, either in
- * SaslAuthenticate (v0-2, after a v1 handshake) or as a bare size-prefixed frame (after a v0
- * handshake, as older clients send it). Any other request before authentication closes the
+ * ApiVersions, then SaslHandshake (v0-1) naming a mechanism, then the client's tokens (one for
+ * PLAIN, two for SCRAM) to the mechanism's {@link SaslExchange}, each either in SaslAuthenticate
+ * (v0-2, after a v1 handshake) or as a bare size-prefixed frame (after a v0 handshake, as older
+ * clients send it). Any other request before authentication closes the
  * connection; failed authentication answers SASL_AUTHENTICATION_FAILED with a message (or, in the
  * v0 form, closes). Not thread-safe: owned by the connection's thread.
  */
@@ -32,7 +33,7 @@ final class SaslAuthenticator {
 
     private final ListenerSasl sasl;
     private State state = State.HANDSHAKE;
-    private String mechanism;
+    private SaslExchange exchange;
     private String principal;
 
     SaslAuthenticator(ListenerSasl sasl) {
@@ -80,7 +81,7 @@ final class SaslAuthenticator {
         String asked = request.mechanism() == null ? "" : request.mechanism().toUpperCase(Locale.ROOT);
         boolean close = false;
         if (sasl.enabledMechanisms().contains(asked)) {
-            mechanism = asked;
+            exchange = sasl.start(asked);
             state = version == 0 ? State.RAW_TOKEN : State.AUTHENTICATE;
         } else {
             response.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
@@ -98,8 +99,11 @@ final class SaslAuthenticator {
         SaslAuthenticateRequestData request = (SaslAuthenticateRequestData) body(frame, header);
         SaslAuthenticateResponseData response = new SaslAuthenticateResponseData().setAuthBytes(new byte[0]);
         try {
-            principal = sasl.authenticate(mechanism, request.authBytes());
-            state = State.AUTHENTICATED;
+            response.setAuthBytes(exchange.evaluate(request.authBytes()));
+            if (exchange.complete()) {
+                principal = exchange.principal();
+                state = State.AUTHENTICATED;
+            }
             return new Step(respond(header, response, version), false);
         } catch (SaslException e) {
             state = State.FAILED;
@@ -108,17 +112,22 @@ final class SaslAuthenticator {
         }
     }
 
-    /** The v0 form: the token is the whole frame, the (empty) answer a bare size-prefixed frame. */
+    /** The v0 form: each token is a whole frame, each answer a bare size-prefixed frame. */
     private Step rawToken(ByteBuffer frame) throws RejectedRequestException {
         byte[] token = new byte[frame.remaining()];
         frame.get(token);
+        byte[] answer;
         try {
-            principal = sasl.authenticate(mechanism, token);
+            answer = exchange.evaluate(token);
         } catch (SaslException e) {
             throw new RejectedRequestException("SASL authentication failed: " + e.getMessage());
         }
-        state = State.AUTHENTICATED;
-        return new Step(new GatheredBuffers(new ByteBuffer[] {ByteBuffer.allocate(4).putInt(0, 0)}), false);
+        if (exchange.complete()) {
+            principal = exchange.principal();
+            state = State.AUTHENTICATED;
+        }
+        ByteBuffer sized = ByteBuffer.allocate(4 + answer.length).putInt(answer.length).put(answer).flip();
+        return new Step(new GatheredBuffers(new ByteBuffer[] {sized}), false);
     }
 
     private static short checkVersion(RequestHeader header, short max) throws RejectedRequestException {

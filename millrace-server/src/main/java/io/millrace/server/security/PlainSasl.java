@@ -3,12 +3,10 @@ package io.millrace.server.security;
 import io.millrace.common.config.BrokerConfig;
 import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.ConfigException;
-import io.millrace.common.config.Endpoint;
-import io.millrace.server.network.ListenerSasl;
+import io.millrace.server.network.SaslExchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,15 +14,13 @@ import java.util.regex.Pattern;
 import javax.security.sasl.SaslException;
 
 /**
- * SASL/PLAIN (RFC 4616) on one listener, with Kafka's configuration: {@code sasl.enabled.mechanisms}
- * (per listener as {@code listener.name.L.sasl.enabled.mechanisms}) must be PLAIN, and the users
- * come from the PlainLoginModule's {@code user_NAME="PASSWORD"} options in
+ * SASL/PLAIN (RFC 4616) on one listener, with Kafka's configuration: the users come from the
+ * PlainLoginModule's {@code user_NAME="PASSWORD"} options in
  * {@code listener.name.L.plain.sasl.jaas.config}, else {@code sasl.jaas.config}. Immutable and
  * thread-safe.
  */
-public final class PlainSasl implements ListenerSasl {
+final class PlainSasl {
     static final String PLAIN = "PLAIN";
-    private static final String ENABLED_MECHANISMS = "sasl.enabled.mechanisms";
     private static final String JAAS_CONFIG = "sasl.jaas.config";
     private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final Pattern OPTION = Pattern.compile("([A-Za-z0-9_.\\-]+)\\s*=\\s*(\"((?:\\\\.|[^\"\\\\])*)\"|[^\\s;\"]+)");
@@ -36,34 +32,12 @@ public final class PlainSasl implements ListenerSasl {
     }
 
     /**
-     * The SASL of each SASL_PLAINTEXT and SASL_SSL listener of {@code listeners}, by name.
+     * The PLAIN users of {@code listenerName}.
      *
-     * @throws ConfigException naming the key when a listener enables a mechanism other than PLAIN
-     *                         or has no PlainLoginModule configuration with users
+     * @throws ConfigException naming the key when the listener has no PlainLoginModule configuration with users
      */
-    public static Map<String, ListenerSasl> forListeners(BrokerConfig config, List<Endpoint> listeners) {
-        Map<String, ListenerSasl> sasl = new LinkedHashMap<>();
-        for (Endpoint listener : listeners) {
-            String protocol = config.securityProtocol(listener.listenerName());
-            if (protocol.startsWith("SASL_")) {
-                sasl.put(listener.listenerName(), of(config, listener.listenerName()));
-            }
-        }
-        return Map.copyOf(sasl);
-    }
-
     static PlainSasl of(BrokerConfig config, String listenerName) {
         String prefix = BrokerConfigs.LISTENER_OVERRIDE_PREFIX + listenerName.toLowerCase(Locale.ROOT) + ".";
-        String mechanismsKey = config.originals().containsKey(prefix + ENABLED_MECHANISMS)
-                ? prefix + ENABLED_MECHANISMS : ENABLED_MECHANISMS;
-        Object mechanismsValue = mechanismsKey.equals(ENABLED_MECHANISMS) ? config.get(ENABLED_MECHANISMS)
-                : BrokerConfigs.DEF.key(ENABLED_MECHANISMS).parse(config.originals().get(mechanismsKey));
-        @SuppressWarnings("unchecked")
-        List<String> mechanisms = ((List<String>) mechanismsValue).stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
-        if (!mechanisms.equals(List.of(PLAIN))) {
-            throw new ConfigException(mechanismsKey + " is " + mechanisms + " for listener " + listenerName
-                    + ": Millrace supports only PLAIN yet");
-        }
         String jaasKey = prefix + "plain." + JAAS_CONFIG;
         String jaas = config.originals().get(jaasKey);
         if (jaas == null) {
@@ -98,17 +72,34 @@ public final class PlainSasl implements ListenerSasl {
         return users;
     }
 
-    @Override
-    public List<String> enabledMechanisms() {
-        return List.of(PLAIN);
+    /** A one-round exchange: the client's single token is checked, nothing is sent back. */
+    SaslExchange start() {
+        return new SaslExchange() {
+            private String principal;
+
+            @Override
+            public byte[] evaluate(byte[] token) throws SaslException {
+                if (principal != null) {
+                    throw new SaslException("SASL/PLAIN takes a single token");
+                }
+                principal = authenticate(token);
+                return new byte[0];
+            }
+
+            @Override
+            public boolean complete() {
+                return principal != null;
+            }
+
+            @Override
+            public String principal() {
+                return principal;
+            }
+        };
     }
 
     /** The token is [authzid] NUL authcid NUL password; authzid, when given, must be authcid. */
-    @Override
-    public String authenticate(String mechanism, byte[] token) throws SaslException {
-        if (!mechanism.equals(PLAIN)) {
-            throw new SaslException("Unsupported SASL mechanism " + mechanism);
-        }
+    String authenticate(byte[] token) throws SaslException {
         String text = new String(token, StandardCharsets.UTF_8);
         String[] parts = text.split("\u0000", -1);
         if (parts.length != 3 || parts[1].isEmpty()) {

@@ -9,7 +9,8 @@ package io.millrace.metadata.controller.command;
  */
 public sealed interface ControllerCommand<R extends Record>
         permits CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, AllocateProducerIds, RegisterBroker,
-        BrokerHeartbeat, AlterPartition, ElectLeaders, AlterReassignments {
+        BrokerHeartbeat, AlterPartition, ElectLeaders, AlterReassignments,
+        AlterScramCredentials {
 
     Class<R> replyType();
 }

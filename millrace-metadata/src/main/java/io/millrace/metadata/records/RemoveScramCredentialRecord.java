@@ -1,0 +1,5 @@
+package io.millrace.metadata.records;
+
+/** A user's SCRAM credential for one mechanism was deleted. */
+public record RemoveScramCredentialRecord(String user, ScramMechanism mechanism) implements MetadataRecord {
+}
