@@ -50,6 +50,10 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        if (options.streamsRebalanceOnly()) {
+            // Kafka Streams warns at every start (state dir in /tmp, warm-up replicas, topics not there yet).
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
         try {
             run(options);
         } catch (Exception e) {

@@ -30,6 +30,7 @@ import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
@@ -145,7 +146,7 @@ public final class StreamsRebalanceWorkload {
         builder.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
                 .selectKey((key, value) -> key + "-x")
                 .groupByKey(Grouped.with("rekeyed", Serdes.String(), Serdes.String()))
-                .count()
+                .count(Materialized.as("counts"))
                 .toStream()
                 .to(output, Produced.with(Serdes.String(), Serdes.Long()));
         return builder.build();
