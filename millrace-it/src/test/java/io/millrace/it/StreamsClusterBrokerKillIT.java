@@ -47,9 +47,9 @@ import org.junit.jupiter.api.Timeout;
 class StreamsClusterBrokerKillIT extends ClusterTest {
     private static final String INPUT = ColourCountApp.INPUT;
     private static final String OUTPUT = ColourCountApp.OUTPUT;
-    private static final String APPLICATION = "streams-cluster-kill";
+    static final String APPLICATION = "streams-cluster-kill";
     private static final int COLOURS = 7;
-    private static final int BATCH = 2_000;
+    static final int BATCH = 2_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final List<KafkaStreams> instances = new ArrayList<>();
@@ -104,7 +104,7 @@ class StreamsClusterBrokerKillIT extends ClusterTest {
         }
     }
 
-    private int coordinatorOf(Admin admin) {
+    static int coordinatorOf(Admin admin) {
         return Await.value("the streams group's coordinator", TIMEOUT, () -> {
             try {
                 StreamsGroupDescription group = Clients.get(admin.describeStreamsGroups(List.of(APPLICATION))
@@ -117,7 +117,7 @@ class StreamsClusterBrokerKillIT extends ClusterTest {
     }
 
     /** Values "colour-c:n" for n in [from, to), keyed by n, acks=all and idempotent. */
-    private static void produce(String bootstrap, int from, int to) throws Exception {
+    static void produce(String bootstrap, int from, int to) throws Exception {
         try (KafkaProducer<String, String> producer = Clients.producer(bootstrap,
                 Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000))) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -130,7 +130,7 @@ class StreamsClusterBrokerKillIT extends ClusterTest {
         }
     }
 
-    private void awaitExactCounts(String bootstrap, int total) {
+    static void awaitExactCounts(String bootstrap, int total) {
         Map<String, Long> expected = new HashMap<>();
         for (int n = 0; n < total; n++) {
             expected.merge("colour-" + (n % COLOURS), 1L, Long::sum);
@@ -143,11 +143,11 @@ class StreamsClusterBrokerKillIT extends ClusterTest {
         assertEquals(expected, max, "no count ever went past the exact one (nothing processed twice)");
     }
 
-    private static long sum(Map<String, Long> counts) {
+    static long sum(Map<String, Long> counts) {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static Map<String, Long> lastCounts(String bootstrap) {
+    static Map<String, Long> lastCounts(String bootstrap) {
         Map<String, Long> last = new HashMap<>();
         for (ConsumerRecord<String, Long> r : committedCounts(bootstrap)) {
             last.put(r.key(), r.value()); // one colour lives in one partition, so its records are in order
@@ -156,7 +156,7 @@ class StreamsClusterBrokerKillIT extends ClusterTest {
     }
 
     /** Every record of the output topic, read with read_committed up to its current end. */
-    private static List<ConsumerRecord<String, Long>> committedCounts(String bootstrap) {
+    static List<ConsumerRecord<String, Long>> committedCounts(String bootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
