@@ -50,6 +50,10 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        if (options.streamsRebalanceOnly()) {
+            // Kafka Streams warns at every start (state dir in /tmp, warm-up replicas, topics not there yet).
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
         try {
             run(options);
         } catch (Exception e) {
@@ -105,6 +109,11 @@ public final class BenchMain {
     }
 
     private static String workloads(BenchOptions o) {
+        if (o.streamsRebalanceOnly()) {
+            return String.format(Locale.ROOT, "Kafka Streams: %d instances joining one by one, %d input partitions, "
+                    + "%d rounds with each group protocol (medians), broker JVM %s", 3, 12, o.repeats(),
+                    String.join(" ", o.heap()));
+        }
         return String.format(Locale.ROOT, "%,d records of %,d bytes per produce run, %d runs of each workload "
                         + "(medians), latency at %,d records/s for %d s per run, broker JVM %s, warm-up %,d records",
                 o.produceRecords(), o.recordBytes(), o.repeats(), o.latencyRate(), o.latencySeconds(),

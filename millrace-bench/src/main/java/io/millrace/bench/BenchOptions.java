@@ -22,7 +22,9 @@ import java.util.List;
  * @param workloads       which workloads run: "all", or "transactions" (one start, the
  *                        transactional produce only; results are printed, not saved) or "tls"
  *                        (one start with an SSL listener too: produce and consume over plaintext
- *                        and over TLS; printed, not saved)
+ *                        and over TLS; printed, not saved) or "streams-rebalance" (one start,
+ *                        three Kafka Streams instances joining one by one, with the classic
+ *                        and the streams group protocol; printed, not saved)
  */
 public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
                            int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
@@ -36,6 +38,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("tls");
     }
 
+    /** Whether only the Streams rebalance workload runs (three instances joining, both group protocols). */
+    boolean streamsRebalanceOnly() {
+        return workloads.equals("streams-rebalance");
+    }
+
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
         return workloads.equals("transactions");
@@ -44,7 +51,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions|tls]
+                                    [--workload all|transactions|tls|streams-rebalance]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -61,7 +68,10 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
               --workload W       all (default) or transactions: only the transactional produce
                                  (transactions of 1,000 records, acks=all), printed, not saved;
                                  or tls: produce (acks=1) and consume 6 partitions over
-                                 plaintext and over TLS on the same broker, printed, not saved
+                                 plaintext and over TLS on the same broker, printed, not saved;
+                                 or streams-rebalance: three Kafka Streams instances of one
+                                 application join one by one, group.protocol=classic and
+                                 streams, time to settle per join, printed, not saved
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
 
@@ -90,8 +100,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!workloads.equals("all") && !workloads.equals("transactions") && !workloads.equals("tls")) {
-                        throw new IllegalArgumentException("--workload takes all, transactions or tls, not " + workloads);
+                    if (!List.of("all", "transactions", "tls", "streams-rebalance").contains(workloads)) {
+                        throw new IllegalArgumentException(
+                                "--workload takes all, transactions, tls or streams-rebalance, not " + workloads);
                     }
                 }
                 case "--only" -> {

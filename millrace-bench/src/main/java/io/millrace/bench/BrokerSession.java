@@ -11,6 +11,7 @@ import io.millrace.bench.workload.ConsumeWorkload;
 import io.millrace.bench.workload.LatencyWorkload;
 import io.millrace.bench.workload.ProduceWorkload;
 import io.millrace.bench.workload.StartupProbe;
+import io.millrace.bench.workload.StreamsRebalanceWorkload;
 import io.millrace.bench.workload.Throughput;
 import io.millrace.bench.workload.Topics;
 import io.millrace.bench.workload.TransactionalProduceWorkload;
@@ -36,6 +37,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>with {@code --workload tls}, after one start with an SSL listener as well: warm-up, then
  *       {@code repeats} times an acks=1, 6-partition produce and consume over plaintext and the
  *       same over TLS, alone;</li>
+ *   <li>with {@code --workload streams-rebalance}, after one start, alone: {@code repeats} rounds
+ *       of three Kafka Streams instances joining one by one, with the classic and with the
+ *       streams group protocol ({@link StreamsRebalanceWorkload});</li>
  *   <li>the broker's peak RSS, read just before it is stopped.</li>
  * </ol>
  * Runs on the calling thread; progress lines go to {@code progress}.
@@ -61,7 +65,8 @@ final class BrokerSession {
         BrokerResults results = new BrokerResults(launcher.name());
         BrokerProcess broker = null;
         try {
-            int starts = options.transactionsOnly() || options.tlsOnly() ? 1 : options.repeats();
+            int starts = options.transactionsOnly() || options.tlsOnly() || options.streamsRebalanceOnly()
+                    ? 1 : options.repeats();
             BenchTls tls = options.tlsOnly() ? BenchTls.generate(workRoot.resolve("tls")) : null;
             for (int run = 1; run <= starts; run++) {
                 if (broker != null) {
@@ -83,6 +88,10 @@ final class BrokerSession {
                         produceAndConsume(broker, topics, results, 6, "1", run);
                         tlsProduceAndConsume(broker, tls, topics, results, run);
                     }
+                    return results;
+                }
+                if (options.streamsRebalanceOnly()) {
+                    streamsRebalance(broker, topics, results, workRoot.resolve(launcher.name() + "-streams"));
                     return results;
                 }
                 if (options.transactionsOnly()) {
@@ -185,6 +194,38 @@ final class BrokerSession {
         report(broker, "txn produce p=1 #" + run, "%,.0f records/s, %.1f MB/s", produced.recordsPerSecond(),
                 produced.megabytesPerSecond());
         topics.delete(topic);
+    }
+
+    /**
+     * The input written once; then, {@code repeats} times, a classic round and a streams round
+     * (alternating, so drift in the machine's load touches both alike), each a fresh application.
+     */
+    private void streamsRebalance(BrokerProcess broker, Topics topics, BrokerResults results, Path stateRoot)
+            throws Exception {
+        String input = "streams-input";
+        String output = "streams-output";
+        topics.create(input, StreamsRebalanceWorkload.PARTITIONS);
+        topics.create(output, 1);
+        StreamsRebalanceWorkload.writeInput(broker.bootstrap(), input);
+        for (int run = 1; run <= options.repeats(); run++) {
+            for (String protocol : List.of("classic", "streams")) {
+                String applicationId = "bench-" + protocol + "-" + run;
+                StreamsRebalanceWorkload.Result result = StreamsRebalanceWorkload.run(broker.bootstrap(), protocol,
+                        input, output, applicationId, stateRoot.resolve(applicationId));
+                double[] joins = result.joinMillis();
+                for (int i = 0; i < joins.length; i++) {
+                    if (!Double.isNaN(joins[i])) {
+                        results.add(Metric.streamsJoin(protocol, i + 1), joins[i]);
+                    }
+                }
+                if (!Double.isNaN(result.firstOutput())) {
+                    results.add(Metric.streamsFirstOutput(protocol), result.firstOutput());
+                }
+                report(broker, "streams " + protocol + " #" + run, "joins %s ms, first output %.0f ms",
+                        java.util.Arrays.stream(joins).mapToObj(j -> String.format(Locale.ROOT, "%.0f", j)).toList(),
+                        result.firstOutput());
+            }
+        }
     }
 
     private void latency(BrokerProcess broker, Topics topics, BrokerResults results, int run) throws Exception {

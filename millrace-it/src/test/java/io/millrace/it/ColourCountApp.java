@@ -31,6 +31,16 @@ final class ColourCountApp {
 
     /** A started-later instance of the application {@code applicationId}, state under {@code stateDir}. */
     static KafkaStreams create(String bootstrap, String applicationId, Path stateDir) {
+        return create(bootstrap, applicationId, stateDir, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #create(String, String, Path)} with {@code overrides} set last; with
+     * {@code group.protocol=streams} the consumer's session and heartbeat settings are left out
+     * (the broker owns them under KIP-1071).
+     */
+    static KafkaStreams create(String bootstrap, String applicationId, Path stateDir,
+                               java.util.Map<String, Object> overrides) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.<String, String>stream(INPUT)
                 .selectKey((key, value) -> value.substring(0, value.indexOf(':')))
@@ -49,6 +59,11 @@ final class ColourCountApp {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 500);
         props.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 10_000);
+        props.putAll(overrides);
+        if ("streams".equals(props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
+            props.remove(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
+            props.remove(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG));
+        }
         return new KafkaStreams(builder.build(), props);
     }
 

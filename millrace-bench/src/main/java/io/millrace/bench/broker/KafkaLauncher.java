@@ -103,6 +103,7 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
                 share.coordinator.state.topic.replication.factor=1
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
+                group.streams.initial.rebalance.delay.ms=0
                 """.formatted(port, controllerPort, dataDir);
     }
 }

@@ -30,7 +30,9 @@ public record MillraceLauncher(Path cliJars, List<String> heap) implements Broke
         Files.createDirectories(dataDir);
         String classPath = launcherJar() + java.io.File.pathSeparator + cliJars.resolve("lib") + "/*";
         List<String> args = new ArrayList<>(List.of("-cp", classPath, "io.millrace.cli.Main", "server",
-                "--override", "log.dirs=" + dataDir));
+                "--override", "log.dirs=" + dataDir,
+                // as Kafka's (KafkaLauncher): a new classic group rebalances at once, not after 3 s
+                "--override", "group.initial.rebalance.delay.ms=0"));
         if (tls == null) {
             args.addAll(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port));
         } else {

@@ -28,6 +28,14 @@ public enum Metric {
     TLS_PRODUCE_ACKS1_P6_MB("TLS produce acks=1, 6 partitions", "MB/s", true),
     TLS_CONSUME_P6_RECORDS("TLS consume, 6 partitions", "records/s", true),
     TLS_CONSUME_P6_MB("TLS consume, 6 partitions", "MB/s", true),
+    STREAMS_CLASSIC_JOIN1("Streams classic: instance 1 joins", "ms", false),
+    STREAMS_CLASSIC_JOIN2("Streams classic: instance 2 joins", "ms", false),
+    STREAMS_CLASSIC_JOIN3("Streams classic: instance 3 joins", "ms", false),
+    STREAMS_CLASSIC_FIRST_OUTPUT("Streams classic: start to first output", "ms", false),
+    STREAMS_STREAMS_JOIN1("Streams KIP-1071: instance 1 joins", "ms", false),
+    STREAMS_STREAMS_JOIN2("Streams KIP-1071: instance 2 joins", "ms", false),
+    STREAMS_STREAMS_JOIN3("Streams KIP-1071: instance 3 joins", "ms", false),
+    STREAMS_STREAMS_FIRST_OUTPUT("Streams KIP-1071: start to first output", "ms", false),
     STARTUP_TO_FIRST_ACK("process start to first acked produce", "ms", false),
     CLUSTER_ACKSALL_RF3_RECORDS("3 nodes, RF=3, acks=all produce", "records/s", true);
 
@@ -66,6 +74,16 @@ public enum Metric {
     /** The MB/s metric of a produce run. */
     public static Metric produceMegabytes(String acks, int partitions) {
         return valueOf("PRODUCE_ACKS" + acks.toUpperCase(java.util.Locale.ROOT) + "_P" + partitions + "_MB");
+    }
+
+    /** The join time of Streams instance {@code instance} (1-3) with {@code protocol} classic or streams. */
+    public static Metric streamsJoin(String protocol, int instance) {
+        return valueOf("STREAMS_" + protocol.toUpperCase(java.util.Locale.ROOT) + "_JOIN" + instance);
+    }
+
+    /** The start-to-first-output time of the Streams workload with {@code protocol}. */
+    public static Metric streamsFirstOutput(String protocol) {
+        return valueOf("STREAMS_" + protocol.toUpperCase(java.util.Locale.ROOT) + "_FIRST_OUTPUT");
     }
 
     public static Metric consumeRecords(int partitions) {
