@@ -31,16 +31,23 @@ final class StreamsGroup {
     private long topicsHash;
     private Topology topology;
     private int assignmentEpoch;
+    /** No new target assignment before then (initial rebalance delay, assignment interval). */
+    private long assignmentNotBeforeMs;
     private final SortedMap<String, StreamsMember> members = new TreeMap<>();
     private final Map<String, TaskAssignment> targets = new HashMap<>();
     private final Map<String, StreamsMemberAssignment> assignments = new HashMap<>();
     /**
      * Changes whenever a member or its current assignment does: members compare it with the one
-     * they last saw to know when to ask for who holds which partitions (interactive queries). Not
-     * in any record; a new coordinator starts it afresh, which members only see as a change.
+     * they last saw to know when to ask for who holds which partitions (interactive queries).
+     * Soft state, legitimately: it is derived by replay (each apply bumps it), is in no record of
+     * its own, and a new coordinator that replays the log starts it afresh, which members only see
+     * as a change and answer by taking the endpoint map once more (Kafka keeps it in memory too).
      */
     private int endpointEpoch;
-    /** A member asked the whole application to shut down (not in any record, as in Kafka). */
+    /**
+     * The member that asked the whole application to shut down: set by replaying its member record
+     * (which carries the request), kept after it leaves until the group is empty.
+     */
     private String shutdownRequestedBy;
 
     StreamsGroup(String groupId) {
@@ -95,11 +102,21 @@ final class StreamsGroup {
         return shutdownRequestedBy;
     }
 
-    /** Set on the shard's thread when a heartbeat asks for it; cleared once the group is empty. */
-    void requestShutdown(String memberId) {
-        if (shutdownRequestedBy == null) {
-            shutdownRequestedBy = memberId;
+    long assignmentNotBeforeMs() {
+        return assignmentNotBeforeMs;
+    }
+
+    /** The member of this static instance id, if any. */
+    StreamsMember staticMember(String instanceId) {
+        if (instanceId == null) {
+            return null;
         }
+        for (StreamsMember m : members.values()) {
+            if (instanceId.equals(m.instanceId())) {
+                return m;
+            }
+        }
+        return null;
     }
 
     int endpointEpoch() {
@@ -112,8 +129,13 @@ final class StreamsGroup {
 
     /** The member other than {@code memberId} that owns (or still revokes) this active task, if any. */
     String activeOwnerOtherThan(String memberId, Tasks.TaskId task) {
+        return activeOwnerOtherThan(java.util.Set.of(memberId), task);
+    }
+
+    /** As above, ignoring several members (a static member and the one it replaces). */
+    String activeOwnerOtherThan(java.util.Set<String> memberIds, Tasks.TaskId task) {
         for (Map.Entry<String, StreamsMemberAssignment> e : assignments.entrySet()) {
-            if (!e.getKey().equals(memberId) && e.getValue().ownedActive().contains(task)) {
+            if (!memberIds.contains(e.getKey()) && e.getValue().ownedActive().contains(task)) {
                 return e.getKey();
             }
         }
@@ -150,6 +172,9 @@ final class StreamsGroup {
 
     void applyMember(StreamsMember member) {
         endpointEpoch++;
+        if (member.shutdownRequested() && shutdownRequestedBy == null) {
+            shutdownRequestedBy = member.memberId();
+        }
         members.put(member.memberId(), member);
     }
 
@@ -161,8 +186,9 @@ final class StreamsGroup {
         }
     }
 
-    void applyAssignmentEpoch(int epoch) {
+    void applyAssignmentEpoch(int epoch, long notBeforeMs) {
         this.assignmentEpoch = epoch;
+        this.assignmentNotBeforeMs = notBeforeMs;
     }
 
     void applyTarget(String memberId, TaskAssignment target) {

@@ -65,7 +65,7 @@ class StreamsGroupsTest {
         }
     };
     private final List<CoordinatorRecord> log = new ArrayList<>();
-    private StreamsGroups groups = new StreamsGroups(StreamsGroupConfig.defaults(), view, timer, Time.SYSTEM);
+    private StreamsGroups groups = new StreamsGroups(StreamsGroupConfig.defaults().withoutDelays(), view, timer, Time.SYSTEM);
 
     private void topic(String name, int partitions) {
         topics.put(name, new TopicsView.TopicInfo(name, Uuid.randomUuid(), partitions));
@@ -156,7 +156,7 @@ class StreamsGroupsTest {
         assertEquals("Stable", groups.listGroups().get(0).groupState());
 
         // a restart replays the same state
-        StreamsGroups replayed = new StreamsGroups(StreamsGroupConfig.defaults(), view, timer, Time.SYSTEM);
+        StreamsGroups replayed = new StreamsGroups(StreamsGroupConfig.defaults().withoutDelays(), view, timer, Time.SYSTEM);
         log.forEach(replayed::replay);
         assertEquals(groups.describe("app"), replayed.describe("app"));
     }
@@ -166,7 +166,7 @@ class StreamsGroupsTest {
         topic("in", 2);
         topic("app-repartition", 2);
         topic("app-changelog", 2);
-        groups = new StreamsGroups(new StreamsGroupConfig(45_000, 5_000, Integer.MAX_VALUE, 1, 60_000, 10_000,
+        groups = new StreamsGroups(new StreamsGroupConfig(45_000, 5_000, Integer.MAX_VALUE, 1, 60_000, 10_000, 2, 0, 0, List.of(),
                 io.millrace.coordinator.GroupConfigOverrides.NONE), view, timer, Time.SYSTEM);
         heartbeat(join("a", "p1"));
         heartbeat(join("a2", "p1"));
