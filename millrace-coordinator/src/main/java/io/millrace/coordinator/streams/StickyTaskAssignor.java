@@ -72,46 +72,12 @@ final class StickyTaskAssignor {
         all.sort(null);
         Map<String, Set<TaskId>> active = new HashMap<>();
         sorted.forEach(m -> active.put(m.memberId(), new HashSet<>()));
-        int floor = all.size() / sorted.size();
-        int extra = all.size() % sorted.size();
         Map<TaskId, String> owner = new HashMap<>();
-        // sticky, up to the floor each
-        for (Member m : sorted) {
-            for (TaskId t : m.previous().active().all()) {
-                if (!owner.containsKey(t) && all.contains(t) && active.get(m.memberId()).size() < floor) {
-                    owner.put(t, m.memberId());
-                    active.get(m.memberId()).add(t);
-                }
-            }
-        }
-        // sticky, one more for as many members as may hold the ceiling
-        for (Member m : sorted) {
-            if (extra == 0) {
-                break;
-            }
-            for (TaskId t : m.previous().active().all()) {
-                if (!owner.containsKey(t) && all.contains(t) && active.get(m.memberId()).size() == floor) {
-                    owner.put(t, m.memberId());
-                    active.get(m.memberId()).add(t);
-                    extra--;
-                    break;
-                }
-            }
-        }
-        // the rest to the least loaded, preferring a member that had the task as a standby
-        for (TaskId t : all) {
-            if (owner.containsKey(t)) {
-                continue;
-            }
-            Member best = null;
-            for (Member m : sorted) {
-                if (best == null || better(m, best, active, t)) {
-                    best = m;
-                }
-            }
-            owner.put(t, best.memberId());
-            active.get(best.memberId()).add(t);
-        }
+        // stateful and stateless tasks are each spread evenly, as moving a stateful one costs more
+        List<TaskId> stateful = all.stream().filter(t -> settings.stateful().contains(t.subtopologyId())).toList();
+        List<TaskId> stateless = all.stream().filter(t -> !settings.stateful().contains(t.subtopologyId())).toList();
+        balance(stateful, sorted, active, owner);
+        balance(stateless, sorted, active, owner);
         Map<String, Set<TaskId>> warmup = warmups(all, sorted, owner, active, settings);
         evenOutStateless(sorted, owner, active, settings);
         Map<String, Set<TaskId>> standby = standbys(all, sorted, owner, active, settings);
@@ -122,6 +88,60 @@ final class StickyTaskAssignor {
                     Tasks.ofTasks(standby.get(m.memberId())), Tasks.ofTasks(w)));
         }
         return out;
+    }
+
+    /** Spreads these tasks evenly over the members, each keeping what it had while that keeps the balance. */
+    private static void balance(List<TaskId> tasks, List<Member> sorted, Map<String, Set<TaskId>> active,
+                                Map<TaskId, String> owner) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        Set<TaskId> these = new HashSet<>(tasks);
+        Map<String, Integer> count = new HashMap<>();
+        sorted.forEach(m -> count.put(m.memberId(), 0));
+        int floor = tasks.size() / sorted.size();
+        int extra = tasks.size() % sorted.size();
+        // sticky, up to the floor each
+        for (Member m : sorted) {
+            for (TaskId t : m.previous().active().all()) {
+                if (!owner.containsKey(t) && these.contains(t) && count.get(m.memberId()) < floor) {
+                    give(t, m, active, owner, count);
+                }
+            }
+        }
+        // sticky, one more for as many members as may hold the ceiling
+        for (Member m : sorted) {
+            if (extra == 0) {
+                break;
+            }
+            for (TaskId t : m.previous().active().all()) {
+                if (!owner.containsKey(t) && these.contains(t) && count.get(m.memberId()) == floor) {
+                    give(t, m, active, owner, count);
+                    extra--;
+                    break;
+                }
+            }
+        }
+        // the rest to the least loaded, preferring a member that had the task as a standby
+        for (TaskId t : tasks) {
+            if (owner.containsKey(t)) {
+                continue;
+            }
+            Member best = null;
+            for (Member m : sorted) {
+                if (best == null || better(m, best, count, active, t)) {
+                    best = m;
+                }
+            }
+            give(t, best, active, owner, count);
+        }
+    }
+
+    private static void give(TaskId t, Member m, Map<String, Set<TaskId>> active, Map<TaskId, String> owner,
+                             Map<String, Integer> count) {
+        owner.put(t, m.memberId());
+        active.get(m.memberId()).add(t);
+        count.merge(m.memberId(), 1, Integer::sum);
     }
 
     /** Moves stateful tasks back to a caught-up member; returns the warm-ups given in their stead. */
@@ -221,11 +241,17 @@ final class StickyTaskAssignor {
         return candidate.lags().getOrDefault(t, Long.MAX_VALUE) < best.lags().getOrDefault(t, Long.MAX_VALUE);
     }
 
-    private static boolean better(Member candidate, Member best, Map<String, Set<TaskId>> active, TaskId t) {
-        int c = active.get(candidate.memberId()).size();
-        int b = active.get(best.memberId()).size();
+    private static boolean better(Member candidate, Member best, Map<String, Integer> count,
+                                  Map<String, Set<TaskId>> active, TaskId t) {
+        int c = count.get(candidate.memberId());
+        int b = count.get(best.memberId());
         if (c != b) {
             return c < b;
+        }
+        int ct = active.get(candidate.memberId()).size();
+        int bt = active.get(best.memberId()).size();
+        if (ct != bt) {
+            return ct < bt;
         }
         return candidate.previous().standby().contains(t) && !best.previous().standby().contains(t);
     }
