@@ -33,6 +33,8 @@ final class StreamsGroup {
     private int assignmentEpoch;
     /** No new target assignment before then (initial rebalance delay, assignment interval). */
     private long assignmentNotBeforeMs;
+    /** The target at the assignment epoch is a placeholder (the previous one); a new one is due. */
+    private boolean assignmentPending;
     private final SortedMap<String, StreamsMember> members = new TreeMap<>();
     private final Map<String, TaskAssignment> targets = new HashMap<>();
     private final Map<String, StreamsMemberAssignment> assignments = new HashMap<>();
@@ -106,6 +108,10 @@ final class StreamsGroup {
         return assignmentNotBeforeMs;
     }
 
+    boolean assignmentPending() {
+        return assignmentPending;
+    }
+
     /** The member of this static instance id, if any. */
     StreamsMember staticMember(String instanceId) {
         if (instanceId == null) {
@@ -149,7 +155,7 @@ final class StreamsGroup {
         if (topology == null || !topologyReady) {
             return State.NOT_READY;
         }
-        if (assignmentEpoch != groupEpoch) {
+        if (assignmentEpoch != groupEpoch || assignmentPending) {
             return State.ASSIGNING;
         }
         for (String id : members.keySet()) {
@@ -186,9 +192,10 @@ final class StreamsGroup {
         }
     }
 
-    void applyAssignmentEpoch(int epoch, long notBeforeMs) {
+    void applyAssignmentEpoch(int epoch, long notBeforeMs, boolean pending) {
         this.assignmentEpoch = epoch;
         this.assignmentNotBeforeMs = notBeforeMs;
+        this.assignmentPending = pending;
     }
 
     void applyTarget(String memberId, TaskAssignment target) {

@@ -23,7 +23,9 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
  *                        endpointHost, int endpointPort, int n + n × (key, value) client tags,
  *                        offsets task offsets, offsets task end offsets, byte shutdownRequested
  * 20 target metadata     key groupId; value short version, int assignmentEpoch,
- *                        long notBeforeMs (no new target before then: initial delay, interval)
+ *                        long notBeforeMs (no new target before then: initial delay, interval),
+ *                        byte pending (the target at this epoch is the previous one, a new one
+ *                        is due at notBeforeMs)
  * 21 target of a member  key groupId, memberId; value short version, tasks active, standby, warmup
  * 22 current assignment  key groupId, memberId; value short version, int memberEpoch,
  *                        int previousMemberEpoch, byte state, tasks active, standby, warmup,
@@ -120,18 +122,20 @@ public final class StreamsGroupRecords {
     }
 
     // ---- 20, 21 ----
-    public record TargetMetadata(int assignmentEpoch, long notBeforeMs) {
+    public record TargetMetadata(int assignmentEpoch, long notBeforeMs, boolean pending) {
     }
 
-    public static CoordinatorRecord targetMetadata(String groupId, int assignmentEpoch, long notBeforeMs) {
+    public static CoordinatorRecord targetMetadata(String groupId, int assignmentEpoch, long notBeforeMs,
+                                                   boolean pending) {
         return new CoordinatorRecord(TARGET_METADATA, key(groupId, null),
-                value().putInt(assignmentEpoch).putLong(notBeforeMs).toArray());
+                value().putInt(assignmentEpoch).putLong(notBeforeMs).putShort((short) (pending ? 1 : 0)).toArray());
     }
 
     public static TargetMetadata readTargetMetadata(byte[] value) {
         PayloadReader r = reader(value);
         int epoch = r.getInt();
-        return new TargetMetadata(epoch, r.remaining() >= 8 ? r.getLong() : 0L);
+        long notBefore = r.remaining() >= 8 ? r.getLong() : 0L;
+        return new TargetMetadata(epoch, notBefore, r.remaining() >= 2 && r.getShort() != 0);
     }
 
     public static CoordinatorRecord target(String groupId, String memberId, TaskAssignment target) {

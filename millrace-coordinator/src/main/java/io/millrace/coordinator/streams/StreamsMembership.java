@@ -145,15 +145,24 @@ final class StreamsMembership {
         long notBefore = group.assignmentNotBeforeMs();
         if (wasEmpty && config.initialRebalanceDelayMs() > 0) {
             notBefore = now + config.initialRebalanceDelayMs(); // wait for the others to join first
-            records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch, notBefore));
         }
         String self = replaced == null ? null : replaced.memberId();
         TaskAssignment target = group.target(self != null ? self : memberId);
         boolean delayed = false;
-        if (configured != null && groupEpoch > targetEpoch) {
+        if (configured != null && (groupEpoch > targetEpoch || group.assignmentPending())) {
             if (now < notBefore) {
+                // the previous target stands, at the new epoch, so members keep reconciling (and a
+                // newcomer gets an epoch); the real one is computed once the delay has passed
                 delayed = true;
+                if (groupEpoch > targetEpoch || notBefore != group.assignmentNotBeforeMs()) {
+                    targetEpoch = groupEpoch;
+                    records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch, notBefore, true));
+                }
             } else {
+                if (groupEpoch == targetEpoch) {
+                    groupEpoch++; // the delayed assignment gets an epoch of its own
+                    records.add(StreamsGroupRecords.groupMetadata(groupId, groupEpoch, hash));
+                }
                 // not ready (topics missing): everyone's target is empty, at the new epoch, as in Kafka
                 Map<String, TaskAssignment> targets = newTargets(group, topology, members, configured, memberId, self);
                 StreamsGroup before = group;
@@ -165,7 +174,7 @@ final class StreamsMembership {
                 });
                 targetEpoch = groupEpoch;
                 notBefore = now + config.assignmentIntervalMs();
-                records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch, notBefore));
+                records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch, notBefore, false));
                 target = targets.getOrDefault(memberId, TaskAssignment.EMPTY);
             }
         }
