@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
@@ -133,7 +132,7 @@ final class StreamsMembership {
                     || !Objects.equals(previous.rackId(), member.rackId())
                     || !previous.clientTags().equals(member.clientTags())
                     || previous.topologyEpoch() != member.topologyEpoch()
-                    || warmupCaughtUp(group, memberId, replaced, members);
+                    || StreamsTargets.warmupCaughtUp(config, group, memberId, replaced, members);
         }
         ConfiguredTopology configured = topology == null ? null : ConfiguredTopology.of(topology, topics);
         long hash = configured == null ? 0 : configured.topicsHash();
@@ -164,7 +163,7 @@ final class StreamsMembership {
                     records.add(StreamsGroupRecords.groupMetadata(groupId, groupEpoch, hash));
                 }
                 // not ready (topics missing): everyone's target is empty, at the new epoch, as in Kafka
-                Map<String, TaskAssignment> targets = newTargets(group, topology, members, configured, memberId, self);
+                Map<String, TaskAssignment> targets = StreamsTargets.compute(config, group, topology, members, configured, memberId, self);
                 StreamsGroup before = group;
                 targets.forEach((id, t) -> {
                     TaskAssignment was = before.target(id.equals(memberId) && self != null ? self : id);
@@ -251,30 +250,6 @@ final class StreamsMembership {
     }
 
     /**
-     * Whether the offsets this member just reported make one of its warm-up tasks caught up that
-     * was not: the group epoch is bumped so the next assignment hands it the active task.
-     */
-    private boolean warmupCaughtUp(StreamsGroup group, String memberId, StreamsMember replaced,
-                                   Map<String, StreamsMember> members) {
-        TaskAssignment target = group.target(replaced != null ? replaced.memberId() : memberId);
-        if (target.warmup().isEmpty()) {
-            return false;
-        }
-        Map<TaskId, Long> before = TaskLags.of(group.members().values()).getOrDefault(
-                replaced != null ? replaced.memberId() : memberId, Map.of());
-        Map<TaskId, Long> after = TaskLags.of(members.values()).getOrDefault(memberId, Map.of());
-        long acceptable = config.acceptableRecoveryLag();
-        for (TaskId t : target.warmup().all()) {
-            Long now = after.get(t);
-            Long was = before.get(t);
-            if (now != null && now <= acceptable && (was == null || was > acceptable)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
      * A static member leaving with epoch -2: it stays, its tasks kept for it (its epoch set to -2),
      * until its session times out or a member with its instance id joins and takes its place. No
      * group epoch bump, so no other member takes its tasks meanwhile.
@@ -335,31 +310,6 @@ final class StreamsMembership {
 
     static String revocationKey(String groupId, String memberId) {
         return "streams-revocation/" + groupId + "/" + memberId;
-    }
-
-    private Map<String, TaskAssignment> newTargets(StreamsGroup group, StreamsGroupHeartbeatRequestData.Topology topology,
-                                                   Map<String, StreamsMember> members,
-                                                   ConfiguredTopology configured, String memberId, String replacedId) {
-        if (!configured.ready()) {
-            Map<String, TaskAssignment> empty = new HashMap<>();
-            members.keySet().forEach(id -> empty.put(id, TaskAssignment.EMPTY));
-            return empty;
-        }
-        Map<String, Map<TaskId, Long>> lags = TaskLags.of(members.values());
-        List<StickyTaskAssignor.Member> in = new ArrayList<>();
-        members.forEach((id, m) -> in.add(new StickyTaskAssignor.Member(id, m.processId(),
-                group.target(id.equals(memberId) && replacedId != null ? replacedId : id), m.clientTags(),
-                lags.getOrDefault(id, Map.of()))));
-        Set<String> stateful = new TreeSet<>();
-        topology.subtopologies().forEach(s -> {
-            if (!s.stateChangelogTopics().isEmpty()) {
-                stateful.add(s.subtopologyId());
-            }
-        });
-        StickyTaskAssignor.Settings settings = new StickyTaskAssignor.Settings(
-                config.numStandbyReplicas(group.groupId()), config.numWarmupReplicas(), config.acceptableRecoveryLag(),
-                stateful, config.rackAwareAssignmentTags());
-        return new HashMap<>(StickyTaskAssignor.assign(configured.tasksPerSubtopology(), in, settings));
     }
 
     private static StreamsMember updated(StreamsMember previous, StreamsGroupHeartbeatRequestData r,
