@@ -34,7 +34,9 @@ class StreamsSurfacesIT {
 
     @Test
     void streamsGroupsAreAdvertisedWithTheirFeatureAndNeverAskForATopologyDescription() throws Exception {
-        try (InProcessBroker broker = InProcessBroker.start(dataDir, Map.of());
+        // the first assignment at once, as Kafka's own heartbeat tests do (the delay has unit tests)
+        try (InProcessBroker broker = InProcessBroker.start(dataDir,
+                Map.of("group.streams.initial.rebalance.delay.ms", "0"));
              Admin admin = Clients.admin(broker.bootstrap());
              RawKafkaConnection raw = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
             ApiVersionsResponseData versions = (ApiVersionsResponseData) raw.send(new ApiVersionsRequestData()

@@ -150,19 +150,19 @@ final class CoordinatorKeys {
                 "Least streams.task.offset.interval.ms of a group.");
         b.define("group.streams.acceptable.recovery.lag", LONG, 10000L, atLeast(0),
                 "Lag within which a streams member counts as caught up on a task.");
-        b.define(IGNORED, "group.streams.initial.rebalance.delay.ms", INT, 3000, atLeast(0),
+        b.define("group.streams.initial.rebalance.delay.ms", INT, 3000, atLeast(0),
                 "How long a new streams group waits for more members before its first assignment.");
-        b.define(IGNORED, "group.streams.assignment.interval.ms", INT, 1000, atLeast(0),
+        b.define("group.streams.assignment.interval.ms", INT, 1000, atLeast(0),
                 "Least time between two assignments of a streams group.");
         b.define(IGNORED, "group.streams.min.assignment.interval.ms", INT, 0, atLeast(0),
                 "Least streams.assignment.interval.ms of a group.");
         b.define(IGNORED, "group.streams.max.assignment.interval.ms", INT, 15000, atLeast(0),
                 "Greatest streams.assignment.interval.ms of a group.");
-        b.define(IGNORED, "group.streams.num.warmup.replicas", INT, 2, atLeast(0),
+        b.define("group.streams.num.warmup.replicas", INT, 2, atLeast(0),
                 "Most warm-up replicas of streams tasks.");
         b.define(IGNORED, "group.streams.max.warmup.replicas", INT, 20, atLeast(0),
                 "Greatest streams.num.warmup.replicas of a group.");
-        b.define(IGNORED, "group.streams.rack.aware.assignment.tags", LIST, "",
+        b.define("group.streams.rack.aware.assignment.tags", LIST, "",
                 "Client tags standby replicas of streams tasks are spread over.");
         b.define(IGNORED, "group.streams.assignor.offload.enable", BOOLEAN, true,
                 "Whether streams assignments run off the coordinator thread.");

@@ -47,6 +47,11 @@ public final class PayloadReader {
         return bytes;
     }
 
+    /** Bytes left: a reader of a later-appended field checks this to read older records too. */
+    public int remaining() {
+        return buffer.remaining();
+    }
+
     public boolean hasRemaining() {
         return buffer.hasRemaining();
     }

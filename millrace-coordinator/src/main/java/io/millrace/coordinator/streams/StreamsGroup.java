@@ -31,16 +31,25 @@ final class StreamsGroup {
     private long topicsHash;
     private Topology topology;
     private int assignmentEpoch;
+    /** No new target assignment before then (initial rebalance delay, assignment interval). */
+    private long assignmentNotBeforeMs;
+    /** The target at the assignment epoch is a placeholder (the previous one); a new one is due. */
+    private boolean assignmentPending;
     private final SortedMap<String, StreamsMember> members = new TreeMap<>();
     private final Map<String, TaskAssignment> targets = new HashMap<>();
     private final Map<String, StreamsMemberAssignment> assignments = new HashMap<>();
     /**
      * Changes whenever a member or its current assignment does: members compare it with the one
-     * they last saw to know when to ask for who holds which partitions (interactive queries). Not
-     * in any record; a new coordinator starts it afresh, which members only see as a change.
+     * they last saw to know when to ask for who holds which partitions (interactive queries).
+     * Soft state, legitimately: it is derived by replay (each apply bumps it), is in no record of
+     * its own, and a new coordinator that replays the log starts it afresh, which members only see
+     * as a change and answer by taking the endpoint map once more (Kafka keeps it in memory too).
      */
     private int endpointEpoch;
-    /** A member asked the whole application to shut down (not in any record, as in Kafka). */
+    /**
+     * The member that asked the whole application to shut down: set by replaying its member record
+     * (which carries the request), kept after it leaves until the group is empty.
+     */
     private String shutdownRequestedBy;
 
     StreamsGroup(String groupId) {
@@ -95,11 +104,25 @@ final class StreamsGroup {
         return shutdownRequestedBy;
     }
 
-    /** Set on the shard's thread when a heartbeat asks for it; cleared once the group is empty. */
-    void requestShutdown(String memberId) {
-        if (shutdownRequestedBy == null) {
-            shutdownRequestedBy = memberId;
+    long assignmentNotBeforeMs() {
+        return assignmentNotBeforeMs;
+    }
+
+    boolean assignmentPending() {
+        return assignmentPending;
+    }
+
+    /** The member of this static instance id, if any. */
+    StreamsMember staticMember(String instanceId) {
+        if (instanceId == null) {
+            return null;
         }
+        for (StreamsMember m : members.values()) {
+            if (instanceId.equals(m.instanceId())) {
+                return m;
+            }
+        }
+        return null;
     }
 
     int endpointEpoch() {
@@ -112,8 +135,13 @@ final class StreamsGroup {
 
     /** The member other than {@code memberId} that owns (or still revokes) this active task, if any. */
     String activeOwnerOtherThan(String memberId, Tasks.TaskId task) {
+        return activeOwnerOtherThan(java.util.Set.of(memberId), task);
+    }
+
+    /** As above, ignoring several members (a static member and the one it replaces). */
+    String activeOwnerOtherThan(java.util.Set<String> memberIds, Tasks.TaskId task) {
         for (Map.Entry<String, StreamsMemberAssignment> e : assignments.entrySet()) {
-            if (!e.getKey().equals(memberId) && e.getValue().ownedActive().contains(task)) {
+            if (!memberIds.contains(e.getKey()) && e.getValue().ownedActive().contains(task)) {
                 return e.getKey();
             }
         }
@@ -127,7 +155,7 @@ final class StreamsGroup {
         if (topology == null || !topologyReady) {
             return State.NOT_READY;
         }
-        if (assignmentEpoch != groupEpoch) {
+        if (assignmentEpoch != groupEpoch || assignmentPending) {
             return State.ASSIGNING;
         }
         for (String id : members.keySet()) {
@@ -150,6 +178,9 @@ final class StreamsGroup {
 
     void applyMember(StreamsMember member) {
         endpointEpoch++;
+        if (member.shutdownRequested() && shutdownRequestedBy == null) {
+            shutdownRequestedBy = member.memberId();
+        }
         members.put(member.memberId(), member);
     }
 
@@ -161,8 +192,10 @@ final class StreamsGroup {
         }
     }
 
-    void applyAssignmentEpoch(int epoch) {
+    void applyAssignmentEpoch(int epoch, long notBeforeMs, boolean pending) {
         this.assignmentEpoch = epoch;
+        this.assignmentNotBeforeMs = notBeforeMs;
+        this.assignmentPending = pending;
     }
 
     void applyTarget(String memberId, TaskAssignment target) {

@@ -20,8 +20,12 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
  * 17 group metadata      key groupId; value short version, int groupEpoch, long topicsHash
  * 19 member              key groupId, memberId; value short version, instanceId, rackId, clientId,
  *                        clientHost, int rebalanceTimeoutMs, int topologyEpoch, processId,
- *                        endpointHost, int endpointPort, int n + n × (key, value) client tags
- * 20 target metadata     key groupId; value short version, int assignmentEpoch
+ *                        endpointHost, int endpointPort, int n + n × (key, value) client tags,
+ *                        offsets task offsets, offsets task end offsets, byte shutdownRequested
+ * 20 target metadata     key groupId; value short version, int assignmentEpoch,
+ *                        long notBeforeMs (no new target before then: initial delay, interval),
+ *                        byte pending (the target at this epoch is the previous one, a new one
+ *                        is due at notBeforeMs)
  * 21 target of a member  key groupId, memberId; value short version, tasks active, standby, warmup
  * 22 current assignment  key groupId, memberId; value short version, int memberEpoch,
  *                        int previousMemberEpoch, byte state, tasks active, standby, warmup,
@@ -29,6 +33,7 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
  * 23 topology            key groupId; value short version, short topologyVersion, the topology as
  *                        StreamsGroupHeartbeat's Topology struct at that version
  * </pre>
+ * {@code offsets} is int n + n × (string subtopologyId, int partition, long offset).
  * {@code tasks} is int n + n × (string subtopologyId, int m + m × int partition). Strings are
  * those of {@link PayloadWriter}. A null value is a tombstone. A reader ignores bytes past the
  * fields it knows, so a later version may append fields. Stateless.
@@ -87,6 +92,9 @@ public final class StreamsGroupRecords {
                 .putString(m.processId()).putString(m.endpointHost()).putInt(m.endpointPort())
                 .putInt(m.clientTags().size());
         new TreeMap<>(m.clientTags()).forEach((k, v) -> w.putString(k).putString(v));
+        offsets(w, m.taskOffsets());
+        offsets(w, m.taskEndOffsets());
+        w.putShort((short) (m.shutdownRequested() ? 1 : 0));
         return new CoordinatorRecord(MEMBER, key(groupId, m.memberId()), w.toArray());
     }
 
@@ -106,17 +114,28 @@ public final class StreamsGroupRecords {
         for (int i = 0; i < n; i++) {
             tags.put(r.getString(), r.getString());
         }
+        Map<Tasks.TaskId, Long> offsets = offsets(r);
+        Map<Tasks.TaskId, Long> endOffsets = offsets(r);
+        boolean shutdown = r.remaining() >= 2 && r.getShort() != 0;
         return new StreamsMember(memberId, instanceId, rackId, clientId, clientHost, rebalanceTimeoutMs, topologyEpoch,
-                processId, endpointHost, endpointPort, tags);
+                processId, endpointHost, endpointPort, tags, offsets, endOffsets, shutdown);
     }
 
     // ---- 20, 21 ----
-    public static CoordinatorRecord targetMetadata(String groupId, int assignmentEpoch) {
-        return new CoordinatorRecord(TARGET_METADATA, key(groupId, null), value().putInt(assignmentEpoch).toArray());
+    public record TargetMetadata(int assignmentEpoch, long notBeforeMs, boolean pending) {
     }
 
-    public static int readTargetMetadata(byte[] value) {
-        return reader(value).getInt();
+    public static CoordinatorRecord targetMetadata(String groupId, int assignmentEpoch, long notBeforeMs,
+                                                   boolean pending) {
+        return new CoordinatorRecord(TARGET_METADATA, key(groupId, null),
+                value().putInt(assignmentEpoch).putLong(notBeforeMs).putShort((short) (pending ? 1 : 0)).toArray());
+    }
+
+    public static TargetMetadata readTargetMetadata(byte[] value) {
+        PayloadReader r = reader(value);
+        int epoch = r.getInt();
+        long notBefore = r.remaining() >= 8 ? r.getLong() : 0L;
+        return new TargetMetadata(epoch, notBefore, r.remaining() >= 2 && r.getShort() != 0);
     }
 
     public static CoordinatorRecord target(String groupId, String memberId, TaskAssignment target) {
@@ -190,6 +209,24 @@ public final class StreamsGroupRecords {
             map.put(id, ps);
         }
         return Tasks.of(map);
+    }
+
+    private static void offsets(PayloadWriter w, Map<Tasks.TaskId, Long> offsets) {
+        w.putInt(offsets.size());
+        new TreeMap<>(offsets).forEach((t, o) -> w.putString(t.subtopologyId()).putInt(t.partition()).putLong(o));
+    }
+
+    /** Empty when the record was written before offsets were (an older member record). */
+    private static Map<Tasks.TaskId, Long> offsets(PayloadReader r) {
+        Map<Tasks.TaskId, Long> out = new TreeMap<>();
+        if (r.remaining() < 4) {
+            return out;
+        }
+        int n = r.getInt();
+        for (int i = 0; i < n; i++) {
+            out.put(new Tasks.TaskId(r.getString(), r.getInt()), r.getLong());
+        }
+        return out;
     }
 
     private static byte[] key(String groupId, String memberId) {

@@ -36,7 +36,7 @@ public final class StreamsGroups implements GroupType {
     public StreamsGroups(StreamsGroupConfig config, TopicsView topics, CoordinatorTimer timer, Time time) {
         this.config = config;
         this.topics = topics;
-        this.membership = new StreamsMembership(config, groups::get, topics, timer);
+        this.membership = new StreamsMembership(config, groups::get, topics, timer, time);
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class StreamsGroups implements GroupType {
                 case StreamsGroupRecords.MEMBER -> group.removeMember(key.memberId());
                 case StreamsGroupRecords.TARGET_MEMBER -> group.removeTarget(key.memberId());
                 case StreamsGroupRecords.CURRENT_ASSIGNMENT -> group.removeAssignment(key.memberId());
-                case StreamsGroupRecords.TARGET_METADATA -> group.applyAssignmentEpoch(0);
+                case StreamsGroupRecords.TARGET_METADATA -> group.applyAssignmentEpoch(0, 0L, false);
                 case StreamsGroupRecords.TOPOLOGY -> group.applyTopology(null);
                 default -> {
                 }
@@ -77,8 +77,10 @@ public final class StreamsGroups implements GroupType {
                 group.applyMetadata(m.groupEpoch(), m.topicsHash());
             }
             case StreamsGroupRecords.MEMBER -> group.applyMember(StreamsGroupRecords.readMember(key.memberId(), value));
-            case StreamsGroupRecords.TARGET_METADATA ->
-                    group.applyAssignmentEpoch(StreamsGroupRecords.readTargetMetadata(value));
+            case StreamsGroupRecords.TARGET_METADATA -> {
+                StreamsGroupRecords.TargetMetadata m = StreamsGroupRecords.readTargetMetadata(value);
+                group.applyAssignmentEpoch(m.assignmentEpoch(), m.notBeforeMs(), m.pending());
+            }
             case StreamsGroupRecords.TARGET_MEMBER ->
                     group.applyTarget(key.memberId(), StreamsGroupRecords.readTarget(value));
             case StreamsGroupRecords.CURRENT_ASSIGNMENT ->
@@ -108,6 +110,11 @@ public final class StreamsGroups implements GroupType {
                     .setErrorMessage("Group " + groupId + " not found.");
         }
         return StreamsGroupDescriber.describe(group, state(group));
+    }
+
+    /** The group's state as replayed (tests). */
+    StreamsGroup group(String groupId) {
+        return groups.get(groupId);
     }
 
     @Override

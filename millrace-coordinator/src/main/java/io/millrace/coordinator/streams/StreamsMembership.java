@@ -1,16 +1,19 @@
 package io.millrace.coordinator.streams;
 
+import io.millrace.common.Time;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorTimer;
+import io.millrace.coordinator.streams.Tasks.TaskId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
@@ -27,18 +30,24 @@ import org.apache.kafka.common.protocol.Errors;
 final class StreamsMembership {
     static final short STALE_TOPOLOGY = 0;
     static final byte SHUTDOWN_APPLICATION = 4;
+    static final byte ASSIGNMENT_DELAYED = 5;
+    static final byte MISSING_CLIENT_TAGS = 6;
+    /** The epoch a static member leaves with (KIP-1071, as KIP-848): it keeps its tasks for a while. */
+    static final int LEAVE_STATIC = -2;
 
     private final StreamsGroupConfig config;
     private final Function<String, StreamsGroup> groups;
     private final TopicsView topics;
     private final CoordinatorTimer timer;
+    private final Time time;
 
     StreamsMembership(StreamsGroupConfig config, Function<String, StreamsGroup> groups, TopicsView topics,
-                      CoordinatorTimer timer) {
+                      CoordinatorTimer timer, Time time) {
         this.config = config;
         this.groups = groups;
         this.topics = topics;
         this.timer = timer;
+        this.time = time;
     }
 
     CoordinatorResult<StreamsHeartbeatOutcome> heartbeat(StreamsGroupHeartbeatRequestData request,
@@ -51,11 +60,25 @@ final class StreamsMembership {
         String memberId = request.memberId();
         StreamsGroup group = groups.apply(groupId);
         int epoch = request.memberEpoch();
+        StreamsMember holder = group == null ? null : group.staticMember(request.instanceId());
+        StreamsMember replaced = null;
+        if (holder != null && !holder.memberId().equals(memberId)) {
+            if (epoch != 0) {
+                return error(Errors.FENCED_INSTANCE_ID, "Static instance " + request.instanceId()
+                        + " belongs to member " + holder.memberId() + " now.");
+            }
+            if (group.assignment(holder.memberId()).memberEpoch() != LEAVE_STATIC) {
+                return error(Errors.UNRELEASED_INSTANCE_ID, "Static instance " + request.instanceId()
+                        + " is still held by member " + holder.memberId() + ".");
+            }
+            replaced = holder; // it left with epoch -2: the newcomer takes its place and its tasks
+        }
         if (epoch < 0) {
             if (group == null || group.member(memberId) == null) {
                 return error(Errors.UNKNOWN_MEMBER_ID, "Member " + memberId + " is not in group " + groupId + ".");
             }
-            List<CoordinatorRecord> records = remove(group, memberId);
+            boolean staticLeave = epoch == LEAVE_STATIC && group.member(memberId).instanceId() != null;
+            List<CoordinatorRecord> records = staticLeave ? leaveStatic(group, memberId) : remove(group, memberId);
             return new CoordinatorResult<>(records, new StreamsHeartbeatOutcome(new StreamsGroupHeartbeatResponseData()
                     .setMemberId(memberId).setMemberEpoch(epoch).setHeartbeatIntervalMs(0), List.of()));
         }
@@ -63,7 +86,7 @@ final class StreamsMembership {
         if (epoch > 0 && previous == null) {
             return error(Errors.UNKNOWN_MEMBER_ID, "Member " + memberId + " is not in group " + groupId + ".");
         }
-        if (previous == null && group != null && group.members().size() >= config.maxSize()) {
+        if (previous == null && replaced == null && group != null && group.members().size() >= config.maxSize()) {
             return error(Errors.GROUP_MAX_SIZE_REACHED, "The group has reached its maximum size.");
         }
         if (epoch > 0) {
@@ -73,10 +96,22 @@ final class StreamsMembership {
                         + a.memberEpoch() + ".");
             }
         }
+        boolean wasEmpty = group == null || group.isEmpty();
         if (group == null) {
             group = new StreamsGroup(groupId);
         }
+        long now = time.milliseconds();
         List<CoordinatorRecord> records = new ArrayList<>();
+        if (replaced != null) {
+            previous = replaced.withMemberId(memberId);
+            timer.cancel(sessionKey(groupId, replaced.memberId()));
+            timer.cancel(revocationKey(groupId, replaced.memberId()));
+            records.add(StreamsGroupRecords.tombstone(StreamsGroupRecords.CURRENT_ASSIGNMENT, groupId,
+                    replaced.memberId()));
+            records.add(StreamsGroupRecords.tombstone(StreamsGroupRecords.TARGET_MEMBER, groupId, replaced.memberId()));
+            records.add(StreamsGroupRecords.tombstone(StreamsGroupRecords.MEMBER, groupId, replaced.memberId()));
+            records.add(StreamsGroupRecords.target(groupId, memberId, group.target(replaced.memberId())));
+        }
         int groupEpoch = group.groupEpoch();
         boolean bump = false;
         StreamsGroupHeartbeatRequestData.Topology topology = group.topology();
@@ -86,12 +121,18 @@ final class StreamsMembership {
             bump = true;
         }
         StreamsMember member = updated(previous, request, client);
-        if (!member.equals(previous)) {
+        Map<String, StreamsMember> members = new LinkedHashMap<>(group.members());
+        if (replaced != null) {
+            members.remove(replaced.memberId());
+        }
+        members.put(memberId, member);
+        if (!member.equals(previous) || replaced != null) {
             records.add(StreamsGroupRecords.member(groupId, member));
             bump |= previous == null || !Objects.equals(previous.processId(), member.processId())
                     || !Objects.equals(previous.rackId(), member.rackId())
                     || !previous.clientTags().equals(member.clientTags())
-                    || previous.topologyEpoch() != member.topologyEpoch();
+                    || previous.topologyEpoch() != member.topologyEpoch()
+                    || StreamsTargets.warmupCaughtUp(config, group, memberId, replaced, members);
         }
         ConfiguredTopology configured = topology == null ? null : ConfiguredTopology.of(topology, topics);
         long hash = configured == null ? 0 : configured.topicsHash();
@@ -99,34 +140,68 @@ final class StreamsMembership {
             groupEpoch++;
             records.add(StreamsGroupRecords.groupMetadata(groupId, groupEpoch, hash));
         }
-        Map<String, StreamsMember> members = new LinkedHashMap<>(group.members());
-        members.put(memberId, member);
         int targetEpoch = group.assignmentEpoch();
-        TaskAssignment target = group.target(memberId);
-        if (configured != null && groupEpoch > targetEpoch) {
-            // not ready (topics missing): everyone's target is empty, at the new epoch, as in Kafka
-            Map<String, TaskAssignment> targets = newTargets(group, members, configured);
-            StreamsGroup before = group;
-            targets.forEach((id, t) -> {
-                if (!t.equals(before.target(id))) {
-                    records.add(StreamsGroupRecords.target(groupId, id, t));
-                }
-            });
-            targetEpoch = groupEpoch;
-            records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch));
-            target = targets.getOrDefault(memberId, TaskAssignment.EMPTY);
+        long notBefore = group.assignmentNotBeforeMs();
+        if (wasEmpty && config.initialRebalanceDelayMs() > 0) {
+            notBefore = now + config.initialRebalanceDelayMs(); // wait for the others to join first
         }
-        // a member rejoining (epoch 0) has dropped every task it had
-        StreamsMemberAssignment current = epoch == 0 ? StreamsMemberAssignment.NONE : group.assignment(memberId);
-        StreamsMemberAssignment next = StreamsReconciler.reconcile(group, memberId, current, target, targetEpoch,
-                request.activeTasks() == null ? null : StreamsWire.tasks(request.activeTasks()));
-        if (previous == null || !next.equals(group.assignment(memberId))) {
+        String self = replaced == null ? null : replaced.memberId();
+        TaskAssignment target = group.target(self != null ? self : memberId);
+        boolean delayed = false;
+        if (configured != null && (groupEpoch > targetEpoch || group.assignmentPending())) {
+            if (now < notBefore) {
+                // the previous target stands, at the new epoch, so members keep reconciling (and a
+                // newcomer gets an epoch); the real one is computed once the delay has passed
+                delayed = true;
+                if (groupEpoch > targetEpoch || notBefore != group.assignmentNotBeforeMs()) {
+                    targetEpoch = groupEpoch;
+                    records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch, notBefore, true));
+                }
+            } else {
+                if (groupEpoch == targetEpoch) {
+                    groupEpoch++; // the delayed assignment gets an epoch of its own
+                    records.add(StreamsGroupRecords.groupMetadata(groupId, groupEpoch, hash));
+                }
+                // not ready (topics missing): everyone's target is empty, at the new epoch, as in Kafka
+                Map<String, TaskAssignment> targets = StreamsTargets.compute(config, group, topology, members, configured, memberId, self);
+                StreamsGroup before = group;
+                targets.forEach((id, t) -> {
+                    TaskAssignment was = before.target(id.equals(memberId) && self != null ? self : id);
+                    if (!t.equals(was) || id.equals(memberId) && self != null) {
+                        records.add(StreamsGroupRecords.target(groupId, id, t));
+                    }
+                });
+                targetEpoch = groupEpoch;
+                notBefore = now + config.assignmentIntervalMs();
+                records.add(StreamsGroupRecords.targetMetadata(groupId, targetEpoch, notBefore, false));
+                target = targets.getOrDefault(memberId, TaskAssignment.EMPTY);
+            }
+        }
+        StreamsMemberAssignment current;
+        if (replaced != null) {
+            // the static member comes back: what it held is its own again, at the epoch it left with
+            StreamsMemberAssignment left = group.assignment(replaced.memberId());
+            current = new StreamsMemberAssignment(left.previousMemberEpoch(), left.previousMemberEpoch(), left.state(),
+                    left.active(), left.standby(), left.warmup(), left.pendingRevocation());
+        } else {
+            // a member rejoining (epoch 0) has dropped every task it had
+            current = epoch == 0 ? StreamsMemberAssignment.NONE : group.assignment(memberId);
+        }
+        Set<String> selves = self == null ? Set.of(memberId) : Set.of(memberId, self);
+        StreamsMemberAssignment next = StreamsReconciler.reconcile(group, selves, current, target, targetEpoch,
+                request.activeTasks() == null || replaced != null ? null : StreamsWire.tasks(request.activeTasks()));
+        if (previous == null || replaced != null || !next.equals(group.assignment(memberId))) {
             records.add(StreamsGroupRecords.currentAssignment(groupId, memberId, next));
         }
         scheduleTimers(groupId, memberId, member.rebalanceTimeoutMs(), next);
 
+        int interval = config.heartbeatIntervalMs(groupId);
+        if (delayed) {
+            // come back when the assignment may be computed rather than a whole interval later
+            interval = (int) Math.max(1, Math.min(interval, notBefore - now));
+        }
         StreamsGroupHeartbeatResponseData response = new StreamsGroupHeartbeatResponseData().setMemberId(memberId)
-                .setMemberEpoch(next.memberEpoch()).setHeartbeatIntervalMs(config.heartbeatIntervalMs(groupId))
+                .setMemberEpoch(next.memberEpoch()).setHeartbeatIntervalMs(interval)
                 .setAcceptableRecoveryLagLegacy((int) Math.min(Integer.MAX_VALUE, config.acceptableRecoveryLag()))
                 .setAcceptableRecoveryLag(config.acceptableRecoveryLag())
                 .setTaskOffsetIntervalMs(config.taskOffsetIntervalMs());
@@ -134,20 +209,30 @@ final class StreamsMembership {
             configured.problems().forEach(p -> response.status().add(new StreamsGroupHeartbeatResponseData.Status()
                     .setStatusCode(p.code()).setStatusDetail(p.detail())));
         }
-        if (request.shutdownApplication() && groups.apply(groupId) != null) {
-            group.requestShutdown(memberId); // transient, like Kafka's: every member is told to shut down
+        if (delayed) {
+            response.status().add(new StreamsGroupHeartbeatResponseData.Status().setStatusCode(ASSIGNMENT_DELAYED)
+                    .setStatusDetail("The assignment is delayed until " + notBefore + " (initial rebalance delay or "
+                            + "assignment interval)."));
         }
-        if (group.shutdownRequestedBy() != null) {
+        List<String> missingTags = config.rackAwareAssignmentTags().stream()
+                .filter(t -> !member.clientTags().containsKey(t)).toList();
+        if (!missingTags.isEmpty()) {
+            response.status().add(new StreamsGroupHeartbeatResponseData.Status().setStatusCode(MISSING_CLIENT_TAGS)
+                    .setStatusDetail("The member lacks the client tags " + missingTags
+                            + " that rack-aware standby assignment spreads over."));
+        }
+        String shutdownBy = group.shutdownRequestedBy() != null ? group.shutdownRequestedBy()
+                : member.shutdownRequested() ? memberId : null;
+        if (shutdownBy != null) {
             response.status().add(new StreamsGroupHeartbeatResponseData.Status().setStatusCode(SHUTDOWN_APPLICATION)
-                    .setStatusDetail("The application is shutting down, as member " + group.shutdownRequestedBy()
-                            + " asked."));
+                    .setStatusDetail("The application is shutting down, as member " + shutdownBy + " asked."));
         }
         if (topology != null && member.topologyEpoch() < topology.epoch()) {
             response.status().add(new StreamsGroupHeartbeatResponseData.Status().setStatusCode((byte) STALE_TOPOLOGY)
                     .setStatusDetail("The member's topology epoch " + member.topologyEpoch()
                             + " is older than the group's, " + topology.epoch() + "."));
         }
-        if (previous == null || !next.equals(current) || request.activeTasks() != null) {
+        if (previous == null || replaced != null || !next.equals(current) || request.activeTasks() != null) {
             response.setActiveTasks(StreamsWire.heartbeatTasks(next.active()))
                     .setStandbyTasks(StreamsWire.heartbeatTasks(next.standby()))
                     .setWarmupTasks(StreamsWire.heartbeatTasks(next.warmup()));
@@ -162,6 +247,19 @@ final class StreamsMembership {
         List<ConfiguredTopology.TopicToCreate> create = configured == null ? List.of()
                 : List.copyOf(configured.missingInternalTopics().values());
         return new CoordinatorResult<>(records, new StreamsHeartbeatOutcome(response, create));
+    }
+
+    /**
+     * A static member leaving with epoch -2: it stays, its tasks kept for it (its epoch set to -2),
+     * until its session times out or a member with its instance id joins and takes its place. No
+     * group epoch bump, so no other member takes its tasks meanwhile.
+     */
+    private List<CoordinatorRecord> leaveStatic(StreamsGroup group, String memberId) {
+        timer.cancel(revocationKey(group.groupId(), memberId));
+        StreamsMemberAssignment a = group.assignment(memberId);
+        int kept = a.memberEpoch() >= 0 ? a.memberEpoch() : a.previousMemberEpoch();
+        return List.of(StreamsGroupRecords.currentAssignment(group.groupId(), memberId, new StreamsMemberAssignment(
+                LEAVE_STATIC, kept, a.state(), a.active(), a.standby(), a.warmup(), a.pendingRevocation())));
     }
 
     /** The records removing a member (leave, session or revocation timeout); bumps the group epoch. */
@@ -214,19 +312,6 @@ final class StreamsMembership {
         return "streams-revocation/" + groupId + "/" + memberId;
     }
 
-    private Map<String, TaskAssignment> newTargets(StreamsGroup group, Map<String, StreamsMember> members,
-                                                   ConfiguredTopology configured) {
-        if (!configured.ready()) {
-            Map<String, TaskAssignment> empty = new HashMap<>();
-            members.keySet().forEach(id -> empty.put(id, TaskAssignment.EMPTY));
-            return empty;
-        }
-        List<StickyTaskAssignor.Member> in = new ArrayList<>();
-        members.forEach((id, m) -> in.add(new StickyTaskAssignor.Member(id, m.processId(), group.target(id))));
-        return new HashMap<>(StickyTaskAssignor.assign(configured.tasksPerSubtopology(), in,
-                config.numStandbyReplicas(group.groupId())));
-    }
-
     private static StreamsMember updated(StreamsMember previous, StreamsGroupHeartbeatRequestData r,
                                          GroupRequestContext client) {
         String processId = r.processId() != null ? r.processId() : previous == null ? null : previous.processId();
@@ -242,13 +327,24 @@ final class StreamsMembership {
             host = r.userEndpoint().host();
             port = r.userEndpoint().port();
         }
+        Map<TaskId, Long> offsets = r.taskOffsets() != null ? offsets(r.taskOffsets())
+                : previous == null ? Map.of() : previous.taskOffsets();
+        Map<TaskId, Long> endOffsets = r.taskEndOffsets() != null ? offsets(r.taskEndOffsets())
+                : previous == null ? Map.of() : previous.taskEndOffsets();
+        boolean shutdown = r.shutdownApplication() || previous != null && previous.shutdownRequested();
         return new StreamsMember(r.memberId(),
                 r.instanceId() != null ? r.instanceId() : previous == null ? null : previous.instanceId(),
                 r.rackId() != null ? r.rackId() : previous == null ? null : previous.rackId(),
                 client.clientId(), client.clientHost(),
                 r.rebalanceTimeoutMs() > 0 ? r.rebalanceTimeoutMs() : previous == null ? 300_000 : previous.rebalanceTimeoutMs(),
                 r.topology() != null ? r.topology().epoch() : previous == null ? 0 : previous.topologyEpoch(),
-                processId, host, port, tags);
+                processId, host, port, tags, offsets, endOffsets, shutdown);
+    }
+
+    private static Map<TaskId, Long> offsets(List<StreamsGroupHeartbeatRequestData.TaskOffset> offsets) {
+        Map<TaskId, Long> out = new HashMap<>();
+        offsets.forEach(o -> out.put(new TaskId(o.subtopologyId(), o.partition()), o.offset()));
+        return out;
     }
 
     private static String invalid(StreamsGroupHeartbeatRequestData r) {

@@ -3,6 +3,7 @@ package io.millrace.coordinator.streams;
 import io.millrace.coordinator.streams.Tasks.TaskId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Moves a member's current assignment towards its target, as KIP-1071 does: a member first gives
@@ -15,9 +16,10 @@ final class StreamsReconciler {
     }
 
     /**
+     * @param self        the member, and the static member it replaces if any: their tasks are its own
      * @param ownedActive the active tasks the member reports it owns now, null if it did not say
      */
-    static StreamsMemberAssignment reconcile(StreamsGroup group, String memberId, StreamsMemberAssignment current,
+    static StreamsMemberAssignment reconcile(StreamsGroup group, Set<String> self, StreamsMemberAssignment current,
                                              TaskAssignment target, int targetEpoch, Tasks ownedActive) {
         if (current.state() == StreamsMemberAssignment.State.UNREVOKED_TASKS) {
             if (ownedActive == null || !ownedActive.intersect(current.pendingRevocation()).isEmpty()) {
@@ -35,7 +37,7 @@ final class StreamsReconciler {
         List<TaskId> granted = new ArrayList<>();
         boolean unreleased = false;
         for (TaskId t : target.active().all()) {
-            if (group.activeOwnerOtherThan(memberId, t) == null) {
+            if (group.activeOwnerOtherThan(self, t) == null) {
                 granted.add(t);
             } else {
                 unreleased = true;

@@ -66,4 +66,82 @@ class StickyTaskAssignorTest {
         }
         assertEquals(7, standbys, "two processes: one standby per task, the second has nowhere to go");
     }
+
+    private static final Tasks.TaskId S0 = new Tasks.TaskId("s", 0);
+    private static final Tasks.TaskId S1 = new Tasks.TaskId("s", 1);
+
+    private static StickyTaskAssignor.Settings warmups(int n) {
+        return new StickyTaskAssignor.Settings(0, n, 100, Set.of("s"), List.of());
+    }
+
+    private static TaskAssignment active(Tasks.TaskId... tasks) {
+        return new TaskAssignment(Tasks.ofTasks(List.of(tasks)), Tasks.EMPTY, Tasks.EMPTY);
+    }
+
+    private static StickyTaskAssignor.Member lagging(String id, TaskAssignment previous, Map<Tasks.TaskId, Long> lags) {
+        return new StickyTaskAssignor.Member(id, "p-" + id, previous, Map.of(), lags);
+    }
+
+    @Test
+    void aStatefulTaskStaysOnItsCaughtUpOwnerAndTheNewcomerWarmsUp() {
+        Map<String, TaskAssignment> out = StickyTaskAssignor.assign(Map.of("s", 2), List.of(
+                lagging("a", active(S0, S1), Map.of()), lagging("b", TaskAssignment.EMPTY, Map.of())), warmups(2));
+        assertEquals(Set.of(S0, S1), new HashSet<>(out.get("a").active().all()));
+        assertTrue(out.get("b").active().isEmpty());
+        assertEquals(List.of(S1), out.get("b").warmup().all(), "the task the balance gives b is warmed up there");
+    }
+
+    @Test
+    void aCaughtUpWarmupTakesTheActiveTask() {
+        Map<String, TaskAssignment> out = StickyTaskAssignor.assign(Map.of("s", 2), List.of(
+                lagging("a", active(S0, S1), Map.of()),
+                lagging("b", new TaskAssignment(Tasks.EMPTY, Tasks.EMPTY, Tasks.ofTasks(List.of(S1))), Map.of(S1, 40L))),
+                warmups(2));
+        assertEquals(List.of(S0), out.get("a").active().all());
+        assertEquals(List.of(S1), out.get("b").active().all());
+        assertTrue(out.get("b").warmup().isEmpty());
+    }
+
+    @Test
+    void warmupsAreCappedAndATaskNobodyIsCaughtUpOnGoesByTheBalance() {
+        Map<String, Integer> four = Map.of("s", 4);
+        List<Tasks.TaskId> all = List.of(S0, S1, new Tasks.TaskId("s", 2), new Tasks.TaskId("s", 3));
+        Map<String, TaskAssignment> out = StickyTaskAssignor.assign(four, List.of(
+                lagging("a", active(all.toArray(new Tasks.TaskId[0])), Map.of()),
+                lagging("b", TaskAssignment.EMPTY, Map.of()), lagging("c", TaskAssignment.EMPTY, Map.of())), warmups(1));
+        assertEquals(4, out.get("a").active().size(), "a is the only one caught up");
+        assertEquals(1, out.get("b").warmup().size() + out.get("c").warmup().size(), "one warm-up at a time");
+
+        Map<String, TaskAssignment> orphaned = StickyTaskAssignor.assign(four, List.of(
+                lagging("b", TaskAssignment.EMPTY, Map.of()), lagging("c", TaskAssignment.EMPTY, Map.of())), warmups(2));
+        assertEquals(2, orphaned.get("b").active().size());
+        assertEquals(2, orphaned.get("c").active().size());
+        assertTrue(orphaned.get("b").warmup().isEmpty() && orphaned.get("c").warmup().isEmpty());
+    }
+
+    @Test
+    void statelessTasksEvenOutTheLoadStatefulOnesLeaveUneven() {
+        Map<String, TaskAssignment> out = StickyTaskAssignor.assign(Map.of("s", 2, "x", 2), List.of(
+                lagging("a", active(S0, S1, new Tasks.TaskId("x", 0), new Tasks.TaskId("x", 1)), Map.of()),
+                lagging("b", TaskAssignment.EMPTY, Map.of())), warmups(2));
+        assertEquals(Set.of(S0, S1), new HashSet<>(out.get("a").active().all()));
+        assertEquals(2, out.get("b").active().size(), "b takes the stateless tasks");
+        assertEquals(List.of(S1), out.get("b").warmup().all());
+    }
+
+    @Test
+    void standbysGoWhereTheRackTagsDifferFromTheActiveCopy() {
+        List<StickyTaskAssignor.Member> members = List.of(
+                new StickyTaskAssignor.Member("a", "p1", TaskAssignment.EMPTY, Map.of("zone", "z1"), Map.of()),
+                new StickyTaskAssignor.Member("b", "p2", TaskAssignment.EMPTY, Map.of("zone", "z1"), Map.of()),
+                new StickyTaskAssignor.Member("c", "p3", TaskAssignment.EMPTY, Map.of("zone", "z2"), Map.of()));
+        Map<String, TaskAssignment> plain = StickyTaskAssignor.assign(Map.of("0", 1), members,
+                new StickyTaskAssignor.Settings(1, 0, 0, Set.of(), List.of()));
+        assertEquals(1, plain.get("a").active().size());
+        assertEquals(1, plain.get("b").standby().size(), "without rack tags: the first least loaded");
+        Map<String, TaskAssignment> aware = StickyTaskAssignor.assign(Map.of("0", 1), members,
+                new StickyTaskAssignor.Settings(1, 0, 0, Set.of(), List.of("zone")));
+        assertEquals(1, aware.get("c").standby().size(), "with zone as a rack tag: the other zone");
+        assertTrue(aware.get("b").standby().isEmpty());
+    }
 }

@@ -50,22 +50,38 @@ class StreamsGroupsTest {
             return topics.values();
         }
     };
+    /** The timers as scheduled: a test fires one by hand. */
+    private final Map<String, Supplier<CoordinatorResult<Void>>> scheduled = new HashMap<>();
     private final CoordinatorTimer timer = new CoordinatorTimer() {
         @Override
         public void schedule(String key, long delayMs, Supplier<CoordinatorResult<Void>> operation) {
+            scheduled.put(key, operation);
         }
 
         @Override
         public void cancel(String key) {
+            scheduled.remove(key);
         }
 
         @Override
         public boolean isScheduled(String key) {
-            return false;
+            return scheduled.containsKey(key);
+        }
+    };
+    private long now = 1_000_000L;
+    private final Time clock = new Time() {
+        @Override
+        public long milliseconds() {
+            return now;
+        }
+
+        @Override
+        public long nanoseconds() {
+            return now * 1_000_000L;
         }
     };
     private final List<CoordinatorRecord> log = new ArrayList<>();
-    private StreamsGroups groups = new StreamsGroups(StreamsGroupConfig.defaults(), view, timer, Time.SYSTEM);
+    private StreamsGroups groups = new StreamsGroups(StreamsGroupConfig.defaults().withoutDelays(), view, timer, clock);
 
     private void topic(String name, int partitions) {
         topics.put(name, new TopicsView.TopicInfo(name, Uuid.randomUuid(), partitions));
@@ -156,7 +172,7 @@ class StreamsGroupsTest {
         assertEquals("Stable", groups.listGroups().get(0).groupState());
 
         // a restart replays the same state
-        StreamsGroups replayed = new StreamsGroups(StreamsGroupConfig.defaults(), view, timer, Time.SYSTEM);
+        StreamsGroups replayed = new StreamsGroups(StreamsGroupConfig.defaults().withoutDelays(), view, timer, clock);
         log.forEach(replayed::replay);
         assertEquals(groups.describe("app"), replayed.describe("app"));
     }
@@ -166,8 +182,8 @@ class StreamsGroupsTest {
         topic("in", 2);
         topic("app-repartition", 2);
         topic("app-changelog", 2);
-        groups = new StreamsGroups(new StreamsGroupConfig(45_000, 5_000, Integer.MAX_VALUE, 1, 60_000, 10_000,
-                io.millrace.coordinator.GroupConfigOverrides.NONE), view, timer, Time.SYSTEM);
+        groups = new StreamsGroups(new StreamsGroupConfig(45_000, 5_000, Integer.MAX_VALUE, 1, 60_000, 10_000, 2, 0, 0, List.of(),
+                io.millrace.coordinator.GroupConfigOverrides.NONE), view, timer, clock);
         heartbeat(join("a", "p1"));
         heartbeat(join("a2", "p1"));
         heartbeat(join("b", "p2"));
@@ -214,5 +230,140 @@ class StreamsGroupsTest {
         heartbeat(beat("a", a.response().memberEpoch(), null).setShutdownApplication(true));
         StreamsHeartbeatOutcome told = heartbeat(beat("b", b.response().memberEpoch(), null));
         assertTrue(told.response().status().stream().anyMatch(st -> st.statusCode() == 4), told.response().toString());
+    }
+
+    private void fire(String key) {
+        CoordinatorResult<Void> result = scheduled.remove(key).get();
+        result.records().forEach(groups::replay);
+        log.addAll(result.records());
+    }
+
+    private void allTopics(int partitions) {
+        topic("in", partitions);
+        topic("app-repartition", partitions);
+        topic("app-changelog", partitions);
+    }
+
+    private static boolean delayed(StreamsHeartbeatOutcome o) {
+        return o.response().status().stream().anyMatch(st -> st.statusCode() == StreamsMembership.ASSIGNMENT_DELAYED);
+    }
+
+    @Test
+    void theFirstAssignmentWaitsForTheInitialDelayThenAtMostOneAnAssignmentInterval() {
+        allTopics(2);
+        groups = new StreamsGroups(new StreamsGroupConfig(45_000, 5_000, Integer.MAX_VALUE, 0, 60_000, 10_000, 2, 3_000,
+                1_000, List.of(), io.millrace.coordinator.GroupConfigOverrides.NONE), view, timer, clock);
+        StreamsHeartbeatOutcome a = heartbeat(join("a", "pa"));
+        assertTrue(delayed(a));
+        assertEquals(0, count(a.response().activeTasks()));
+        assertTrue(a.response().heartbeatIntervalMs() <= 3_000, "told to come back when the delay ends");
+        now += 1_000;
+        StreamsHeartbeatOutcome b = heartbeat(join("b", "pb"));
+        assertTrue(delayed(b));
+        assertEquals(0, count(b.response().activeTasks()));
+
+        now += 2_000;
+        StreamsHeartbeatOutcome assigned = heartbeat(beat("a", a.response().memberEpoch(), List.of()));
+        assertTrue(!delayed(assigned));
+        assertEquals(2, count(assigned.response().activeTasks()), "both members were there for the first assignment");
+
+        now += 100;
+        StreamsHeartbeatOutcome c = heartbeat(join("c", "pc"));
+        assertTrue(delayed(c), "within the assignment interval of the last one");
+        now += 900;
+        StreamsHeartbeatOutcome later = heartbeat(beat("c", c.response().memberEpoch(), List.of()));
+        assertTrue(!delayed(later));
+        assertEquals(groups.describe("app").groupEpoch(), groups.describe("app").assignmentEpoch());
+
+        StreamsGroups replayed = new StreamsGroups(StreamsGroupConfig.defaults(), view, timer, clock);
+        log.forEach(replayed::replay);
+        assertEquals(groups.describe("app"), replayed.describe("app"));
+    }
+
+    @Test
+    void aStaticMemberLeavingKeepsItsTasksUntilItsInstanceRejoins() {
+        allTopics(2);
+        StreamsHeartbeatOutcome a = heartbeat(join("a", "pa").setInstanceId("i1"));
+        StreamsHeartbeatOutcome b = heartbeat(join("b", "pb"));
+        heartbeat(beat("a", a.response().memberEpoch(), null));
+        StreamsHeartbeatOutcome a2 = heartbeat(beat("a", groups.describe("app").members().stream()
+                .filter(m -> m.memberId().equals("a")).findFirst().orElseThrow().memberEpoch(), List.of()));
+        int epochB = groups.describe("app").members().stream().filter(m -> m.memberId().equals("b")).findFirst()
+                .orElseThrow().memberEpoch();
+        heartbeat(beat("b", epochB, List.of()));
+        var before = groups.describe("app");
+        List<?> tasksOfA = before.members().stream().filter(m -> m.memberId().equals("a")).findFirst().orElseThrow()
+                .assignment().activeTasks();
+        assertTrue(!tasksOfA.isEmpty());
+
+        assertEquals(Errors.UNRELEASED_INSTANCE_ID.code(),
+                heartbeat(join("a-new", "pa").setInstanceId("i1")).response().errorCode(), "a is still there");
+        StreamsHeartbeatOutcome left = heartbeat(beat("a", a2.response().memberEpoch(), null).setMemberEpoch(-2));
+        assertEquals(-2, left.response().memberEpoch());
+        var afterLeave = groups.describe("app");
+        assertEquals(before.groupEpoch(), afterLeave.groupEpoch(), "no rebalance: the tasks wait for the instance");
+        assertEquals(2, afterLeave.members().size());
+        StreamsHeartbeatOutcome bBeat = heartbeat(beat("b", epochB, null));
+        assertEquals(Errors.NONE.code(), bBeat.response().errorCode());
+
+        StreamsHeartbeatOutcome back = heartbeat(join("a-new", "pa").setInstanceId("i1"));
+        assertEquals(Errors.NONE.code(), back.response().errorCode());
+        assertEquals(tasksOfA.toString(), back.response().activeTasks().toString().replace(
+                "StreamsGroupHeartbeatResponseData", "StreamsGroupDescribeResponseData"), "its tasks at once");
+        assertEquals(before.groupEpoch(), groups.describe("app").groupEpoch());
+        assertEquals(2, groups.describe("app").members().size());
+        assertEquals(Errors.FENCED_INSTANCE_ID.code(), heartbeat(beat("a", a2.response().memberEpoch(), null)
+                .setInstanceId("i1")).response().errorCode(), "the old member is fenced");
+    }
+
+    @Test
+    void aStaticMemberThatDoesNotComeBackIsRemovedWhenItsSessionEnds() {
+        allTopics(1);
+        StreamsHeartbeatOutcome a = heartbeat(join("a", "pa").setInstanceId("i1"));
+        heartbeat(join("b", "pb"));
+        int epoch = groups.describe("app").groupEpoch();
+        heartbeat(beat("a", a.response().memberEpoch(), null).setMemberEpoch(-2));
+        fire(StreamsMembership.sessionKey("app", "a"));
+        assertEquals(1, groups.describe("app").members().size());
+        assertEquals(epoch + 1, groups.describe("app").groupEpoch(), "now the others take its tasks");
+    }
+
+    @Test
+    void aWarmupThatCatchesUpBumpsTheGroupEpochAndTakesTheActiveTask() {
+        allTopics(2);
+        StreamsHeartbeatOutcome a = heartbeat(join("a", "pa"));
+        StreamsHeartbeatOutcome b = heartbeat(join("b", "pb"));
+        var targetB = groups.describe("app").members().stream().filter(m -> m.memberId().equals("b")).findFirst()
+                .orElseThrow().targetAssignment();
+        assertEquals(1, targetB.warmupTasks().stream().mapToInt(t -> t.partitions().size()).sum(),
+                "b warms up the stateful task the balance gives it; a keeps it active meanwhile");
+        int warm = targetB.warmupTasks().get(0).partitions().get(0);
+        int epoch = groups.describe("app").groupEpoch();
+        heartbeat(beat("a", a.response().memberEpoch(), null).setTaskEndOffsets(List.of(
+                new StreamsGroupHeartbeatRequestData.TaskOffset().setSubtopologyId("1").setPartition(warm)
+                        .setOffset(50_000))));
+        assertEquals(epoch, groups.describe("app").groupEpoch(), "end offsets alone change no assignment");
+        heartbeat(beat("b", b.response().memberEpoch(), null).setTaskOffsets(List.of(
+                new StreamsGroupHeartbeatRequestData.TaskOffset().setSubtopologyId("1").setPartition(warm)
+                        .setOffset(45_000))));
+        assertEquals(epoch + 1, groups.describe("app").groupEpoch(), "caught up within the acceptable lag");
+        var after = groups.describe("app").members().stream().filter(m -> m.memberId().equals("b")).findFirst()
+                .orElseThrow().targetAssignment();
+        assertTrue(after.activeTasks().stream().anyMatch(t -> t.subtopologyId().equals("1")
+                && t.partitions().contains(warm)), after.toString());
+        assertTrue(after.warmupTasks().isEmpty());
+    }
+
+    @Test
+    void theShutdownRequestIsInTheMemberRecordAndSurvivesAReplay() {
+        allTopics(1);
+        StreamsHeartbeatOutcome a = heartbeat(join("a", "pa"));
+        heartbeat(join("b", "pb"));
+        heartbeat(beat("a", a.response().memberEpoch(), null).setShutdownApplication(true));
+        groups = new StreamsGroups(StreamsGroupConfig.defaults().withoutDelays(), view, timer, clock);
+        log.forEach(groups::replay);
+        assertEquals("a", groups.group("app").shutdownRequestedBy());
+        heartbeat(beat("a", -1, null));
+        assertEquals("a", groups.group("app").shutdownRequestedBy(), "kept until the group is empty");
     }
 }
