@@ -70,8 +70,13 @@ class StreamsTopologyIT {
         // a killed instance's open transaction (a new instance has its own transactional ids, so none
         // fences it) holds read_committed readers of its repartition and changelog partitions until
         // its 5 s timeout; look for timed-out transactions every second, not every 10
+        // the streams protocol's session and heartbeat are the broker's (KIP-1071): as short as the
+        // classic variant's 6 s / 500 ms, so a killed instance's tasks move as soon in both
         broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3", "offsets.topic.num.partitions", "3",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
+                "group.streams.min.session.timeout.ms", "6000", "group.streams.session.timeout.ms", "6000",
+                "group.streams.min.heartbeat.interval.ms", "500", "group.streams.heartbeat.interval.ms", "500",
+                "group.streams.initial.rebalance.delay.ms", "0"));
         admin = Clients.admin(broker.bootstrap());
     }
 
