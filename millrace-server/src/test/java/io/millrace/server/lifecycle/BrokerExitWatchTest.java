@@ -42,6 +42,9 @@ class BrokerExitWatchTest {
         @Override
         public void close() throws Exception {
             server.close();
+            // a connection accepted just before the listener closed is added after a loop over
+            // the list began, and would stay open: wait for the acceptor to end first
+            acceptor.join(5_000);
             for (Socket s : accepted) {
                 s.close();
             }
