@@ -87,9 +87,11 @@ public final class BenchMain {
         Map<String, BrokerResults> results = new HashMap<>();
         try {
             for (String broker : options.brokers()) {
-                BrokerSession session = new BrokerSession(options, line -> System.out.printf(Locale.ROOT,
-                        "[%4.0fs] %s%n", (System.nanoTime() - start) / 1e9, line));
-                results.put(broker, session.run(launchers.get(broker), workRoot));
+                java.util.function.Consumer<String> progress = line -> System.out.printf(Locale.ROOT,
+                        "[%4.0fs] %s%n", (System.nanoTime() - start) / 1e9, line);
+                results.put(broker, options.clusterOnly()
+                        ? new ClusterSession(options, progress, BrokerSession.value(options)).run(launchers.get(broker), workRoot)
+                        : new BrokerSession(options, progress).run(launchers.get(broker), workRoot));
             }
         } catch (Exception e) {
             System.err.println("millrace bench: broker data and logs (broker.log) kept in " + workRoot);
@@ -114,7 +116,8 @@ public final class BenchMain {
                     + "%d rounds with each group protocol (medians), broker JVM %s", 3, 12, o.repeats(),
                     String.join(" ", o.heap()));
         }
-        return String.format(Locale.ROOT, "%,d records of %,d bytes per produce run, %d runs of each workload "
+        String nodes = o.clusterOnly() ? ClusterSession.NODES + " nodes of each broker, RF=3, acks=all, min.insync.replicas=2, " : "";
+        return nodes + String.format(Locale.ROOT, "%,d records of %,d bytes per produce run, %d runs of each workload "
                         + "(medians), latency at %,d records/s for %d s per run, broker JVM %s, warm-up %,d records",
                 o.produceRecords(), o.recordBytes(), o.repeats(), o.latencyRate(), o.latencySeconds(),
                 String.join(" ", o.heap()), o.warmupRecords());

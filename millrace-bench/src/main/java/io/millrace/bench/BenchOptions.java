@@ -24,7 +24,8 @@ import java.util.List;
  *                        (one start with an SSL listener too: produce and consume over plaintext
  *                        and over TLS; printed, not saved) or "streams-rebalance" (one start,
  *                        three Kafka Streams instances joining one by one, with the classic
- *                        and the streams group protocol; printed, not saved)
+ *                        and the streams group protocol; printed, not saved) or "cluster"
+ *                        (three nodes per broker, RF=3, acks=all; printed, not saved)
  */
 public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
                            int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
@@ -43,6 +44,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("streams-rebalance");
     }
 
+    /** Whether only the three-node workload runs ({@link ClusterSession}). */
+    boolean clusterOnly() {
+        return workloads.equals("cluster");
+    }
+
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
         return workloads.equals("transactions");
@@ -51,7 +57,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions|tls|streams-rebalance]
+                                    [--workload all|transactions|tls|streams-rebalance|cluster] [--cluster]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -71,7 +77,12 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  plaintext and over TLS on the same broker, printed, not saved;
                                  or streams-rebalance: three Kafka Streams instances of one
                                  application join one by one, group.protocol=classic and
-                                 streams, time to settle per join, printed, not saved
+                                 streams, time to settle per join, printed, not saved;
+                                 or cluster: three nodes of each broker (separate processes,
+                                 the same Kafka-keyed server.properties), RF=3, acks=all,
+                                 min.insync.replicas=2: produce and consume 6 partitions,
+                                 end-to-end latency, CPU and RSS of the three, printed, not saved
+              --cluster          the same as --workload cluster
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
 
@@ -93,6 +104,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
             switch (arg) {
                 case "--quick" -> { }
                 case "--no-save" -> save = false;
+                case "--cluster" -> workloads = "cluster";
                 case "--records" -> records = positive(arg, value(args, ++i, arg));
                 case "--repeats" -> repeats = positive(arg, value(args, ++i, arg));
                 case "--rate" -> rate = positive(arg, value(args, ++i, arg));
@@ -100,9 +112,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!List.of("all", "transactions", "tls", "streams-rebalance").contains(workloads)) {
+                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster").contains(workloads)) {
                         throw new IllegalArgumentException(
-                                "--workload takes all, transactions, tls or streams-rebalance, not " + workloads);
+                                "--workload takes all, transactions, tls, streams-rebalance or cluster, not " + workloads);
                     }
                 }
                 case "--only" -> {

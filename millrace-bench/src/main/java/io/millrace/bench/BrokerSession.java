@@ -6,7 +6,6 @@ import io.millrace.bench.broker.BrokerProcess;
 import io.millrace.bench.broker.ProcStats;
 import io.millrace.bench.report.BrokerResults;
 import io.millrace.bench.report.Metric;
-import io.millrace.bench.workload.ClusterWorkload;
 import io.millrace.bench.workload.ConsumeWorkload;
 import io.millrace.bench.workload.LatencyWorkload;
 import io.millrace.bench.workload.ProduceWorkload;
@@ -55,10 +54,16 @@ final class BrokerSession {
     BrokerSession(BenchOptions options, Consumer<String> progress) {
         this.options = options;
         this.progress = progress;
-        this.value = new byte[options.recordBytes()];
+        this.value = value(options);
+    }
+
+    /** The value every produced record carries: {@code recordBytes} of a-z repeated. */
+    static byte[] value(BenchOptions options) {
+        byte[] value = new byte[options.recordBytes()];
         for (int i = 0; i < value.length; i++) {
             value[i] = (byte) ('a' + i % 26);
         }
+        return value;
     }
 
     BrokerResults run(BrokerLauncher launcher, Path workRoot) throws Exception {
@@ -115,8 +120,6 @@ final class BrokerSession {
                     transactionalProduce(broker, topics, results, run);
                 }
             }
-            ClusterWorkload.threeNodeAcksAllProduce()
-                    .ifPresent(t -> results.add(Metric.CLUSTER_ACKSALL_RF3_RECORDS, t.recordsPerSecond()));
             broker.checkAlive();
             double rssMiB = ProcStats.peakRssBytes(broker.pid()) / (1024.0 * 1024.0);
             results.add(Metric.PEAK_RSS, rssMiB);

@@ -32,6 +32,15 @@ public sealed interface BrokerLauncher permits KafkaLauncher, MillraceLauncher {
      */
     BrokerProcess start(Path workDir, BenchTls tls) throws IOException, InterruptedException;
 
+    /**
+     * Starts node {@code nodeId} of {@code layout}'s cluster from {@code layout}'s
+     * {@code server.properties}, with a fresh data directory under {@code workDir}. Every node of
+     * one cluster gets the same {@code clusterId} (Kafka formats its storage with it; Millrace
+     * derives its own from the voters, as the README's three-machine recipe does).
+     */
+    BrokerProcess startNode(Path workDir, ClusterLayout layout, int nodeId, String clusterId)
+            throws IOException, InterruptedException;
+
     /** The java binary running this benchmark, used for every broker too. */
     static String javaBinary() {
         return ProcessHandle.current().info().command()

@@ -71,6 +71,14 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGTERM without waiting, so the nodes of a cluster stop together (a Kafka node whose
+     * peers have all gone waits out its controlled shutdown); {@link #close()} then waits.
+     */
+    public void requestStop() {
+        process.destroy();
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

@@ -35,9 +35,7 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
 
     @Override
     public BrokerProcess start(Path workDir, BenchTls tls) throws IOException, InterruptedException {
-        if (!Files.isDirectory(kafkaLib)) {
-            throw new IOException("No Kafka jars in " + kafkaLib + ": build with ./millrace bench (or mvn -Pbench package)");
-        }
+        requireJars();
         int port = BrokerLauncher.freePort();
         int controllerPort = BrokerLauncher.freePort();
         Path dataDir = workDir.resolve("data");
@@ -47,16 +45,46 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
         Path log4j = workDir.resolve("log4j2.properties");
         Files.writeString(log4j, LOG4J_PROPERTIES);
         Path logFile = workDir.resolve("broker.log");
-        format(workDir, config, logFile);
+        format(workDir, config, logFile, List.of("--cluster-id", Uuid.randomUuid().toString(), "--standalone"));
         List<String> command = BrokerLauncher.javaCommand(heap, List.of(
                 "-Dlog4j2.configurationFile=" + log4j, "-cp", classPath(), "kafka.Kafka", config.toString()));
         return BrokerProcess.start(name(), command, workDir, "127.0.0.1:" + port, logFile);
     }
 
-    private void format(Path workDir, Path config, Path logFile) throws IOException, InterruptedException {
+    /**
+     * One combined node of a static three-voter quorum ({@code controller.quorum.voters}), its
+     * storage formatted with the cluster's id first; the internal topics keep Kafka's defaults
+     * (replication factor 3, min ISR 2).
+     */
+    @Override
+    public BrokerProcess startNode(Path workDir, ClusterLayout layout, int nodeId, String clusterId)
+            throws IOException, InterruptedException {
+        requireJars();
+        Path dataDir = workDir.resolve("data");
+        Files.createDirectories(dataDir);
+        Path config = workDir.resolve("server.properties");
+        Files.writeString(config, layout.serverProperties(nodeId, dataDir));
+        Path log4j = workDir.resolve("log4j2.properties");
+        Files.writeString(log4j, LOG4J_PROPERTIES);
+        Path logFile = workDir.resolve("broker.log");
+        format(workDir, config, logFile, List.of("--cluster-id", clusterId));
+        List<String> command = BrokerLauncher.javaCommand(heap, List.of(
+                "-Dlog4j2.configurationFile=" + log4j, "-cp", classPath(), "kafka.Kafka", config.toString()));
+        return BrokerProcess.start(name() + "-" + nodeId, command, workDir,
+                "127.0.0.1:" + layout.clientPorts().get(nodeId - 1), logFile);
+    }
+
+    private void requireJars() throws IOException {
+        if (!Files.isDirectory(kafkaLib)) {
+            throw new IOException("No Kafka jars in " + kafkaLib + ": build with ./millrace bench (or mvn -Pbench package)");
+        }
+    }
+
+    private void format(Path workDir, Path config, Path logFile, List<String> clusterArgs)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(BrokerLauncher.javaBinary(), "-cp", classPath(),
-                "kafka.tools.StorageTool", "format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString(), "--standalone"));
+                "kafka.tools.StorageTool", "format", "--config", config.toString()));
+        command.addAll(clusterArgs);
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         if (!process.waitFor(FORMAT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -43,6 +43,20 @@ public record MillraceLauncher(Path cliJars, List<String> heap) implements Broke
         return BrokerProcess.start(name(), command, workDir, "127.0.0.1:" + port, workDir.resolve("broker.log"));
     }
 
+    @Override
+    public BrokerProcess startNode(Path workDir, ClusterLayout layout, int nodeId, String clusterId)
+            throws IOException {
+        Path dataDir = workDir.resolve("data");
+        Files.createDirectories(dataDir);
+        Path config = workDir.resolve("server.properties");
+        Files.writeString(config, layout.serverProperties(nodeId, dataDir));
+        String classPath = launcherJar() + java.io.File.pathSeparator + cliJars.resolve("lib") + "/*";
+        List<String> command = BrokerLauncher.javaCommand(heap, List.of("-cp", classPath, "io.millrace.cli.Main",
+                "server", "--config", config.toString()));
+        return BrokerProcess.start(name() + "-" + nodeId, command, workDir,
+                "127.0.0.1:" + layout.clientPorts().get(nodeId - 1), workDir.resolve("broker.log"));
+    }
+
     private Path launcherJar() throws IOException {
         try (Stream<Path> files = Files.list(cliJars)) {
             return files.filter(p -> {

@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 public record Comparison(List<Row> rows) {
 
     /**
-     * One metric. A value is NaN when it was not measured (a broker not run, the cluster TODO).
+     * One metric. A value is NaN when it was not measured (a broker or workload not run).
      *
      * @param ratio millrace / kafka; above 1 is better for throughput, below 1 for the rest
      */
@@ -73,16 +73,15 @@ public record Comparison(List<Row> rows) {
                 continue;
             }
             out.append(String.format(Locale.ROOT, line, row.metric().label(), row.metric().unit(),
-                    valueOrTodo(row, row.millrace()), valueOrTodo(row, row.kafka()), formatRatio(row.ratio()),
+                    format(row.millrace()), format(row.kafka()), formatRatio(row.ratio()),
                     row.metric().higherIsBetter() ? "higher" : "lower"));
         }
         return out.toString();
     }
 
-    /** A workload this run left out (--workload): neither broker has a sample, and it is no TODO row. */
-    private static boolean notRun(Row row) {
-        return Double.isNaN(row.millrace()) && Double.isNaN(row.kafka())
-                && row.metric() != Metric.CLUSTER_ACKSALL_RF3_RECORDS;
+    /** A workload this run left out (--workload): neither broker has a sample. */
+    public static boolean notRun(Row row) {
+        return Double.isNaN(row.millrace()) && Double.isNaN(row.kafka());
     }
 
     /** The same table in markdown. */
@@ -91,19 +90,18 @@ public record Comparison(List<Row> rows) {
         out.append("| metric | unit | Millrace | Kafka | Millrace/Kafka | better |\n");
         out.append("|---|---|---:|---:|---:|---|\n");
         for (Row row : rows) {
+            if (notRun(row)) {
+                continue;
+            }
             String ratio = formatRatio(row.ratio());
             if (row.measured()) {
                 ratio = row.millraceBetter() ? ratio : "**" + ratio + "**";
             }
             out.append("| ").append(row.metric().label()).append(" | ").append(row.metric().unit()).append(" | ")
-                    .append(valueOrTodo(row, row.millrace())).append(" | ").append(valueOrTodo(row, row.kafka()))
+                    .append(format(row.millrace())).append(" | ").append(format(row.kafka()))
                     .append(" | ").append(ratio).append(" | ")
                     .append(row.metric().higherIsBetter() ? "higher" : "lower").append(" |\n");
         }
         return out.toString();
-    }
-
-    private static String valueOrTodo(Row row, double value) {
-        return row.metric() == Metric.CLUSTER_ACKSALL_RF3_RECORDS && Double.isNaN(value) ? "TODO" : format(value);
     }
 }

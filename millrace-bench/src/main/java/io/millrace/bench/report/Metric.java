@@ -37,7 +37,15 @@ public enum Metric {
     STREAMS_STREAMS_JOIN3("Streams KIP-1071: instance 3 joins", "ms", false),
     STREAMS_STREAMS_FIRST_OUTPUT("Streams KIP-1071: start to first output", "ms", false),
     STARTUP_TO_FIRST_ACK("process start to first acked produce", "ms", false),
-    CLUSTER_ACKSALL_RF3_RECORDS("3 nodes, RF=3, acks=all produce", "records/s", true);
+    CLUSTER_ACKSALL_RF3_RECORDS("3 nodes, RF=3: produce acks=all, 6 p.", "records/s", true),
+    CLUSTER_ACKSALL_RF3_MB("3 nodes, RF=3: produce acks=all, 6 p.", "MB/s", true),
+    CLUSTER_CONSUME_RECORDS("3 nodes, RF=3: consume, 6 p.", "records/s", true),
+    CLUSTER_LATENCY_P50("3 nodes, RF=3: end-to-end p50", "ms", false),
+    CLUSTER_LATENCY_P99("3 nodes, RF=3: end-to-end p99", "ms", false),
+    CLUSTER_LATENCY_P999("3 nodes, RF=3: end-to-end p99.9", "ms", false),
+    CLUSTER_CPU_PER_GB("3 nodes, RF=3: CPU per GB produced", "CPU s/GB", false),
+    CLUSTER_PEAK_RSS("3 nodes, RF=3: peak RSS, sum", "MiB", false),
+    CLUSTER_START_TO_REGISTERED("3 nodes: start to all registered", "ms", false);
 
     private final String label;
     private final String unit;

@@ -3,6 +3,7 @@ package io.millrace.bench.report;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One run's ratios Millrace/Kafka as horizontal bars on a log2 axis centred on 1: a bar to the
@@ -21,9 +22,10 @@ final class RatioChart {
     }
 
     static void write(Path file, String title, Comparison comparison) throws IOException {
-        int rows = comparison.rows().size();
+        List<Comparison.Row> shown = comparison.rows().stream().filter(row -> !Comparison.notRun(row)).toList();
+        int rows = shown.size();
         ChartCanvas c = new ChartCanvas(WIDTH, TOP + rows * ROW + BOTTOM);
-        int span = ChartCanvas.log2Span(comparison.rows().stream().mapToDouble(Comparison.Row::ratio).toArray());
+        int span = ChartCanvas.log2Span(shown.stream().mapToDouble(Comparison.Row::ratio).toArray());
         int left = LABEL_WIDTH;
         int right = WIDTH - RIGHT_MARGIN;
         int center = (left + right) / 2;
@@ -41,7 +43,7 @@ final class RatioChart {
         c.textCentered("Millrace / Kafka (log scale)", center, bottom + 36, ChartCanvas.TEXT);
 
         int y = TOP;
-        for (Comparison.Row row : comparison.rows()) {
+        for (Comparison.Row row : shown) {
             int baseline = y + ROW / 2 + 4;
             c.textRight(row.metric().label() + " (" + row.metric().unit() + ")", left - 10, baseline, ChartCanvas.TEXT);
             if (row.measured() && row.ratio() > 0) {
@@ -57,8 +59,7 @@ final class RatioChart {
                     c.textRight(value, end - 4, baseline, color);
                 }
             } else {
-                c.text(row.metric() == Metric.CLUSTER_ACKSALL_RF3_RECORDS ? "TODO (cluster issue)" : "not measured",
-                        center + 6, baseline, Color.GRAY);
+                c.text("not measured", center + 6, baseline, Color.GRAY);
             }
             y += ROW;
         }

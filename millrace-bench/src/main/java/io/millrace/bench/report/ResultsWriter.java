@@ -40,7 +40,7 @@ public final class ResultsWriter {
             - peak RSS: VmHWM from /proc/<pid>/status after every workload.
             - start to first ack: from `ProcessBuilder.start()` to the first acked `send()` on a new
               topic (creating it counts); Kafka's storage format step before it is not counted.
-            - 3 nodes, RF=3: TODO until the cluster issue lands (workload/ClusterWorkload.java).
+            - 3 nodes, RF=3 (`--workload cluster` only, printed, not saved): see millrace-bench/README.md.
             """;
 
     private ResultsWriter() {

@@ -56,7 +56,8 @@ public final class StartupProbe {
         }
     }
 
-    private static void awaitListening(BrokerProcess broker, long deadline) throws Exception {
+    /** Waits until {@code broker} accepts TCP connections; throws if it exits or {@code deadline} passes. */
+    public static void awaitListening(BrokerProcess broker, long deadline) throws Exception {
         String[] hostPort = broker.bootstrap().split(":");
         InetSocketAddress address = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         while (true) {

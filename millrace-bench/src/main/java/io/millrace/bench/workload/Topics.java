@@ -35,7 +35,12 @@ public final class Topics implements AutoCloseable {
      * 4.4 was seen stuck retrying OUT_OF_ORDER_SEQUENCE_NUMBER).
      */
     public List<TopicPartition> create(String topic, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+        return create(topic, partitions, 1);
+    }
+
+    /** As {@link #create(String, int)}, with {@code replicationFactor} replicas of every partition. */
+    public List<TopicPartition> create(String topic, int partitions, int replicationFactor) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor))).all()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
         while (true) {
@@ -57,6 +62,28 @@ public final class Topics implements AutoCloseable {
                 throw new TimeoutException("Partitions of " + topic + " have no leader after " + TIMEOUT_SECONDS + " s");
             }
             Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /**
+     * Waits until {@code brokers} brokers are registered, calling {@code stillStarting} between
+     * polls (it throws when a node has exited, so a failed start is reported at once).
+     */
+    public void awaitBrokers(int brokers, Runnable stillStarting) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS * 2).toNanos();
+        while (true) {
+            try {
+                if (admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size() >= brokers) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // no node answering yet: poll again
+            }
+            stillStarting.run();
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException(brokers + " brokers not registered after " + TIMEOUT_SECONDS * 2 + " s");
+            }
+            Thread.sleep(POLL_MILLIS * 10);
         }
     }
 

@@ -1,0 +1,154 @@
+package io.millrace.bench;
+
+import io.millrace.bench.broker.BrokerLauncher;
+import io.millrace.bench.broker.BrokerProcess;
+import io.millrace.bench.broker.ClusterLayout;
+import io.millrace.bench.broker.ProcStats;
+import io.millrace.bench.report.BrokerResults;
+import io.millrace.bench.report.Metric;
+import io.millrace.bench.workload.ConsumeWorkload;
+import io.millrace.bench.workload.LatencyWorkload;
+import io.millrace.bench.workload.ProduceWorkload;
+import io.millrace.bench.workload.StartupProbe;
+import io.millrace.bench.workload.Throughput;
+import io.millrace.bench.workload.Topics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * {@code --workload cluster}: three nodes of one kind of broker as separate processes, started
+ * from the same Kafka-keyed {@code server.properties} ({@link ClusterLayout}: every node broker
+ * and controller, a static three-voter quorum, replication factor 3, {@code min.insync.replicas=2}),
+ * then:
+ * <ol>
+ *   <li>the time from the first node's start until all three are registered;</li>
+ *   <li>warm-up: produce (acks=all) and consume {@code warmupRecords} on 6 partitions, not counted;</li>
+ *   <li>{@code repeats} times: produce {@code produceRecords} with acks=all to a fresh 6-partition
+ *       topic with 3 replicas, the three nodes' CPU time summed before and after, then consume it;</li>
+ *   <li>{@code repeats} end-to-end latency runs (acks=all) on fresh one-partition, 3-replica topics;</li>
+ *   <li>the three nodes' peak RSS, summed.</li>
+ * </ol>
+ * Runs on the calling thread; progress lines go to {@code progress}.
+ */
+final class ClusterSession {
+    static final int NODES = 3;
+    private static final int PARTITIONS = 6;
+
+    private final BenchOptions options;
+    private final Consumer<String> progress;
+    private final byte[] value;
+
+    ClusterSession(BenchOptions options, Consumer<String> progress, byte[] value) {
+        this.options = options;
+        this.progress = progress;
+        this.value = value;
+    }
+
+    BrokerResults run(BrokerLauncher launcher, Path workRoot) throws Exception {
+        BrokerResults results = new BrokerResults(launcher.name());
+        ClusterLayout layout = ClusterLayout.allocate(NODES);
+        String clusterId = Uuid.randomUuid().toString();
+        List<BrokerProcess> nodes = new ArrayList<>();
+        String who = launcher.name() + " x" + NODES;
+        try {
+            long start = System.nanoTime();
+            for (int node = 1; node <= NODES; node++) {
+                nodes.add(ShutdownHook.track(launcher.startNode(
+                        workRoot.resolve(launcher.name() + "-cluster-node-" + node), layout, node, clusterId)));
+            }
+            long deadline = start + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+            for (BrokerProcess node : nodes) {
+                StartupProbe.awaitListening(node, deadline); // no client warnings about nodes not up yet
+            }
+            String bootstrap = layout.bootstrap();
+            try (Topics topics = new Topics(bootstrap)) {
+                topics.awaitBrokers(NODES, () -> nodes.forEach(BrokerProcess::checkAlive));
+                double formed = (System.nanoTime() - start) / 1e6;
+                results.add(Metric.CLUSTER_START_TO_REGISTERED, formed);
+                report(who, "start to 3 registered", "%.0f ms", formed);
+                warmUp(who, bootstrap, topics);
+                for (int run = 1; run <= options.repeats(); run++) {
+                    produceAndConsume(who, bootstrap, topics, nodes, results, run);
+                }
+                for (int run = 1; run <= options.repeats(); run++) {
+                    latency(who, bootstrap, topics, results, run);
+                }
+            }
+            double rssMiB = 0;
+            for (BrokerProcess node : nodes) {
+                node.checkAlive();
+                rssMiB += ProcStats.peakRssBytes(node.pid()) / (1024.0 * 1024.0);
+            }
+            results.add(Metric.CLUSTER_PEAK_RSS, rssMiB);
+            report(who, "peak RSS, 3 nodes", "%.0f MiB", rssMiB);
+            return results;
+        } finally {
+            nodes.forEach(BrokerProcess::requestStop);
+            for (BrokerProcess node : nodes) {
+                node.close();
+                ShutdownHook.untrack(node);
+            }
+        }
+    }
+
+    private void warmUp(String who, String bootstrap, Topics topics) throws Exception {
+        String topic = "cluster-warmup";
+        List<TopicPartition> partitions = topics.create(topic, PARTITIONS, NODES);
+        Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", options.warmupRecords(), value);
+        Throughput consumed = ConsumeWorkload.run(bootstrap, partitions, options.warmupRecords());
+        topics.delete(topic);
+        report(who, "warm-up", "produce %,.0f records/s, consume %,.0f records/s",
+                produced.recordsPerSecond(), consumed.recordsPerSecond());
+    }
+
+    private void produceAndConsume(String who, String bootstrap, Topics topics, List<BrokerProcess> nodes,
+                                   BrokerResults results, int run) throws Exception {
+        String topic = "cluster-p6-acksall-" + run;
+        List<TopicPartition> tps = topics.create(topic, PARTITIONS, NODES);
+        double cpuBefore = cpuSeconds(nodes);
+        Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", options.produceRecords(), value);
+        double cpuPerGb = (cpuSeconds(nodes) - cpuBefore) / (produced.bytes() / 1e9);
+        results.add(Metric.CLUSTER_ACKSALL_RF3_RECORDS, produced.recordsPerSecond());
+        results.add(Metric.CLUSTER_ACKSALL_RF3_MB, produced.megabytesPerSecond());
+        results.add(Metric.CLUSTER_CPU_PER_GB, cpuPerGb);
+        report(who, "produce acks=all p=6 #" + run, "%,.0f records/s, %.1f MB/s, %.1f CPU s/GB (3 nodes)",
+                produced.recordsPerSecond(), produced.megabytesPerSecond(), cpuPerGb);
+        Throughput consumed = ConsumeWorkload.run(bootstrap, tps, options.produceRecords());
+        results.add(Metric.CLUSTER_CONSUME_RECORDS, consumed.recordsPerSecond());
+        report(who, "consume p=6 #" + run, "%,.0f records/s, %.1f MB/s", consumed.recordsPerSecond(),
+                consumed.megabytesPerSecond());
+        topics.delete(topic);
+    }
+
+    private void latency(String who, String bootstrap, Topics topics, BrokerResults results, int run)
+            throws Exception {
+        String topic = "cluster-latency-" + run;
+        TopicPartition partition = topics.create(topic, 1, NODES).getFirst();
+        LatencyWorkload.Result latency = LatencyWorkload.run(bootstrap, partition, options.latencyRate(),
+                options.latencySeconds(), options.recordBytes());
+        results.add(Metric.CLUSTER_LATENCY_P50, latency.p50());
+        results.add(Metric.CLUSTER_LATENCY_P99, latency.p99());
+        results.add(Metric.CLUSTER_LATENCY_P999, latency.p999());
+        report(who, "latency @" + options.latencyRate() + "/s #" + run, "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
+                latency.p50(), latency.p99(), latency.p999());
+        topics.delete(topic);
+    }
+
+    private static double cpuSeconds(List<BrokerProcess> nodes) {
+        double sum = 0;
+        for (BrokerProcess node : nodes) {
+            sum += ProcStats.cpuSeconds(node.pid());
+        }
+        return sum;
+    }
+
+    private void report(String who, String what, String format, Object... args) {
+        progress.accept(String.format(Locale.ROOT, "%-11s %-25s %s", who, what,
+                String.format(Locale.ROOT, format, args)));
+    }
+}
