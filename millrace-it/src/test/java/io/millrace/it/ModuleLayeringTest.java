@@ -105,6 +105,13 @@ class ModuleLayeringTest {
             .should().dependOnClassesThat().resideInAPackage(CLI);
 
     @ArchTest
+    static final ArchRule networkDoesNotKnowTheHandlers = noClasses()
+            .that().resideInAPackage("io.millrace.server.network..")
+            .should().dependOnClassesThat().resideInAPackage("io.millrace.server.handlers..")
+            .because("the network layer frames and dispatches requests through the api package's "
+                    + "handler interface; which handler serves an API key is wired above it");
+
+    @ArchTest
     static final ArchRule kafkaRecordInternalsStayBehindOneAdapter = noClasses()
             .that().resideInAPackage("io.millrace..")
             .and(DescribedPredicate.not(recordsAdapter()))
@@ -115,7 +122,7 @@ class ModuleLayeringTest {
     /** The rules above pass vacuously if a module is missing from the import: check it is not. */
     @ArchTest
     static void everyModuleIsImported(JavaClasses imported) {
-        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, COORDINATOR, SERVER, CLI)) {
+        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, SERVER, CLI)) {
             String pkg = module.substring(0, module.length() - 2);
             assertTrue(imported.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production class of " + pkg + " on the test class path");

@@ -7,8 +7,9 @@ import java.nio.channels.GatheringByteChannel;
  * One serialized response frame (size prefix, header and body), ready to be written.
  *
  * <p>The frame is kept as parts rather than one array so that large payloads (record batches) go
- * to the socket from where they already are. A later zero-copy fetch adds a part that is a file
- * region written with {@code FileChannel.transferTo}.
+ * to the socket from where they already are: {@link GatheredBuffers} for heap and direct buffers,
+ * {@link FileRegionFrame} for record batches sent from a segment file with
+ * {@code FileChannel.transferTo} (zero-copy fetch).
  */
 interface ResponseBytes {
 
