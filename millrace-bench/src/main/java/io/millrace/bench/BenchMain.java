@@ -7,6 +7,7 @@ import io.millrace.bench.report.BrokerResults;
 import io.millrace.bench.report.Comparison;
 import io.millrace.bench.report.ResultsWriter;
 import io.millrace.bench.report.RunInfo;
+import io.millrace.bench.workload.StockToolsWorkload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public final class BenchMain {
                         "[%4.0fs] %s%n", (System.nanoTime() - start) / 1e9, line);
                 results.put(broker, options.clusterOnly()
                         ? new ClusterSession(options, progress, BrokerSession.value(options)).run(launchers.get(broker), workRoot)
-                        : new BrokerSession(options, progress).run(launchers.get(broker), workRoot));
+                        : new BrokerSession(options, progress, new StockToolsWorkload(kafkaJars)).run(launchers.get(broker), workRoot));
             }
         } catch (Exception e) {
             System.err.println("millrace bench: broker data and logs (broker.log) kept in " + workRoot);

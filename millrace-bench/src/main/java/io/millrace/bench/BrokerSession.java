@@ -10,6 +10,7 @@ import io.millrace.bench.workload.ConsumeWorkload;
 import io.millrace.bench.workload.LatencyWorkload;
 import io.millrace.bench.workload.ProduceWorkload;
 import io.millrace.bench.workload.StartupProbe;
+import io.millrace.bench.workload.StockToolsWorkload;
 import io.millrace.bench.workload.StreamsRebalanceWorkload;
 import io.millrace.bench.workload.Throughput;
 import io.millrace.bench.workload.Topics;
@@ -29,6 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>produce, for 1 and 6 partitions, acks=1 and acks=all, {@code repeats} runs each on a
  *       fresh topic, with the broker's CPU time read before and after; each acks=1 topic is
  *       then consumed once (so consume is repeated as often);</li>
+ *   <li>Apache Kafka's stock tools, for 1 and 6 partitions, {@code repeats} runs each on a fresh
+ *       topic: ProducerPerformance then ConsumerPerformance ({@link StockToolsWorkload});</li>
  *   <li>end-to-end latency, {@code repeats} runs on fresh one-partition topics;</li>
  *   <li>transactional produce: {@code repeats} runs of {@code produceRecords} in transactions
  *       of {@link BenchOptions#RECORDS_PER_TRANSACTION}, acks=all, each on a fresh
@@ -51,8 +54,11 @@ final class BrokerSession {
     private final Consumer<String> progress;
     private final byte[] value;
 
-    BrokerSession(BenchOptions options, Consumer<String> progress) {
+    private final StockToolsWorkload stockTools;
+
+    BrokerSession(BenchOptions options, Consumer<String> progress, StockToolsWorkload stockTools) {
         this.options = options;
+        this.stockTools = stockTools;
         this.progress = progress;
         this.value = value(options);
     }
@@ -113,6 +119,11 @@ final class BrokerSession {
                         }
                     }
                 }
+                for (int partitions : PARTITIONS) {
+                    for (int run = 1; run <= options.repeats(); run++) {
+                        stockTools(broker, topics, results, partitions, run);
+                    }
+                }
                 for (int run = 1; run <= options.repeats(); run++) {
                     latency(broker, topics, results, run);
                 }
@@ -164,6 +175,21 @@ final class BrokerSession {
             report(broker, "consume p=" + partitions + " #" + run, "%,.0f records/s, %.1f MB/s",
                     consumed.recordsPerSecond(), consumed.megabytesPerSecond());
         }
+        topics.delete(topic);
+    }
+
+    /** Kafka's ProducerPerformance then ConsumerPerformance on a fresh topic, each in its own JVM. */
+    private void stockTools(BrokerProcess broker, Topics topics, BrokerResults results, int partitions, int run)
+            throws Exception {
+        String topic = "stock-p" + partitions + "-" + run;
+        topics.create(topic, partitions);
+        double produced = stockTools.producerPerformance(broker.bootstrap(), topic, options.produceRecords(),
+                options.recordBytes());
+        results.add(Metric.stockProduce(partitions), produced);
+        double consumed = stockTools.consumerPerformance(broker.bootstrap(), topic, options.produceRecords());
+        results.add(Metric.stockConsume(partitions), consumed);
+        report(broker, "stock tools p=" + partitions + " #" + run,
+                "ProducerPerformance %,.0f records/s, ConsumerPerformance %,.0f records/s", produced, consumed);
         topics.delete(topic);
     }
 

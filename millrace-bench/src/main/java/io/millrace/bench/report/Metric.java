@@ -17,6 +17,10 @@ public enum Metric {
     CONSUME_P1_MB("consume, 1 partition", "MB/s", true),
     CONSUME_P6_RECORDS("consume, 6 partitions", "records/s", true),
     CONSUME_P6_MB("consume, 6 partitions", "MB/s", true),
+    STOCK_PRODUCE_P1_RECORDS("ProducerPerformance, 1 partition", "records/s", true),
+    STOCK_PRODUCE_P6_RECORDS("ProducerPerformance, 6 partitions", "records/s", true),
+    STOCK_CONSUME_P1_RECORDS("ConsumerPerformance, 1 partition", "records/s", true),
+    STOCK_CONSUME_P6_RECORDS("ConsumerPerformance, 6 partitions", "records/s", true),
     LATENCY_P50("end-to-end latency p50", "ms", false),
     LATENCY_P99("end-to-end latency p99", "ms", false),
     LATENCY_P999("end-to-end latency p99.9", "ms", false),
@@ -92,6 +96,16 @@ public enum Metric {
     /** The start-to-first-output time of the Streams workload with {@code protocol}. */
     public static Metric streamsFirstOutput(String protocol) {
         return valueOf("STREAMS_" + protocol.toUpperCase(java.util.Locale.ROOT) + "_FIRST_OUTPUT");
+    }
+
+    /** ProducerPerformance's records/s on {@code partitions} (1 or 6). */
+    public static Metric stockProduce(int partitions) {
+        return valueOf("STOCK_PRODUCE_P" + partitions + "_RECORDS");
+    }
+
+    /** ConsumerPerformance's records/s on {@code partitions} (1 or 6). */
+    public static Metric stockConsume(int partitions) {
+        return valueOf("STOCK_CONSUME_P" + partitions + "_RECORDS");
     }
 
     public static Metric consumeRecords(int partitions) {

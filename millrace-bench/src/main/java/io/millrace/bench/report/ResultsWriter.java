@@ -33,6 +33,9 @@ public final class ResultsWriter {
             - produce: one producer, records of the size above with no key, as fast as `send()` takes
               them, timed from the first send to the last ack; a fresh topic per run.
             - consume: one consumer reads each acks=1 topic from the beginning right after it was written.
+            - ProducerPerformance / ConsumerPerformance: Apache Kafka's own tools from its jars, each in a JVM
+              of its own (-Xmx256M), with their defaults (acks=all, linger.ms=5; a group of one), the
+              produce run's record count on a fresh topic; the rate each tool prints.
             - latency: one partition, a fixed rate, acks=all; receipt time minus the `send()` call time,
               both `System.nanoTime()` in one JVM; the first second of each run is not counted.
             - CPU per GB: the broker's utime+stime (/proc/<pid>/stat) over each produce run divided by
