@@ -4,38 +4,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.millrace.testkit.BootstrapServers;
+import io.millrace.testkit.MillraceTest;
 import io.millrace.wire.batch.KafkaRecords;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Produce with acks=0 gets no response, so a failure can only be told by closing the
- * connection (as Kafka does); a success leaves it open and stores the records.
+ * connection (as Kafka does); a success leaves it open and stores the records. The broker comes
+ * from millrace-testkit ({@link MillraceTest}), so the project's own suite exercises it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@MillraceTest(topics = "acks0")
 class AcksZeroIT {
-    @TempDir
-    Path dataDir;
 
     @Test
-    void failedAcksZeroProduceClosesOnlyThatConnection() throws Exception {
-        try (InProcessBroker broker = InProcessBroker.start(dataDir);
-             Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", broker.bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic("acks0", 1, (short) 1))).all().get();
-            try (RawKafkaConnection conn = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port());
-                 RawKafkaConnection other = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
+    void failedAcksZeroProduceClosesOnlyThatConnection(@BootstrapServers String bootstrap) throws Exception {
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", bootstrap))) {
+            try (RawKafkaConnection conn = RawKafkaConnection.connectAndNegotiate("127.0.0.1", port);
+                 RawKafkaConnection other = RawKafkaConnection.connectAndNegotiate("127.0.0.1", port)) {
                 short version = (short) Math.min(12, conn.version(ApiKeys.PRODUCE)); // v13+ names topics by id
                 conn.sendOnly(produce("acks0", 0), version);
                 // The next request on the same connection is answered: nothing was sent for acks=0.

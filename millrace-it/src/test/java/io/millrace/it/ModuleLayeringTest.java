@@ -34,6 +34,7 @@ class ModuleLayeringTest {
     private static final String SERVER = "io.millrace.server..";
     private static final String COORDINATOR = "io.millrace.coordinator..";
     private static final String CLI = "io.millrace.cli..";
+    private static final String TESTKIT = "io.millrace.testkit..";
     private static final String KAFKA_RECORD_INTERNALS = "org.apache.kafka.common.record.internal..";
     private static final String RECORDS_ADAPTER = "io.millrace.wire.batch.KafkaRecords";
 
@@ -100,6 +101,18 @@ class ModuleLayeringTest {
             .because("the command line is the top of the stack");
 
     @ArchTest
+    static final ArchRule nothingButTestsUsesTheTestkit = noClasses()
+            .that().resideOutsideOfPackage(TESTKIT)
+            .should().dependOnClassesThat().resideInAPackage(TESTKIT)
+            .because("the testkit is a test dependency for users; no module of the broker depends on it");
+
+    @ArchTest
+    static final ArchRule theTestkitStartsBrokersNotTheCli = noClasses()
+            .that().resideInAPackage(TESTKIT)
+            .should().dependOnClassesThat().resideInAPackage(CLI)
+            .because("the testkit starts the server module's Broker in process; the CLI is a launcher");
+
+    @ArchTest
     static final ArchRule serverDoesNotUseTheCli = noClasses()
             .that().resideInAPackage(SERVER)
             .should().dependOnClassesThat().resideInAPackage(CLI);
@@ -122,7 +135,7 @@ class ModuleLayeringTest {
     /** The rules above pass vacuously if a module is missing from the import: check it is not. */
     @ArchTest
     static void everyModuleIsImported(JavaClasses imported) {
-        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, SERVER, CLI)) {
+        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, SERVER, CLI, TESTKIT)) {
             String pkg = module.substring(0, module.length() - 2);
             assertTrue(imported.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production class of " + pkg + " on the test class path");
