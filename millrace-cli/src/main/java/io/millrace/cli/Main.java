@@ -1,5 +1,6 @@
 package io.millrace.cli;
 
+import io.millrace.cli.client.ClientCli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -34,6 +35,17 @@ public final class Main {
                          As Kafka's kafka-storage.sh: print a new cluster id; write meta.properties
                          with cluster id ID into every log dir of the node FILE configures (a node
                          then keeps that id); show each dir's meta.properties.
+
+            Client commands (against --bootstrap-server, default localhost:9092; Apache Kafka too;
+            each has --help, --output json and --command-config FILE):
+              topic create|list|describe|alter|delete
+              produce TOPIC [--file F] [--key-separator S] [--header K=V]... [--acks A] [--compression C]
+              consume TOPIC [--from beginning|end|offset:N|timestamp:MS] [--group G] [-n N] [--follow]
+                            [--format '%k %s\\n' (kcat's)]
+              group list|describe GROUP|reset-offsets GROUP --topic T --to-earliest|...|delete GROUP
+              cluster status   brokers, controller, quorum, partitions not fully replicated (exit 3)
+              completion       a bash completion script: source <(./millrace completion)
+
               version    Print the version.
               help       Print this help (also --help).
             """;
@@ -61,6 +73,9 @@ public final class Main {
         if (args.length == 0) {
             err.print(USAGE_TEXT);
             return USAGE;
+        }
+        if (ClientCli.handles(args)) {
+            return ClientCli.run(args, out, err);
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         switch (args[0]) {
