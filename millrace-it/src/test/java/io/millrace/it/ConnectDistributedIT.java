@@ -53,7 +53,10 @@ class ConnectDistributedIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = InProcessBroker.start(dataDir, Map.of("offsets.topic.num.partitions", "3"));
+        // no initial rebalance delay (3 s, and 3 s more for each member joining meanwhile): the
+        // workers' group and the sink tasks' group form as soon as their members have joined
+        broker = InProcessBroker.start(dataDir, Map.of("offsets.topic.num.partitions", "3",
+                "group.initial.rebalance.delay.ms", "0"));
         admin = Clients.admin(broker.bootstrap());
     }
 
@@ -133,6 +136,10 @@ class ConnectDistributedIT {
         config.put("file", file.toString());
         config.put("topics", topic);
         config.put("consumer.override.max.poll.records", "100");
+        // the sink tasks' consumers get the workers' 6 s session, not the consumer's default 45 s: a
+        // killed worker's sink consumer otherwise held the group's rebalance for 45 s
+        config.put("consumer.override.session.timeout.ms", "6000");
+        config.put("consumer.override.heartbeat.interval.ms", "1000");
         return config;
     }
 

@@ -52,7 +52,8 @@ class ConnectExactlyOnceSourceIT {
     void startBroker() {
         broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
                 "offsets.topic.num.partitions", "3",
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
+                "group.initial.rebalance.delay.ms", "0")); // the workers' group forms without a 3 s delay
         admin = Clients.admin(broker.bootstrap());
         Clients.get(admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all());
     }

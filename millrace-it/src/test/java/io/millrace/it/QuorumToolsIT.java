@@ -17,17 +17,44 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.tools.FeatureCommand;
 import org.apache.kafka.tools.MetadataQuorumCommand;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apache Kafka's {@code kafka-metadata-quorum.sh} ({@link MetadataQuorumCommand}) and
  * {@code kafka-features.sh} ({@link FeatureCommand}), run in this JVM against a three-node
- * cluster, report the quorum and the features truthfully.
+ * cluster, report the quorum and the features truthfully. Both tests only read (the upgrade is
+ * refused), so they share one cluster.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class QuorumToolsIT extends ClusterTest {
+class QuorumToolsIT {
+    @RegisterExtension
+    static final BrokerLogOnFailure brokerLog = new BrokerLogOnFailure();
+    @TempDir
+    static Path tempDir;
+    static ClusterHarness cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = ClusterHarness.start(QuorumToolsIT.class.getSimpleName(), 3, tempDir, Map.of());
+    }
+
+    @BeforeEach
+    void watchNodes() {
+        cluster.processes().forEach(brokerLog::watch);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        Clients.closeAll(cluster);
+    }
 
     record Output(int exitCode, String stdout, String stderr) {
         List<String> lines() {
@@ -42,7 +69,6 @@ class QuorumToolsIT extends ClusterTest {
 
     @Test
     void describeStatusAndReplicationTellTheTruth() throws Exception {
-        startCluster(3);
         cluster.createTopic(cluster.admin(), "some-metadata", 3, 3, Map.of());
         String clusterId = Clients.get(cluster.admin().describeCluster().clusterId());
 
@@ -81,7 +107,6 @@ class QuorumToolsIT extends ClusterTest {
 
     @Test
     void featuresDescribeOnlyWhatIsImplementedAndUpgradeIsRefusedCleanly() throws Exception {
-        startCluster(3);
         Output describe = tool(FeatureCommand.class, "describe");
         assertEquals(0, describe.exitCode(), describe.toString());
         List<String> features = new ArrayList<>();
@@ -111,7 +136,7 @@ class QuorumToolsIT extends ClusterTest {
     }
 
     /** Runs a kafka-tools command's {@code mainNoExit} with its output captured. */
-    private synchronized Output tool(Class<?> command, String... args) throws Exception {
+    private static synchronized Output tool(Class<?> command, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.bootstrapServers()));
         all.addAll(List.of(args));
         Method main = command.getDeclaredMethod("mainNoExit", String[].class);

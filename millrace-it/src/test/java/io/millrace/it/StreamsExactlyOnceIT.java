@@ -41,7 +41,9 @@ class StreamsExactlyOnceIT {
 
     @BeforeEach
     void startBroker() {
-        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3"));
+        // the group forms without the initial rebalance delay (3 s, and 3 s more per member joining)
+        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
+                "group.initial.rebalance.delay.ms", "0"));
         admin = Clients.admin(broker.bootstrap());
         Clients.get(admin.createTopics(List.of(new NewTopic(INPUT, 3, (short) 1), new NewTopic(OUTPUT, 3, (short) 1)))
                 .all());

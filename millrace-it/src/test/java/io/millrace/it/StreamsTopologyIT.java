@@ -76,7 +76,9 @@ class StreamsTopologyIT {
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000",
                 "group.streams.min.session.timeout.ms", "6000", "group.streams.session.timeout.ms", "6000",
                 "group.streams.min.heartbeat.interval.ms", "500", "group.streams.heartbeat.interval.ms", "500",
-                "group.streams.initial.rebalance.delay.ms", "0"));
+                "group.streams.initial.rebalance.delay.ms", "0",
+                // and the classic group forms without the initial delay (3 s, 3 s more per member joining)
+                "group.initial.rebalance.delay.ms", "0"));
         admin = Clients.admin(broker.bootstrap());
     }
 

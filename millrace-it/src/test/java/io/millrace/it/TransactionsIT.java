@@ -42,7 +42,9 @@ class TransactionsIT {
 
     @BeforeEach
     void startBroker() {
-        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3"));
+        // the copier's group forms without the initial rebalance delay (3 s)
+        broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
+                "group.initial.rebalance.delay.ms", "0"));
         admin = Clients.admin(broker.bootstrap());
     }
 

@@ -126,6 +126,11 @@ public final class LogManager implements Closeable {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        // close() must not wait for a delayed one-shot task such as a retired segment's deletion
+        // (file.delete.delay.ms, a minute by default): closing the logs deletes those at once. With
+        // the executor's default policy awaitTermination ran into its 30 s bound on every stop after
+        // retention had deleted a segment.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return executor;
     }
 

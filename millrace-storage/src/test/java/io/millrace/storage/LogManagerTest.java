@@ -134,6 +134,10 @@ class LogManagerTest {
             manager.startBackgroundTasks();
             awaitTrue(() -> log.logStartOffset() == 20, "retention deleted every old segment");
         }
+        // the retired segments' deletion was still a minute away (file.delete.delay.ms): closing
+        // deleted them rather than waiting for it
+        assertTrue(listNames(a.resolve("short-lived-0")).stream().noneMatch(name -> name.endsWith(".deleted")),
+                "retired segments left after close: " + listNames(a.resolve("short-lived-0")));
     }
 
     @Test
