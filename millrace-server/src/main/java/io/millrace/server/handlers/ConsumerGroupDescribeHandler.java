@@ -3,6 +3,7 @@ package io.millrace.server.handlers;
 import io.millrace.coordinator.consumer.ConsumerGroupApis;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,13 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ConsumerGroupDescribe: each group read on its coordinator shard. A group that is not a
  * consumer group (unknown, or classic) is GROUP_ID_NOT_FOUND, on which the admin client falls
- * back to DescribeGroups. No ACLs: authorized operations, when asked for, are all (-2^31 means
- * "not asked").
+ * back to DescribeGroups. Needs DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED); the
+ * authorized operations, when asked for, are those the principal may do (-2^31 means "not asked").
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequestData> {
     private static final int ALL_GROUP_OPERATIONS = bits(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE,
@@ -45,6 +47,11 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
                         .setErrorCode(Errors.INVALID_GROUP_ID.code())));
                 continue;
             }
+            if (!context.authorization().allowsGroup(AclOperation.DESCRIBE, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.read(groupId, shard -> ConsumerGroupApis.describe(shard, groupId))
                     .exceptionally(t -> new DescribedGroup().setGroupId(groupId)
                             .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code())));
@@ -54,12 +61,27 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
             for (CompletableFuture<DescribedGroup> future : futures) {
                 DescribedGroup group = future.join();
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                    group.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+                    group.setAuthorizedOperations(authorizedOperations(context.authorization(), group.groupId()));
                 }
                 response.groups().add(group);
             }
             return response;
         });
+    }
+
+    /** The group operations the principal may do, as a bit per operation code. */
+    private static int authorizedOperations(Authorization authorization, String groupId) {
+        if (!authorization.enabled()) {
+            return ALL_GROUP_OPERATIONS;
+        }
+        int bits = 0;
+        for (AclOperation operation : List.of(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE,
+                AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS)) {
+            if (authorization.allowsQuietly(operation, ResourceType.GROUP, groupId)) {
+                bits |= 1 << operation.code();
+            }
+        }
+        return bits;
     }
 
     private static int bits(AclOperation... operations) {

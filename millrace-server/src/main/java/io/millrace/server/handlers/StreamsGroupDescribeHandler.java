@@ -51,6 +51,11 @@ public final class StreamsGroupDescribeHandler implements ApiHandler<StreamsGrou
                         .setErrorCode(Errors.INVALID_GROUP_ID.code())));
                 continue;
             }
+            if (!context.authorization().allowsGroup(AclOperation.DESCRIBE, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.read(groupId, shard -> StreamsGroupApis.describe(shard, groupId))
                     .exceptionally(t -> new DescribedGroup().setGroupId(groupId)
                             .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code())));

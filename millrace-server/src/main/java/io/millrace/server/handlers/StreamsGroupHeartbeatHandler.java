@@ -8,6 +8,7 @@ import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.GroupContexts;
 import io.millrace.server.coordinator.StreamsInternalTopics;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -46,6 +47,10 @@ public final class StreamsGroupHeartbeatHandler implements ApiHandler<StreamsGro
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return CompletableFuture.completedFuture(new StreamsGroupHeartbeatResponseData()
                     .setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("GroupId can't be empty."));
+        }
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.completedFuture(new StreamsGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
         GroupRequestContext group = GroupContexts.of(context);
         return coordinator.write(request.groupId(), "streams-group-heartbeat",
