@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -248,7 +250,17 @@ class AclIT {
             Set<String> visible = Clients.get(client.listTopics().names());
             assertTrue(visible.contains("shared-open") && !visible.contains("shared-secret")
                     && !visible.contains(ORDERS), visible.toString());
+            // the authorized operations Admin asks for: ALL on the topic; none on the cluster without DESCRIBE
+            assertEquals(Set.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DESCRIBE,
+                    AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS),
+                    Clients.get(client.describeTopics(List.of("shared-open"),
+                            new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames())
+                            .get("shared-open").authorizedOperations());
+            assertEquals(Set.of(), Clients.get(client.describeCluster(
+                    new DescribeClusterOptions().includeAuthorizedOperations(true)).authorizedOperations()));
         }
+        assertTrue(Clients.get(admin.describeCluster(new DescribeClusterOptions().includeAuthorizedOperations(true))
+                .authorizedOperations()).containsAll(Set.of(AclOperation.ALTER, AclOperation.CLUSTER_ACTION)));
         // DescribeAcls filters: by principal, by pattern type, and MATCH (the ACLs that apply to one resource)
         Collection<AclBinding> daves = Clients.get(admin.describeAcls(new AclBindingFilter(ResourcePatternFilter.ANY,
                 new AccessControlEntryFilter("User:dave", null, AclOperation.ANY, AclPermissionType.ANY))).values());

@@ -3,7 +3,6 @@ package io.millrace.server.handlers;
 import io.millrace.coordinator.consumer.ConsumerGroupApis;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.server.api.ApiHandler;
-import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,6 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ConsumerGroupDescribe: each group read on its coordinator shard. A group that is not a
@@ -23,9 +21,6 @@ import org.apache.kafka.common.resource.ResourceType;
  * authorized operations, when asked for, are those the principal may do (-2^31 means "not asked").
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequestData> {
-    private static final int ALL_GROUP_OPERATIONS = bits(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE,
-            AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
-
     private final GroupCoordinatorService coordinator;
 
     public ConsumerGroupDescribeHandler(GroupCoordinatorService coordinator) {
@@ -61,34 +56,11 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
             for (CompletableFuture<DescribedGroup> future : futures) {
                 DescribedGroup group = future.join();
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                    group.setAuthorizedOperations(authorizedOperations(context.authorization(), group.groupId()));
+                    group.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), group.groupId()));
                 }
                 response.groups().add(group);
             }
             return response;
         });
-    }
-
-    /** The group operations the principal may do, as a bit per operation code. */
-    private static int authorizedOperations(Authorization authorization, String groupId) {
-        if (!authorization.enabled()) {
-            return ALL_GROUP_OPERATIONS;
-        }
-        int bits = 0;
-        for (AclOperation operation : List.of(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE,
-                AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS)) {
-            if (authorization.allowsQuietly(operation, ResourceType.GROUP, groupId)) {
-                bits |= 1 << operation.code();
-            }
-        }
-        return bits;
-    }
-
-    private static int bits(AclOperation... operations) {
-        int bits = 0;
-        for (AclOperation operation : operations) {
-            bits |= 1 << operation.code();
-        }
-        return bits;
     }
 }

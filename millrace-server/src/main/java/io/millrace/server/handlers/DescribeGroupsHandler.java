@@ -16,7 +16,8 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * DescribeGroups: state, protocol and members (with metadata and assignment once Stable). Needs
- * DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED for it). Stateless.
+ * DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED for it); the authorized operations, when
+ * asked for (v3+), are those the principal may do. Stateless.
  */
 public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequestData> {
     private final GroupCoordinatorService coordinator;
@@ -45,6 +46,9 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
                 }
                 if (version < 4) {
                     g.members().forEach(m -> m.setGroupInstanceId(null));
+                }
+                if (request.includeAuthorizedOperations() && g.errorCode() != Errors.GROUP_AUTHORIZATION_FAILED.code()) {
+                    g.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), g.groupId()));
                 }
             });
             return new DescribeGroupsResponseData().setGroups(new ArrayList<>(groups));

@@ -45,12 +45,12 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>Controller id: the quorum leader when listed, else this node.</li>
  *   <li>Authorization: all topics lists only those the principal may DESCRIBE; a requested one it
  *       may not describe is TOPIC_AUTHORIZATION_FAILED whether it exists or not; auto-creation
- *       needs CREATE on the cluster or the topic.</li>
+ *       needs CREATE on the cluster or the topic; the authorized operations of the cluster (v8-10)
+ *       and of each topic, when asked for, are those the principal may do.</li>
  * </ul>
  * Thread-safe; holds no mutable state.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
-    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
     private static final short FIRST_VERSION_WITH_OFFLINE_REPLICAS = 5;
 
     private final LiveBrokers brokers;
@@ -122,7 +122,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(brokers.identity().clusterId())
                 .setControllerId(brokers.controllerId(listed))
-                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setClusterAuthorizedOperations(AuthorizedOperations.NOT_REQUESTED);
         for (AdvertisedBroker b : listed) {
             response.brokers().add(new MetadataResponseBroker().setNodeId(b.brokerId())
                     .setHost(b.host()).setPort(b.port()).setRack(b.rack()));
@@ -143,13 +143,23 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                         : describeRequested(authorization, image, t, withOffline));
             }
         }
+        if (request.includeClusterAuthorizedOperations()) {
+            response.setClusterAuthorizedOperations(AuthorizedOperations.cluster(authorization));
+        }
+        if (request.includeTopicAuthorizedOperations()) {
+            for (MetadataResponseTopic topic : response.topics()) {
+                if (topic.name() != null && topic.errorCode() != Errors.TOPIC_AUTHORIZATION_FAILED.code()) {
+                    topic.setTopicAuthorizedOperations(AuthorizedOperations.topic(authorization, topic.name()));
+                }
+            }
+        }
         return response;
     }
 
     private static MetadataResponseTopic unauthorizedTopic(String name, Uuid id) {
         return new MetadataResponseTopic().setName(name).setTopicId(id)
                 .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.NOT_REQUESTED);
     }
 
     private MetadataResponseTopic describeRequested(Authorization authorization, MetadataImage image,
@@ -164,7 +174,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
             return describe(image, topic.get(), withOffline);
         }
         MetadataResponseTopic missing = new MetadataResponseTopic().setName(t.name()).setTopicId(t.topicId() == null
-                ? Uuid.ZERO_UUID : t.topicId()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                ? Uuid.ZERO_UUID : t.topicId()).setTopicAuthorizedOperations(AuthorizedOperations.NOT_REQUESTED);
         if (byId) {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setName(null);
         }
@@ -176,7 +186,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private MetadataResponseTopic describe(MetadataImage image, TopicImage topic, boolean withOffline) {
         MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.topicId())
                 .setIsInternal(TopicNames.isInternal(topic.name()))
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.NOT_REQUESTED);
         for (PartitionRecord p : topic.partitions().values()) {
             boolean leaderKnown = p.leader() != PartitionRecord.NO_LEADER
                     && (p.leader() == brokers.identity().nodeId() || image.broker(p.leader()).isPresent());
