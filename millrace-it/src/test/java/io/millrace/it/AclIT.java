@@ -82,7 +82,8 @@ class AclIT {
         admin = Clients.admin(bootstrap(), as("admin"));
         Clients.get(admin.createTopics(List.of(new NewTopic(ORDERS, 1, (short) 1),
                 new NewTopic("acl-granted", 1, (short) 1), new NewTopic("shared-open", 1, (short) 1),
-                new NewTopic("shared-secret", 1, (short) 1), new NewTopic("everyone-topic", 1, (short) 1))).all());
+                new NewTopic("shared-secret", 1, (short) 1), new NewTopic("everyone-topic", 1, (short) 1),
+                new NewTopic("super-only", 1, (short) 1))).all());
     }
 
     @AfterAll
@@ -290,6 +291,22 @@ class AclIT {
                     failure(() -> Clients.get(client.describeTopics(List.of(ORDERS)).allTopicNames())));
         }
         Clients.get(admin.deleteAcls(List.of(everyone.toFilter())).all());
+    }
+
+    @Test
+    void superUsersNeedNoAcls() {
+        // admin is a super user: it writes and reads a topic nobody wrote an ACL for
+        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap(), as("admin"))) {
+            assertDoesNotFail(() -> producer.send(new ProducerRecord<>("super-only", "k", "by-admin")).get(30,
+                    TimeUnit.SECONDS));
+        }
+        TopicPartition partition = new TopicPartition("super-only", 0);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap(),
+                as("admin", Map.of("group.id", "admin-group")))) {
+            consumer.assign(List.of(partition));
+            assertEquals(1, Clients.pollUntil(consumer, partition, 1).size());
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(1)));
+        }
     }
 
     @Test
