@@ -76,16 +76,16 @@ class ServerCommandTest {
     void unsupportedSettingsInTheFileStopStartUpWithOneLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, """
-                authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+                create.topic.policy.class.name=com.example.Policy
                 allow.everyone.if.no.acl.found=false
-                super.users=User:admin
+                alter.config.policy.class.name=com.example.Policy
                 sasl.mechanism.inter.broker.protocol=PLAIN
                 """);
         int code = Main.run(new String[] {"server", "--config", file.toString()}, out, err, neverStarts);
         assertEquals(1, code);
-        assertEquals("millrace: Millrace does not support these settings yet: authorizer.class.name is set to "
-                + "'org.apache.kafka.metadata.authorizer.StandardAuthorizer'; sasl.mechanism.inter.broker.protocol "
-                + "is set to 'PLAIN'; super.users is set to 'User:admin'\n", errText());
+        assertEquals("millrace: Millrace does not support these settings yet: alter.config.policy.class.name is set to "
+                + "'com.example.Policy'; create.topic.policy.class.name is set to 'com.example.Policy'; "
+                + "sasl.mechanism.inter.broker.protocol is set to 'PLAIN'\n", errText());
         assertEquals(null, created.get());
     }
 

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two nodes whose inter-broker listener is SSL (with host name verification and mutual TLS):
  * followers replicate, and transaction markers and verification travel, over TLS; clients use
- * the SSL listener too, while the PLAINTEXT listener is left for the harness.
+ * the SSL listener too, while the PLAINTEXT listener is left for the harness. An authorizer is
+ * set and the certificate's principal is a super user, so replica fetches, markers and
+ * verification pass the CLUSTER_ACTION checks of a secured cluster.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class InterBrokerTlsIT {
@@ -44,6 +46,9 @@ class InterBrokerTlsIT {
         props.put("ssl.truststore.location", trust.toString());
         props.put("ssl.truststore.password", TestCertificates.PASSWORD);
         props.put("listener.name.ssl.ssl.client.auth", "required");
+        // ACLs on: the brokers' certificate principal (clients here share it) is a super user, as Kafka asks
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:CN=localhost,O=millrace-test");
         Map<Integer, Map<String, String>> nodeProps = new HashMap<>();
         Map<Integer, Integer> sslPorts = new HashMap<>();
         for (int id = 1; id <= 2; id++) {

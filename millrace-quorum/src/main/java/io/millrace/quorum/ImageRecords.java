@@ -3,6 +3,7 @@ package io.millrace.quorum;
 import io.millrace.metadata.image.BrokerImage;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
+import io.millrace.metadata.records.AclRecord;
 import io.millrace.metadata.records.BrokerRegistrationRecord;
 import io.millrace.metadata.records.BrokerStateRecord;
 import io.millrace.metadata.records.ConfigRecord;
@@ -26,7 +27,7 @@ public final class ImageRecords {
     private ImageRecords() {
     }
 
-    /** Topics (with partitions and configs), broker and group configs, brokers, SCRAM credentials, then producer ids; sorted for stable output. */
+    /** Topics (with partitions and configs), broker and group configs, brokers, SCRAM credentials, ACLs, then producer ids; sorted for stable output. */
     public static List<MetadataRecord> of(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         List<TopicImage> topics = new ArrayList<>(image.topics());
@@ -45,6 +46,7 @@ public final class ImageRecords {
         new TreeMap<>(image.brokers()).values().forEach(broker -> addBroker(records, broker));
         new TreeMap<>(image.scramCredentials()).values().forEach(byMechanism -> byMechanism.values().stream()
                 .sorted(Comparator.comparing(ScramCredentialRecord::mechanism)).forEach(records::add));
+        new TreeMap<>(image.acls()).forEach((id, acl) -> records.add(new AclRecord(id, acl)));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

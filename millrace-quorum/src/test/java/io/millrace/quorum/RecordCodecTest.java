@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.millrace.metadata.acl.AclEntry;
+import io.millrace.metadata.acl.AclFilter;
 import io.millrace.metadata.controller.ApiError;
 import io.millrace.metadata.controller.ConfigChange;
 import io.millrace.metadata.controller.CreateTopicResult;
@@ -15,8 +17,10 @@ import io.millrace.metadata.controller.command.AlterReassignments;
 import io.millrace.metadata.controller.command.AlterScramCredentials;
 import io.millrace.metadata.controller.command.BrokerHeartbeat;
 import io.millrace.metadata.controller.command.ControllerCommand;
+import io.millrace.metadata.controller.command.CreateAcls;
 import io.millrace.metadata.controller.command.CreatePartitions;
 import io.millrace.metadata.controller.command.CreateTopics;
+import io.millrace.metadata.controller.command.DeleteAcls;
 import io.millrace.metadata.controller.command.DeleteTopics;
 import io.millrace.metadata.controller.command.ElectLeaders;
 import io.millrace.metadata.controller.command.Errors;
@@ -30,6 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
@@ -38,6 +46,8 @@ class RecordCodecTest {
             1, 7, 9, List.of(3), List.of());
     private static final ApiError ERROR = ApiError.of(org.apache.kafka.common.protocol.Errors.INVALID_REPLICA_ASSIGNMENT,
             "bad \u00e9 assignment");
+    private static final AclEntry ACL = new AclEntry(ResourceType.TOPIC, "orders-", PatternType.PREFIXED, "User:alice",
+            "*", AclOperation.READ, AclPermissionType.DENY);
 
     /** One instance of every command, exercising nulls, nested records, lists, maps and enums. */
     static List<ControllerCommand<?>> allCommands() {
@@ -60,7 +70,10 @@ class RecordCodecTest {
                 new AlterReassignments(List.of(new AlterReassignments.Reassignment("orders", 0, List.of(2, 3)),
                         new AlterReassignments.Reassignment("orders", 1, null))),
                 new AlterScramCredentials(List.of(new AlterScramCredentials.Upsertion("alice", (byte) 1, 8192,
-                        new byte[] {1, 2}, new byte[] {3, 4, 5})), List.of(new AlterScramCredentials.Deletion("bob", (byte) 2))));
+                        new byte[] {1, 2}, new byte[] {3, 4, 5})), List.of(new AlterScramCredentials.Deletion("bob", (byte) 2))),
+                new CreateAcls(List.of(ACL)),
+                new DeleteAcls(List.of(AclFilter.ANY, new AclFilter(ResourceType.GROUP, null, PatternType.MATCH,
+                        "User:bob", null, AclOperation.ANY, AclPermissionType.ALLOW))));
     }
 
     static List<Record> allReplies() {
@@ -78,6 +91,9 @@ class RecordCodecTest {
                         new AlterPartition.Result(TOPIC_ID, 1, ERROR, null))),
                 new ElectLeaders.Reply(List.of(new ElectLeaders.Result("orders", 0, ERROR))),
                 new AlterScramCredentials.Reply(List.of(new AlterScramCredentials.UserResult("alice", ERROR))),
+                new CreateAcls.Reply(List.of(ApiError.NONE, ERROR)),
+                new DeleteAcls.Reply(List.of(new DeleteAcls.FilterResult(ApiError.NONE, List.of(ACL)),
+                        new DeleteAcls.FilterResult(ERROR, List.of()))),
                 new QuorumInfo(2, 5, 100L, List.of(new QuorumInfo.Voter(1, 99, 10, -1),
                         new QuorumInfo.Voter(2, 100, 20, 20))));
     }

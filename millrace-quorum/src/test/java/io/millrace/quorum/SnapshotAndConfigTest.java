@@ -3,8 +3,10 @@ package io.millrace.quorum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.millrace.metadata.acl.AclEntry;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.log.MetadataPublisher;
+import io.millrace.metadata.records.AclRecord;
 import io.millrace.metadata.records.BrokerEndpoint;
 import io.millrace.metadata.records.BrokerRegistrationRecord;
 import io.millrace.metadata.records.BrokerStateRecord;
@@ -12,6 +14,7 @@ import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.RemoveAclRecord;
 import io.millrace.metadata.records.RemoveScramCredentialRecord;
 import io.millrace.metadata.records.ScramCredentialRecord;
 import io.millrace.metadata.records.ScramMechanism;
@@ -25,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +61,12 @@ class SnapshotAndConfigTest {
                 scram("alice", ScramMechanism.SCRAM_SHA_256),
                 scram("alice", ScramMechanism.SCRAM_SHA_512),
                 scram("bob", ScramMechanism.SCRAM_SHA_512),
-                new RemoveScramCredentialRecord("alice", ScramMechanism.SCRAM_SHA_512));
+                new RemoveScramCredentialRecord("alice", ScramMechanism.SCRAM_SHA_512),
+                new AclRecord(new Uuid(7, 1), new AclEntry(ResourceType.TOPIC, "a", PatternType.LITERAL, "User:alice", "*",
+                        AclOperation.READ, AclPermissionType.ALLOW)),
+                new AclRecord(new Uuid(7, 2), new AclEntry(ResourceType.GROUP, "g-", PatternType.PREFIXED, "User:*", "h",
+                        AclOperation.ALL, AclPermissionType.DENY)),
+                new RemoveAclRecord(new Uuid(7, 1)));
     }
 
     private static ScramCredentialRecord scram(String user, ScramMechanism mechanism) {

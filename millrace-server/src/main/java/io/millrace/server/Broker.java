@@ -17,7 +17,12 @@ import io.millrace.metadata.controller.MetadataController;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.metadata.records.BrokerEndpoint;
+import io.millrace.server.api.Authorizer;
+import io.millrace.server.authorizer.AclAuthorizer;
 import io.millrace.server.handlers.AlterPartitionReassignmentsHandler;
+import io.millrace.server.handlers.CreateAclsHandler;
+import io.millrace.server.handlers.DeleteAclsHandler;
+import io.millrace.server.handlers.DescribeAclsHandler;
 import io.millrace.server.handlers.DescribeProducersHandler;
 import io.millrace.server.handlers.DescribeQuorumHandler;
 import io.millrace.server.handlers.ElectLeadersHandler;
@@ -32,6 +37,7 @@ import io.millrace.server.replication.ReplicaFetcherConfig;
 import io.millrace.server.replication.ReplicaFetcherManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.millrace.server.api.ApiHandler;
@@ -213,7 +219,7 @@ public final class Broker {
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
                         mode.describer(metadataLog, nodeId, publisher)),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
-        socketServer = new SocketServer(brokerListeners(), listenerTls, listenerSasl, registry,
+        socketServer = new SocketServer(brokerListeners(), listenerTls, listenerSasl, registry, authorizer(),
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
@@ -264,6 +270,22 @@ public final class Broker {
                 new TransactionVerifier.ConcurrentRetry(config.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS),
                         config.getInt(BrokerConfigs.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MAX_MS)));
         return topic;
+    }
+
+    /**
+     * The ACL authorizer when {@code authorizer.class.name} names it (Kafka's StandardAuthorizer or
+     * ours), reading the ACLs of this node's image; else none, and every request is allowed.
+     */
+    private Authorizer authorizer() {
+        if (config.getString("authorizer.class.name").isEmpty()) {
+            if (config.getString("super.users") != null || config.getBoolean("allow.everyone.if.no.acl.found")) {
+                log.warn("super.users and allow.everyone.if.no.acl.found have no effect without authorizer.class.name");
+            }
+            return Authorizer.NONE;
+        }
+        Set<String> superUsers = AclAuthorizer.parseSuperUsers(config.getString("super.users"));
+        log.info("Authorizing requests with the ACLs in the cluster metadata; super users: {}", superUsers);
+        return new AclAuthorizer(superUsers, config.getBoolean("allow.everyone.if.no.acl.found"), publisher::image);
     }
 
     /** The finalized features ApiVersions advertises: only those fully served. */
@@ -339,6 +361,9 @@ public final class Broker {
         handlers.add(new IncrementalAlterConfigsHandler(alterer));
         handlers.add(new DescribeClusterHandler(brokers, publisher));
         handlers.add(new AlterUserScramCredentialsHandler(channel));
+        handlers.add(new CreateAclsHandler(channel));
+        handlers.add(new DescribeAclsHandler(publisher));
+        handlers.add(new DeleteAclsHandler(channel));
         handlers.add(new DescribeUserScramCredentialsHandler(publisher));
         handlers.add(new DescribeClientQuotasHandler());
         handlers.add(new ElectLeadersHandler(channel));
@@ -354,8 +379,8 @@ public final class Broker {
         handlers.add(new SyncGroupHandler(groupCoordinator));
         handlers.add(new HeartbeatHandler(groupCoordinator));
         handlers.add(new LeaveGroupHandler(groupCoordinator));
-        handlers.add(new OffsetCommitHandler(groupCoordinator));
-        handlers.add(new OffsetFetchHandler(groupCoordinator));
+        handlers.add(new OffsetCommitHandler(groupCoordinator, topics));
+        handlers.add(new OffsetFetchHandler(groupCoordinator, topics));
         handlers.add(new TxnOffsetCommitHandler(groupCoordinator, CoordinatorTopicSpec.CONSUMER_OFFSETS,
                 transactionVerifier));
         handlers.add(new OffsetDeleteHandler(groupCoordinator));

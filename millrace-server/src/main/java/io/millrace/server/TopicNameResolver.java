@@ -29,4 +29,12 @@ public final class TopicNameResolver {
         }
         return name == null ? Optional.empty() : current.topic(name);
     }
+
+    /** The topic's name: {@code name} unless an id is given (not zero), else the name of that id; null when the id is unknown. */
+    public String nameOf(String name, Uuid topicId) {
+        if (topicId != null && !Uuid.ZERO_UUID.equals(topicId)) {
+            return image.get().topic(topicId).map(TopicImage::name).orElse(null);
+        }
+        return name;
+    }
 }

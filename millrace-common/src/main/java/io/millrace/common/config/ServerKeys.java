@@ -150,9 +150,13 @@ final class ServerKeys {
     }
 
     private static void security(ConfigDef.Builder b) {
-        b.define(UNSUPPORTED, "authorizer.class.name", STRING, "", "The authorizer class; empty for none.");
-        b.define(UNSUPPORTED, "super.users", STRING, null, "Semicolon-separated principals the authorizer always allows.");
-        b.define(UNSUPPORTED, "allow.everyone.if.no.acl.found", BOOLEAN, false,
+        // ACLs (millrace-server's authorizer package): Kafka's StandardAuthorizer name, or ours, enables them.
+        b.define("authorizer.class.name", STRING, "", oneOf("", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                        "io.millrace.server.authorizer.AclAuthorizer"),
+                "The authorizer: empty for none, Kafka's StandardAuthorizer (or Millrace's AclAuthorizer, the same) for "
+                        + "ACLs kept in the cluster metadata. Other authorizer classes cannot be loaded.");
+        b.define("super.users", STRING, null, "Semicolon-separated principals the authorizer always allows.");
+        b.define("allow.everyone.if.no.acl.found", BOOLEAN, false,
                 "Whether a resource without ACLs is open to everyone.");
         b.define(UNSUPPORTED, "principal.builder.class", CLASS,
                 "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder",

@@ -45,13 +45,13 @@ class UnsupportedSettingsTest {
             "socket.connection.setup.timeout.ms", "socket.listen.backlog.size");
 
     private static final List<String> UNSUPPORTED_BROKER_KEYS = List.of(
-            "allow.everyone.if.no.acl.found", "alter.config.policy.class.name", "authorizer.class.name",
+            "alter.config.policy.class.name",
             "client.quota.callback.class", "connections.max.reauth.ms", "controller.quorum.bootstrap.servers",
             "create.topic.policy.class.name", "max.connection.creation.rate", "max.connections",
             "max.connections.per.ip", "max.connections.per.ip.overrides", "principal.builder.class",
             "quota.window.num", "quota.window.size.seconds", "remote.log.storage.system.enable",
             "sasl.mechanism.controller.protocol",
-            "sasl.mechanism.inter.broker.protocol", "super.users");
+            "sasl.mechanism.inter.broker.protocol");
 
     private static final List<String> IGNORED_TOPIC_KEYS = List.of(
             "compression.gzip.level", "compression.lz4.level", "compression.type", "compression.zstd.level",
@@ -123,11 +123,8 @@ class UnsupportedSettingsTest {
 
     @Test
     void securityKeysStopStartUp() {
-        assertEquals("authorizer.class.name is set to 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', "
-                        + "which Millrace does not support yet",
-                refusal("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"));
-        assertEquals("super.users is set to 'User:admin', which Millrace does not support yet",
-                refusal("super.users", "User:admin"));
+        assertTrue(refusal("authorizer.class.name", "com.example.CustomAuthorizer").startsWith(
+                "Invalid value 'com.example.CustomAuthorizer' for configuration authorizer.class.name"));
         assertTrue(refusal("security.inter.broker.protocol", "SASL_SSL").startsWith("Invalid value 'SASL_SSL' for "
                 + "configuration security.inter.broker.protocol"));
         assertEquals("connections.max.reauth.ms is set to '60000', which Millrace does not support yet",

@@ -8,8 +8,10 @@ import io.millrace.metadata.controller.command.AlterReassignments;
 import io.millrace.metadata.controller.command.AlterScramCredentials;
 import io.millrace.metadata.controller.command.BrokerHeartbeat;
 import io.millrace.metadata.controller.command.ControllerCommand;
+import io.millrace.metadata.controller.command.CreateAcls;
 import io.millrace.metadata.controller.command.CreatePartitions;
 import io.millrace.metadata.controller.command.CreateTopics;
+import io.millrace.metadata.controller.command.DeleteAcls;
 import io.millrace.metadata.controller.command.DeleteTopics;
 import io.millrace.metadata.controller.command.ElectLeaders;
 import io.millrace.metadata.controller.command.RegisterBroker;
@@ -157,6 +159,8 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
                     c.assignments(), c.validateOnly());
             case AlterConfigs c -> ClusterCommands.alterConfigs(image, c);
             case AlterScramCredentials c -> ScramCommands.alter(image, c);
+            case CreateAcls c -> AclCommands.create(image, c);
+            case DeleteAcls c -> AclCommands.delete(image, c);
             case AllocateProducerIds c -> ClusterCommands.allocateProducerIds(image, c);
             case RegisterBroker c -> {
                 liveness.heartbeat(c.brokerId(), time.milliseconds());

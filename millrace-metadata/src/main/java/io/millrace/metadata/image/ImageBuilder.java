@@ -1,11 +1,14 @@
 package io.millrace.metadata.image;
 
+import io.millrace.metadata.acl.AclEntry;
+import io.millrace.metadata.records.AclRecord;
 import io.millrace.metadata.records.BrokerRegistrationRecord;
 import io.millrace.metadata.records.BrokerStateRecord;
 import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.RemoveAclRecord;
 import io.millrace.metadata.records.RemoveScramCredentialRecord;
 import io.millrace.metadata.records.RemoveTopicRecord;
 import io.millrace.metadata.records.ScramCredentialRecord;
@@ -28,6 +31,8 @@ final class ImageBuilder {
     private final Map<String, Map<String, String>> groupConfigs;
     private final Map<Integer, BrokerImage> brokers;
     private final Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials;
+    private Map<Uuid, AclEntry> acls;
+    private boolean aclsCopied;
     private long nextProducerId;
     private long recordCount;
 
@@ -38,6 +43,7 @@ final class ImageBuilder {
         this.groupConfigs = new HashMap<>(base.groupConfigs());
         this.brokers = new HashMap<>(base.brokers());
         this.scramCredentials = new HashMap<>(base.scramCredentials());
+        this.acls = base.acls(); // copied on the first ACL record only: the image keeps the same instance otherwise
         this.nextProducerId = base.nextProducerId();
         this.recordCount = base.recordCount();
     }
@@ -84,6 +90,8 @@ final class ImageBuilder {
                     scramCredentials.put(r.user(), Map.copyOf(byMechanism));
                 }
             }
+            case AclRecord r -> mutableAcls().put(r.id(), r.acl());
+            case RemoveAclRecord r -> mutableAcls().remove(r.id());
             case BrokerStateRecord r -> {
                 BrokerImage b = brokers.get(r.brokerId());
                 if (b != null && b.brokerEpoch() == r.brokerEpoch()) {
@@ -124,8 +132,16 @@ final class ImageBuilder {
         return copy;
     }
 
+    private Map<Uuid, AclEntry> mutableAcls() {
+        if (!aclsCopied) {
+            acls = new HashMap<>(acls);
+            aclsCopied = true;
+        }
+        return acls;
+    }
+
     MetadataImage build() {
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
-                scramCredentials);
+                scramCredentials, acls);
     }
 }

@@ -1,5 +1,6 @@
 package io.millrace.metadata.image;
 
+import io.millrace.metadata.acl.AclEntry;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.ScramCredentialRecord;
 import io.millrace.metadata.records.ScramMechanism;
@@ -21,20 +22,24 @@ import org.apache.kafka.common.Uuid;
  * @param nextProducerId the first producer id not yet handed out
  * @param recordCount   how many records have been replayed to reach this image
  * @param scramCredentials SCRAM credentials by user, then mechanism
+ * @param acls          ACLs by id; the same map instance as long as no ACL record is replayed, so
+ *                      a reader may cache what it derives from it by identity
  */
 public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
                             Map<String, Map<String, String>> brokerConfigs,
                             Map<String, Map<String, String>> groupConfigs, Map<Integer, BrokerImage> brokers,
                             long nextProducerId, long recordCount,
-                            Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials) {
+                            Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials,
+                            Map<Uuid, AclEntry> acls) {
 
     public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
 
-    /** An image without SCRAM credentials. */
+    /** An image without SCRAM credentials and ACLs. */
     public MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
                          Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
                          Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount) {
-        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount, Map.of());
+        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount, Map.of(),
+                Map.of());
     }
 
     public MetadataImage {
@@ -44,12 +49,13 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
         groupConfigs = Map.copyOf(groupConfigs);
         brokers = Map.copyOf(brokers);
         scramCredentials = Map.copyOf(scramCredentials);
+        acls = Map.copyOf(acls);
     }
 
     /** This image with {@code recordCount} instead of its own (a snapshot stores the count beside the records). */
     public MetadataImage withRecordCount(long count) {
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, count,
-                scramCredentials);
+                scramCredentials, acls);
     }
 
     /** The SCRAM credential of {@code user} for {@code mechanism}, if one is set. */

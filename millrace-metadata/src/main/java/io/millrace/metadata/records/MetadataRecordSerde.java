@@ -1,5 +1,6 @@
 package io.millrace.metadata.records;
 
+import io.millrace.metadata.acl.AclEntry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,13 +10,17 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Binary form of {@link MetadataRecord}s, used by the journal and (later) the Raft log.
  *
  * <p>Format: one type byte, then the fields in declaration order; strings as a boolean
  * presence flag plus modified UTF-8, UUIDs as two longs, int lists as a count plus ints, byte
- * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte.
+ * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte, ACL enums as Kafka's codes.
  * Type ids are stable on disk: never reuse or renumber one.
  */
 public final class MetadataRecordSerde {
@@ -29,6 +34,9 @@ public final class MetadataRecordSerde {
     private static final byte BROKER_STATE = 8;
     private static final byte SCRAM_CREDENTIAL = 9;
     private static final byte REMOVE_SCRAM_CREDENTIAL = 10;
+    // ACLs start at 20, apart from the ids other record kinds take next
+    private static final byte ACL = 20;
+    private static final byte REMOVE_ACL = 21;
 
     private MetadataRecordSerde() {
     }
@@ -106,6 +114,15 @@ public final class MetadataRecordSerde {
                     writeString(out, r.user());
                     out.writeByte(r.mechanism().type());
                 }
+                case AclRecord r -> {
+                    out.writeByte(ACL);
+                    writeUuid(out, r.id());
+                    writeAcl(out, r.acl());
+                }
+                case RemoveAclRecord r -> {
+                    out.writeByte(REMOVE_ACL);
+                    writeUuid(out, r.id());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -130,6 +147,8 @@ public final class MetadataRecordSerde {
                 case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), readMechanism(in), readBytes(in),
                         readBytes(in), readBytes(in), in.readInt());
                 case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readMechanism(in));
+                case ACL -> new AclRecord(readUuid(in), readAcl(in));
+                case REMOVE_ACL -> new RemoveAclRecord(readUuid(in));
                 default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
             };
         } catch (IOException e) {
@@ -147,6 +166,23 @@ public final class MetadataRecordSerde {
             endpoints.add(new BrokerEndpoint(readString(in), readString(in), in.readInt(), readString(in)));
         }
         return new BrokerRegistrationRecord(brokerId, epoch, incarnation, endpoints, readString(in), in.readBoolean());
+    }
+
+    /** An ACL: resource type, name, pattern type, principal, host, operation, permission; enums as Kafka's codes. */
+    private static void writeAcl(DataOutputStream out, AclEntry acl) throws IOException {
+        out.writeByte(acl.resourceType().code());
+        writeString(out, acl.resourceName());
+        out.writeByte(acl.patternType().code());
+        writeString(out, acl.principal());
+        writeString(out, acl.host());
+        out.writeByte(acl.operation().code());
+        out.writeByte(acl.permission().code());
+    }
+
+    private static AclEntry readAcl(DataInputStream in) throws IOException {
+        return new AclEntry(ResourceType.fromCode(in.readByte()), readString(in), PatternType.fromCode(in.readByte()),
+                readString(in), readString(in), AclOperation.fromCode(in.readByte()),
+                AclPermissionType.fromCode(in.readByte()));
     }
 
     private static ScramMechanism readMechanism(DataInputStream in) throws IOException {

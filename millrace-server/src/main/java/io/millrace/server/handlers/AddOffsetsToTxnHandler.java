@@ -9,6 +9,7 @@ import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -16,7 +17,8 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * AddOffsetsToTxn: the group's {@code __consumer_offsets} partition joins the transaction, so its
- * TxnOffsetCommit records get the transaction's marker. Thread-safe; holds no state.
+ * TxnOffsetCommit records get the transaction's marker. Needs WRITE on the transactional id and READ
+ * on the group. Thread-safe; holds no state.
  */
 public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnRequestData> {
     private final TransactionCoordinatorService coordinator;
@@ -35,6 +37,14 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
     @Override
     public CompletableFuture<AddOffsetsToTxnResponseData> handle(RequestContext context,
                                                                  AddOffsetsToTxnRequestData request) {
+        if (!context.authorization().allowsTransactionalId(AclOperation.WRITE, request.transactionalId())) {
+            return CompletableFuture.completedFuture(new AddOffsetsToTxnResponseData()
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+        }
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.completedFuture(new AddOffsetsToTxnResponseData()
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
         if (!GroupIds.isValid(request.groupId())) {
             return CompletableFuture.completedFuture(new AddOffsetsToTxnResponseData()
                     .setErrorCode(Errors.INVALID_GROUP_ID.code()));

@@ -2,9 +2,12 @@ package io.millrace.server.handlers;
 
 import io.millrace.coordinator.txn.TransactionCoordinatorService;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +15,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult;
@@ -54,11 +59,21 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
     public CompletableFuture<AddPartitionsToTxnResponseData> handle(RequestContext context,
                                                                     AddPartitionsToTxnRequestData request) {
         if (context.apiVersion() < BATCHED_VERSION) {
+            AddPartitionsToTxnResult denied = clientDenial(context.authorization(), request.v3AndBelowTransactionalId(),
+                    request.v3AndBelowTopics());
+            if (denied != null) {
+                return CompletableFuture.completedFuture(new AddPartitionsToTxnResponseData()
+                        .setResultsByTopicV3AndBelow(denied.topicResults().duplicate()));
+            }
             return one(new AddPartitionsToTxnTransaction().setTransactionalId(request.v3AndBelowTransactionalId())
                     .setProducerId(request.v3AndBelowProducerId()).setProducerEpoch(request.v3AndBelowProducerEpoch())
                     .setTopics(request.v3AndBelowTopics().duplicate()))
                     .thenApply(result -> new AddPartitionsToTxnResponseData()
                             .setResultsByTopicV3AndBelow(result.topicResults().duplicate()));
+        }
+        if (!context.authorization().allowsCluster(AclOperation.CLUSTER_ACTION)) {
+            // v4+ comes from partition leaders checking transactions (KIP-890), never from clients
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
         }
         List<CompletableFuture<AddPartitionsToTxnResult>> futures = new ArrayList<>();
         request.transactions().forEach(txn -> futures.add(one(txn)));
@@ -96,6 +111,32 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
                     partitions.forEach(tp -> errors.put(tp, error));
                     return result(txn.transactionalId(), errors);
                 });
+    }
+
+    /**
+     * A client's request (v3 and below) needs WRITE on the transactional id (else every partition
+     * answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED) and WRITE on each topic (else its partitions
+     * answer TOPIC_AUTHORIZATION_FAILED and the others OPERATION_NOT_ATTEMPTED); null when allowed.
+     */
+    private static AddPartitionsToTxnResult clientDenial(Authorization authorization, String transactionalId,
+                                                         AddPartitionsToTxnTopicCollection topics) {
+        boolean idAllowed = authorization.allowsTransactionalId(AclOperation.WRITE, transactionalId);
+        Set<String> deniedTopics = new HashSet<>();
+        if (idAllowed) {
+            topics.forEach(t -> {
+                if (!authorization.allowsTopic(AclOperation.WRITE, t.name())) {
+                    deniedTopics.add(t.name());
+                }
+            });
+            if (deniedTopics.isEmpty()) {
+                return null;
+            }
+        }
+        Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
+        topics.forEach(t -> t.partitions().forEach(p -> errors.put(new TopicPartition(t.name(), p),
+                !idAllowed ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                        : deniedTopics.contains(t.name()) ? Errors.TOPIC_AUTHORIZATION_FAILED : Errors.OPERATION_NOT_ATTEMPTED)));
+        return result(transactionalId, errors);
     }
 
     private static AddPartitionsToTxnResult result(String transactionalId, Map<TopicPartition, Errors> errors) {

@@ -9,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 /** AlterConfigs (the legacy form): replaces all dynamic configs of each resource. */
 public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequestData> {
@@ -35,6 +37,12 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
+            Errors denied = ConfigAuthorization.check(context.authorization(), AclOperation.ALTER_CONFIGS,
+                    resource.resourceType(), resource.resourceName());
+            if (denied != Errors.NONE) {
+                result.setErrorCode(denied.code()).setErrorMessage(denied.message());
+                continue;
+            }
             Map<String, String> configs = new LinkedHashMap<>();
             resource.configs().forEach(c -> configs.put(c.name(), c.value()));
             pending.add(alterer.alter(resource.resourceType(), resource.resourceName(), request.validateOnly(),

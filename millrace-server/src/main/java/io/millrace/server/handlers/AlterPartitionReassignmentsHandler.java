@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignablePartition;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignableTopic;
@@ -56,6 +57,9 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
     @Override
     public CompletableFuture<AlterPartitionReassignmentsResponseData> handle(
             RequestContext context, AlterPartitionReassignmentsRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.ALTER)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         boolean rfChangeAllowed = context.apiVersion() < FIRST_VERSION_WITH_RF_FLAG
                 || request.allowReplicationFactorChange();
         MetadataImage image = metadata.image();

@@ -7,10 +7,12 @@ import io.millrace.metadata.controller.command.AlterScramCredentials.Upsertion;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData.AlterUserScramCredentialsResult;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * AlterUserScramCredentials: hands the upsertions (salted passwords the client computed) and
@@ -32,6 +34,9 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
     @Override
     public CompletableFuture<AlterUserScramCredentialsResponseData> handle(RequestContext context,
                                                                          AlterUserScramCredentialsRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.ALTER)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         AlterScramCredentials command = new AlterScramCredentials(
                 request.upsertions().stream().map(u -> new Upsertion(u.name(), u.mechanism(), u.iterations(),
                         u.salt(), u.saltedPassword())).toList(),

@@ -17,13 +17,10 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * ConsumerGroupDescribe: each group read on its coordinator shard. A group that is not a
  * consumer group (unknown, or classic) is GROUP_ID_NOT_FOUND, on which the admin client falls
- * back to DescribeGroups. No ACLs: authorized operations, when asked for, are all (-2^31 means
- * "not asked").
+ * back to DescribeGroups. Needs DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED); the
+ * authorized operations, when asked for, are those the principal may do (-2^31 means "not asked").
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequestData> {
-    private static final int ALL_GROUP_OPERATIONS = bits(AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE,
-            AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
-
     private final GroupCoordinatorService coordinator;
 
     public ConsumerGroupDescribeHandler(GroupCoordinatorService coordinator) {
@@ -45,6 +42,11 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
                         .setErrorCode(Errors.INVALID_GROUP_ID.code())));
                 continue;
             }
+            if (!context.authorization().allowsGroup(AclOperation.DESCRIBE, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.read(groupId, shard -> ConsumerGroupApis.describe(shard, groupId))
                     .exceptionally(t -> new DescribedGroup().setGroupId(groupId)
                             .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code())));
@@ -54,19 +56,11 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
             for (CompletableFuture<DescribedGroup> future : futures) {
                 DescribedGroup group = future.join();
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                    group.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+                    group.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), group.groupId()));
                 }
                 response.groups().add(group);
             }
             return response;
         });
-    }
-
-    private static int bits(AclOperation... operations) {
-        int bits = 0;
-        for (AclOperation operation : operations) {
-            bits |= 1 << operation.code();
-        }
-        return bits;
     }
 }

@@ -6,9 +6,11 @@ import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.GroupContexts;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.protocol.Errors;
  * ConsumerGroupHeartbeat (KIP-848, {@code group.protocol=consumer}): runs the heartbeat as a
  * write on the coordinator shard of the group. Errors of the coordinator itself
  * (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) become the response's error code, which the
- * client retries after finding the coordinator again.
+ * client retries after finding the coordinator again. Needs READ on the group and DESCRIBE on
+ * every subscribed topic (else TOPIC_AUTHORIZATION_FAILED naming them).
  */
 public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequestData> {
     private final GroupCoordinatorService coordinator;
@@ -38,6 +41,17 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
                                                                         ConsumerGroupHeartbeatRequestData request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST, "GroupId can't be empty."));
+        }
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.completedFuture(error(Errors.GROUP_AUTHORIZATION_FAILED, null));
+        }
+        if (request.subscribedTopicNames() != null) {
+            List<String> denied = request.subscribedTopicNames().stream()
+                    .filter(t -> !context.authorization().allowsTopic(AclOperation.DESCRIBE, t)).sorted().toList();
+            if (!denied.isEmpty()) {
+                return CompletableFuture.completedFuture(error(Errors.TOPIC_AUTHORIZATION_FAILED,
+                        "The group is not authorized to describe topics " + denied));
+            }
         }
         GroupRequestContext group = GroupContexts.of(context);
         return coordinator.write(request.groupId(), "consumer-group-heartbeat",

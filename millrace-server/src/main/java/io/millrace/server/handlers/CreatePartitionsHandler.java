@@ -6,10 +6,12 @@ import io.millrace.server.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 /** CreatePartitions: grows topics, with optional explicit assignments, validate_only. */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
@@ -32,6 +34,10 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
         for (CreatePartitionsRequestData.CreatePartitionsTopic topic : request.topics()) {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
             response.results().add(result);
+            if (!context.authorization().allowsTopic(AclOperation.ALTER, topic.name())) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                continue;
+            }
             List<List<Integer>> assignments = topic.assignments() == null ? List.of()
                     : topic.assignments().stream().map(a -> List.copyOf(a.brokerIds())).toList();
             all.add(controller.createPartitions(topic.name(), topic.count(), assignments, request.validateOnly())

@@ -5,6 +5,7 @@ import io.millrace.metadata.controller.CreateTopicResult;
 import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.config.ConfigDescriber;
 import java.util.ArrayList;
@@ -14,11 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only. */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
@@ -46,8 +49,16 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         }
         List<TopicSpec> specs = new ArrayList<>();
+        Authorization authorization = context.authorization();
+        boolean clusterCreate = authorization.allowsQuietly(AclOperation.CREATE, ResourceType.CLUSTER, Authorization.CLUSTER);
         for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
             if (duplicated.contains(t.name())) {
+                continue;
+            }
+            if (!clusterCreate && !authorization.allowsTopic(AclOperation.CREATE, t.name())) {
+                response.topics().add(new CreatableTopicResult().setName(t.name())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setNumPartitions(-1).setReplicationFactor((short) -1));
                 continue;
             }
             Map<Integer, List<Integer>> assignments = new HashMap<>();
@@ -67,18 +78,22 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         }
         return controller.createTopics(specs, request.validateOnly()).thenApply(results -> {
             for (int i = 0; i < results.size(); i++) {
-                response.topics().add(toResponse(results.get(i), specs.get(i), context.apiVersion()));
+                response.topics().add(toResponse(results.get(i), specs.get(i), context));
             }
             return response;
         });
     }
 
-    private CreatableTopicResult toResponse(CreateTopicResult result, TopicSpec spec, short version) {
+    private CreatableTopicResult toResponse(CreateTopicResult result, TopicSpec spec, RequestContext context) {
+        short version = context.apiVersion();
         CreatableTopicResult out = new CreatableTopicResult().setName(result.name())
                 .setErrorCode(result.error().error().code()).setErrorMessage(result.error().message())
                 .setTopicId(result.topicId()).setNumPartitions(result.numPartitions())
                 .setReplicationFactor(result.replicationFactor());
-        if (result.error().isSuccess() && version >= 5) {
+        if (result.error().isSuccess() && version >= 5
+                && !context.authorization().allowsTopic(AclOperation.DESCRIBE_CONFIGS, result.name())) {
+            out.setTopicConfigErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        } else if (result.error().isSuccess() && version >= 5) {
             for (DescribedConfig e : configs.describeNewTopic(spec.configs())) {
                 out.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(e.name())
                         .setValue(e.sensitive() ? null : e.value()).setReadOnly(e.readOnly()).setConfigSource(e.source().wireId)

@@ -13,11 +13,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DeleteTopics: by name (all versions) or by topic id (v6+). */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
@@ -56,8 +58,22 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             Optional<TopicImage> topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
+            if (byId && topic.isEmpty()) {
+                fail(result, Errors.UNKNOWN_TOPIC_ID, null);
+                continue;
+            }
+            String name = topic.map(TopicImage::name).orElse(t.name());
+            if (!context.authorization().allowsTopic(AclOperation.DELETE, name)) {
+                if (byId && !context.authorization().allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                    result.setName(null); // the id does not reveal a name the principal may not see
+                } else {
+                    result.setName(name);
+                }
+                fail(result, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                continue;
+            }
             if (topic.isEmpty()) {
-                fail(result, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                fail(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 continue;
             }
             result.setName(topic.get().name()).setTopicId(topic.get().topicId());

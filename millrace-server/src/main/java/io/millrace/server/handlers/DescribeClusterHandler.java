@@ -23,6 +23,8 @@ import org.apache.kafka.common.protocol.Errors;
  *       as Kafka's brokers do.</li>
  *   <li>v2 includeFencedBrokers (KIP-1073): fenced registered brokers are listed too, marked
  *       isFenced.</li>
+ *   <li>The cluster's authorized operations, when asked for: those the principal may do, none
+ *       unless it may DESCRIBE the cluster (as Kafka).</li>
  * </ul>
  * Thread-safe; holds no mutable state.
  */
@@ -64,7 +66,8 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 .setClusterId(brokers.identity().clusterId())
                 .setControllerId(brokers.controllerId(listed))
                 .setEndpointType(request.endpointType())
-                .setClusterAuthorizedOperations(request.includeClusterAuthorizedOperations() ? 0 : Integer.MIN_VALUE);
+                .setClusterAuthorizedOperations(request.includeClusterAuthorizedOperations()
+                        ? AuthorizedOperations.cluster(context.authorization()) : AuthorizedOperations.NOT_REQUESTED);
         for (AdvertisedBroker b : listed) {
             DescribeClusterBroker broker = new DescribeClusterBroker().setBrokerId(b.brokerId())
                     .setHost(b.host()).setPort(b.port()).setRack(b.rack());

@@ -8,6 +8,7 @@ import io.millrace.server.config.ConfigResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
@@ -39,6 +40,12 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             DescribeConfigsResult result = new DescribeConfigsResult().setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             response.results().add(result);
+            Errors denied = ConfigAuthorization.check(context.authorization(), AclOperation.DESCRIBE_CONFIGS,
+                    resource.resourceType(), resource.resourceName());
+            if (denied != Errors.NONE) {
+                result.setErrorCode(denied.code()).setErrorMessage(denied.message());
+                continue;
+            }
             ConfigResources.Target target = ConfigResources.resolve(resource.resourceType(), resource.resourceName(),
                     nodeId, describer);
             if (target.error() != Errors.NONE) {

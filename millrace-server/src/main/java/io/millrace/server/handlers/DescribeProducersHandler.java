@@ -6,6 +6,7 @@ import io.millrace.server.partition.PartitionAccess;
 import io.millrace.storage.ActiveProducer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData.TopicRequest;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.protocol.Errors;
  * the idempotent and transactional producers its producer state keeps (id, epoch, last sequence,
  * last timestamp, coordinator epoch of the last marker, first offset of the open transaction);
  * NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION otherwise ({@link
- * PartitionAccess#activeProducers}). Stateless.
+ * PartitionAccess#activeProducers}). Needs READ on the topic. Stateless.
  */
 public final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequestData> {
     private final PartitionAccess access;
@@ -42,6 +43,11 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
         for (TopicRequest topic : request.topics()) {
             TopicResponse out = new TopicResponse().setName(topic.name());
             response.topics().add(out);
+            if (!context.authorization().allowsTopic(AclOperation.READ, topic.name())) {
+                topic.partitionIndexes().forEach(p -> out.partitions().add(new PartitionResponse().setPartitionIndex(p)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             for (int partition : topic.partitionIndexes()) {
                 PartitionAccess.ActiveProducers found = access.activeProducers(new TopicPartition(topic.name(), partition));
                 PartitionResponse result = new PartitionResponse().setPartitionIndex(partition)

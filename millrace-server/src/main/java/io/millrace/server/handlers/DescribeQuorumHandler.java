@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData.Listener;
@@ -53,6 +54,9 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
     @Override
     public CompletableFuture<DescribeQuorumResponseData> handle(RequestContext context,
                                                                 DescribeQuorumRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.DESCRIBE)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         short version = context.apiVersion();
         if (!asksForMetadataPartition(request)) {
             DescribeQuorumResponseData response = new DescribeQuorumResponseData();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData.CredentialInfo;
@@ -37,6 +38,9 @@ public final class DescribeUserScramCredentialsHandler implements ApiHandler<Des
     @Override
     public CompletableFuture<DescribeUserScramCredentialsResponseData> handle(
             RequestContext context, DescribeUserScramCredentialsRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.DESCRIBE)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         Map<String, Map<ScramMechanism, ScramCredentialRecord>> credentials = metadata.image().scramCredentials();
         Map<String, Boolean> duplicated = new LinkedHashMap<>();
         if (request.users() == null || request.users().isEmpty()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData.TopicPartitions;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
@@ -46,6 +47,9 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
 
     @Override
     public CompletableFuture<ElectLeadersResponseData> handle(RequestContext context, ElectLeadersRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.ALTER)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         byte type = context.apiVersion() >= 1 ? request.electionType() : ElectLeaders.PREFERRED;
         List<TopicPartitionRef> wanted = request.topicPartitions() == null ? null : refs(request);
         if (type != ElectLeaders.PREFERRED && type != ElectLeaders.UNCLEAN) {

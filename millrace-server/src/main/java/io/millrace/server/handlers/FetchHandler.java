@@ -4,6 +4,7 @@ import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.Partition;
@@ -18,8 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
@@ -68,7 +71,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
-        Fetch fetch = new Fetch(context, request, replicaId(request), resolve(request));
+        int replicaId = replicaId(request);
+        Fetch fetch = new Fetch(context, request, replicaId, resolve(request, readableTopics(context, replicaId)));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
         return attempt(fetch, deadline);
     }
@@ -189,12 +193,33 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         });
     }
 
-    private List<Wanted> resolve(FetchRequestData request) {
+    /**
+     * Which topics the request may read, as Kafka decides: a follower (replica id &ge; 0) needs
+     * CLUSTER_ACTION on the cluster, or it may read none; a consumer needs READ on each topic.
+     */
+    private static Predicate<String> readableTopics(RequestContext context, int replicaId) {
+        Authorization authorization = context.authorization();
+        if (!authorization.enabled()) {
+            return name -> true;
+        }
+        if (replicaId >= 0) {
+            boolean replica = authorization.allowsCluster(AclOperation.CLUSTER_ACTION);
+            return name -> replica;
+        }
+        return name -> authorization.allowsTopic(AclOperation.READ, name);
+    }
+
+    private List<Wanted> resolve(FetchRequestData request, Predicate<String> readable) {
         List<Wanted> wanted = new ArrayList<>();
         for (FetchRequestData.FetchTopic topic : request.topics()) {
             Optional<TopicImage> image = topics.find(topic.topic(), topic.topicId());
             boolean byId = topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId());
+            boolean authorized = byId && image.isEmpty() || readable.test(image.map(TopicImage::name).orElse(topic.topic()));
             for (FetchRequestData.FetchPartition p : topic.partitions()) {
+                if (!authorized) {
+                    wanted.add(new Wanted(topic.topic(), topic.topicId(), null, null, p, Errors.TOPIC_AUTHORIZATION_FAILED));
+                    continue;
+                }
                 if (image.isEmpty()) {
                     wanted.add(new Wanted(topic.topic(), topic.topicId(), null, null, p,
                             byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION));

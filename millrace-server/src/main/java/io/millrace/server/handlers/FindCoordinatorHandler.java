@@ -2,14 +2,18 @@ package io.millrace.server.handlers;
 
 import io.millrace.metadata.log.MetadataView;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.lifecycle.LiveBrokers;
 import io.millrace.server.lifecycle.LiveBrokers.AdvertisedBroker;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
@@ -22,7 +26,9 @@ import org.apache.kafka.common.protocol.Errors;
  * or a leader the image does not know, is COORDINATOR_NOT_AVAILABLE (the client retries). One key
  * before v4, a batch of keys from v4 (KIP-699). Transactional ids: the leader of their
  * {@code __transaction_state} partition the same way when transactions are served
- * ({@code TransactionSurfaces}), else COORDINATOR_NOT_AVAILABLE. Thread-safe; holds no mutable state.
+ * ({@code TransactionSurfaces}), else COORDINATOR_NOT_AVAILABLE. Needs DESCRIBE on the group
+ * or transactional id (else GROUP_/TRANSACTIONAL_ID_AUTHORIZATION_FAILED for that key). Thread-safe;
+ * holds no mutable state.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private static final byte GROUP = 0;
@@ -55,17 +61,35 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     @Override
     public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context, FindCoordinatorRequestData request) {
         List<String> keys = context.apiVersion() >= BATCHED_VERSION ? request.coordinatorKeys() : List.of(request.key());
-        CoordinatorTopic topic = topicFor(request.keyType());
-        if (topic != null && !topic.exists()) {
-            return topic.ensureCreated().thenApply(created -> build(context, request.keyType(), keys));
+        Set<String> denied = new HashSet<>();
+        for (String key : keys) {
+            if (key != null && !mayDescribe(context.authorization(), request.keyType(), key)) {
+                denied.add(key);
+            }
         }
-        return CompletableFuture.completedFuture(build(context, request.keyType(), keys));
+        CoordinatorTopic topic = topicFor(request.keyType());
+        if (topic != null && !topic.exists() && denied.size() < keys.size()) {
+            return topic.ensureCreated().thenApply(created -> build(context, request.keyType(), keys, denied));
+        }
+        return CompletableFuture.completedFuture(build(context, request.keyType(), keys, denied));
     }
 
-    private FindCoordinatorResponseData build(RequestContext context, byte keyType, List<String> keys) {
+    /** Finding a group's coordinator needs DESCRIBE on the group; a transaction's, DESCRIBE on its transactional id. */
+    private static boolean mayDescribe(Authorization authorization, byte keyType, String key) {
+        return switch (keyType) {
+            case GROUP -> authorization.allowsGroup(AclOperation.DESCRIBE, key);
+            case TRANSACTION -> authorization.allowsTransactionalId(AclOperation.DESCRIBE, key);
+            default -> true;
+        };
+    }
+
+    private FindCoordinatorResponseData build(RequestContext context, byte keyType, List<String> keys,
+                                              Set<String> denied) {
         List<Coordinator> coordinators = new ArrayList<>();
         for (String key : keys) {
-            coordinators.add(coordinator(context, keyType, key));
+            coordinators.add(denied.contains(key) ? error(new Coordinator().setKey(key), keyType == GROUP
+                    ? Errors.GROUP_AUTHORIZATION_FAILED : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null)
+                    : coordinator(context, keyType, key));
         }
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (context.apiVersion() >= BATCHED_VERSION) {

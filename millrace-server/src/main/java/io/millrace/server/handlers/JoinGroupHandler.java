@@ -5,11 +5,13 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.GroupContexts;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
-/** JoinGroup of the classic protocol; the answer may wait for the rebalance's join phase to end. */
+/** JoinGroup of the classic protocol; the answer may wait for the rebalance's join phase to end. Needs READ on the group. */
 public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
     private final GroupCoordinatorService coordinator;
 
@@ -24,6 +26,9 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
 
     @Override
     public CompletableFuture<JoinGroupResponseData> handle(RequestContext context, JoinGroupRequestData request) {
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.failedFuture(Errors.GROUP_AUTHORIZATION_FAILED.exception());
+        }
         short version = context.apiVersion();
         return coordinator.joinGroup(GroupContexts.of(context), request).thenApply(response -> {
             if (version < 7) {

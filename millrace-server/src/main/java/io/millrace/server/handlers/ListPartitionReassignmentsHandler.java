@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData.ListPartitionReassignmentsTopics;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
@@ -40,6 +41,9 @@ public final class ListPartitionReassignmentsHandler implements ApiHandler<ListP
     @Override
     public CompletableFuture<ListPartitionReassignmentsResponseData> handle(
             RequestContext context, ListPartitionReassignmentsRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.DESCRIBE)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         MetadataImage image = metadata.image();
         ListPartitionReassignmentsResponseData response = new ListPartitionReassignmentsResponseData()
                 .setErrorCode(Errors.NONE.code()).setErrorMessage(null);

@@ -1,6 +1,7 @@
 package io.millrace.server.handlers;
 
 import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.GroupContexts;
@@ -23,15 +24,18 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * batched form here). Nothing committed answers offset -1 with NONE. With require_stable (v7+), a
  * partition whose offset an open transaction (TxnOffsetCommit) is about to change answers
  * UNSTABLE_OFFSET_COMMIT, per partition in every version, as Kafka does; the consumer retries.
+ * Authorization: {@link OffsetFetchAuthorization}.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
     private static final short BATCHED_VERSION = 8;
     private static final short TOP_LEVEL_ERROR_VERSION = 2;
 
     private final GroupCoordinatorService coordinator;
+    private final TopicNameResolver topics;
 
-    public OffsetFetchHandler(GroupCoordinatorService coordinator) {
+    public OffsetFetchHandler(GroupCoordinatorService coordinator, TopicNameResolver topics) {
         this.coordinator = coordinator;
+        this.topics = topics;
     }
 
     @Override
@@ -43,7 +47,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequestData request) {
         short version = context.apiVersion();
         if (version >= BATCHED_VERSION) {
-            return coordinator.fetchOffsets(GroupContexts.of(context), request.groups(), request.requireStable())
+            return fetch(context, request.groups(), request.requireStable())
                     .thenApply(groups -> new OffsetFetchResponseData().setGroups(new ArrayList<>(groups)));
         }
         List<OffsetFetchRequestTopics> topics = null;
@@ -54,8 +58,15 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
             }
         }
         OffsetFetchRequestGroup group = new OffsetFetchRequestGroup().setGroupId(request.groupId()).setTopics(topics);
-        return coordinator.fetchOffsets(GroupContexts.of(context), List.of(group), request.requireStable())
+        return fetch(context, List.of(group), request.requireStable())
                 .thenApply(groups -> single(groups.get(0), version));
+    }
+
+    private CompletableFuture<List<OffsetFetchResponseGroup>> fetch(RequestContext context,
+                                                                     List<OffsetFetchRequestGroup> groups,
+                                                                     boolean requireStable) {
+        return OffsetFetchAuthorization.fetch(context.authorization(), topics, groups,
+                allowed -> coordinator.fetchOffsets(GroupContexts.of(context), allowed, requireStable));
     }
 
     private static OffsetFetchResponseData single(OffsetFetchResponseGroup group, short version) {

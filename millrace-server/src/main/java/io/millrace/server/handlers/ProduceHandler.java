@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
@@ -42,7 +43,9 @@ import org.apache.kafka.common.protocol.Errors;
  * checked with the transaction coordinator (KIP-890 part 1; from v12, transaction version 2, the
  * coordinator adds the partition to the transaction: part 2) through {@link TransactionVerifier};
  * that partition's append waits for the answer, and a failed check is answered as Kafka does
- * ({@link VerificationErrors#forProduce}). Thread-safe; holds no state.
+ * ({@link VerificationErrors#forProduce}). Needs WRITE on each topic (TOPIC_AUTHORIZATION_FAILED, also
+ * for a missing topic) and, for a transactional producer, on its transactional id
+ * (TRANSACTIONAL_ID_AUTHORIZATION_FAILED). Thread-safe; holds no state.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final short FIRST_VERSION_WITH_RECORD_ERRORS = 8;
@@ -70,6 +73,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
     @Override
     public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequestData request) {
+        if (request.transactionalId() != null
+                && !context.authorization().allowsTransactionalId(AclOperation.WRITE, request.transactionalId())) {
+            return CompletableFuture.failedFuture(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.exception());
+        }
         short acks = request.acks();
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         ProduceResponseData response = new ProduceResponseData();
@@ -82,14 +89,21 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     .setName(topic.name()).setTopicId(topic.topicId());
             response.responses().add(topicResponse);
             Optional<TopicImage> image = topics.find(topic.name(), topic.topicId());
+            boolean byId = topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId());
+            // an unknown id names nothing to authorize; a name is checked whether the topic exists or not
+            boolean writable = byId && image.isEmpty()
+                    || context.authorization().allowsTopic(AclOperation.WRITE, image.map(TopicImage::name).orElse(topic.name()));
             for (ProduceRequestData.PartitionProduceData data : topic.partitionData()) {
                 PartitionProduceResponse partition = new PartitionProduceResponse().setIndex(data.index());
                 topicResponse.partitionResponses().add(partition);
                 if (!validAcks) {
                     fail(partition, Errors.INVALID_REQUIRED_ACKS, "acks must be -1, 0 or 1, was " + acks);
+                } else if (!writable) {
+                    fail(partition, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                } else if (byId && image.isEmpty()) {
+                    fail(partition, Errors.UNKNOWN_TOPIC_ID, null);
                 } else if (image.isEmpty()) {
-                    boolean byId = topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId());
-                    fail(partition, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                    fail(partition, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else if (TopicNames.isInternal(image.get().name())) {
                     fail(partition, Errors.INVALID_TOPIC_EXCEPTION,
                             "Cannot append to internal topic " + image.get().name());

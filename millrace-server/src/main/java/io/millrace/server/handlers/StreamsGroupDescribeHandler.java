@@ -16,14 +16,11 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * StreamsGroupDescribe: each group read on its coordinator shard; a group that is not a streams
- * group is GROUP_ID_NOT_FOUND. No ACLs: authorized operations, when asked for, are all. No
+ * group is GROUP_ID_NOT_FOUND. Needs DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED); the
+ * authorized operations, when asked for, are those the principal may do. No
  * topology description (no plugin stores one): its status says so.
  */
 public final class StreamsGroupDescribeHandler implements ApiHandler<StreamsGroupDescribeRequestData> {
-    private static final int ALL_GROUP_OPERATIONS = (1 << AclOperation.READ.code()) | (1 << AclOperation.DELETE.code())
-            | (1 << AclOperation.DESCRIBE.code()) | (1 << AclOperation.DESCRIBE_CONFIGS.code())
-            | (1 << AclOperation.ALTER_CONFIGS.code());
-
     private final GroupCoordinatorService coordinator;
 
     public StreamsGroupDescribeHandler(GroupCoordinatorService coordinator) {
@@ -51,6 +48,11 @@ public final class StreamsGroupDescribeHandler implements ApiHandler<StreamsGrou
                         .setErrorCode(Errors.INVALID_GROUP_ID.code())));
                 continue;
             }
+            if (!context.authorization().allowsGroup(AclOperation.DESCRIBE, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.read(groupId, shard -> StreamsGroupApis.describe(shard, groupId))
                     .exceptionally(t -> new DescribedGroup().setGroupId(groupId)
                             .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code())));
@@ -63,7 +65,7 @@ public final class StreamsGroupDescribeHandler implements ApiHandler<StreamsGrou
                     group.setAssignorName(new DescribedGroup().assignorName()); // a v1 field
                 }
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                    group.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+                    group.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), group.groupId()));
                 }
                 response.groups().add(group);
             }

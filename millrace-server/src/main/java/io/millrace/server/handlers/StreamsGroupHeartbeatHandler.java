@@ -7,7 +7,9 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.GroupContexts;
 import io.millrace.server.coordinator.StreamsInternalTopics;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.protocol.Errors;
  * (the member is told MISSING_INTERNAL_TOPICS and heartbeats again). Coordinator errors become the
  * response's error code. Version 1's TopologyDescriptionRequired is never set: no topology
  * description plugin runs here, so clients never send StreamsGroupTopologyDescriptionUpdate.
+ * Needs READ on the group; the topology's topics are checked by {@link StreamsTopologyAuthorization}.
  */
 public final class StreamsGroupHeartbeatHandler implements ApiHandler<StreamsGroupHeartbeatRequestData> {
     private final GroupCoordinatorService coordinator;
@@ -47,11 +50,22 @@ public final class StreamsGroupHeartbeatHandler implements ApiHandler<StreamsGro
             return CompletableFuture.completedFuture(new StreamsGroupHeartbeatResponseData()
                     .setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("GroupId can't be empty."));
         }
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.completedFuture(new StreamsGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+        List<String> undescribable = StreamsTopologyAuthorization.undescribable(context.authorization(), request.topology());
+        if (!undescribable.isEmpty()) {
+            return CompletableFuture.completedFuture(new StreamsGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage("The following topics are not authorized: " + String.join(", ", undescribable)));
+        }
         GroupRequestContext group = GroupContexts.of(context);
         return coordinator.write(request.groupId(), "streams-group-heartbeat",
                         shard -> StreamsGroupApis.heartbeat(shard, group, request))
                 .thenApply(outcome -> {
-                    if (!outcome.topicsToCreate().isEmpty()) {
+                    if (!outcome.topicsToCreate().isEmpty() && StreamsTopologyAuthorization.mayCreate(
+                            context.authorization(), outcome.topicsToCreate(), outcome.response())) {
                         internalTopics.create(outcome.topicsToCreate());
                     }
                     return forVersion(outcome.response(), context.apiVersion());

@@ -5,11 +5,13 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.coordinator.GroupContexts;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
-/** SyncGroup: the leader hands out the assignment; every member gets its own bytes back. */
+/** SyncGroup: the leader hands out the assignment; every member gets its own bytes back. Needs READ on the group. */
 public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> {
     private final GroupCoordinatorService coordinator;
 
@@ -24,6 +26,9 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> 
 
     @Override
     public CompletableFuture<SyncGroupResponseData> handle(RequestContext context, SyncGroupRequestData request) {
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.failedFuture(Errors.GROUP_AUTHORIZATION_FAILED.exception());
+        }
         short version = context.apiVersion();
         return coordinator.syncGroup(GroupContexts.of(context), request).thenApply(response -> {
             if (version < 5) {

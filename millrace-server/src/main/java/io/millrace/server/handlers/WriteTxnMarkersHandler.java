@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarker;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarkerTopic;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.protocol.Errors;
  * NOT_LEADER_OR_FOLLOWER, which the transaction coordinator retries.
  *
  * <p>An inter-broker API; advertised like every registered handler (Kafka advertises it on its
- * broker listeners too). Stateless.
+ * broker listeners too); needs CLUSTER_ACTION on the cluster. Stateless.
  */
 public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersRequestData> {
     /** How long a marker may take to be replicated: Kafka's request.timeout.ms default. */
@@ -63,6 +64,9 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
     @Override
     public CompletableFuture<WriteTxnMarkersResponseData> handle(RequestContext context,
                                                                  WriteTxnMarkersRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.CLUSTER_ACTION)) {
+            return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
+        }
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (WritableTxnMarker marker : request.markers()) {

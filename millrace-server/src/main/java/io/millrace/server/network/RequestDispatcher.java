@@ -1,6 +1,7 @@
 package io.millrace.server.network;
 
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorizer;
 import io.millrace.server.api.RequestContext;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
@@ -30,9 +31,11 @@ final class RequestDispatcher {
     private static final int THROTTLE_NONE = 0;
 
     private final HandlerRegistry registry;
+    private final Authorizer authorizer;
 
-    RequestDispatcher(HandlerRegistry registry) {
+    RequestDispatcher(HandlerRegistry registry, Authorizer authorizer) {
         this.registry = registry;
+        this.authorizer = authorizer;
     }
 
     /**
@@ -77,7 +80,8 @@ final class RequestDispatcher {
                     + served.minVersion() + " to v" + served.maxVersion());
         }
         RequestContext context = new RequestContext(header, connection.peer().getAddress(),
-                connection.listenerName(), connection.id(), connection.principal());
+                connection.listenerName(), connection.id(), connection.principal(),
+                authorizer.authorization(connection.principal(), connection.peer().getAddress(), apiKey));
         ApiMessage response = null;
         Throwable failure;
         try {

@@ -1,6 +1,7 @@
 package io.millrace.server.network;
 
 import io.millrace.common.config.Endpoint;
+import io.millrace.server.api.Authorizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -82,6 +83,14 @@ public final class SocketServer implements AutoCloseable {
     public SocketServer(List<Endpoint> listeners, Map<String, ListenerTls> tlsByListener,
                         Map<String, ListenerSasl> saslByListener, HandlerRegistry registry,
                         int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes) {
+        this(listeners, tlsByListener, saslByListener, registry, Authorizer.NONE, maxRequestBytes, sendBufferBytes,
+                receiveBufferBytes);
+    }
+
+    /** @param authorizer decides what each request's principal may do ({@link Authorizer#NONE}: everything) */
+    public SocketServer(List<Endpoint> listeners, Map<String, ListenerTls> tlsByListener,
+                        Map<String, ListenerSasl> saslByListener, HandlerRegistry registry, Authorizer authorizer,
+                        int maxRequestBytes, int sendBufferBytes, int receiveBufferBytes) {
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("No listeners to bind");
         }
@@ -95,7 +104,7 @@ public final class SocketServer implements AutoCloseable {
             throw new IllegalArgumentException("socket.request.max.bytes must be positive, was " + maxRequestBytes);
         }
         this.listeners = List.copyOf(listeners);
-        this.dispatcher = new RequestDispatcher(registry);
+        this.dispatcher = new RequestDispatcher(registry, authorizer);
         this.maxRequestBytes = maxRequestBytes;
         this.sendBufferBytes = sendBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
