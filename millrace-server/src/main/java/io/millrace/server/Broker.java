@@ -7,6 +7,7 @@ import io.millrace.common.config.Endpoint;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.coordinator.group.GroupTypeConfigs;
+import io.millrace.coordinator.share.ShareGroupConfig;
 import io.millrace.coordinator.streams.StreamsGroupConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorService;
@@ -42,6 +43,7 @@ import io.millrace.server.coordinator.MetadataTopicsView;
 import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.coordinator.PartitionCoordinatorLog;
+import io.millrace.server.coordinator.ShareSurfaces;
 import io.millrace.server.coordinator.StreamsSurfaces;
 import io.millrace.server.coordinator.TransactionSurfaces;
 import io.millrace.server.coordinator.WriteTxnMarkersSender;
@@ -200,7 +202,8 @@ public final class Broker {
                         config.getInt("offsets.load.buffer.size")),
                 new MetadataTopicsView(publisher::image), Time.SYSTEM, new GroupTypeConfigs(ConsumerGroupConfig.from(config)
                         .withOverrides(groupId -> publisher.image().groupConfig(groupId)),
-                        StreamsGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId))));
+                        StreamsGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId)),
+                        ShareGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId))));
         CoordinatorTopic offsetsTopic = new CoordinatorTopic(offsetsTopicSpec, nodeId, channel, publisher,
                 groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
@@ -270,6 +273,7 @@ public final class Broker {
     private Map<String, Short> features() {
         Map<String, Short> features = new HashMap<>(TransactionSurfaces.features());
         features.putAll(StreamsSurfaces.features());
+        features.putAll(ShareSurfaces.features());
         if (consumerGroupsEnabled()) {
             features.put("group.version", (short) 1);
         }
@@ -367,6 +371,8 @@ public final class Broker {
             handlers.add(new ConsumerGroupDescribeHandler(groupCoordinator));
         }
         handlers.addAll(StreamsSurfaces.handlers(groupCoordinator, channel));
+        handlers.addAll(ShareSurfaces.handlers(groupCoordinator, topics, access, config,
+                groupId -> publisher.image().groupConfig(groupId)));
         return handlers;
     }
 
