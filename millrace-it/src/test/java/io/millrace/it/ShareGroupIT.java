@@ -67,6 +67,7 @@ class ShareGroupIT {
             "group.share.min.record.lock.duration.ms", "1000",
             "group.share.delivery.count.limit", "2",
             "offsets.topic.num.partitions", "2",
+            "share.coordinator.state.topic.num.partitions", "1",
             "offsets.topic.replication.factor", "1");
 
     @TempDir

@@ -132,6 +132,7 @@ public final class Broker {
     private LogManager logManager;
     private GroupCoordinatorService groupCoordinator;
     private volatile TransactionCoordinatorService transactionCoordinator;
+    private ShareSurfaces.Coordinator shareCoordinator;
     private WriteTxnMarkersSender transactionMarkers;
     private AddPartitionsToTxnSender verificationSender;
     private TransactionVerifier transactionVerifier;
@@ -208,6 +209,8 @@ public final class Broker {
                 groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
         ProducerIdAllocator producerIds = new ProducerIdAllocator(nodeId, channel);
+        shareCoordinator = ShareSurfaces.startCoordinator(config, mode.isSingleNode(), nodeId, channel, publisher,
+                access);
         CoordinatorTopic transactionTopic = TransactionSurfaces.served()
                 ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker, topicConfigs) : null;
 
@@ -371,7 +374,7 @@ public final class Broker {
             handlers.add(new ConsumerGroupDescribeHandler(groupCoordinator));
         }
         handlers.addAll(StreamsSurfaces.handlers(groupCoordinator, channel));
-        handlers.addAll(ShareSurfaces.handlers(groupCoordinator, topics, access, config,
+        handlers.addAll(ShareSurfaces.handlers(groupCoordinator, shareCoordinator, topics, access, config,
                 groupId -> publisher.image().groupConfig(groupId)));
         return handlers;
     }
@@ -415,6 +418,7 @@ public final class Broker {
                 transactionMarkers.close();
                 verificationSender.close();
             }
+            closeQuietly(shareCoordinator);
             if (groupCoordinator != null) {
                 groupCoordinator.close();
             }

@@ -5,18 +5,24 @@ import io.millrace.common.config.BrokerConfig;
 import io.millrace.coordinator.GroupConfigOverrides;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.coordinator.share.ShareGroupConfig;
+import io.millrace.coordinator.sharestate.ShareCoordinatorService;
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.image.TopicImage;
+import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.handlers.ShareGroupDescribeHandler;
 import io.millrace.server.handlers.ShareGroupHeartbeatHandler;
-import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.share.ShareAcknowledgeHandler;
 import io.millrace.server.share.ShareFetchHandler;
 import io.millrace.server.share.SharePartitions;
 import io.millrace.server.share.ShareSessions;
+import io.millrace.server.share.ShareStateStore;
+import io.millrace.server.partition.PartitionAccess;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +63,49 @@ public final class ShareSurfaces {
     }
 
     /**
+     * The share coordinator (KIP-932's durable share-partition state, over
+     * {@code __share_group_state}, which is created on first need from the
+     * {@code share.coordinator.state.topic.*} keys) and the leaders' way to it.
+     */
+    public record Coordinator(ShareCoordinatorService service, CoordinatorTopic topic, ShareStateStore store)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            service.close();
+        }
+    }
+
+    /** The share coordinator, following this node's leadership of {@code __share_group_state}; null while not served. */
+    public static Coordinator startCoordinator(BrokerConfig config, boolean singleNode, int nodeId,
+                                               ControllerChannel channel, MetadataPublisher publisher,
+                                               PartitionAccess access) {
+        if (!served()) {
+            return null;
+        }
+        CoordinatorTopicSpec spec = CoordinatorTopicSpec.shareGroupState(config, singleNode);
+        ShareCoordinatorService service = new ShareCoordinatorService(spec.partitions(), 1,
+                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                Time.SYSTEM);
+        CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, service);
+        try {
+            publisher.register(topic).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            service.close();
+            throw new IllegalStateException("Registering the share coordinator failed", e);
+        }
+        return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId));
+    }
+
+    /**
      * The group APIs (on the group coordinator) and the share-partition APIs (ShareFetch,
      * ShareAcknowledge: this broker's share sessions and the share-partition states of the
      * partitions it leads), or none while not served: then the {@code group.share.*} keys set are
      * acted on by nothing, and one warning names them.
      */
-    public static List<ApiHandler<?>> handlers(GroupCoordinatorService groups, TopicNameResolver topics,
-                                               PartitionAccess access, BrokerConfig brokerConfig,
-                                               GroupConfigOverrides overrides) {
-        if (!served()) {
+    public static List<ApiHandler<?>> handlers(GroupCoordinatorService groups, Coordinator shareCoordinator,
+                                               TopicNameResolver topics, PartitionAccess access,
+                                               BrokerConfig brokerConfig, GroupConfigOverrides overrides) {
+        if (!served() || shareCoordinator == null) {
             TreeSet<String> set = new TreeSet<>();
             brokerConfig.originals().keySet().stream().filter(k -> k.startsWith(BROKER_KEY_PREFIX)).forEach(set::add);
             if (!set.isEmpty()) {
@@ -75,7 +115,8 @@ public final class ShareSurfaces {
         }
         ShareGroupConfig config = ShareGroupConfig.from(brokerConfig).withOverrides(overrides);
         ShareSessions sessions = new ShareSessions(MAX_SHARE_SESSIONS);
-        SharePartitions partitions = new SharePartitions(access, config);
+        SharePartitions partitions = new SharePartitions(access, config, shareCoordinator.store(),
+                name -> topics.image().topic(name).map(TopicImage::topicId).orElse(null));
         return List.of(new ShareGroupHeartbeatHandler(groups), new ShareGroupDescribeHandler(groups),
                 new ShareFetchHandler(topics, sessions, partitions, Time.SYSTEM),
                 new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM));

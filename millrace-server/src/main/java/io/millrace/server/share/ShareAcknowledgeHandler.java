@@ -85,13 +85,32 @@ public final class ShareAcknowledgeHandler implements ApiHandler<ShareAcknowledg
                         : acknowledgements.apply(groupId, memberId, tip.topicPartition(), batches));
             }
         }
-        if (epoch == ShareSessions.FINAL_EPOCH) {
+        Map<TopicPartition, TopicIdPartition> changed = new LinkedHashMap<>();
+        results.forEach((tip, error) -> {
+            if (tip.topic() != null) { // a failing batch does not stop the ones after it
+                changed.put(tip.topicPartition(), tip);
+            }
+        });
+        return acknowledgements.persist(groupId, changed.keySet()).thenApply(failed -> {
+            failed.forEach((tp, error) -> results.replace(changed.get(tp), Errors.NONE, error));
+            return afterAcknowledgements(context, request, update, results);
+        });
+    }
+
+    /** Closes the session when asked (releasing what the member still holds) and answers. */
+    private ShareAcknowledgeResponseData afterAcknowledgements(RequestContext context,
+                                                               ShareAcknowledgeRequestData request,
+                                                               ShareSessions.Update update,
+                                                               Map<TopicIdPartition, Errors> results) {
+        String groupId = request.groupId();
+        String memberId = request.memberId();
+        if (request.shareSessionEpoch() == ShareSessions.FINAL_EPOCH) {
             List<TopicPartition> held = update.partitions().stream().filter(t -> t.topic() != null)
                     .map(TopicIdPartition::topicPartition).toList();
             acknowledgements.releaseAll(groupId, memberId, held);
         }
         long lockMs = partitions.config().recordLockDurationMs(groupId);
-        return CompletableFuture.completedFuture(responses.acknowledgeResponse(results, lockMs, context));
+        return responses.acknowledgeResponse(results, lockMs, context);
     }
 
     private static CompletableFuture<ShareAcknowledgeResponseData> done(Errors error, String message) {

@@ -1,7 +1,11 @@
 package io.millrace.server.share;
 
 import io.millrace.common.Time;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -32,6 +36,9 @@ final class ShareAcknowledgements {
         if (lookup.error() != Errors.NONE) {
             return lookup.error();
         }
+        if (lookup.state() == null) {
+            return Errors.INVALID_RECORD_STATE; // no state here yet: nothing was acquired from it
+        }
         long lockDurationMs = partitions.config().recordLockDurationMs(groupId);
         Errors first = Errors.NONE;
         for (Batch batch : batches) {
@@ -42,6 +49,25 @@ final class ShareAcknowledgements {
             }
         }
         return first;
+    }
+
+    /**
+     * Writes the states of {@code changed} to the share coordinator; completes with the partitions
+     * whose write failed and the error to answer for them (their acknowledgements are not durable).
+     */
+    CompletableFuture<Map<TopicPartition, Errors>> persist(String groupId, Collection<TopicPartition> changed) {
+        Map<TopicPartition, CompletableFuture<Errors>> writes = new LinkedHashMap<>();
+        changed.forEach(tp -> writes.put(tp, partitions.persist(groupId, tp)));
+        return CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).handle((v, t) -> {
+            Map<TopicPartition, Errors> failed = new LinkedHashMap<>();
+            writes.forEach((tp, write) -> {
+                Errors error = write.isCompletedExceptionally() ? Errors.UNKNOWN_SERVER_ERROR : write.join();
+                if (error != Errors.NONE) {
+                    failed.put(tp, error);
+                }
+            });
+            return failed;
+        });
     }
 
     /** The member's share session closed: what it holds on these partitions is available again. */

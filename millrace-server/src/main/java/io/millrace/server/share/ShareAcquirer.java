@@ -8,6 +8,7 @@ import io.millrace.wire.batch.RecordBatchHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.protocol.Errors;
@@ -21,10 +22,18 @@ import org.apache.kafka.common.protocol.Errors;
  * Thread-safe (each call uses its own flyweight).
  */
 final class ShareAcquirer {
-    /** What one partition gave: an error, or the acquired ranges and the batches holding them. */
-    record Acquired(Errors error, Partition partition, List<SharePartition.AcquiredRange> ranges, ByteBuffer records) {
+    /**
+     * What one partition gave: an error, or the acquired ranges and the batches holding them; while
+     * the share-partition state is being read, nothing and the read's future.
+     */
+    record Acquired(Errors error, Partition partition, List<SharePartition.AcquiredRange> ranges, ByteBuffer records,
+                    CompletableFuture<Void> loading) {
         static Acquired failed(Errors error, Partition partition) {
-            return new Acquired(error, partition, List.of(), null);
+            return new Acquired(error, partition, List.of(), null, null);
+        }
+
+        static Acquired nothing(Partition partition) {
+            return new Acquired(Errors.NONE, partition, List.of(), null, null);
         }
 
         int recordCount() {
@@ -48,6 +57,9 @@ final class ShareAcquirer {
         if (lookup.error() != Errors.NONE) {
             return Acquired.failed(lookup.error(), lookup.partition());
         }
+        if (lookup.state() == null) { // its state is being read from the share coordinator
+            return new Acquired(Errors.NONE, lookup.partition(), List.of(), null, lookup.loading());
+        }
         SharePartition state = lookup.state();
         PartitionLog log = lookup.partition().log();
         boolean readCommitted = partitions.config().readCommitted(groupId);
@@ -55,14 +67,14 @@ final class ShareAcquirer {
         long from = state.nextFetchOffset(nowMs);
         long bound = readCommitted ? log.lastStableOffset() : log.highWatermark();
         if (from < 0 || from >= bound || maxRecords <= 0) {
-            return new Acquired(Errors.NONE, lookup.partition(), List.of(), null);
+            return Acquired.nothing(lookup.partition());
         }
         ReadResult read;
         try {
             read = log.read(from, Math.max(maxBytes, 1), bound, true);
         } catch (OffsetOutOfRangeException e) {
             state.moveStartTo(log.logStartOffset());
-            return new Acquired(Errors.NONE, lookup.partition(), List.of(), null);
+            return Acquired.nothing(lookup.partition());
         }
         ByteBuffer buffer = read.records();
         List<AbortedTransaction> aborted = readCommitted ? log.abortedTransactions(from, bound) : List.of();
@@ -85,11 +97,11 @@ final class ShareAcquirer {
         long lockMs = partitions.config().recordLockDurationMs(groupId);
         SharePartition.Acquisition acquisition = state.acquire(member, batches, maxRecords, strictLimit, nowMs, lockMs);
         if (acquisition.ranges().isEmpty()) {
-            return new Acquired(Errors.NONE, lookup.partition(), List.of(), null);
+            return Acquired.nothing(lookup.partition());
         }
         ByteBuffer records = buffer.duplicate();
         records.limit(ends.get(acquisition.batchesUsed() - 1));
-        return new Acquired(Errors.NONE, lookup.partition(), acquisition.ranges(), records.slice());
+        return new Acquired(Errors.NONE, lookup.partition(), acquisition.ranges(), records.slice(), null);
     }
 
     private static boolean isAborted(RecordBatchHeader batch, List<AbortedTransaction> aborted) {

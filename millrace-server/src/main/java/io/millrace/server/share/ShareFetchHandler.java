@@ -109,11 +109,33 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         if (update.error() != Errors.NONE) {
             return done(update.error(), null);
         }
+        Map<TopicPartition, TopicIdPartition> changed = new LinkedHashMap<>();
         acks.forEach((tip, batches) -> {
             Errors error = tip.topic() == null ? Errors.UNKNOWN_TOPIC_ID
                     : acknowledgements.apply(groupId, memberId, tip.topicPartition(), batches);
             answered.put(tip, responses.partition(tip).setAcknowledgeErrorCode(error.code()));
+            if (tip.topic() != null) {
+                changed.put(tip.topicPartition(), tip); // a failing batch does not stop the ones after it
+            }
         });
+        // the acknowledgements are answered once durable
+        return acknowledgements.persist(groupId, changed.keySet()).thenCompose(failed -> {
+            failed.forEach((tp, error) -> {
+                PartitionData data = answered.get(changed.get(tp));
+                if (data.acknowledgeErrorCode() == Errors.NONE.code()) {
+                    data.setAcknowledgeErrorCode(error.code());
+                }
+            });
+            return afterAcknowledgements(context, request, update, answered);
+        });
+    }
+
+    private CompletableFuture<ShareFetchResponseData> afterAcknowledgements(
+            RequestContext context, ShareFetchRequestData request, ShareSessions.Update update,
+            Map<TopicIdPartition, PartitionData> answered) {
+        String groupId = request.groupId();
+        String memberId = request.memberId();
+        int epoch = request.shareSessionEpoch();
         long lockMs = partitions.config().recordLockDurationMs(groupId);
         if (epoch == ShareSessions.FINAL_EPOCH) {
             acknowledgements.releaseAll(groupId, memberId, known(update.partitions()));
@@ -160,6 +182,9 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
             }
             Partition partition = got.partition();
             signals.add(partition.dataArrived());
+            if (got.loading() != null) {
+                signals.add(got.loading());
+            }
             SharePartition state = partitions.existing(fetch.groupId(), tp);
             if (state != null) {
                 wakeAt = Math.min(wakeAt, state.earliestLockDeadline());

@@ -1,5 +1,7 @@
 package io.millrace.server.share;
 
+import io.millrace.coordinator.sharestate.ShareSnapshot;
+import io.millrace.coordinator.sharestate.ShareStateBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,8 @@ final class SharePartition {
     private final TreeMap<Long, Slot> inFlight = new TreeMap<>();
     private long startOffset;
     private long endOffset;
+    /** The share coordinator's state epoch this state was read at (0 for a state this leader began). */
+    private int stateEpoch;
 
     /**
      * @param startOffset the first offset to deliver (from {@code share.auto.offset.reset}, or the state read back)
@@ -72,6 +76,73 @@ final class SharePartition {
         this.leaderEpoch = leaderEpoch;
         this.deliveryCountLimit = deliveryCountLimit;
         this.maxInFlight = maxInFlight;
+    }
+
+    /**
+     * The state read back from the share coordinator: its start offset, and its in-flight batches,
+     * where what was acquired is available again (its holder's lock died with the old leader).
+     */
+    static SharePartition restored(ShareSnapshot snapshot, int leaderEpoch, int deliveryCountLimit, int maxInFlight) {
+        SharePartition partition = new SharePartition(snapshot.startOffset(), leaderEpoch, deliveryCountLimit,
+                maxInFlight);
+        partition.stateEpoch = snapshot.stateEpoch();
+        for (ShareStateBatch batch : snapshot.batches()) {
+            for (long offset = Math.max(batch.firstOffset(), snapshot.startOffset()); offset <= batch.lastOffset();
+                 offset++) {
+                Slot slot = new Slot();
+                slot.deliveryCount = batch.deliveryCount();
+                slot.state = switch (batch.state()) {
+                    case ShareStateBatch.ACKNOWLEDGED -> State.ACKNOWLEDGED;
+                    case ShareStateBatch.ARCHIVED -> State.ARCHIVED;
+                    default -> batch.deliveryCount() >= deliveryCountLimit ? State.ARCHIVED : State.AVAILABLE;
+                };
+                partition.inFlight.put(offset, slot);
+                partition.endOffset = Math.max(partition.endOffset, offset + 1);
+            }
+        }
+        partition.advanceStart();
+        return partition;
+    }
+
+    /**
+     * What the share coordinator keeps: the start offset and the in-flight offsets as ranges of one
+     * state and delivery count (an offset between them without a record is written as archived).
+     */
+    synchronized ShareSnapshot snapshot() {
+        List<ShareStateBatch> batches = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        byte runState = 0;
+        short runCount = 0;
+        for (Map.Entry<Long, Slot> e : inFlight.entrySet()) {
+            long offset = e.getKey();
+            byte state = wireState(e.getValue().state);
+            short count = e.getValue().deliveryCount;
+            if (first >= 0 && offset == last + 1 && state == runState && count == runCount) {
+                last = offset;
+                continue;
+            }
+            if (first >= 0) {
+                batches.add(new ShareStateBatch(first, last, runState, runCount));
+            }
+            first = offset;
+            last = offset;
+            runState = state;
+            runCount = count;
+        }
+        if (first >= 0) {
+            batches.add(new ShareStateBatch(first, last, runState, runCount));
+        }
+        return new ShareSnapshot(stateEpoch, leaderEpoch, startOffset, batches);
+    }
+
+    private static byte wireState(State state) {
+        return switch (state) {
+            case AVAILABLE -> ShareStateBatch.AVAILABLE;
+            case ACQUIRED -> ShareStateBatch.ACQUIRED;
+            case ACKNOWLEDGED -> ShareStateBatch.ACKNOWLEDGED;
+            case ARCHIVED -> ShareStateBatch.ARCHIVED;
+        };
     }
 
     int leaderEpoch() {

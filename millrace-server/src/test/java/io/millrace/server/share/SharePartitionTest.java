@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.millrace.server.share.SharePartition.AcquiredRange;
 import io.millrace.server.share.SharePartition.Batch;
 import io.millrace.server.share.SharePartition.State;
+import io.millrace.coordinator.sharestate.ShareSnapshot;
 import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
@@ -103,5 +104,23 @@ class SharePartitionTest {
         assertEquals(5, partition.startOffset());
         partition.moveStartTo(8);
         assertEquals(8, partition.endOffset());
+    }
+
+    @Test
+    void aSnapshotRestoresAcknowledgedAndArchivedRecordsAndMakesAcquiredOnesAvailable() {
+        partition.acquire("m1", TEN, 500, false, 0, LOCK_MS);
+        partition.acknowledge("m1", 0, 3, List.of((byte) 1, (byte) 2, (byte) 1, (byte) 3), 10, LOCK_MS);
+        ShareSnapshot snapshot = partition.snapshot();
+        assertEquals(1, snapshot.startOffset(), "offset 1 was released");
+
+        SharePartition restored = SharePartition.restored(snapshot, 1, 3, 100);
+        assertEquals(1, restored.startOffset());
+        assertEquals(10, restored.endOffset());
+        assertEquals(State.AVAILABLE, restored.state(1, 20));
+        assertEquals(State.ACKNOWLEDGED, restored.state(2, 20));
+        assertEquals(State.ARCHIVED, restored.state(3, 20));
+        assertEquals(State.AVAILABLE, restored.state(4, 20), "acquired when written: available again");
+        assertEquals(List.of(new AcquiredRange(1, 1, (short) 2), new AcquiredRange(4, 9, (short) 2)),
+                restored.acquire("m2", TEN, 500, false, 20, LOCK_MS).ranges());
     }
 }
