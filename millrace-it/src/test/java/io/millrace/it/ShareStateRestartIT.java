@@ -19,7 +19,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.ReadShareGroupStateSummaryRequestData;
+import org.apache.kafka.common.message.ReadShareGroupStateSummaryResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ReadShareGroupStateSummaryResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Durable share state (KIP-932's share coordinator over {@code __share_group_state}): records a
  * share consumer accepted are not delivered again after the broker restarts, and the ones it did
  * not are. Records are delivered in offset order, so the first records a consumer gets after the
- * restart show whether any accepted one came back. Behind the development switch
+ * restart show whether any accepted one came back; the share coordinator's summary (API 87, which
+ * brokers use among themselves) then shows the share-partition start past every record. Behind the development switch
  * ({@link ShareSurfaces#DEVELOPMENT_SWITCH}).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -74,8 +80,28 @@ class ShareStateRestartIT {
                 again.forEach(r -> consumer.acknowledge(r, AcknowledgeType.ACCEPT));
                 consumer.commitSync();
             }
+            assertEquals(10, stateSummary(broker).startOffset(), "every record accepted: the share-partition starts at 10");
         } finally {
             System.clearProperty(ShareSurfaces.DEVELOPMENT_SWITCH);
+        }
+    }
+
+    /** What ReadShareGroupStateSummary (API 87, between brokers) tells of the group's partition 0. */
+    private static ReadShareGroupStateSummaryResponseData.PartitionResult stateSummary(InProcessBroker broker) {
+        Uuid topicId;
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            topicId = Clients.get(admin.describeTopics(List.of("durable")).allTopicNames()).get("durable").topicId();
+        }
+        try (RawKafkaConnection connection = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
+            ReadShareGroupStateSummaryRequestData request = new ReadShareGroupStateSummaryRequestData()
+                    .setGroupId("durable").setTopics(List.of(new ReadShareGroupStateSummaryRequestData.ReadStateSummaryData()
+                            .setTopicId(topicId).setPartitions(List.of(
+                                    new ReadShareGroupStateSummaryRequestData.PartitionData().setPartition(0)))));
+            ReadShareGroupStateSummaryResponseData.PartitionResult result =
+                    ((ReadShareGroupStateSummaryResponse) connection.send(request)).data().results().get(0)
+                            .partitions().get(0);
+            assertEquals(Errors.NONE.code(), result.errorCode(), result.toString());
+            return result;
         }
     }
 

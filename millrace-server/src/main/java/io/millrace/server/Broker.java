@@ -210,7 +210,7 @@ public final class Broker {
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
         ProducerIdAllocator producerIds = new ProducerIdAllocator(nodeId, channel);
         shareCoordinator = ShareSurfaces.startCoordinator(config, mode.isSingleNode(), nodeId, channel, publisher,
-                access);
+                access, interBroker, interBrokerSecurity);
         CoordinatorTopic transactionTopic = TransactionSurfaces.served()
                 ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker, topicConfigs) : null;
 

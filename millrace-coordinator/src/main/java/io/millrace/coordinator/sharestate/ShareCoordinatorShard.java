@@ -14,7 +14,9 @@ import org.apache.kafka.common.protocol.Errors;
  * {@link ShareStateRecords}. The operations behind InitializeShareGroupState (a new state epoch
  * and start offset, dropping what was in flight), ReadShareGroupState (fences leaders older than
  * the one that read last, and records a newer one), WriteShareGroupState (a whole snapshot from
- * the current leader; older state epochs and leader epochs are fenced), DeleteShareGroupState and
+ * the current leader, replacing the one before: Millrace's leaders write their whole in-flight
+ * state, not Kafka's deltas; older state epochs and leader epochs are fenced; start offset -1
+ * keeps the current one), DeleteShareGroupState and
  * ReadShareGroupStateSummary. Lives on the partition's owner thread (see CoordinatorRuntime).
  */
 public final class ShareCoordinatorShard implements CoordinatorShard {
@@ -69,7 +71,10 @@ public final class ShareCoordinatorShard implements CoordinatorShard {
         if (current != null && snapshot.leaderEpoch() < current.leaderEpoch()) {
             return CoordinatorResult.of(ShareStateResult.failed(Errors.FENCED_LEADER_EPOCH));
         }
-        return new CoordinatorResult<>(List.of(ShareStateRecords.snapshot(key, snapshot)), ShareStateResult.ok(snapshot));
+        ShareSnapshot next = snapshot.startOffset() >= 0 || current == null ? snapshot
+                : new ShareSnapshot(snapshot.stateEpoch(), snapshot.leaderEpoch(), current.startOffset(),
+                snapshot.batches()); // -1: the start offset is not being written
+        return new CoordinatorResult<>(List.of(ShareStateRecords.snapshot(key, next)), ShareStateResult.ok(next));
     }
 
     public CoordinatorResult<ShareStateResult> delete(ShareStateKey key) {

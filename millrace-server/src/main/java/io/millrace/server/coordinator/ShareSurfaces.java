@@ -18,6 +18,13 @@ import io.millrace.server.share.ShareFetchHandler;
 import io.millrace.server.share.SharePartitions;
 import io.millrace.server.share.ShareSessions;
 import io.millrace.server.share.ShareStateStore;
+import io.millrace.server.replication.ClientSecurity;
+import io.millrace.server.sharestate.DeleteShareGroupStateHandler;
+import io.millrace.server.sharestate.InitializeShareGroupStateHandler;
+import io.millrace.server.sharestate.ReadShareGroupStateHandler;
+import io.millrace.server.sharestate.ReadShareGroupStateSummaryHandler;
+import io.millrace.server.sharestate.ShareStateSender;
+import io.millrace.server.sharestate.WriteShareGroupStateHandler;
 import io.millrace.server.partition.PartitionAccess;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +74,11 @@ public final class ShareSurfaces {
      * {@code __share_group_state}, which is created on first need from the
      * {@code share.coordinator.state.topic.*} keys) and the leaders' way to it.
      */
-    public record Coordinator(ShareCoordinatorService service, CoordinatorTopic topic, ShareStateStore store)
-            implements AutoCloseable {
+    public record Coordinator(ShareCoordinatorService service, CoordinatorTopic topic, ShareStateStore store,
+                              ShareStateSender sender) implements AutoCloseable {
         @Override
         public void close() {
+            sender.close();
             service.close();
         }
     }
@@ -78,7 +86,8 @@ public final class ShareSurfaces {
     /** The share coordinator, following this node's leadership of {@code __share_group_state}; null while not served. */
     public static Coordinator startCoordinator(BrokerConfig config, boolean singleNode, int nodeId,
                                                ControllerChannel channel, MetadataPublisher publisher,
-                                               PartitionAccess access) {
+                                               PartitionAccess access, String interBrokerListener,
+                                               ClientSecurity interBrokerSecurity) {
         if (!served()) {
             return null;
         }
@@ -93,7 +102,8 @@ public final class ShareSurfaces {
             service.close();
             throw new IllegalStateException("Registering the share coordinator failed", e);
         }
-        return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId));
+        ShareStateSender sender = new ShareStateSender(publisher::image, interBrokerListener, interBrokerSecurity);
+        return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId, sender), sender);
     }
 
     /**
@@ -117,8 +127,12 @@ public final class ShareSurfaces {
         ShareSessions sessions = new ShareSessions(MAX_SHARE_SESSIONS);
         SharePartitions partitions = new SharePartitions(access, config, shareCoordinator.store(),
                 name -> topics.image().topic(name).map(TopicImage::topicId).orElse(null));
+        ShareCoordinatorService state = shareCoordinator.service();
         return List.of(new ShareGroupHeartbeatHandler(groups), new ShareGroupDescribeHandler(groups),
                 new ShareFetchHandler(topics, sessions, partitions, Time.SYSTEM),
-                new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM));
+                new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM),
+                new InitializeShareGroupStateHandler(state), new ReadShareGroupStateHandler(state),
+                new WriteShareGroupStateHandler(state), new DeleteShareGroupStateHandler(state),
+                new ReadShareGroupStateSummaryHandler(state));
     }
 }
