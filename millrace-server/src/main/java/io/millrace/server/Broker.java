@@ -7,6 +7,7 @@ import io.millrace.common.config.Endpoint;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.coordinator.group.GroupTypeConfigs;
+import io.millrace.coordinator.share.ShareGroupConfig;
 import io.millrace.coordinator.streams.StreamsGroupConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorConfig;
 import io.millrace.coordinator.txn.TransactionCoordinatorService;
@@ -48,6 +49,7 @@ import io.millrace.server.coordinator.MetadataTopicsView;
 import io.millrace.server.coordinator.CoordinatorTopic;
 import io.millrace.server.coordinator.CoordinatorTopicSpec;
 import io.millrace.server.coordinator.PartitionCoordinatorLog;
+import io.millrace.server.coordinator.ShareSurfaces;
 import io.millrace.server.coordinator.StreamsSurfaces;
 import io.millrace.server.coordinator.TransactionSurfaces;
 import io.millrace.server.coordinator.WriteTxnMarkersSender;
@@ -136,6 +138,7 @@ public final class Broker {
     private LogManager logManager;
     private GroupCoordinatorService groupCoordinator;
     private volatile TransactionCoordinatorService transactionCoordinator;
+    private ShareSurfaces.Coordinator shareCoordinator;
     private WriteTxnMarkersSender transactionMarkers;
     private AddPartitionsToTxnSender verificationSender;
     private TransactionVerifier transactionVerifier;
@@ -206,11 +209,14 @@ public final class Broker {
                         config.getInt("offsets.load.buffer.size")),
                 new MetadataTopicsView(publisher::image), Time.SYSTEM, new GroupTypeConfigs(ConsumerGroupConfig.from(config)
                         .withOverrides(groupId -> publisher.image().groupConfig(groupId)),
-                        StreamsGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId))));
+                        StreamsGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId)),
+                        ShareGroupConfig.from(config).withOverrides(groupId -> publisher.image().groupConfig(groupId))));
         CoordinatorTopic offsetsTopic = new CoordinatorTopic(offsetsTopicSpec, nodeId, channel, publisher,
                 groupCoordinator);
         await(publisher.register(offsetsTopic)); // after `partitions`, so a partition's log exists before it loads
         ProducerIdAllocator producerIds = new ProducerIdAllocator(nodeId, channel);
+        shareCoordinator = ShareSurfaces.startCoordinator(config, mode.isSingleNode(), nodeId, channel, publisher,
+                access, interBroker, interBrokerSecurity);
         CoordinatorTopic transactionTopic = TransactionSurfaces.served()
                 ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker, topicConfigs) : null;
 
@@ -292,6 +298,7 @@ public final class Broker {
     private Map<String, Short> features() {
         Map<String, Short> features = new HashMap<>(TransactionSurfaces.features());
         features.putAll(StreamsSurfaces.features());
+        features.putAll(ShareSurfaces.features());
         if (consumerGroupsEnabled()) {
             features.put("group.version", (short) 1);
         }
@@ -392,6 +399,8 @@ public final class Broker {
             handlers.add(new ConsumerGroupDescribeHandler(groupCoordinator));
         }
         handlers.addAll(StreamsSurfaces.handlers(groupCoordinator, channel));
+        handlers.addAll(ShareSurfaces.handlers(groupCoordinator, shareCoordinator, topics, access, config,
+                groupId -> publisher.image().groupConfig(groupId)));
         return handlers;
     }
 
@@ -434,6 +443,7 @@ public final class Broker {
                 transactionMarkers.close();
                 verificationSender.close();
             }
+            closeQuietly(shareCoordinator);
             if (groupCoordinator != null) {
                 groupCoordinator.close();
             }

@@ -8,6 +8,7 @@ import static io.millrace.common.config.ConfigType.SHORT;
 import static io.millrace.common.config.ConfigType.STRING;
 import static io.millrace.common.config.Support.IGNORED;
 import static io.millrace.common.config.Validator.atLeast;
+import static io.millrace.common.config.Validator.between;
 import static io.millrace.common.config.Validator.listOf;
 import static io.millrace.common.config.Validator.oneOf;
 
@@ -64,6 +65,7 @@ final class CoordinatorKeys {
                 oneOf("disabled", "downgrade", "upgrade", "bidirectional"),
                 "Whether groups convert between the classic and consumer protocols.");
         streamsGroups(b);
+        shareGroups(b);
         b.define(IGNORED, "share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1),
                 "Partitions of __share_group_state.");
         b.define(IGNORED, "share.coordinator.state.topic.replication.factor", SHORT, 3, atLeast(1),
@@ -129,6 +131,32 @@ final class CoordinatorKeys {
         b.define("leader.imbalance.check.interval.seconds", LONG, 300L, atLeast(1), "How often leader balance is checked.");
         b.define(IGNORED, "leader.imbalance.per.broker.percentage", INT, 10,
                 "Imbalance per broker that triggers a rebalance.");
+    }
+
+    /**
+     * KIP-932 share groups, with Kafka 4.4's names and defaults (the share-session limit and the
+     * assignor choice are accepted, not acted on: 2000 sessions, every member gets every partition).
+     */
+    private static void shareGroups(ConfigDef.Builder b) {
+        b.define("group.share.session.timeout.ms", INT, 45000, atLeast(1), "Session timeout of share group members.");
+        b.define("group.share.min.session.timeout.ms", INT, 45000, atLeast(1), "Least share session timeout.");
+        b.define("group.share.max.session.timeout.ms", INT, 60000, atLeast(1), "Greatest share session timeout.");
+        b.define("group.share.heartbeat.interval.ms", INT, 5000, atLeast(1), "Heartbeat interval of share members.");
+        b.define("group.share.min.heartbeat.interval.ms", INT, 5000, atLeast(1), "Least share heartbeat interval.");
+        b.define("group.share.max.heartbeat.interval.ms", INT, 15000, atLeast(1), "Greatest share heartbeat interval.");
+        b.define("group.share.max.size", INT, 200, between(1, 1000), "Most members of a share group.");
+        b.define("group.share.record.lock.duration.ms", INT, 30000, atLeast(1000),
+                "How long a share consumer holds the records it acquired before they are available again.");
+        b.define("group.share.min.record.lock.duration.ms", INT, 15000, atLeast(1000),
+                "Least share.record.lock.duration.ms of a group.");
+        b.define("group.share.max.record.lock.duration.ms", INT, 60000, atLeast(1000),
+                "Greatest share.record.lock.duration.ms of a group.");
+        b.define("group.share.delivery.count.limit", INT, 5, between(2, 10),
+                "Deliveries of a record after which it is archived rather than delivered again.");
+        b.define("group.share.partition.max.record.locks", INT, 2000, between(100, 10000),
+                "Most records of one share-partition acquired at once.");
+        b.define(IGNORED, "group.share.max.share.sessions", INT, 2000, atLeast(1), "Most share sessions of a broker.");
+        b.define(IGNORED, "group.share.assignors", LIST, "simple", "Server-side assignors of share groups.");
     }
 
     /** KIP-1071 streams groups, with Kafka 4.4's names and defaults. */

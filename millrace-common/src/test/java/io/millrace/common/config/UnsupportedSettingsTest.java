@@ -24,6 +24,7 @@ class UnsupportedSettingsTest {
             "controller.quorum.fetch.timeout.ms", "controller.quorum.request.timeout.ms",
             "controller.quorum.retry.backoff.ms", "delete.records.purgatory.purge.interval.requests",
             "fetch.max.bytes", "fetch.purgatory.purge.interval.requests", "group.consumer.migration.policy",
+            "group.share.assignors", "group.share.max.share.sessions",
             "group.streams.assignor.offload.enable", "group.streams.max.assignment.interval.ms",
             "group.streams.max.warmup.replicas", "group.streams.min.assignment.interval.ms",
             "initial.broker.registration.timeout.ms", "kafka.metrics.polling.interval.secs",

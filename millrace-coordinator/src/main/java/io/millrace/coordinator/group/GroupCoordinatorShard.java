@@ -6,6 +6,7 @@ import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.classic.ClassicGroupType;
 import io.millrace.coordinator.classic.ClassicGroups;
 import io.millrace.coordinator.consumer.ConsumerGroups;
+import io.millrace.coordinator.share.ShareGroups;
 import io.millrace.coordinator.streams.StreamsGroups;
 import io.millrace.coordinator.offsets.OffsetStore;
 import io.millrace.coordinator.runtime.CoordinatorRecord;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 /**
  * The group coordinator state of one {@code __consumer_offsets} partition: committed offsets (key
  * type 1) and the groups of each {@link GroupType} (classic: key type 2; KIP-848 consumer groups:
- * key types 3 to 8; KIP-1071 streams groups: 17, 19 to 23), kept in its {@link GroupTypes}, through which every API spanning group types
+ * key types 3 to 8; KIP-1071 streams groups: 17, 19 to 23; KIP-932 share groups: 10 and 11), kept in its {@link GroupTypes}, through which every API spanning group types
  * routes a group id. Lives on the partition's owner thread (see CoordinatorRuntime).
  *
  * <p>Write operations return records plus a response; {@link #replay} applies the records once
@@ -45,6 +46,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     private final ClassicGroups classic;
     private final ConsumerGroups consumer;
     private final StreamsGroups streams;
+    private final ShareGroups share;
     private final GroupTypes types;
     private final OffsetOperations offsetOperations;
     private final GroupAdmin admin;
@@ -56,10 +58,12 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         this.config = config;
         this.consumer = new ConsumerGroups(typeConfigs.consumer(), topics, context.timer(), context.time());
         this.streams = new StreamsGroups(typeConfigs.streams(), topics, context.timer(), context.time());
+        this.share = new ShareGroups(typeConfigs.share(), topics, context.timer());
         this.classic = new ClassicGroups(context.time(), context.timer(), context.journal(), config,
-                groupId -> consumer.contains(groupId) || streams.contains(groupId)); // not a classic group's
+                groupId -> consumer.contains(groupId) || streams.contains(groupId)
+                        || share.contains(groupId)); // not a classic group's
         // classic first: it is the type of a group id no type holds yet
-        this.types = new GroupTypes(List.of(new ClassicGroupType(classic), consumer, streams));
+        this.types = new GroupTypes(List.of(new ClassicGroupType(classic), consumer, streams, share));
         this.offsetOperations = new OffsetOperations(offsets, classic, types, topics, config, context.time());
         this.admin = new GroupAdmin(offsets, types);
         this.transactionalCommit = new TransactionalOffsetCommit(types, topics, config, context.time());
@@ -116,6 +120,11 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     /** The KIP-1071 streams groups; their write operations run through GroupCoordinatorService.write. */
     public StreamsGroups streamsGroups() {
         return streams;
+    }
+
+    /** The KIP-932 share groups; their write operations run through GroupCoordinatorService.write. */
+    public ShareGroups shareGroups() {
+        return share;
     }
 
     /** Every group type of this shard. */

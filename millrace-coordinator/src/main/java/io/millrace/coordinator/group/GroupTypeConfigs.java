@@ -1,6 +1,7 @@
 package io.millrace.coordinator.group;
 
 import io.millrace.coordinator.consumer.ConsumerGroupConfig;
+import io.millrace.coordinator.share.ShareGroupConfig;
 import io.millrace.coordinator.streams.StreamsGroupConfig;
 
 /**
@@ -9,11 +10,18 @@ import io.millrace.coordinator.streams.StreamsGroupConfig;
  *
  * @param consumer KIP-848 consumer groups
  * @param streams  KIP-1071 streams groups
+ * @param share    KIP-932 share groups
  */
-public record GroupTypeConfigs(ConsumerGroupConfig consumer, StreamsGroupConfig streams) {
+public record GroupTypeConfigs(ConsumerGroupConfig consumer, StreamsGroupConfig streams, ShareGroupConfig share) {
+
+    /** Share groups at Kafka's defaults. */
+    public GroupTypeConfigs(ConsumerGroupConfig consumer, StreamsGroupConfig streams) {
+        this(consumer, streams, ShareGroupConfig.defaults());
+    }
 
     /** Kafka's defaults for every type. */
     public static GroupTypeConfigs defaults() {
-        return new GroupTypeConfigs(ConsumerGroupConfig.defaults(), StreamsGroupConfig.defaults());
+        return new GroupTypeConfigs(ConsumerGroupConfig.defaults(), StreamsGroupConfig.defaults(),
+                ShareGroupConfig.defaults());
     }
 }

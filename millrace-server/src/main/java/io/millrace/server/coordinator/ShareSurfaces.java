@@ -1,0 +1,138 @@
+package io.millrace.server.coordinator;
+
+import io.millrace.common.Time;
+import io.millrace.common.config.BrokerConfig;
+import io.millrace.coordinator.GroupConfigOverrides;
+import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.coordinator.share.ShareGroupConfig;
+import io.millrace.coordinator.sharestate.ShareCoordinatorService;
+import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.image.TopicImage;
+import io.millrace.metadata.log.MetadataPublisher;
+import io.millrace.server.TopicNameResolver;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.handlers.ShareGroupDescribeHandler;
+import io.millrace.server.handlers.ShareGroupHeartbeatHandler;
+import io.millrace.server.share.ShareAcknowledgeHandler;
+import io.millrace.server.share.ShareFetchHandler;
+import io.millrace.server.share.SharePartitions;
+import io.millrace.server.share.ShareSessions;
+import io.millrace.server.share.ShareStateStore;
+import io.millrace.server.replication.ClientSecurity;
+import io.millrace.server.sharestate.DeleteShareGroupStateHandler;
+import io.millrace.server.sharestate.InitializeShareGroupStateHandler;
+import io.millrace.server.sharestate.ReadShareGroupStateHandler;
+import io.millrace.server.sharestate.ReadShareGroupStateSummaryHandler;
+import io.millrace.server.sharestate.ShareStateSender;
+import io.millrace.server.sharestate.WriteShareGroupStateHandler;
+import io.millrace.server.partition.PartitionAccess;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one switch for what clients see of share groups (KIP-932): whether the broker registers
+ * (and so advertises) the share group APIs, and whether it finalizes {@code share.version}.
+ *
+ * <p>Share groups are being built in phases; until every part works (share-partition state on the
+ * leader, ShareFetch/ShareAcknowledge, durable state in {@code __share_group_state}, the admin
+ * APIs) nothing is advertised, so no client believes it got a capability it did not. Tests turn
+ * the finished phases on with the JVM system property {@value #DEVELOPMENT_SWITCH}{@code =true}:
+ * a development switch, deliberately not a {@code server.properties} key. {@code share.version}
+ * stays unfinalized even then. The coordinator always replays share group records, so a broker
+ * with the switch off still keeps (and lists) groups written by one with it on. Stateless.
+ */
+public final class ShareSurfaces {
+    /** The development switch (a JVM system property), read when the broker wires its handlers. */
+    public static final String DEVELOPMENT_SWITCH = "millrace.internal.share.groups";
+    /** Whether the whole of KIP-932 works, so {@code share.version=1} may be finalized. */
+    private static final boolean COMPLETE = false;
+    private static final short SHARE_VERSION = 1;
+    /** Kafka's group.share.max.share.sessions default (the key is accepted, not yet read). */
+    private static final int MAX_SHARE_SESSIONS = 2000;
+    private static final String BROKER_KEY_PREFIX = "group.share.";
+    private static final Logger LOG = LoggerFactory.getLogger(ShareSurfaces.class);
+
+    private ShareSurfaces() {
+    }
+
+    /** Whether the share group APIs are registered: only when the development switch is on, for now. */
+    public static boolean served() {
+        return COMPLETE || Boolean.getBoolean(DEVELOPMENT_SWITCH);
+    }
+
+    /** {@code share.version=1} once complete; none before. */
+    public static Map<String, Short> features() {
+        return COMPLETE ? Map.of("share.version", SHARE_VERSION) : Map.of();
+    }
+
+    /**
+     * The share coordinator (KIP-932's durable share-partition state, over
+     * {@code __share_group_state}, which is created on first need from the
+     * {@code share.coordinator.state.topic.*} keys) and the leaders' way to it.
+     */
+    public record Coordinator(ShareCoordinatorService service, CoordinatorTopic topic, ShareStateStore store,
+                              ShareStateSender sender) implements AutoCloseable {
+        @Override
+        public void close() {
+            sender.close();
+            service.close();
+        }
+    }
+
+    /** The share coordinator, following this node's leadership of {@code __share_group_state}; null while not served. */
+    public static Coordinator startCoordinator(BrokerConfig config, boolean singleNode, int nodeId,
+                                               ControllerChannel channel, MetadataPublisher publisher,
+                                               PartitionAccess access, String interBrokerListener,
+                                               ClientSecurity interBrokerSecurity) {
+        if (!served()) {
+            return null;
+        }
+        CoordinatorTopicSpec spec = CoordinatorTopicSpec.shareGroupState(config, singleNode);
+        ShareCoordinatorService service = new ShareCoordinatorService(spec.partitions(), 1,
+                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                Time.SYSTEM);
+        CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, service);
+        try {
+            publisher.register(topic).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            service.close();
+            throw new IllegalStateException("Registering the share coordinator failed", e);
+        }
+        ShareStateSender sender = new ShareStateSender(publisher::image, interBrokerListener, interBrokerSecurity);
+        return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId, sender), sender);
+    }
+
+    /**
+     * The group APIs (on the group coordinator) and the share-partition APIs (ShareFetch,
+     * ShareAcknowledge: this broker's share sessions and the share-partition states of the
+     * partitions it leads), or none while not served: then the {@code group.share.*} keys set are
+     * acted on by nothing, and one warning names them.
+     */
+    public static List<ApiHandler<?>> handlers(GroupCoordinatorService groups, Coordinator shareCoordinator,
+                                               TopicNameResolver topics, PartitionAccess access,
+                                               BrokerConfig brokerConfig, GroupConfigOverrides overrides) {
+        if (!served() || shareCoordinator == null) {
+            TreeSet<String> set = new TreeSet<>();
+            brokerConfig.originals().keySet().stream().filter(k -> k.startsWith(BROKER_KEY_PREFIX)).forEach(set::add);
+            if (!set.isEmpty()) {
+                LOG.warn("Ignoring share group settings (share groups are not served yet): {}", String.join(", ", set));
+            }
+            return List.of();
+        }
+        ShareGroupConfig config = ShareGroupConfig.from(brokerConfig).withOverrides(overrides);
+        ShareSessions sessions = new ShareSessions(MAX_SHARE_SESSIONS);
+        SharePartitions partitions = new SharePartitions(access, config, shareCoordinator.store(),
+                name -> topics.image().topic(name).map(TopicImage::topicId).orElse(null));
+        ShareCoordinatorService state = shareCoordinator.service();
+        return List.of(new ShareGroupHeartbeatHandler(groups), new ShareGroupDescribeHandler(groups),
+                new ShareFetchHandler(topics, sessions, partitions, Time.SYSTEM),
+                new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM),
+                new InitializeShareGroupStateHandler(state), new ReadShareGroupStateHandler(state),
+                new WriteShareGroupStateHandler(state), new DeleteShareGroupStateHandler(state),
+                new ReadShareGroupStateSummaryHandler(state));
+    }
+}

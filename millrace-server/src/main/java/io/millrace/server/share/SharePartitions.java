@@ -1,0 +1,191 @@
+package io.millrace.server.share;
+
+import io.millrace.coordinator.share.ShareGroupConfig;
+import io.millrace.coordinator.sharestate.ShareStateKey;
+import io.millrace.coordinator.sharestate.ShareStateResult;
+import io.millrace.server.partition.ListedOffset;
+import io.millrace.server.partition.Partition;
+import io.millrace.server.partition.PartitionAccess;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The share-partition states of this broker, one per share group and partition it leads. A state
+ * is read from the share coordinator ({@link ShareStateStore}) on a group's first ShareFetch of the
+ * partition in this leader epoch: acknowledged and archived records stay so, what was acquired is
+ * available again. A group with no state starts where {@code share.auto.offset.reset} says
+ * (latest: the high watermark, or the last stable offset for read_committed; earliest: the log
+ * start; by_duration: the first record at or after that long ago), and that start is written at
+ * once. After acknowledgements {@link #persist} writes the whole state, one write at a time per
+ * share-partition, each taking the state as it is when it starts (so the last write carries the
+ * latest). Without a store (unit tests) states are in memory only.
+ *
+ * <p>Thread-safe.
+ */
+public final class SharePartitions {
+    private static final Logger LOG = LoggerFactory.getLogger(SharePartitions.class);
+
+    private record Key(String groupId, TopicPartition tp) {
+    }
+
+    /**
+     * A share-partition state and the partition it is on, or the error to answer; while the state
+     * is being read, no state and the read's future.
+     */
+    record Lookup(SharePartition state, Partition partition, Errors error, CompletableFuture<Void> loading) {
+        Lookup(SharePartition state, Partition partition, Errors error) {
+            this(state, partition, error, null);
+        }
+    }
+
+    private final Map<Key, SharePartition> states = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<Errors>> writes = new ConcurrentHashMap<>();
+    private final PartitionAccess access;
+    private final ShareGroupConfig config;
+    private final ShareStateStore store;
+    private final Function<String, Uuid> topicIds;
+
+    /** In memory only (tests). */
+    public SharePartitions(PartitionAccess access, ShareGroupConfig config) {
+        this(access, config, null, name -> null);
+    }
+
+    /** @param topicIds the id of a topic by name, null when it does not exist */
+    public SharePartitions(PartitionAccess access, ShareGroupConfig config, ShareStateStore store,
+                           Function<String, Uuid> topicIds) {
+        this.access = access;
+        this.config = config;
+        this.store = store;
+        this.topicIds = topicIds;
+    }
+
+    ShareGroupConfig config() {
+        return config;
+    }
+
+    PartitionAccess access() {
+        return access;
+    }
+
+    /**
+     * The group's state on {@code tp} if this broker leads it; when it has none for the leader
+     * epoch, begins reading it and answers the read's future instead.
+     */
+    Lookup get(String groupId, TopicPartition tp, long nowMs) {
+        PartitionAccess.Lookup lookup = access.leaderOf(tp, -1);
+        if (lookup.error() != Errors.NONE) {
+            return new Lookup(null, lookup.partition(), lookup.error());
+        }
+        Partition partition = lookup.partition();
+        Key key = new Key(groupId, tp);
+        SharePartition existing = states.get(key);
+        if (existing != null && existing.leaderEpoch() == partition.leaderEpoch()) {
+            return new Lookup(existing, partition, Errors.NONE);
+        }
+        Uuid topicId = topicIds.apply(tp.topic());
+        if (store == null || topicId == null) {
+            ListedOffset start = startOffset(groupId, tp, nowMs);
+            if (start.error() != Errors.NONE) {
+                return new Lookup(null, partition, start.error());
+            }
+            SharePartition made = states.compute(key, (k, current) ->
+                    current != null && current.leaderEpoch() == partition.leaderEpoch() ? current
+                            : new SharePartition(start.offset(), partition.leaderEpoch(), config.deliveryCountLimit(),
+                            config.partitionMaxRecordLocks()));
+            return new Lookup(made, partition, Errors.NONE);
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> current = loading.putIfAbsent(key, mine);
+        if (current == null) {
+            current = mine;
+            ShareStateKey stateKey = new ShareStateKey(groupId, topicId, tp.partition());
+            load(key, stateKey, partition, nowMs).whenComplete((v, t) -> {
+                if (t != null) {
+                    LOG.warn("Reading the share state of {} failed: {}", stateKey, t.toString());
+                }
+                loading.remove(key, mine);
+                mine.complete(null);
+            });
+        }
+        SharePartition loaded = states.get(key);
+        if (loaded != null && loaded.leaderEpoch() == partition.leaderEpoch()) {
+            return new Lookup(loaded, partition, Errors.NONE);
+        }
+        return new Lookup(null, partition, Errors.NONE, current);
+    }
+
+    private CompletableFuture<Void> load(Key key, ShareStateKey stateKey, Partition partition, long nowMs) {
+        int leaderEpoch = partition.leaderEpoch();
+        return store.read(stateKey, leaderEpoch).thenCompose(read -> {
+            if (read.error() != Errors.NONE) {
+                LOG.warn("Reading the share state of {} failed: {}", stateKey, read.error());
+                return CompletableFuture.completedFuture(null);
+            }
+            if (read.snapshot() != null) {
+                states.put(key, SharePartition.restored(read.snapshot(), leaderEpoch, config.deliveryCountLimit(),
+                        config.partitionMaxRecordLocks()));
+                return CompletableFuture.completedFuture(null);
+            }
+            ListedOffset start = startOffset(key.groupId(), key.tp(), nowMs);
+            if (start.error() != Errors.NONE) {
+                return CompletableFuture.completedFuture(null);
+            }
+            SharePartition fresh = new SharePartition(start.offset(), leaderEpoch, config.deliveryCountLimit(),
+                    config.partitionMaxRecordLocks());
+            return store.write(stateKey, fresh.snapshot()).thenAccept(written -> {
+                if (written.error() == Errors.NONE) {
+                    states.put(key, fresh);
+                } else {
+                    LOG.warn("Writing the first share state of {} failed: {}", stateKey, written.error());
+                }
+            });
+        });
+    }
+
+    /**
+     * Writes the group's state on {@code tp} to the share coordinator, after the writes before it;
+     * NONE at once when there is nothing to write (no store, no state).
+     */
+    CompletableFuture<Errors> persist(String groupId, TopicPartition tp) {
+        Key key = new Key(groupId, tp);
+        SharePartition state = states.get(key);
+        Uuid topicId = topicIds.apply(tp.topic());
+        if (store == null || state == null || topicId == null) {
+            return CompletableFuture.completedFuture(Errors.NONE);
+        }
+        ShareStateKey stateKey = new ShareStateKey(groupId, topicId, tp.partition());
+        return writes.compute(key, (k, previous) -> (previous == null
+                        ? CompletableFuture.completedFuture(Errors.NONE) : previous.exceptionally(t -> Errors.NONE))
+                .thenCompose(ignored -> store.write(stateKey, state.snapshot()).thenApply(ShareStateResult::error)));
+    }
+
+    /** The group's state on {@code tp} if it has one here (acknowledgements never make one). */
+    SharePartition existing(String groupId, TopicPartition tp) {
+        return states.get(new Key(groupId, tp));
+    }
+
+    private ListedOffset startOffset(String groupId, TopicPartition tp, long nowMs) {
+        String reset = config.autoOffsetReset(groupId);
+        boolean readCommitted = config.readCommitted(groupId);
+        if (reset.equals("earliest")) {
+            return access.listOffset(tp, -1, PartitionAccess.EARLIEST, readCommitted, false);
+        }
+        if (reset.startsWith("by_duration:")) {
+            long since = nowMs - Duration.parse(reset.substring("by_duration:".length())).toMillis();
+            ListedOffset found = access.listOffset(tp, -1, since, readCommitted, false);
+            if (found.error() != Errors.NONE || found.offset() >= 0) {
+                return found;
+            }
+        }
+        return access.listOffset(tp, -1, PartitionAccess.LATEST, readCommitted, false);
+    }
+}
