@@ -12,6 +12,7 @@ import io.millrace.metadata.controller.command.AllocateProducerIds;
 import io.millrace.metadata.controller.command.AlterConfigs;
 import io.millrace.metadata.controller.command.AlterPartition;
 import io.millrace.metadata.controller.command.AlterReassignments;
+import io.millrace.metadata.controller.command.AlterClientQuotas;
 import io.millrace.metadata.controller.command.AlterScramCredentials;
 import io.millrace.metadata.controller.command.BrokerHeartbeat;
 import io.millrace.metadata.controller.command.ControllerCommand;
@@ -60,7 +61,11 @@ class RecordCodecTest {
                 new AlterReassignments(List.of(new AlterReassignments.Reassignment("orders", 0, List.of(2, 3)),
                         new AlterReassignments.Reassignment("orders", 1, null))),
                 new AlterScramCredentials(List.of(new AlterScramCredentials.Upsertion("alice", (byte) 1, 8192,
-                        new byte[] {1, 2}, new byte[] {3, 4, 5})), List.of(new AlterScramCredentials.Deletion("bob", (byte) 2))));
+                        new byte[] {1, 2}, new byte[] {3, 4, 5})), List.of(new AlterScramCredentials.Deletion("bob", (byte) 2))),
+                new AlterClientQuotas(List.of(new AlterClientQuotas.Alteration(
+                        List.of(new AlterClientQuotas.EntityPart("user", null), new AlterClientQuotas.EntityPart("client-id", "app")),
+                        List.of(new AlterClientQuotas.Op("producer_byte_rate", 1024, false),
+                                new AlterClientQuotas.Op("request_percentage", 0, true)))), true));
     }
 
     static List<Record> allReplies() {
@@ -78,6 +83,7 @@ class RecordCodecTest {
                         new AlterPartition.Result(TOPIC_ID, 1, ERROR, null))),
                 new ElectLeaders.Reply(List.of(new ElectLeaders.Result("orders", 0, ERROR))),
                 new AlterScramCredentials.Reply(List.of(new AlterScramCredentials.UserResult("alice", ERROR))),
+                new AlterClientQuotas.Reply(List.of(ApiError.NONE, ERROR)),
                 new QuorumInfo(2, 5, 100L, List.of(new QuorumInfo.Voter(1, 99, 10, -1),
                         new QuorumInfo.Voter(2, 100, 20, 20))));
     }

@@ -12,6 +12,8 @@ import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
+import io.millrace.metadata.records.ClientQuotaRecord;
+import io.millrace.metadata.records.QuotaEntity;
 import io.millrace.metadata.records.RemoveScramCredentialRecord;
 import io.millrace.metadata.records.ScramCredentialRecord;
 import io.millrace.metadata.records.ScramMechanism;
@@ -54,7 +56,11 @@ class SnapshotAndConfigTest {
                 scram("alice", ScramMechanism.SCRAM_SHA_256),
                 scram("alice", ScramMechanism.SCRAM_SHA_512),
                 scram("bob", ScramMechanism.SCRAM_SHA_512),
-                new RemoveScramCredentialRecord("alice", ScramMechanism.SCRAM_SHA_512));
+                new RemoveScramCredentialRecord("alice", ScramMechanism.SCRAM_SHA_512),
+                ClientQuotaRecord.set(QuotaEntity.user("alice"), "producer_byte_rate", 1024),
+                ClientQuotaRecord.set(QuotaEntity.userAndClientId(null, "app"), "request_percentage", 50),
+                ClientQuotaRecord.set(QuotaEntity.clientId(null), "consumer_byte_rate", 2048),
+                ClientQuotaRecord.removal(QuotaEntity.clientId(null), "consumer_byte_rate"));
     }
 
     private static ScramCredentialRecord scram(String user, ScramMechanism mechanism) {

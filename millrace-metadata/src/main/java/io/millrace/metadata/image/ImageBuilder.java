@@ -2,6 +2,7 @@ package io.millrace.metadata.image;
 
 import io.millrace.metadata.records.BrokerRegistrationRecord;
 import io.millrace.metadata.records.BrokerStateRecord;
+import io.millrace.metadata.records.ClientQuotaRecord;
 import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
@@ -28,6 +29,7 @@ final class ImageBuilder {
     private final Map<String, Map<String, String>> groupConfigs;
     private final Map<Integer, BrokerImage> brokers;
     private final Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials;
+    private ClientQuotasImage clientQuotas;
     private long nextProducerId;
     private long recordCount;
 
@@ -38,6 +40,7 @@ final class ImageBuilder {
         this.groupConfigs = new HashMap<>(base.groupConfigs());
         this.brokers = new HashMap<>(base.brokers());
         this.scramCredentials = new HashMap<>(base.scramCredentials());
+        this.clientQuotas = base.clientQuotas();
         this.nextProducerId = base.nextProducerId();
         this.recordCount = base.recordCount();
     }
@@ -84,6 +87,7 @@ final class ImageBuilder {
                     scramCredentials.put(r.user(), Map.copyOf(byMechanism));
                 }
             }
+            case ClientQuotaRecord r -> clientQuotas = clientQuotas.with(r);
             case BrokerStateRecord r -> {
                 BrokerImage b = brokers.get(r.brokerId());
                 if (b != null && b.brokerEpoch() == r.brokerEpoch()) {
@@ -126,6 +130,6 @@ final class ImageBuilder {
 
     MetadataImage build() {
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
-                scramCredentials);
+                scramCredentials, clientQuotas);
     }
 }

@@ -21,12 +21,14 @@ import org.apache.kafka.common.Uuid;
  * @param nextProducerId the first producer id not yet handed out
  * @param recordCount   how many records have been replayed to reach this image
  * @param scramCredentials SCRAM credentials by user, then mechanism
+ * @param clientQuotas  client quotas by entity
  */
 public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
                             Map<String, Map<String, String>> brokerConfigs,
                             Map<String, Map<String, String>> groupConfigs, Map<Integer, BrokerImage> brokers,
                             long nextProducerId, long recordCount,
-                            Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials) {
+                            Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials,
+                            ClientQuotasImage clientQuotas) {
 
     public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
 
@@ -37,6 +39,15 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
         this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount, Map.of());
     }
 
+    /** An image without client quotas. */
+    public MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
+                         Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
+                         Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount,
+                         Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials) {
+        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
+                scramCredentials, ClientQuotasImage.EMPTY);
+    }
+
     public MetadataImage {
         topicsById = Map.copyOf(topicsById);
         topicIdByName = Map.copyOf(topicIdByName);
@@ -44,12 +55,13 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
         groupConfigs = Map.copyOf(groupConfigs);
         brokers = Map.copyOf(brokers);
         scramCredentials = Map.copyOf(scramCredentials);
+        clientQuotas = clientQuotas == null ? ClientQuotasImage.EMPTY : clientQuotas;
     }
 
     /** This image with {@code recordCount} instead of its own (a snapshot stores the count beside the records). */
     public MetadataImage withRecordCount(long count) {
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, count,
-                scramCredentials);
+                scramCredentials, clientQuotas);
     }
 
     /** The SCRAM credential of {@code user} for {@code mechanism}, if one is set. */

@@ -8,5 +8,6 @@ package io.millrace.metadata.records;
  */
 public sealed interface MetadataRecord
         permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, ProducerIdsRecord,
-        BrokerRegistrationRecord, BrokerStateRecord, ScramCredentialRecord, RemoveScramCredentialRecord {
+        BrokerRegistrationRecord, BrokerStateRecord, ScramCredentialRecord, RemoveScramCredentialRecord,
+        ClientQuotaRecord {
 }

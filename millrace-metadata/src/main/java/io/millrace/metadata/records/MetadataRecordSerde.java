@@ -15,7 +15,8 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Format: one type byte, then the fields in declaration order; strings as a boolean
  * presence flag plus modified UTF-8, UUIDs as two longs, int lists as a count plus ints, byte
- * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte.
+ * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte, quota entities as (present,
+ * name) for the user then the client id.
  * Type ids are stable on disk: never reuse or renumber one.
  */
 public final class MetadataRecordSerde {
@@ -29,6 +30,7 @@ public final class MetadataRecordSerde {
     private static final byte BROKER_STATE = 8;
     private static final byte SCRAM_CREDENTIAL = 9;
     private static final byte REMOVE_SCRAM_CREDENTIAL = 10;
+    private static final byte CLIENT_QUOTA = 11;
 
     private MetadataRecordSerde() {
     }
@@ -106,6 +108,13 @@ public final class MetadataRecordSerde {
                     writeString(out, r.user());
                     out.writeByte(r.mechanism().type());
                 }
+                case ClientQuotaRecord r -> {
+                    out.writeByte(CLIENT_QUOTA);
+                    writeQuotaEntity(out, r.entity());
+                    writeString(out, r.key());
+                    out.writeDouble(r.value());
+                    out.writeBoolean(r.remove());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -130,6 +139,8 @@ public final class MetadataRecordSerde {
                 case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), readMechanism(in), readBytes(in),
                         readBytes(in), readBytes(in), in.readInt());
                 case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readMechanism(in));
+                case CLIENT_QUOTA -> new ClientQuotaRecord(readQuotaEntity(in), readString(in), in.readDouble(),
+                        in.readBoolean());
                 default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
             };
         } catch (IOException e) {
@@ -153,6 +164,17 @@ public final class MetadataRecordSerde {
         byte type = in.readByte();
         return ScramMechanism.fromType(type)
                 .orElseThrow(() -> new IllegalArgumentException("Unknown SCRAM mechanism type " + type));
+    }
+
+    private static void writeQuotaEntity(DataOutputStream out, QuotaEntity entity) throws IOException {
+        out.writeBoolean(entity.hasUser());
+        writeString(out, entity.user());
+        out.writeBoolean(entity.hasClientId());
+        writeString(out, entity.clientId());
+    }
+
+    private static QuotaEntity readQuotaEntity(DataInputStream in) throws IOException {
+        return new QuotaEntity(in.readBoolean(), readString(in), in.readBoolean(), readString(in));
     }
 
     private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

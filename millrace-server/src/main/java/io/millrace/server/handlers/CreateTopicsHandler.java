@@ -7,6 +7,8 @@ import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.config.ConfigDescriber;
+import io.millrace.server.quota.ClientQuotas;
+import io.millrace.server.quota.MutationQuota;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,14 +22,21 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicRe
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
-/** CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only. */
+/**
+ * CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only.
+ * The partitions created count against the client's {@code controller_mutation_rate} (KIP-599:
+ * from v6 a topic is refused with THROTTLING_QUOTA_EXCEEDED once it is exhausted).
+ */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+    private static final short STRICT_QUOTA_VERSION = 6;
     private final ControllerChannel controller;
     private final ConfigDescriber configs;
+    private final ClientQuotas quotas;
 
-    public CreateTopicsHandler(ControllerChannel controller, ConfigDescriber configs) {
+    public CreateTopicsHandler(ControllerChannel controller, ConfigDescriber configs, ClientQuotas quotas) {
         this.controller = controller;
         this.configs = configs;
+        this.quotas = quotas;
     }
 
     @Override
@@ -45,9 +54,17 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 duplicated.add(t.name());
             }
         }
+        MutationQuota quota = quotas.controllerMutations(context, context.apiVersion() >= STRICT_QUOTA_VERSION);
         List<TopicSpec> specs = new ArrayList<>();
         for (CreateTopicsRequestData.CreatableTopic t : request.topics()) {
             if (duplicated.contains(t.name())) {
+                continue;
+            }
+            if (quota.exhausted()) {
+                response.topics().add(new CreatableTopicResult().setName(t.name())
+                        .setErrorCode(Errors.THROTTLING_QUOTA_EXCEEDED.code())
+                        .setErrorMessage(Errors.THROTTLING_QUOTA_EXCEEDED.message())
+                        .setNumPartitions(-1).setReplicationFactor((short) -1));
                 continue;
             }
             Map<Integer, List<Integer>> assignments = new HashMap<>();
@@ -63,13 +80,16 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     .setNumPartitions(-1).setReplicationFactor((short) -1));
         }
         if (specs.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
+            return CompletableFuture.completedFuture(response.setThrottleTimeMs(quota.throttleMs()));
         }
         return controller.createTopics(specs, request.validateOnly()).thenApply(results -> {
             for (int i = 0; i < results.size(); i++) {
                 response.topics().add(toResponse(results.get(i), specs.get(i), context.apiVersion()));
+                if (results.get(i).error().isSuccess() && !request.validateOnly()) {
+                    quota.record(results.get(i).numPartitions());
+                }
             }
-            return response;
+            return response.setThrottleTimeMs(quota.throttleMs());
         });
     }
 

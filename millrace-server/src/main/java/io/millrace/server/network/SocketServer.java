@@ -107,6 +107,11 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
+    /** Client quotas: how long to throttle a connection after each response. Call before {@link #start()}. */
+    public void throttleClients(io.millrace.server.api.ClientThrottle throttle) {
+        dispatcher.throttleWith(throttle);
+    }
+
     /**
      * Binds every listener, then starts accepting. If one cannot be bound, those already bound
      * are released and nothing is started.

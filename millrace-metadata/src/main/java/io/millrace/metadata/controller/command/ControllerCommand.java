@@ -10,7 +10,8 @@ package io.millrace.metadata.controller.command;
 public sealed interface ControllerCommand<R extends Record>
         permits CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, AllocateProducerIds, RegisterBroker,
         BrokerHeartbeat, AlterPartition, ElectLeaders, AlterReassignments,
-        AlterScramCredentials {
+        AlterScramCredentials,
+        AlterClientQuotas {
 
     Class<R> replyType();
 }
