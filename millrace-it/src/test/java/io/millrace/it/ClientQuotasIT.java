@@ -11,10 +11,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterClientQuotasOptions;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +30,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
@@ -41,8 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (every filter match type, strict or not) and removed through the Admin API and the tool; bad
  * input answered INVALID_REQUEST; a producer held to its byte rate (measured from 2 s to 10 s) and a
  * consumer bounded by its own (measuring its rate too would double the test's time), both seeing
- * throttle times in their metrics; a removed quota no longer throttles. The broker measures over
- * two 1 s windows ({@code quota.window.num=2}) so the steady rate comes within a short test.
+ * throttle times in their metrics; a removed quota no longer throttles; a topic created beyond the
+ * controller mutation rate is refused with THROTTLING_QUOTA_EXCEEDED. The broker measures over two
+ * 1 s windows ({@code quota.window.num=2}, {@code controller.quota.window.num=2}) so the steady rate
+ * comes within a short test.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientQuotasIT {
@@ -58,7 +66,7 @@ class ClientQuotasIT {
     @BeforeAll
     static void startBroker() {
         broker = InProcessBroker.start(tempDir.resolve("data"), Map.of(
-                "quota.window.num", "2", "quota.window.size.seconds", "1"));
+                "quota.window.num", "2", "quota.window.size.seconds", "1", "controller.quota.window.num", "2"));
         admin = Clients.admin(broker.bootstrap());
     }
 
@@ -210,7 +218,7 @@ class ClientQuotasIT {
         String topic = "quota-consume";
         Clients.createTopic(admin, topic, 1, Map.of());
         try (KafkaProducer<byte[], byte[]> loader = Clients.bytesProducer(broker.bootstrap(), Map.of())) {
-            for (int i = 0; i < 2000; i++) {
+            for (int i = 0; i < 1000; i++) {
                 loader.send(new ProducerRecord<>(topic, VALUE));
             }
             loader.flush();
@@ -224,19 +232,43 @@ class ClientQuotasIT {
             consumer.seekToBeginning(List.of(partition));
             long bytes = 0;
             long start = System.nanoTime();
-            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+            long deadline = start + TimeUnit.SECONDS.toNanos(20);
+            // One fetch may carry what the quota allows over quota.window.num - 1 windows (200 KB):
+            // the second is over the quota and throttled.
+            while (metric(consumer.metrics(), "fetch-throttle-time-max") <= 0 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     bytes += record.value().length;
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            // 2 MB are there to read; the quota allows its rate plus one burst of samples x window
-            double allowed = QUOTA * (seconds + 2);
-            System.out.printf("ClientQuotasIT: consumer read %d B in %.1f s (quota %d B/s)%n", bytes, seconds, QUOTA);
-            assertTrue(bytes > 0 && bytes <= allowed * 1.2, "read " + bytes + " B in " + seconds + " s, quota " + QUOTA);
+            System.out.printf("ClientQuotasIT: consumer read %d B in %.1f s before its first throttle (quota %d B/s)%n",
+                    bytes, seconds, QUOTA);
             assertTrue(metric(consumer.metrics(), "fetch-throttle-time-max") > 0, "the consumer saw throttle times");
+            // Unthrottled, the first fetch would carry 1 MB (max.partition.fetch.bytes); with the
+            // quota each carries at most 200 KB, and the second is throttled.
+            assertTrue(bytes > 0 && bytes <= 2 * QUOTA * 1.2, "read " + bytes + " B in " + seconds + " s");
         } finally {
             alter(consumerEntity, "consumer_byte_rate", null);
+        }
+    }
+
+    @Test
+    void topicMutationsBeyondTheControllerMutationRateAreRefused() {
+        ClientQuotaEntity mutator = entity("client-id", "quota-mutator");
+        alter(mutator, "controller_mutation_rate", 1.0);
+        CreateTopicsOptions noRetry = new CreateTopicsOptions().retryOnQuotaViolation(false);
+        try (Admin limited = Clients.admin(broker.bootstrap(), Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "quota-mutator"))) {
+            // The bucket holds 2 partitions (1/s over two 1 s windows); an admitted topic may overdraw it.
+            Clients.get(limited.createTopics(List.of(new NewTopic("quota-mutations-1", 3, (short) 1)), noRetry).all());
+            Clients.ClientCallFailed failed = assertThrows(Clients.ClientCallFailed.class, () -> Clients.get(
+                    limited.createTopics(List.of(new NewTopic("quota-mutations-2", 1, (short) 1)), noRetry).all()));
+            ThrottlingQuotaExceededException refused = assertInstanceOf(ThrottlingQuotaExceededException.class,
+                    failed.getCause());
+            assertTrue(refused.throttleTimeMs() > 0, "throttle time " + refused.throttleTimeMs());
+            assertEquals(Set.of("quota-mutations-1"), Clients.get(admin.listTopics().names()).stream()
+                    .filter(name -> name.startsWith("quota-mutations")).collect(Collectors.toSet()));
+        } finally {
+            alter(mutator, "controller_mutation_rate", null);
         }
     }
 
