@@ -50,11 +50,11 @@ final class ClientQuotaCommands {
 
     private static ApiError alterOne(MetadataImage image, Alteration alteration, Set<QuotaEntity> seen,
                                      List<MetadataRecord> out) {
-        Object parsed = entity(alteration.entity());
-        if (parsed instanceof ApiError error) {
-            return error;
+        ParsedEntity parsed = entity(alteration.entity());
+        if (parsed.error() != null) {
+            return parsed.error();
         }
-        QuotaEntity entity = (QuotaEntity) parsed;
+        QuotaEntity entity = parsed.entity();
         if (!seen.add(entity)) {
             return invalid("Ignoring duplicate entity " + entity);
         }
@@ -82,10 +82,16 @@ final class ClientQuotaCommands {
         return ApiError.NONE;
     }
 
-    /** The entity the parts name, or the ApiError saying why they do not name one. */
-    private static Object entity(List<EntityPart> parts) {
+    /** The entity an alteration names, or (entity null) the error saying why it names none. */
+    private record ParsedEntity(QuotaEntity entity, ApiError error) {
+        static ParsedEntity refused(String message) {
+            return new ParsedEntity(null, invalid(message));
+        }
+    }
+
+    private static ParsedEntity entity(List<EntityPart> parts) {
         if (parts.isEmpty()) {
-            return invalid("Invalid empty client quota entity");
+            return ParsedEntity.refused("Invalid empty client quota entity");
         }
         boolean hasUser = false;
         boolean hasClientId = false;
@@ -94,27 +100,27 @@ final class ClientQuotaCommands {
         for (EntityPart part : parts) {
             String type = part.type();
             if (part.name() != null && part.name().isEmpty()) {
-                return invalid("Empty " + type + " not supported");
+                return ParsedEntity.refused("Empty " + type + " not supported");
             }
             if (QuotaEntity.USER.equals(type)) {
                 if (hasUser) {
-                    return invalid("Invalid client quota entity, duplicate entity entry " + type);
+                    return ParsedEntity.refused("Invalid client quota entity, duplicate entity entry " + type);
                 }
                 hasUser = true;
                 user = part.name();
             } else if (QuotaEntity.CLIENT_ID.equals(type)) {
                 if (hasClientId) {
-                    return invalid("Invalid client quota entity, duplicate entity entry " + type);
+                    return ParsedEntity.refused("Invalid client quota entity, duplicate entity entry " + type);
                 }
                 hasClientId = true;
                 clientId = part.name();
             } else if ("ip".equals(type)) {
-                return invalid("IP quotas (connection_creation_rate) are not supported by Millrace");
+                return ParsedEntity.refused("IP quotas (connection_creation_rate) are not supported by Millrace");
             } else {
-                return invalid("Unhandled client quota entity type: " + type);
+                return ParsedEntity.refused("Unhandled client quota entity type: " + type);
             }
         }
-        return new QuotaEntity(hasUser, user, hasClientId, clientId);
+        return new ParsedEntity(new QuotaEntity(hasUser, user, hasClientId, clientId), null);
     }
 
     private static ApiError validateValue(String key, double value) {
