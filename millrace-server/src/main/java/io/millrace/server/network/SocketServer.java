@@ -1,6 +1,7 @@
 package io.millrace.server.network;
 
 import io.millrace.common.config.Endpoint;
+import io.millrace.server.api.ClientThrottle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -108,7 +109,7 @@ public final class SocketServer implements AutoCloseable {
     }
 
     /** Client quotas: how long to throttle a connection after each response. Call before {@link #start()}. */
-    public void throttleClients(io.millrace.server.api.ClientThrottle throttle) {
+    public void throttleClients(ClientThrottle throttle) {
         dispatcher.throttleWith(throttle);
     }
 

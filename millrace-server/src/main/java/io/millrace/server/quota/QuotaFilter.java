@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -93,7 +94,7 @@ public final class QuotaFilter {
             return false;
         }
         for (Map.Entry<String, String> e : exact.entrySet()) {
-            if (!has(entity, e.getKey()) || !java.util.Objects.equals(name(entity, e.getKey()), e.getValue())) {
+            if (!has(entity, e.getKey()) || !Objects.equals(name(entity, e.getKey()), e.getValue())) {
                 return false;
             }
         }
