@@ -6,6 +6,7 @@ import io.millrace.metadata.image.TopicImage;
 import io.millrace.metadata.records.AclRecord;
 import io.millrace.metadata.records.BrokerRegistrationRecord;
 import io.millrace.metadata.records.BrokerStateRecord;
+import io.millrace.metadata.records.ClientQuotaRecord;
 import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
@@ -27,7 +28,7 @@ public final class ImageRecords {
     private ImageRecords() {
     }
 
-    /** Topics (with partitions and configs), broker and group configs, brokers, SCRAM credentials, ACLs, then producer ids; sorted for stable output. */
+    /** Topics (with partitions and configs), broker and group configs, brokers, SCRAM credentials, ACLs, client quotas, then producer ids; sorted for stable output. */
     public static List<MetadataRecord> of(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         List<TopicImage> topics = new ArrayList<>(image.topics());
@@ -47,6 +48,10 @@ public final class ImageRecords {
         new TreeMap<>(image.scramCredentials()).values().forEach(byMechanism -> byMechanism.values().stream()
                 .sorted(Comparator.comparing(ScramCredentialRecord::mechanism)).forEach(records::add));
         new TreeMap<>(image.acls()).forEach((id, acl) -> records.add(new AclRecord(id, acl)));
+        image.clientQuotas().entities().entrySet().stream()
+                .sorted(Comparator.comparing(e -> e.getKey().toString()))
+                .forEach(e -> new TreeMap<>(e.getValue()).forEach((key, value) ->
+                        records.add(ClientQuotaRecord.set(e.getKey(), key, value))));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

@@ -14,6 +14,7 @@ import io.millrace.metadata.controller.command.AllocateProducerIds;
 import io.millrace.metadata.controller.command.AlterConfigs;
 import io.millrace.metadata.controller.command.AlterPartition;
 import io.millrace.metadata.controller.command.AlterReassignments;
+import io.millrace.metadata.controller.command.AlterClientQuotas;
 import io.millrace.metadata.controller.command.AlterScramCredentials;
 import io.millrace.metadata.controller.command.BrokerHeartbeat;
 import io.millrace.metadata.controller.command.ControllerCommand;
@@ -73,7 +74,11 @@ class RecordCodecTest {
                         new byte[] {1, 2}, new byte[] {3, 4, 5})), List.of(new AlterScramCredentials.Deletion("bob", (byte) 2))),
                 new CreateAcls(List.of(ACL)),
                 new DeleteAcls(List.of(AclFilter.ANY, new AclFilter(ResourceType.GROUP, null, PatternType.MATCH,
-                        "User:bob", null, AclOperation.ANY, AclPermissionType.ALLOW))));
+                        "User:bob", null, AclOperation.ANY, AclPermissionType.ALLOW))),
+                new AlterClientQuotas(List.of(new AlterClientQuotas.Alteration(
+                        List.of(new AlterClientQuotas.EntityPart("user", null), new AlterClientQuotas.EntityPart("client-id", "app")),
+                        List.of(new AlterClientQuotas.Op("producer_byte_rate", 1024, false),
+                                new AlterClientQuotas.Op("request_percentage", 0, true)))), true));
     }
 
     static List<Record> allReplies() {
@@ -94,6 +99,7 @@ class RecordCodecTest {
                 new CreateAcls.Reply(List.of(ApiError.NONE, ERROR)),
                 new DeleteAcls.Reply(List.of(new DeleteAcls.FilterResult(ApiError.NONE, List.of(ACL)),
                         new DeleteAcls.FilterResult(ERROR, List.of()))),
+                new AlterClientQuotas.Reply(List.of(ApiError.NONE, ERROR)),
                 new QuorumInfo(2, 5, 100L, List.of(new QuorumInfo.Voter(1, 99, 10, -1),
                         new QuorumInfo.Voter(2, 100, 20, 20))));
     }

@@ -15,6 +15,8 @@ import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
 import io.millrace.metadata.records.ProducerIdsRecord;
 import io.millrace.metadata.records.RemoveAclRecord;
+import io.millrace.metadata.records.ClientQuotaRecord;
+import io.millrace.metadata.records.QuotaEntity;
 import io.millrace.metadata.records.RemoveScramCredentialRecord;
 import io.millrace.metadata.records.ScramCredentialRecord;
 import io.millrace.metadata.records.ScramMechanism;
@@ -66,7 +68,11 @@ class SnapshotAndConfigTest {
                         AclOperation.READ, AclPermissionType.ALLOW)),
                 new AclRecord(new Uuid(7, 2), new AclEntry(ResourceType.GROUP, "g-", PatternType.PREFIXED, "User:*", "h",
                         AclOperation.ALL, AclPermissionType.DENY)),
-                new RemoveAclRecord(new Uuid(7, 1)));
+                new RemoveAclRecord(new Uuid(7, 1)),
+                ClientQuotaRecord.set(QuotaEntity.user("alice"), "producer_byte_rate", 1024),
+                ClientQuotaRecord.set(QuotaEntity.userAndClientId(null, "app"), "request_percentage", 50),
+                ClientQuotaRecord.set(QuotaEntity.clientId(null), "consumer_byte_rate", 2048),
+                ClientQuotaRecord.removal(QuotaEntity.clientId(null), "consumer_byte_rate"));
     }
 
     private static ScramCredentialRecord scram(String user, ScramMechanism mechanism) {

@@ -66,6 +66,7 @@ import io.millrace.server.handlers.DeleteGroupsHandler;
 import io.millrace.server.handlers.DeleteRecordsHandler;
 import io.millrace.server.handlers.DeleteTopicsHandler;
 import io.millrace.server.handlers.DescribeClientQuotasHandler;
+import io.millrace.server.handlers.AlterClientQuotasHandler;
 import io.millrace.server.handlers.DescribeClusterHandler;
 import io.millrace.server.handlers.DescribeUserScramCredentialsHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
@@ -93,6 +94,8 @@ import io.millrace.server.network.HandlerRegistry;
 import io.millrace.server.network.ListenerSasl;
 import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
+import io.millrace.server.quota.ClientQuotas;
+import io.millrace.server.quota.QuotaWindows;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.security.ClientTls;
 import io.millrace.server.security.SaslMechanisms;
@@ -152,6 +155,8 @@ public final class Broker {
     private final Map<String, ListenerSasl> listenerSasl;
     /** TLS towards other brokers when the inter-broker listener is SSL, else plaintext. */
     private final ClientSecurity interBrokerSecurity;
+    /** Client quotas over the metadata image's quota records. */
+    private final ClientQuotas clientQuotas;
 
     /** @throws io.millrace.common.config.ConfigException when an SSL listener's key store or trust store cannot be used */
     public Broker(BrokerConfig config) {
@@ -159,6 +164,8 @@ public final class Broker {
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
         this.listenerSasl = SaslMechanisms.forListeners(config, brokerListeners(), publisher::image);
         this.interBrokerSecurity = ClientTls.forInterBroker(config);
+        this.clientQuotas = new ClientQuotas(publisher::image, QuotaWindows.from(config),
+                QuotaWindows.controllerFrom(config), Time.SYSTEM);
     }
 
     public synchronized void start() {
@@ -229,6 +236,7 @@ public final class Broker {
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
+        socketServer.throttleClients(clientQuotas);
         socketServer.start();
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
@@ -350,15 +358,15 @@ public final class Broker {
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId());
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access, transactionVerifier));
-        handlers.add(new FetchHandler(topics, access));
+        handlers.add(new FetchHandler(topics, access, clientQuotas::fetchBytesWithinWindow));
         handlers.add(new SaslHandshakeHandler());
         handlers.add(new SaslAuthenticateHandler());
         handlers.add(new ListOffsetsHandler(access));
         handlers.add(new OffsetForLeaderEpochHandler(access));
         handlers.add(new MetadataHandler(brokers, channel, publisher, config::autoCreateTopicsEnable));
-        handlers.add(new CreateTopicsHandler(channel, describer));
-        handlers.add(new DeleteTopicsHandler(channel, publisher, config::deleteTopicEnable));
-        handlers.add(new CreatePartitionsHandler(channel));
+        handlers.add(new CreateTopicsHandler(channel, describer, clientQuotas));
+        handlers.add(new DeleteTopicsHandler(channel, publisher, config::deleteTopicEnable, clientQuotas));
+        handlers.add(new CreatePartitionsHandler(channel, publisher, clientQuotas));
         handlers.add(new DeleteRecordsHandler(access));
         handlers.add(new WriteTxnMarkersHandler(access, CoordinatorTopicSpec.CONSUMER_OFFSETS, groupCoordinator));
         handlers.add(new DescribeProducersHandler(access));
@@ -372,7 +380,8 @@ public final class Broker {
         handlers.add(new DescribeAclsHandler(publisher));
         handlers.add(new DeleteAclsHandler(channel));
         handlers.add(new DescribeUserScramCredentialsHandler(publisher));
-        handlers.add(new DescribeClientQuotasHandler());
+        handlers.add(new DescribeClientQuotasHandler(publisher));
+        handlers.add(new AlterClientQuotasHandler(channel));
         handlers.add(new ElectLeadersHandler(channel));
         handlers.add(new AlterPartitionReassignmentsHandler(channel, publisher));
         handlers.add(new ListPartitionReassignmentsHandler(publisher));

@@ -200,8 +200,11 @@ final class ServerKeys {
         b.define(IGNORED, "kafka.metrics.reporters", LIST, "", "Yammer metrics reporter classes.");
         b.define(IGNORED, "kafka.metrics.polling.interval.secs", INT, 10, atLeast(1),
                 "Polling interval of the metrics reporters.");
-        b.define(UNSUPPORTED, "quota.window.num", INT, 11, atLeast(1), "Samples kept for client quotas.");
-        b.define(UNSUPPORTED, "quota.window.size.seconds", INT, 1, atLeast(1), "Length of one client quota sample.");
+        b.define("quota.window.num", INT, 11, atLeast(1), "Samples kept for client quotas.");
+        b.define("quota.window.size.seconds", INT, 1, atLeast(1), "Length of one client quota sample.");
+        b.define("controller.quota.window.num", INT, 11, atLeast(1), "Samples kept for controller mutation quotas.");
+        b.define("controller.quota.window.size.seconds", INT, 1, atLeast(1),
+                "Length of one controller mutation quota sample.");
         b.define(UNSUPPORTED, "client.quota.callback.class", CLASS, null, "Class that computes client quotas.");
         b.define(UNSUPPORTED, "create.topic.policy.class.name", CLASS, null, "Policy class validating topic creation.");
         b.define(UNSUPPORTED, "alter.config.policy.class.name", CLASS, null, "Policy class validating config changes.");

@@ -44,7 +44,7 @@ public final class UnsupportedSettings {
         }
         config.originals().forEach((name, text) -> {
             if (isRefused(config, name, text)) {
-                refused.add(shown(name, isSensitive(name), text));
+                refused.add(shown(name, isSensitive(name), text) + why(name));
             }
         });
         if (refused.size() == 1) {
@@ -82,7 +82,7 @@ public final class UnsupportedSettings {
         if (text == null || key.support() != Support.UNSUPPORTED || !key.differsFromDefault(key.parse(text))) {
             return null;
         }
-        return shown(key.name(), key.sensitive(), text) + ", which Millrace does not support yet";
+        return shown(key.name(), key.sensitive(), text) + why(key.name()) + ", which Millrace does not support yet";
     }
 
     private static boolean isRefused(BrokerConfig config, String name, String text) {
@@ -162,6 +162,14 @@ public final class UnsupportedSettings {
             return true;
         }
         return BrokerConfigs.DEF.keys().stream().anyMatch(k -> k.sensitive() && name.endsWith(k.name()));
+    }
+
+    /** What a refused key's line adds to say what to do instead; "" for most. */
+    private static String why(String name) {
+        return name.equals("client.quota.callback.class")
+                ? " (Millrace has no quota callback plugins; quotas are set per user and client id with"
+                        + " kafka-configs.sh --entity-type users|clients or AlterClientQuotas)"
+                : "";
     }
 
     private static String shown(String name, boolean sensitive, String text) {

@@ -2,6 +2,7 @@ package io.millrace.metadata.controller;
 
 import io.millrace.common.Time;
 import io.millrace.metadata.controller.command.AllocateProducerIds;
+import io.millrace.metadata.controller.command.AlterClientQuotas;
 import io.millrace.metadata.controller.command.AlterConfigs;
 import io.millrace.metadata.controller.command.AlterPartition;
 import io.millrace.metadata.controller.command.AlterReassignments;
@@ -161,6 +162,7 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             case AlterScramCredentials c -> ScramCommands.alter(image, c);
             case CreateAcls c -> AclCommands.create(image, c);
             case DeleteAcls c -> AclCommands.delete(image, c);
+            case AlterClientQuotas c -> ClientQuotaCommands.alter(image, c);
             case AllocateProducerIds c -> ClusterCommands.allocateProducerIds(image, c);
             case RegisterBroker c -> {
                 liveness.heartbeat(c.brokerId(), time.milliseconds());

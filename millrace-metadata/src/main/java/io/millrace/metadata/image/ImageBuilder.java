@@ -4,6 +4,7 @@ import io.millrace.metadata.acl.AclEntry;
 import io.millrace.metadata.records.AclRecord;
 import io.millrace.metadata.records.BrokerRegistrationRecord;
 import io.millrace.metadata.records.BrokerStateRecord;
+import io.millrace.metadata.records.ClientQuotaRecord;
 import io.millrace.metadata.records.ConfigRecord;
 import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.metadata.records.PartitionRecord;
@@ -33,6 +34,7 @@ final class ImageBuilder {
     private final Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials;
     private Map<Uuid, AclEntry> acls;
     private boolean aclsCopied;
+    private ClientQuotasImage clientQuotas;
     private long nextProducerId;
     private long recordCount;
 
@@ -44,6 +46,7 @@ final class ImageBuilder {
         this.brokers = new HashMap<>(base.brokers());
         this.scramCredentials = new HashMap<>(base.scramCredentials());
         this.acls = base.acls(); // copied on the first ACL record only: the image keeps the same instance otherwise
+        this.clientQuotas = base.clientQuotas();
         this.nextProducerId = base.nextProducerId();
         this.recordCount = base.recordCount();
     }
@@ -92,6 +95,7 @@ final class ImageBuilder {
             }
             case AclRecord r -> mutableAcls().put(r.id(), r.acl());
             case RemoveAclRecord r -> mutableAcls().remove(r.id());
+            case ClientQuotaRecord r -> clientQuotas = clientQuotas.with(r);
             case BrokerStateRecord r -> {
                 BrokerImage b = brokers.get(r.brokerId());
                 if (b != null && b.brokerEpoch() == r.brokerEpoch()) {
@@ -142,6 +146,6 @@ final class ImageBuilder {
 
     MetadataImage build() {
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
-                scramCredentials, acls);
+                scramCredentials, acls, clientQuotas);
     }
 }

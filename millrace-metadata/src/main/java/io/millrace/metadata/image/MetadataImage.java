@@ -24,13 +24,14 @@ import org.apache.kafka.common.Uuid;
  * @param scramCredentials SCRAM credentials by user, then mechanism
  * @param acls          ACLs by id; the same map instance as long as no ACL record is replayed, so
  *                      a reader may cache what it derives from it by identity
+ * @param clientQuotas  client quotas by entity
  */
 public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
                             Map<String, Map<String, String>> brokerConfigs,
                             Map<String, Map<String, String>> groupConfigs, Map<Integer, BrokerImage> brokers,
                             long nextProducerId, long recordCount,
                             Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials,
-                            Map<Uuid, AclEntry> acls) {
+                            Map<Uuid, AclEntry> acls, ClientQuotasImage clientQuotas) {
 
     public static final MetadataImage EMPTY = new MetadataImage(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0L, 0L);
 
@@ -39,7 +40,36 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
                          Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
                          Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount) {
         this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount, Map.of(),
-                Map.of());
+                Map.of(), ClientQuotasImage.EMPTY);
+    }
+
+    /** An image without client quotas. */
+    public MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
+                         Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
+                         Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount,
+                         Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials,
+                         Map<Uuid, AclEntry> acls) {
+        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
+                scramCredentials, acls, ClientQuotasImage.EMPTY);
+    }
+
+    /** An image without ACLs. */
+    public MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
+                         Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
+                         Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount,
+                         Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials,
+                         ClientQuotasImage clientQuotas) {
+        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
+                scramCredentials, Map.of(), clientQuotas);
+    }
+
+    /** An image without ACLs and client quotas. */
+    public MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> topicIdByName,
+                         Map<String, Map<String, String>> brokerConfigs, Map<String, Map<String, String>> groupConfigs,
+                         Map<Integer, BrokerImage> brokers, long nextProducerId, long recordCount,
+                         Map<String, Map<ScramMechanism, ScramCredentialRecord>> scramCredentials) {
+        this(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
+                scramCredentials, Map.of(), ClientQuotasImage.EMPTY);
     }
 
     public MetadataImage {
@@ -50,12 +80,13 @@ public record MetadataImage(Map<Uuid, TopicImage> topicsById, Map<String, Uuid> 
         brokers = Map.copyOf(brokers);
         scramCredentials = Map.copyOf(scramCredentials);
         acls = Map.copyOf(acls);
+        clientQuotas = clientQuotas == null ? ClientQuotasImage.EMPTY : clientQuotas;
     }
 
     /** This image with {@code recordCount} instead of its own (a snapshot stores the count beside the records). */
     public MetadataImage withRecordCount(long count) {
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, count,
-                scramCredentials, acls);
+                scramCredentials, acls, clientQuotas);
     }
 
     /** The SCRAM credential of {@code user} for {@code mechanism}, if one is set. */

@@ -9,5 +9,5 @@ package io.millrace.metadata.records;
 public sealed interface MetadataRecord
         permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, ProducerIdsRecord,
         BrokerRegistrationRecord, BrokerStateRecord, ScramCredentialRecord, RemoveScramCredentialRecord,
-        AclRecord, RemoveAclRecord {
+        AclRecord, RemoveAclRecord, ClientQuotaRecord {
 }

@@ -20,7 +20,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *
  * <p>Format: one type byte, then the fields in declaration order; strings as a boolean
  * presence flag plus modified UTF-8, UUIDs as two longs, int lists as a count plus ints, byte
- * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte, ACL enums as Kafka's codes.
+ * arrays as a length plus bytes, SCRAM mechanisms as Kafka's type byte, ACL enums as Kafka's codes,
+ * quota entities as (present, name) for the user then the client id.
  * Type ids are stable on disk: never reuse or renumber one.
  */
 public final class MetadataRecordSerde {
@@ -37,6 +38,7 @@ public final class MetadataRecordSerde {
     // ACLs start at 20, apart from the ids other record kinds take next
     private static final byte ACL = 20;
     private static final byte REMOVE_ACL = 21;
+    private static final byte CLIENT_QUOTA = 11;
 
     private MetadataRecordSerde() {
     }
@@ -123,6 +125,13 @@ public final class MetadataRecordSerde {
                     out.writeByte(REMOVE_ACL);
                     writeUuid(out, r.id());
                 }
+                case ClientQuotaRecord r -> {
+                    out.writeByte(CLIENT_QUOTA);
+                    writeQuotaEntity(out, r.entity());
+                    writeString(out, r.key());
+                    out.writeDouble(r.value());
+                    out.writeBoolean(r.remove());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -149,6 +158,8 @@ public final class MetadataRecordSerde {
                 case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readMechanism(in));
                 case ACL -> new AclRecord(readUuid(in), readAcl(in));
                 case REMOVE_ACL -> new RemoveAclRecord(readUuid(in));
+                case CLIENT_QUOTA -> new ClientQuotaRecord(readQuotaEntity(in), readString(in), in.readDouble(),
+                        in.readBoolean());
                 default -> throw new IllegalArgumentException("Unknown metadata record type " + type);
             };
         } catch (IOException e) {
@@ -189,6 +200,17 @@ public final class MetadataRecordSerde {
         byte type = in.readByte();
         return ScramMechanism.fromType(type)
                 .orElseThrow(() -> new IllegalArgumentException("Unknown SCRAM mechanism type " + type));
+    }
+
+    private static void writeQuotaEntity(DataOutputStream out, QuotaEntity entity) throws IOException {
+        out.writeBoolean(entity.hasUser());
+        writeString(out, entity.user());
+        out.writeBoolean(entity.hasClientId());
+        writeString(out, entity.clientId());
+    }
+
+    private static QuotaEntity readQuotaEntity(DataInputStream in) throws IOException {
+        return new QuotaEntity(in.readBoolean(), readString(in), in.readBoolean(), readString(in));
     }
 
     private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

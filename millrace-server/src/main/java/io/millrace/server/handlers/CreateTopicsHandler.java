@@ -8,6 +8,8 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.config.ConfigDescriber;
+import io.millrace.server.quota.ClientQuotas;
+import io.millrace.server.quota.MutationQuota;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,14 +25,21 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
-/** CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only. */
+/**
+ * CreateTopics: partitions, replication factor or explicit assignments, configs, validate_only.
+ * The partitions created count against the client's {@code controller_mutation_rate} (KIP-599:
+ * from v6 a topic is refused with THROTTLING_QUOTA_EXCEEDED once it is exhausted).
+ */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+    private static final short STRICT_QUOTA_VERSION = 6;
     private final ControllerChannel controller;
     private final ConfigDescriber configs;
+    private final ClientQuotas quotas;
 
-    public CreateTopicsHandler(ControllerChannel controller, ConfigDescriber configs) {
+    public CreateTopicsHandler(ControllerChannel controller, ConfigDescriber configs, ClientQuotas quotas) {
         this.controller = controller;
         this.configs = configs;
+        this.quotas = quotas;
     }
 
     @Override
@@ -48,6 +57,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 duplicated.add(t.name());
             }
         }
+        MutationQuota quota = quotas.controllerMutations(context, context.apiVersion() >= STRICT_QUOTA_VERSION);
         List<TopicSpec> specs = new ArrayList<>();
         Authorization authorization = context.authorization();
         boolean clusterCreate = authorization.allowsQuietly(AclOperation.CREATE, ResourceType.CLUSTER, Authorization.CLUSTER);
@@ -58,6 +68,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             if (!clusterCreate && !authorization.allowsTopic(AclOperation.CREATE, t.name())) {
                 response.topics().add(new CreatableTopicResult().setName(t.name())
                         .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setNumPartitions(-1).setReplicationFactor((short) -1));
+                continue;
+            }
+            if (quota.exhausted()) {
+                response.topics().add(new CreatableTopicResult().setName(t.name())
+                        .setErrorCode(Errors.THROTTLING_QUOTA_EXCEEDED.code())
+                        .setErrorMessage(Errors.THROTTLING_QUOTA_EXCEEDED.message())
                         .setNumPartitions(-1).setReplicationFactor((short) -1));
                 continue;
             }
@@ -74,13 +91,16 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     .setNumPartitions(-1).setReplicationFactor((short) -1));
         }
         if (specs.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
+            return CompletableFuture.completedFuture(response.setThrottleTimeMs(quota.throttleMs()));
         }
         return controller.createTopics(specs, request.validateOnly()).thenApply(results -> {
             for (int i = 0; i < results.size(); i++) {
                 response.topics().add(toResponse(results.get(i), specs.get(i), context));
+                if (results.get(i).error().isSuccess() && !request.validateOnly()) {
+                    quota.record(results.get(i).numPartitions());
+                }
             }
-            return response;
+            return response.setThrottleTimeMs(quota.throttleMs());
         });
     }
 

@@ -7,6 +7,8 @@ import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
+import io.millrace.server.quota.ClientQuotas;
+import io.millrace.server.quota.MutationQuota;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,16 +23,24 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.ResourceType;
 
-/** DeleteTopics: by name (all versions) or by topic id (v6+). */
+/**
+ * DeleteTopics: by name (all versions) or by topic id (v6+). The partitions deleted count against
+ * the client's {@code controller_mutation_rate} (KIP-599: from v5 a topic is refused with
+ * THROTTLING_QUOTA_EXCEEDED once it is exhausted).
+ */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
+    private static final short STRICT_QUOTA_VERSION = 5;
     private final ControllerChannel controller;
     private final MetadataView metadata;
     private final BooleanSupplier deleteEnabled;
+    private final ClientQuotas quotas;
 
-    public DeleteTopicsHandler(ControllerChannel controller, MetadataView metadata, BooleanSupplier deleteEnabled) {
+    public DeleteTopicsHandler(ControllerChannel controller, MetadataView metadata, BooleanSupplier deleteEnabled,
+                               ClientQuotas quotas) {
         this.controller = controller;
         this.metadata = metadata;
         this.deleteEnabled = deleteEnabled;
+        this.quotas = quotas;
     }
 
     @Override
@@ -46,7 +56,9 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         }
         MetadataImage image = metadata.image();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        MutationQuota quota = quotas.controllerMutations(context, context.apiVersion() >= STRICT_QUOTA_VERSION);
         List<Uuid> ids = new ArrayList<>();
+        List<Integer> partitions = new ArrayList<>();
         List<DeletableTopicResult> pending = new ArrayList<>();
         for (DeleteTopicsRequestData.DeleteTopicState t : wanted) {
             boolean byId = t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId());
@@ -81,18 +93,26 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 fail(result, Errors.TOPIC_DELETION_DISABLED, "Topic deletion is disabled (delete.topic.enable=false)");
                 continue;
             }
+            if (quota.exhausted()) {
+                fail(result, Errors.THROTTLING_QUOTA_EXCEEDED, Errors.THROTTLING_QUOTA_EXCEEDED.message());
+                continue;
+            }
             ids.add(topic.get().topicId());
+            partitions.add(topic.get().partitions().size());
             pending.add(result);
         }
         if (ids.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
+            return CompletableFuture.completedFuture(response.setThrottleTimeMs(quota.throttleMs()));
         }
         return controller.deleteTopics(ids).thenApply(errors -> {
             for (int i = 0; i < errors.size(); i++) {
                 ApiError error = errors.get(i);
                 pending.get(i).setErrorCode(error.error().code()).setErrorMessage(error.message());
+                if (error.isSuccess()) {
+                    quota.record(partitions.get(i));
+                }
             }
-            return response;
+            return response.setThrottleTimeMs(quota.throttleMs());
         });
     }
 

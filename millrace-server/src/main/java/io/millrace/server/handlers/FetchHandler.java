@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
@@ -54,10 +55,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
 
     private final TopicNameResolver topics;
     private final PartitionAccess access;
+    /** The most a consumer may be sent at once without breaking its quota (Kafka's quota window bytes). */
+    private final ToIntFunction<RequestContext> quotaWindowBytes;
 
     public FetchHandler(TopicNameResolver topics, PartitionAccess access) {
+        this(topics, access, context -> Integer.MAX_VALUE);
+    }
+
+    public FetchHandler(TopicNameResolver topics, PartitionAccess access, ToIntFunction<RequestContext> quotaWindowBytes) {
         this.topics = topics;
         this.access = access;
+        this.quotaWindowBytes = quotaWindowBytes;
     }
 
     @Override
@@ -72,7 +80,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
         }
         int replicaId = replicaId(request);
-        Fetch fetch = new Fetch(context, request, replicaId, resolve(request, readableTopics(context, replicaId)));
+        int maxBytes = replicaId >= 0 ? request.maxBytes() : Math.min(request.maxBytes(), quotaWindowBytes.applyAsInt(context));
+        Fetch fetch = new Fetch(context, request, replicaId, resolve(request, readableTopics(context, replicaId)), maxBytes);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
         return attempt(fetch, deadline);
     }
@@ -95,7 +104,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         }
         Read read = readAll(fetch);
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (read.bytes >= fetch.request.minBytes() || read.completeNow || remainingMs <= 0 || signals.isEmpty()) {
+        if (read.bytes >= Math.min(fetch.request.minBytes(), fetch.maxBytes) || read.completeNow || remainingMs <= 0 || signals.isEmpty()) {
             return CompletableFuture.completedFuture(read.response);
         }
         return CompletableFuture.anyOf(signals.toArray(CompletableFuture[]::new))
@@ -109,7 +118,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         FetchResponseData response = new FetchResponseData().setSessionId(0);
         Map<String, FetchableTopicResponse> byTopic = new LinkedHashMap<>();
         MetadataImage image = topics.image();
-        int remaining = request.maxBytes();
+        int remaining = fetch.maxBytes;
         int total = 0;
         boolean readCommitted = request.isolationLevel() == READ_COMMITTED && !fetch.fromFollower();
         boolean completeNow = false;
@@ -233,8 +242,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         return wanted;
     }
 
-    /** One fetch request, resolved once. */
-    private record Fetch(RequestContext context, FetchRequestData request, int replicaId, List<Wanted> wanted) {
+    /**
+     * One fetch request, resolved once.
+     *
+     * @param maxBytes the request's max_bytes, for a consumer at most what its consumer_byte_rate allows in one quota window
+     */
+    private record Fetch(RequestContext context, FetchRequestData request, int replicaId, List<Wanted> wanted,
+                         int maxBytes) {
         boolean fromFollower() {
             return replicaId >= 0;
         }

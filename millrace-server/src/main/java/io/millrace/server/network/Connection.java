@@ -8,6 +8,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ final class Connection implements Runnable {
     private final Thread thread;
     private final InFlightRequest inFlight = new InFlightRequest();
     private volatile boolean closing;
+    /** Released by {@link #close()}: ends a throttle's mute early. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     /**
      * @param listenerTls  the listener's TLS, or null on a plaintext listener
@@ -125,8 +129,20 @@ final class Connection implements Runnable {
             if (outcome.response() != null) {
                 outcome.response().writeTo(out);
             }
+            if (outcome.throttleMs() > 0) {
+                mute(outcome.throttleMs());
+            }
         }
         log.debug("{} closed by the client", info);
+    }
+
+    /**
+     * Reads nothing from this connection for {@code throttleMs} (client quotas, KIP-219): the
+     * response already left, and the client's next requests wait in the socket meanwhile.
+     */
+    private void mute(int throttleMs) throws InterruptedException {
+        log.trace("Throttling {} for {} ms", info, throttleMs);
+        closed.await(throttleMs, TimeUnit.MILLISECONDS);
     }
 
     /** Serves one frame before SASL authentication finished; true when the connection must close. */
@@ -154,6 +170,7 @@ final class Connection implements Runnable {
         closing = true;
         closeChannel();
         inFlight.cancel();
+        closed.countDown();
     }
 
     /** True when the connection's thread ended within {@code timeout}. */

@@ -2,6 +2,7 @@ package io.millrace.server.network;
 
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.Authorizer;
+import io.millrace.server.api.ClientThrottle;
 import io.millrace.server.api.RequestContext;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
@@ -32,19 +33,29 @@ final class RequestDispatcher {
 
     private final HandlerRegistry registry;
     private final Authorizer authorizer;
+    /** Client quotas; set once before the server starts. */
+    private volatile ClientThrottle throttle = ClientThrottle.NONE;
 
     RequestDispatcher(HandlerRegistry registry, Authorizer authorizer) {
         this.registry = registry;
         this.authorizer = authorizer;
     }
 
+    void throttleWith(ClientThrottle clientThrottle) {
+        this.throttle = clientThrottle;
+    }
+
     /**
      * The result of one request.
      *
-     * @param apiKey   the API that was called
-     * @param response the frame to send, or null when none is due (Produce with acks=0)
+     * @param apiKey     the API that was called
+     * @param response   the frame to send, or null when none is due (Produce with acks=0)
+     * @param throttleMs how long the connection must read nothing after sending it (client quotas), 0 for none
      */
-    record Outcome(ApiKeys apiKey, ResponseBytes response) {
+    record Outcome(ApiKeys apiKey, ResponseBytes response, int throttleMs) {
+        Outcome(ApiKeys apiKey, ResponseBytes response) {
+            this(apiKey, response, 0);
+        }
     }
 
     /**
@@ -57,6 +68,7 @@ final class RequestDispatcher {
      */
     Outcome dispatch(ByteBuffer frame, ConnectionInfo connection, InFlightRequest inFlight)
             throws RejectedRequestException, InterruptedException {
+        int requestBytes = frame.remaining();
         RequestHeader header = parseHeader(frame);
         ApiKeys apiKey = header.apiKey();
         short version = header.apiVersion();
@@ -83,9 +95,13 @@ final class RequestDispatcher {
                 connection.listenerName(), connection.id(), connection.principal(),
                 authorizer.authorization(connection.principal(), connection.peer().getAddress(), apiKey));
         ApiMessage response = null;
+        long threadNanos = 0;
         Throwable failure;
         try {
-            response = invoke(registry.handler(apiKey), context, request.data(), inFlight);
+            long begin = System.nanoTime();
+            CompletableFuture<? extends ApiMessage> future = start(registry.handler(apiKey), context, request.data());
+            threadNanos = System.nanoTime() - begin;
+            response = await(future, inFlight);
             failure = checkResponse(apiKey, response);
         } catch (InterruptedException e) {
             throw e;
@@ -100,12 +116,15 @@ final class RequestDispatcher {
                 log.warn("The {} handler gave no response to {} v{} from client '{}' ({}); the client will time out",
                         apiKey.name, apiKey.name, version, header.clientId(), connection);
             }
-            return new Outcome(apiKey, null);
+            return new Outcome(apiKey, null, throttle.throttleMs(context, request.data(), requestBytes, 0, threadNanos));
         }
         if (failure == null) {
             try {
-                return new Outcome(apiKey, ResponseWriter.serialize(header.correlationId(),
-                        apiKey.responseHeaderVersion(responseVersion), response, responseVersion));
+                long begin = System.nanoTime();
+                ResponseBytes bytes = ResponseWriter.serialize(header.correlationId(),
+                        apiKey.responseHeaderVersion(responseVersion), response, responseVersion);
+                threadNanos += System.nanoTime() - begin;
+                return throttled(context, request, requestBytes, response, bytes, threadNanos, responseVersion);
             } catch (RuntimeException e) {
                 // e.g. the handler set a field that this version of the response cannot carry
                 failure = e;
@@ -141,14 +160,38 @@ final class RequestDispatcher {
         }
     }
 
+    /**
+     * The outcome of a response served: client quotas record what the request cost; over a quota
+     * (or when the handler set a throttle time itself, KIP-599) the response carries the longer
+     * throttle time and the connection is muted for it.
+     */
+    private Outcome throttled(RequestContext context, AbstractRequest request, int requestBytes, ApiMessage response,
+                              ResponseBytes bytes, long threadNanos, short version) {
+        int set = ThrottleTimes.get(response);
+        int earned = throttle.throttleMs(context, request.data(), requestBytes, bytes.size(), threadNanos);
+        if (earned <= set) {
+            return new Outcome(context.header().apiKey(), bytes, set);
+        }
+        if (!ThrottleTimes.set(response, earned)) {
+            return new Outcome(context.header().apiKey(), bytes, earned);
+        }
+        return new Outcome(context.header().apiKey(), ResponseWriter.serialize(context.header().correlationId(),
+                context.header().apiKey().responseHeaderVersion(version), response, version), earned);
+    }
+
     @SuppressWarnings("unchecked")
-    private static ApiMessage invoke(ApiHandler<?> handler, RequestContext context, ApiMessage data,
-                                     InFlightRequest inFlight) throws InterruptedException, ExecutionException {
+    private static CompletableFuture<? extends ApiMessage> start(ApiHandler<?> handler, RequestContext context,
+                                                                 ApiMessage data) {
         CompletableFuture<? extends ApiMessage> future =
                 ((ApiHandler<ApiMessage>) handler).handle(context, data);
         if (future == null) {
             throw new IllegalStateException(handler.getClass().getSimpleName() + " returned no future");
         }
+        return future;
+    }
+
+    private static ApiMessage await(CompletableFuture<? extends ApiMessage> future, InFlightRequest inFlight)
+            throws InterruptedException, ExecutionException {
         inFlight.set(future);
         try {
             return future.get();

@@ -2,6 +2,7 @@ package io.millrace.server.network;
 
 import io.millrace.common.config.Endpoint;
 import io.millrace.server.api.Authorizer;
+import io.millrace.server.api.ClientThrottle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -114,6 +115,11 @@ public final class SocketServer implements AutoCloseable {
             throw new IllegalArgumentException("TLS or SASL given for listeners that are not bound: "
                     + tlsByListener.keySet() + ", " + saslByListener.keySet());
         }
+    }
+
+    /** Client quotas: how long to throttle a connection after each response. Call before {@link #start()}. */
+    public void throttleClients(ClientThrottle throttle) {
+        dispatcher.throttleWith(throttle);
     }
 
     /**

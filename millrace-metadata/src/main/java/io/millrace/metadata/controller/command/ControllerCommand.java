@@ -11,7 +11,7 @@ public sealed interface ControllerCommand<R extends Record>
         permits CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, AllocateProducerIds, RegisterBroker,
         BrokerHeartbeat, AlterPartition, ElectLeaders, AlterReassignments,
         AlterScramCredentials,
-        CreateAcls, DeleteAcls {
+        CreateAcls, DeleteAcls, AlterClientQuotas {
 
     Class<R> replyType();
 }
