@@ -27,6 +27,7 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
@@ -42,11 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SASL/PLAIN with kafka-clients, kcat and raw requests: one node with a PLAINTEXT listener, a
  * SASL_PLAINTEXT listener (users from its listener-prefixed JAAS config) and a SASL_SSL listener
- * (users from sasl.jaas.config).
+ * (users from sasl.jaas.config); and SASL/OAUTHBEARER with unsecured JWTs on a fourth listener.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SaslPlainIT {
     private static final String MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule required";
+    private static final String OAUTH_MODULE =
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required";
     @TempDir
     static Path tempDir;
     static Path clientTrust;
@@ -58,8 +61,12 @@ class SaslPlainIT {
         Path brokerKeys = certs.keyStore("broker", "CN=localhost,O=millrace-test");
         clientTrust = certs.trustStore("client-trust", brokerKeys);
         Map<String, String> props = new HashMap<>();
-        props.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL://127.0.0.1:0,SASLSSL://127.0.0.1:0");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,SASLSSL:SASL_SSL");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL://127.0.0.1:0,SASLSSL://127.0.0.1:0,OAUTH://127.0.0.1:0");
+        props.put("listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,SASLSSL:SASL_SSL,OAUTH:SASL_PLAINTEXT");
+        props.put("listener.name.oauth.sasl.enabled.mechanisms", "OAUTHBEARER");
+        props.put("listener.name.oauth.oauthbearer.sasl.jaas.config", OAUTH_MODULE
+                + " unsecuredValidatorRequiredScope=\"kafka\";");
         props.put("sasl.enabled.mechanisms", "PLAIN");
         props.put("listener.name.sasl.plain.sasl.jaas.config",
                 MODULE + " username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" "
@@ -147,6 +154,10 @@ class SaslPlainIT {
             raw.sendOnly(new MetadataRequestData(), (short) 12);
             assertTrue(raw.closedByBroker(Duration.ofSeconds(10)));
         }
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("SASL"))) {
+            raw.sendOnly(new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000), (short) 9);
+            assertTrue(raw.closedByBroker(Duration.ofSeconds(10)));
+        }
         // The broker and other clients carry on.
         produceAndConsume("SASL", plain("SASL_PLAINTEXT", "admin", "admin-secret"), "after-bad-client");
     }
@@ -188,6 +199,60 @@ class SaslPlainIT {
         }
     }
 
+    private static Map<String, Object> oauthBearer(String loginOptions) {
+        return Map.of(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", SaslConfigs.SASL_MECHANISM,
+                "OAUTHBEARER", SaslConfigs.SASL_JAAS_CONFIG, OAUTH_MODULE + " " + loginOptions + ";");
+    }
+
+    @Test
+    void oauthBearerWithUnsecuredTokensOfTheRequiredScope() {
+        // kafka-clients' default OAUTHBEARER login makes unsecured tokens from these options.
+        produceAndConsume("OAUTH", oauthBearer("unsecuredLoginStringClaim_sub=\"olivia\" "
+                + "unsecuredLoginListClaim_scope=\",kafka,other\""), "oauth-topic");
+        try (Admin admin = Clients.admin(bootstrap("OAUTH"), oauthBearer(
+                "unsecuredLoginStringClaim_sub=\"olivia\" unsecuredLoginListClaim_scope=\",other\""))) {
+            Clients.ClientCallFailed failed = assertThrows(Clients.ClientCallFailed.class,
+                    () -> Clients.get(admin.describeCluster().nodes()));
+            assertInstanceOf(SaslAuthenticationException.class, failed.getCause(), failed.toString());
+        }
+    }
+
+    @Test
+    void anOauthBearerSessionEndsWithItsToken() {
+        long nowSeconds = System.currentTimeMillis() / 1000;
+        String claims = "{\"sub\":\"raw\",\"exp\":" + (nowSeconds + 30) + ",\"scope\":\"kafka\"}";
+        String token = base64Url("{\"alg\":\"none\"}") + "." + base64Url(claims) + ".";
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("OAUTH"))) {
+            raw.send(new SaslHandshakeRequestData().setMechanism("OAUTHBEARER"), (short) 1);
+            SaslAuthenticateResponseData answer = (SaslAuthenticateResponseData) raw.send(
+                    new SaslAuthenticateRequestData().setAuthBytes(("n,,\u0001auth=Bearer " + token + "\u0001\u0001")
+                            .getBytes(StandardCharsets.UTF_8)), (short) 2).data();
+            assertEquals(Errors.NONE.code(), answer.errorCode());
+            // no connections.max.reauth.ms here: the token's expiry alone bounds the session
+            assertTrue(answer.sessionLifetimeMs() > 20_000 && answer.sessionLifetimeMs() <= 30_000,
+                    "lifetime " + answer.sessionLifetimeMs());
+            raw.send(new MetadataRequestData(), (short) 12);
+        }
+        String expired = base64Url("{\"alg\":\"none\"}") + "." + base64Url("{\"sub\":\"raw\",\"exp\":"
+                + (nowSeconds - 60) + ",\"scope\":\"kafka\"}") + ".";
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("OAUTH"))) {
+            raw.send(new SaslHandshakeRequestData().setMechanism("OAUTHBEARER"), (short) 1);
+            SaslAuthenticateResponseData challenge = (SaslAuthenticateResponseData) raw.send(
+                    new SaslAuthenticateRequestData().setAuthBytes(("n,,\u0001auth=Bearer " + expired
+                            + "\u0001\u0001").getBytes(StandardCharsets.UTF_8)), (short) 2).data();
+            assertEquals(Errors.NONE.code(), challenge.errorCode());
+            assertEquals("{\"status\":\"invalid_token\"}", new String(challenge.authBytes(), StandardCharsets.UTF_8));
+            SaslAuthenticateResponseData failed = (SaslAuthenticateResponseData) raw.send(
+                    new SaslAuthenticateRequestData().setAuthBytes(new byte[] {1}), (short) 2).data();
+            assertEquals(Errors.SASL_AUTHENTICATION_FAILED.code(), failed.errorCode());
+            assertTrue(raw.closedByBroker(Duration.ofSeconds(10)));
+        }
+    }
+
+    private static String base64Url(String json) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void theSaslListenerOnThePlaintextPortGetsIllegalSaslState() {
         try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("PLAINTEXT"))) {
@@ -227,7 +292,7 @@ class SaslPlainIT {
                 "listeners", "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0"));
         ConfigException e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(props)));
         assertEquals("sasl.enabled.mechanisms is [GSSAPI] for listener SASL_PLAINTEXT: Millrace supports only PLAIN, "
-                + "SCRAM-SHA-256, SCRAM-SHA-512 yet",
+                + "SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER yet",
                 e.getMessage());
         props.put("sasl.enabled.mechanisms", "PLAIN");
         e = assertThrows(ConfigException.class, () -> new Broker(BrokerConfig.fromProperties(props)));

@@ -86,7 +86,7 @@ import io.millrace.server.network.ListenerSasl;
 import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.replication.ClientSecurity;
-import io.millrace.server.security.ClientTls;
+import io.millrace.server.security.ClientSasl;
 import io.millrace.server.security.SaslMechanisms;
 import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
@@ -149,7 +149,7 @@ public final class Broker {
         this.config = config;
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
         this.listenerSasl = SaslMechanisms.forListeners(config, brokerListeners(), publisher::image);
-        this.interBrokerSecurity = ClientTls.forInterBroker(config);
+        this.interBrokerSecurity = ClientSasl.forInterBroker(config);
     }
 
     public synchronized void start() {
