@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -42,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SASL/PLAIN with kafka-clients, kcat and raw requests: one node with a PLAINTEXT listener, a
- * SASL_PLAINTEXT listener (users from its listener-prefixed JAAS config) and a SASL_SSL listener
- * (users from sasl.jaas.config); and SASL/OAUTHBEARER with unsecured JWTs on a fourth listener.
+ * SASL_PLAINTEXT listener (users from its listener-prefixed JAAS config; also the inter-broker
+ * listener, so the broker's transaction markers to itself authenticate with PLAIN) and a SASL_SSL
+ * listener (users from sasl.jaas.config); and SASL/OAUTHBEARER with unsecured JWTs on a fourth listener.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SaslPlainIT {
@@ -68,6 +71,10 @@ class SaslPlainIT {
         props.put("listener.name.oauth.oauthbearer.sasl.jaas.config", OAUTH_MODULE
                 + " unsecuredValidatorRequiredScope=\"kafka\";");
         props.put("sasl.enabled.mechanisms", "PLAIN");
+        // The broker's own connections (transaction markers, to itself) authenticate as admin with PLAIN.
+        props.put("inter.broker.listener.name", "SASL");
+        props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        props.put("transaction.state.log.num.partitions", "1");
         props.put("listener.name.sasl.plain.sasl.jaas.config",
                 MODULE + " username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" "
                         + "user_alice=\"alice-secret\";");
@@ -123,6 +130,35 @@ class SaslPlainIT {
     @Test
     void theRightCredentialsProduceAndConsume() {
         produceAndConsume("SASL", plain("SASL_PLAINTEXT", "alice", "alice-secret"), "sasl-topic");
+    }
+
+    @Test
+    void transactionMarkersTravelOverTheSaslPlainInterBrokerListener() {
+        Map<String, Object> alice = plain("SASL_PLAINTEXT", "alice", "alice-secret");
+        String topic = "sasl-transactions";
+        try (Admin admin = Clients.admin(bootstrap("SASL"), alice)) {
+            Clients.createTopic(admin, topic, 1, Map.of());
+        }
+        Map<String, Object> transactional = new HashMap<>(alice);
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sasl-plain-txn");
+        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap("SASL"), transactional)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+            }
+            producer.commitTransaction();
+        }
+        // read_committed sees the records only once the commit marker, written through the broker's
+        // own SASL/PLAIN connection to its inter-broker listener, is in the log.
+        Map<String, Object> readCommitted = new HashMap<>(alice);
+        readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap("SASL"), readCommitted)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            assertEquals(5, Clients.pollUntil(consumer, partition, 6).size());
+        }
     }
 
     @Test
