@@ -97,6 +97,9 @@ class InterBrokerSaslIT {
         ClusterHarness cluster = ClusterHarness.create("inter-broker-sasl", 3, tempDir.resolve("data"), props,
                 nodeProps);
         try (cluster) {
+            cluster.start(cluster.nodeIds());
+            // Where each node's log stood before any broker could try to authenticate (a first start
+            // truncates the file, so only now): no topic, so no replica fetcher, exists yet.
             Map<Integer, Long> logStarts = new HashMap<>();
             for (int id : cluster.nodeIds()) {
                 Path log = cluster.node(id).logFile();
@@ -104,7 +107,6 @@ class InterBrokerSaslIT {
             }
             Path node3Log = cluster.node(3).logFile();
             long node3LogStart = logStarts.get(3);
-            cluster.start(cluster.nodeIds());
             String topic = "replicated-over-sasl";
             TopicPartition partition = new TopicPartition(topic, 0);
             try (Admin admin = Clients.admin(cluster.bootstrap(1))) {
