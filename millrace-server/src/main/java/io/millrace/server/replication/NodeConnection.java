@@ -26,7 +26,8 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
  * answered by one response frame with the same correlation id. {@link #open} sends ApiVersions
  * first, so {@link #versionFor} knows what both sides speak, then authenticates when the
  * {@link ClientSecurity} uses SASL; a SASL session with an end (KIP-368) is renewed on the same
- * connection by the first request after 85 % of it passed.
+ * connection by the first request after 85 % of it passed (at least a second before its end,
+ * counted from before the exchange, so a request never reaches the other broker after it).
  *
  * <p>Not thread-safe: one owner thread sends. {@link #close} alone may be called from any thread;
  * it aborts a send blocked on the socket (which then throws an IOException).
@@ -37,8 +38,10 @@ public final class NodeConnection implements AutoCloseable {
     /** Refuse response frames larger than this (a corrupt size prefix, not a real response). */
     private static final int MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
 
-    /** Re-authenticate once this share of a SASL session has passed (Kafka's clients pick 85 to 95 %). */
+    /** Re-authenticate once this share of a SASL session has passed (Kafka's clients pick 85 to 95 %)... */
     private static final double REAUTHENTICATE_AT = 0.85;
+    /** ...or earlier, to leave this long (but at most half the session) for a request on its way. */
+    private static final long REAUTHENTICATE_MARGIN_MS = 1_000;
 
     private final InetSocketAddress address;
     private final String clientId;
@@ -86,7 +89,8 @@ public final class NodeConnection implements AutoCloseable {
             NodeConnection connection = new NodeConnection(address, clientId,
                     security.secure(socket, address, requestTimeoutMs), security);
             connection.askApiVersions(requestTimeoutMs);
-            connection.sessionStarted(security.authenticate(connection, requestTimeoutMs));
+            long startNanos = System.nanoTime();
+            connection.sessionStarted(startNanos, security.authenticate(connection, requestTimeoutMs));
             return connection;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -144,7 +148,8 @@ public final class NodeConnection implements AutoCloseable {
             throws IOException {
         if (sessionEnds && System.nanoTime() - reauthenticateAtNanos >= 0) {
             sessionEnds = false; // the re-authentication's own requests go through here
-            sessionStarted(security.authenticate(this, timeoutMs));
+            long startNanos = System.nanoTime();
+            sessionStarted(startNanos, security.authenticate(this, timeoutMs));
         }
         int correlationId = nextCorrelationId++;
         out.write(frame(key, version, correlationId, clientId, request));
@@ -167,10 +172,15 @@ public final class NodeConnection implements AutoCloseable {
         return (T) body;
     }
 
-    /** Notes a SASL session of {@code lifetimeMs} (0: no end), to re-authenticate before it ends. */
-    private void sessionStarted(long lifetimeMs) {
+    /**
+     * Notes a SASL session of {@code lifetimeMs} (0: no end) that began no earlier than
+     * {@code startNanos}, to re-authenticate before it ends.
+     */
+    private void sessionStarted(long startNanos, long lifetimeMs) {
         sessionEnds = lifetimeMs > 0;
-        reauthenticateAtNanos = System.nanoTime() + (long) (lifetimeMs * REAUTHENTICATE_AT * 1_000_000);
+        long reauthenticateAfterMs = Math.max(lifetimeMs / 2,
+                Math.min((long) (lifetimeMs * REAUTHENTICATE_AT), lifetimeMs - REAUTHENTICATE_MARGIN_MS));
+        reauthenticateAtNanos = startNanos + reauthenticateAfterMs * 1_000_000;
     }
 
     /** A size-prefixed request frame: header (at the version {@code key} uses for {@code version}) then body. */
