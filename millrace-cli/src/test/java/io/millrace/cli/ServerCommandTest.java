@@ -65,8 +65,9 @@ class ServerCommandTest {
                 "--override", "inter.broker.listener.name=SASL_SSL"},
                 out, err, neverStarts);
         assertEquals(1, code);
-        assertEquals("millrace: inter-broker listener SASL_SSL://127.0.0.1:9093 uses security protocol SASL_SSL "
-                + "(brokers do not authenticate to each other with SASL), which Millrace does not support yet\n",
+        assertEquals("millrace: inter-broker listener SASL_SSL://127.0.0.1:9093 uses security protocol SASL_SSL with "
+                + "sasl.mechanism.inter.broker.protocol=GSSAPI (brokers authenticate to each other with PLAIN, "
+                + "SCRAM-SHA-256, SCRAM-SHA-512 only), which Millrace does not support yet\n",
                 errText());
         assertEquals(null, created.get());
         assertTrue(hooks.isEmpty());
@@ -79,13 +80,13 @@ class ServerCommandTest {
                 create.topic.policy.class.name=com.example.Policy
                 allow.everyone.if.no.acl.found=false
                 alter.config.policy.class.name=com.example.Policy
-                sasl.mechanism.inter.broker.protocol=PLAIN
+                sasl.mechanism.controller.protocol=PLAIN
                 """);
         int code = Main.run(new String[] {"server", "--config", file.toString()}, out, err, neverStarts);
         assertEquals(1, code);
         assertEquals("millrace: Millrace does not support these settings yet: alter.config.policy.class.name is set to "
                 + "'com.example.Policy'; create.topic.policy.class.name is set to 'com.example.Policy'; "
-                + "sasl.mechanism.inter.broker.protocol is set to 'PLAIN'\n", errText());
+                + "sasl.mechanism.controller.protocol is set to 'PLAIN'\n", errText());
         assertEquals(null, created.get());
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,11 +23,19 @@ import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnacceptableCredentialException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.tools.ConfigCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,12 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SCRAM-SHA-256 and SCRAM-SHA-512 with kafka-clients: users created, described and deleted through
  * the Admin API and kafka-configs.sh on a PLAINTEXT listener, clients authenticating on a
- * SASL_PLAINTEXT listener, kcat too; and on three nodes, a credential created through one node
- * authenticating on another.
+ * SASL_PLAINTEXT listener, kcat too; and on a listener with sessions of 2 s (KIP-368), clients
+ * re-authenticating on their connections until their credential is deleted, and a raw connection
+ * that does not re-authenticate closed. (On three nodes: InterBrokerSaslIT.)
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SaslScramIT {
     private static final String MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule required";
+    private static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule required";
     @TempDir
     static Path tempDir;
     static InProcessBroker broker;
@@ -49,10 +61,14 @@ class SaslScramIT {
     @BeforeAll
     static void startBroker() {
         broker = InProcessBroker.start(tempDir.resolve("data"), Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:0,SASL://127.0.0.1:0",
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT",
+                "listeners", "PLAINTEXT://127.0.0.1:0,SASL://127.0.0.1:0,REAUTH://127.0.0.1:0",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,REAUTH:SASL_PLAINTEXT",
                 "sasl.enabled.mechanisms", "SCRAM-SHA-256,SCRAM-SHA-512",
-                "listener.name.sasl.scram-sha-256.sasl.jaas.config", MODULE + ";"));
+                "listener.name.sasl.scram-sha-256.sasl.jaas.config", MODULE + ";",
+                "listener.name.reauth.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256",
+                "listener.name.reauth.plain.sasl.jaas.config", PLAIN_MODULE + " user_raw=\"raw-secret\";",
+                "listener.name.reauth.connections.max.reauth.ms", "1500",
+                "listener.name.reauth.scram-sha-256.connections.max.reauth.ms", "2000"));
     }
 
     @AfterAll
@@ -70,6 +86,10 @@ class SaslScramIT {
 
     private static String sasl() {
         return "127.0.0.1:" + broker.port("SASL");
+    }
+
+    private static String reauth() {
+        return "127.0.0.1:" + broker.port("REAUTH");
     }
 
     private static void produceAndConsume(Map<String, Object> security, String topic) {
@@ -183,34 +203,87 @@ class SaslScramIT {
     }
 
     @Test
-    void aCredentialCreatedOnOneNodeAuthenticatesOnAnother() {
-        Map<Integer, Map<String, String>> nodeProps = new HashMap<>();
-        Map<Integer, Integer> saslPorts = new HashMap<>();
-        for (int id = 1; id <= 3; id++) {
-            int port = FreePorts.next();
-            saslPorts.put(id, port);
-            nodeProps.put(id, Map.of(
-                    "listeners", "PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller.port},"
-                            + "SASL://127.0.0.1:" + port,
-                    "advertised.listeners", "PLAINTEXT://127.0.0.1:{port},SASL://127.0.0.1:" + port));
+    void clientsReAuthenticateOnTheirConnectionsUntilTheirCredentialIsDeleted() throws Exception {
+        String topic = "reauth";
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            Clients.get(admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("grace",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "grace-secret"))).all());
+            Clients.createTopic(admin, topic, 1, Map.of());
         }
-        ClusterHarness cluster = ClusterHarness.create("scram", 3, tempDir.resolve("cluster"), Map.of(
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT",
-                "sasl.enabled.mechanisms", "SCRAM-SHA-512"), nodeProps);
-        try (cluster) {
-            cluster.start(cluster.nodeIds());
-            try (Admin admin = Clients.admin(cluster.bootstrap(1))) {
-                Clients.get(admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("erin",
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "erin-secret"))).all());
+        Map<String, Object> grace = scram("SCRAM-SHA-256", "grace", "grace-secret");
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = Clients.producer(reauth(), grace);
+             KafkaConsumer<String, String> consumer = Clients.consumer(reauth(), grace)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            // Sessions of 2 s (listener.name.reauth.scram-sha-256.connections.max.reauth.ms): three or so
+            // re-authentications on each connection while records keep flowing.
+            long end = System.nanoTime() + Duration.ofMillis(6_500).toNanos();
+            int sent = 0;
+            int received = 0;
+            while (System.nanoTime() - end < 0) {
+                producer.send(new ProducerRecord<>(topic, "k" + sent, "v" + sent)).get(30, TimeUnit.SECONDS);
+                sent++;
+                received += consumer.poll(Duration.ofMillis(100)).count();
             }
-            Map<String, Object> erin = scram("SCRAM-SHA-512", "erin", "erin-secret");
-            Await.until("node 3 authenticates erin", Duration.ofSeconds(30), () -> {
-                try (Admin admin = Clients.admin("127.0.0.1:" + saslPorts.get(3), erin)) {
-                    return Clients.get(admin.describeCluster().nodes()).size() == 3;
-                } catch (Clients.ClientCallFailed e) {
-                    return false;
+            received += Clients.pollUntil(consumer, partition, sent).size();
+            assertEquals(sent, received);
+            assertTrue(metric(producer.metrics(), "successful-reauthentication-total") >= 2, producer.metrics()
+                    .keySet().toString());
+            assertTrue(metric(consumer.metrics(), "successful-reauthentication-total") >= 2);
+            assertEquals(0, metric(producer.metrics(), "failed-reauthentication-total"));
+            assertEquals(0, metric(consumer.metrics(), "failed-reauthentication-total"));
+
+            // A deleted credential fails the next re-authentication, and the connection closes.
+            try (Admin admin = Clients.admin(broker.bootstrap())) {
+                Clients.get(admin.alterUserScramCredentials(List.of(
+                        new UserScramCredentialDeletion("grace", ScramMechanism.SCRAM_SHA_256))).all());
+            }
+            Await.until("the consumer's re-authentication fails", Duration.ofSeconds(15), () -> {
+                try {
+                    consumer.poll(Duration.ofMillis(100));
+                } catch (SaslAuthenticationException e) {
+                    return true;
                 }
+                return metric(consumer.metrics(), "failed-reauthentication-total") >= 1;
             });
         }
+    }
+
+    @Test
+    void aConnectionThatDoesNotReAuthenticateIsClosedWhenItsSessionEnds() {
+        try (RawKafkaConnection raw = RawKafkaConnection.connect("127.0.0.1", broker.port("REAUTH"))) {
+            SaslHandshakeResponseData handshake = (SaslHandshakeResponseData) raw.send(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN"), (short) 1).data();
+            assertEquals(Errors.NONE.code(), handshake.errorCode());
+            SaslAuthenticateResponseData authenticated = (SaslAuthenticateResponseData) raw.send(
+                    new SaslAuthenticateRequestData().setAuthBytes("\u0000raw\u0000raw-secret"
+                            .getBytes(StandardCharsets.UTF_8)), (short) 2).data();
+            long authenticatedAt = System.nanoTime();
+            assertEquals(Errors.NONE.code(), authenticated.errorCode());
+            // listener.name.reauth.connections.max.reauth.ms: PLAIN has no mechanism-specific value
+            assertEquals(1_500, authenticated.sessionLifetimeMs());
+            raw.send(new MetadataRequestData(), (short) 12);
+            Await.until("the broker closes the connection at the first request after the session",
+                    Duration.ofSeconds(15), () -> {
+                        try {
+                            raw.send(new MetadataRequestData(), (short) 12);
+                            return false;
+                        } catch (UncheckedIOException e) {
+                            return true;
+                        }
+                    });
+            assertTrue(System.nanoTime() - authenticatedAt >= Duration.ofMillis(1_500).toNanos());
+        }
+        // The broker carries on.
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            assertEquals(1, Clients.get(admin.describeCluster().nodes()).size());
+        }
+    }
+
+    private static double metric(Map<MetricName, ? extends Metric> metrics, String name) {
+        return metrics.entrySet().stream().filter(e -> e.getKey().name().equals(name)
+                        && e.getKey().group().endsWith("-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
     }
 }

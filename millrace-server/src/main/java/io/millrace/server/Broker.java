@@ -97,7 +97,7 @@ import io.millrace.server.network.SocketServer;
 import io.millrace.server.quota.ClientQuotas;
 import io.millrace.server.quota.QuotaWindows;
 import io.millrace.server.replication.ClientSecurity;
-import io.millrace.server.security.ClientTls;
+import io.millrace.server.security.ClientSasl;
 import io.millrace.server.security.SaslMechanisms;
 import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
@@ -163,7 +163,7 @@ public final class Broker {
         this.config = config;
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
         this.listenerSasl = SaslMechanisms.forListeners(config, brokerListeners(), publisher::image);
-        this.interBrokerSecurity = ClientTls.forInterBroker(config);
+        this.interBrokerSecurity = ClientSasl.forInterBroker(config);
         this.clientQuotas = new ClientQuotas(publisher::image, QuotaWindows.from(config),
                 QuotaWindows.controllerFrom(config), Time.SYSTEM);
     }

@@ -115,8 +115,9 @@ final class ServerKeys {
                 "Largest timeout of an outgoing connection attempt.");
         b.define(IGNORED, BrokerConfigs.CONNECTIONS_MAX_IDLE_MS, LONG, 600000L,
                 "Idle connections are closed after this long.");
-        b.define(UNSUPPORTED, "connections.max.reauth.ms", LONG, 0L,
-                "Longest session before SASL re-authentication; 0 disables.");
+        b.define("connections.max.reauth.ms", LONG, 0L,
+                "Longest SASL session before the client must re-authenticate (KIP-368); 0 disables. Per listener and "
+                        + "mechanism as listener.name.NAME.MECHANISM.connections.max.reauth.ms.");
         b.defineDynamic(UNSUPPORTED, "max.connections", INT, Integer.MAX_VALUE, atLeast(0),
                 "Most connections the broker accepts.");
         b.defineDynamic(UNSUPPORTED, "max.connections.per.ip", INT, Integer.MAX_VALUE, atLeast(0),
@@ -161,8 +162,11 @@ final class ServerKeys {
         b.define(UNSUPPORTED, "principal.builder.class", CLASS,
                 "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder",
                 "Builds the principal of an authenticated connection.");
-        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts; Millrace serves PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.");
-        b.define(UNSUPPORTED, "sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI", "SASL mechanism between brokers.");
+        b.define("sasl.enabled.mechanisms", LIST, "GSSAPI", "SASL mechanisms the broker accepts; Millrace serves PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER "
+                + "(unsecured JWTs).");
+        b.define("sasl.mechanism.inter.broker.protocol", STRING, "GSSAPI",
+                "SASL mechanism brokers authenticate to each other with when the inter-broker listener uses SASL "
+                        + "(PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512).");
         b.define(UNSUPPORTED, "sasl.mechanism.controller.protocol", STRING, "GSSAPI",
                 "SASL mechanism towards the controller.");
         b.define("sasl.jaas.config", PASSWORD, null,

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * The settings of a broker configuration that Millrace does not act on, by {@link Support}:
- * those it refuses (a SASL inter-broker listener, a controller listener that is not PLAINTEXT, an UNSUPPORTED key set to a value other than its default, any undefined
+ * those it refuses (a SASL inter-broker listener whose mechanism Millrace cannot use, a controller listener that is not PLAINTEXT, an UNSUPPORTED key set to a value other than its default, any undefined
  * {@code ssl.*}, {@code sasl.*} or {@code quota.*} key, a per-listener override of one) and those
  * it ignores (an IGNORED key set to a value other than its default, any per-listener override
  * other than the {@code ssl.*} and SASL/PLAIN keys Millrace acts on). Stateless and thread-safe.
@@ -19,6 +19,11 @@ public final class UnsupportedSettings {
     static final List<String> UNSUPPORTED_PREFIXES = List.of("ssl.", "sasl.", "quota.");
 
     private static final String PLAINTEXT = "PLAINTEXT";
+    private static final String INTER_BROKER_SASL_MECHANISM = "sasl.mechanism.inter.broker.protocol";
+    private static final List<String> INTER_BROKER_SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+    private static final String REAUTH = "connections.max.reauth.ms";
+    private static final List<String> REAUTH_MECHANISMS = List.of("plain", "scram-sha-256", "scram-sha-512",
+            "oauthbearer");
     private static final String BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
 
     private UnsupportedSettings() {
@@ -37,9 +42,12 @@ public final class UnsupportedSettings {
             if (!protocol.equals(PLAINTEXT) && controller) {
                 refused.add("controller listener " + listener + " uses security protocol " + protocol
                         + " (the metadata quorum runs over plaintext only)");
-            } else if (protocol.startsWith("SASL_") && listener.listenerName().equals(config.interBrokerListenerName())) {
-                refused.add("inter-broker listener " + listener + " uses security protocol " + protocol
-                        + " (brokers do not authenticate to each other with SASL)");
+            } else if (protocol.startsWith("SASL_") && listener.listenerName().equals(config.interBrokerListenerName())
+                    && !INTER_BROKER_SASL_MECHANISMS.contains(config.getString(INTER_BROKER_SASL_MECHANISM))) {
+                refused.add("inter-broker listener " + listener + " uses security protocol " + protocol + " with "
+                        + INTER_BROKER_SASL_MECHANISM + "=" + config.getString(INTER_BROKER_SASL_MECHANISM)
+                        + " (brokers authenticate to each other with " + String.join(", ", INTER_BROKER_SASL_MECHANISMS)
+                        + " only)");
             }
         }
         config.originals().forEach((name, text) -> {
@@ -117,9 +125,12 @@ public final class UnsupportedSettings {
 
     /**
      * listener.name.LISTENER.ssl.KEY where ssl.KEY is acted on (the listener's TLS uses it),
-     * listener.name.LISTENER.sasl.enabled.mechanisms, listener.name.LISTENER.plain.sasl.jaas.config, and
+     * listener.name.LISTENER.sasl.enabled.mechanisms, listener.name.LISTENER.plain.sasl.jaas.config,
      * listener.name.LISTENER.scram-sha-256|512.sasl.jaas.config (Kafka's server-side ScramLoginModule
-     * line, which has no server options: credentials live in the metadata).
+     * line, which has no server options: credentials live in the metadata; its username and password
+     * are the broker's own on the inter-broker listener), listener.name.LISTENER.oauthbearer.sasl.jaas.config
+     * (the unsecured JWT validator's options), and
+     * listener.name.LISTENER[.MECHANISM].connections.max.reauth.ms.
      */
     private static boolean isAppliedListenerOverride(String afterPrefix) {
         int dot = afterPrefix.indexOf('.');
@@ -127,7 +138,8 @@ public final class UnsupportedSettings {
         ConfigKey key = BrokerConfigs.DEF.key(rest);
         return rest.startsWith("ssl.") && key != null && key.support() == Support.ACTED_ON
                 || rest.equals("sasl.enabled.mechanisms") || rest.equals("plain.sasl.jaas.config")
-                || rest.equals("scram-sha-256.sasl.jaas.config") || rest.equals("scram-sha-512.sasl.jaas.config");
+                || rest.equals("scram-sha-256.sasl.jaas.config") || rest.equals("scram-sha-512.sasl.jaas.config")
+                || rest.equals("oauthbearer.sasl.jaas.config") || rest.equals(REAUTH) || REAUTH_MECHANISMS.stream().anyMatch(m -> rest.equals(m + "." + REAUTH));
     }
 
     private static boolean hasUnsupportedPrefix(String name) {

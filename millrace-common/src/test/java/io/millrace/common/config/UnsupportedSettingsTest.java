@@ -47,12 +47,11 @@ class UnsupportedSettingsTest {
 
     private static final List<String> UNSUPPORTED_BROKER_KEYS = List.of(
             "alter.config.policy.class.name",
-            "client.quota.callback.class", "connections.max.reauth.ms", "controller.quorum.bootstrap.servers",
+            "client.quota.callback.class", "controller.quorum.bootstrap.servers",
             "create.topic.policy.class.name", "max.connection.creation.rate", "max.connections",
             "max.connections.per.ip", "max.connections.per.ip.overrides", "principal.builder.class",
             "remote.log.storage.system.enable",
-            "sasl.mechanism.controller.protocol",
-            "sasl.mechanism.inter.broker.protocol");
+            "sasl.mechanism.controller.protocol");
 
     private static final List<String> IGNORED_TOPIC_KEYS = List.of(
             "compression.gzip.level", "compression.lz4.level", "compression.type", "compression.zstd.level",
@@ -95,7 +94,7 @@ class UnsupportedSettingsTest {
     void everySecurityKeyButTlsAndSaslPlainIsUnsupported() {
         for (ConfigKey key : BrokerConfigs.DEF.keys()) {
             if (key.name().startsWith("ssl.") || key.name().equals("sasl.enabled.mechanisms")
-                    || key.name().equals("sasl.jaas.config")) {
+                    || key.name().equals("sasl.jaas.config") || key.name().equals("sasl.mechanism.inter.broker.protocol")) {
                 assertEquals(Support.ACTED_ON, key.support(), key.name());
             } else if (key.name().startsWith("quota.")) {
                 assertEquals(Support.ACTED_ON, key.support(), key.name()); // quota.window.num, quota.window.size.seconds
@@ -112,11 +111,18 @@ class UnsupportedSettingsTest {
         start("listeners", "SSL://127.0.0.1:9093", "security.inter.broker.protocol", "SSL");
         start("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT");
-        assertEquals("inter-broker listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT (brokers "
-                + "do not authenticate to each other with SASL), which Millrace does not support yet",
+        assertEquals("inter-broker listener INTERNAL://127.0.0.1:9094 uses security protocol SASL_PLAINTEXT with "
+                + "sasl.mechanism.inter.broker.protocol=GSSAPI (brokers authenticate to each other with PLAIN, "
+                + "SCRAM-SHA-256, SCRAM-SHA-512 only), which Millrace does not support yet",
                 refusal("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT",
                 "inter.broker.listener.name", "INTERNAL"));
+        start("listeners", "PLAINTEXT://127.0.0.1:9092,INTERNAL://127.0.0.1:9094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT",
+                "inter.broker.listener.name", "INTERNAL", "sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512",
+                "connections.max.reauth.ms", "60000", "listener.name.internal.connections.max.reauth.ms", "1000",
+                "listener.name.internal.scram-sha-512.connections.max.reauth.ms", "2000");
+        assertEquals(List.of(), warnings);
         assertTrue(refusal("listeners", "CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092",
                 "controller.listener.names", "CONTROLLER", "listener.security.protocol.map",
                 "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL").startsWith("controller listener CONTROLLER://127.0.0.1:9093 uses "
@@ -129,11 +135,9 @@ class UnsupportedSettingsTest {
                 "Invalid value 'com.example.CustomAuthorizer' for configuration authorizer.class.name"));
         assertTrue(refusal("security.inter.broker.protocol", "SASL_SSL").startsWith("Invalid value 'SASL_SSL' for "
                 + "configuration security.inter.broker.protocol"));
-        assertEquals("connections.max.reauth.ms is set to '60000', which Millrace does not support yet",
-                refusal("connections.max.reauth.ms", "60000"));
         // Secrets are never shown, neither defined keys nor per-listener overrides.
-        assertEquals("sasl.mechanism.inter.broker.protocol is set to 'PLAIN', which Millrace does not support yet",
-                refusal("sasl.mechanism.inter.broker.protocol", "PLAIN"));
+        assertEquals("sasl.mechanism.controller.protocol is set to 'PLAIN', which Millrace does not support yet",
+                refusal("sasl.mechanism.controller.protocol", "PLAIN"));
         assertEquals("listener.name.internal.ssl.engine.factory.class is set to 'a.B', which Millrace does not "
                 + "support yet", refusal("listener.name.internal.ssl.engine.factory.class", "a.B"));
         // ssl.* and sasl.* keys we do not even define are refused, not just reported as unknown.
@@ -280,7 +284,7 @@ class UnsupportedSettingsTest {
     @Test
     void describedDocumentationSaysWhatIsNotActedOn() {
         assertTrue(BrokerConfigs.DEF.key("num.io.threads").describedDocumentation().endsWith("and ignores it."));
-        assertTrue(BrokerConfigs.DEF.key("sasl.mechanism.inter.broker.protocol").describedDocumentation()
+        assertTrue(BrokerConfigs.DEF.key("sasl.mechanism.controller.protocol").describedDocumentation()
                 .endsWith("only the default is accepted."));
         assertEquals(BrokerConfigs.DEF.key("num.partitions").documentation(),
                 BrokerConfigs.DEF.key("num.partitions").describedDocumentation());

@@ -11,9 +11,10 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * SaslHandshake where no authentication is under way: on a listener without SASL, or again after
- * a connection authenticated (re-authentication, KIP-368, is not supported). Authentication on a
- * SASL listener is the network layer's (SaslAuthenticator), before any handler. Answers
- * ILLEGAL_SASL_STATE, as Kafka does. Stateless.
+ * a connection authenticated with SaslAuthenticate v0 or bare tokens (such a client cannot
+ * re-authenticate). Authentication and re-authentication (KIP-368) on a SASL listener are the
+ * network layer's (SaslAuthenticator), before any handler. Answers ILLEGAL_SASL_STATE, as Kafka
+ * does. Stateless.
  */
 public final class SaslHandshakeHandler implements ApiHandler<SaslHandshakeRequestData> {
 

@@ -35,8 +35,8 @@ final class Connection implements Runnable {
     private final GatheringByteChannel out;
     private final TlsChannel tls;
     private final ListenerTls listenerTls;
-    /** Null on a listener without SASL, and once authentication finished. */
-    private SaslAuthenticator sasl;
+    /** Null on a listener without SASL; authenticates, then keeps the session (re-authentication, expiry). */
+    private final SaslAuthenticator sasl;
     private final RequestDispatcher dispatcher;
     private final FrameReader reader;
     private final SocketServer server;
@@ -120,10 +120,13 @@ final class Connection implements Runnable {
             // appended (written to the segment file) before its response exists, and nothing
             // keeps slices of the frame after that. A handler that did would call reader.detach().
             if (sasl != null) {
-                if (authenticate(frame)) {
-                    return;
+                SaslAuthenticator.Step step = sasl.handle(frame, dispatcher, info, inFlight);
+                if (step != null) {
+                    if (!answerSasl(step)) {
+                        return;
+                    }
+                    continue;
                 }
-                continue;
             }
             RequestDispatcher.Outcome outcome = dispatcher.dispatch(frame, info, inFlight);
             if (outcome.response() != null) {
@@ -145,21 +148,20 @@ final class Connection implements Runnable {
         closed.await(throttleMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Serves one frame before SASL authentication finished; true when the connection must close. */
-    private boolean authenticate(ByteBuffer frame) throws IOException, RejectedRequestException, InterruptedException {
-        SaslAuthenticator.Step step = sasl.handle(frame, dispatcher, info, inFlight);
+    /** Writes what a SASL step answered; false when the connection must close. */
+    private boolean answerSasl(SaslAuthenticator.Step step) throws IOException {
         if (step.response() != null) {
             step.response().writeTo(out);
         }
-        if (sasl.authenticated()) {
+        if (step.close()) {
+            log.info("Closing {}: {}", info, step.closeReason());
+            return false;
+        }
+        if (sasl.authenticated() && !sasl.principal().equals(info.principal())) {
             info = info.withPrincipal(sasl.principal());
             log.debug("SASL authenticated {}", info);
-            sasl = null;
         }
-        if (step.close()) {
-            log.info("Closing {}: SASL authentication failed", info);
-        }
-        return step.close();
+        return true;
     }
 
     /**

@@ -14,4 +14,12 @@ public interface ListenerSasl {
 
     /** A new exchange for {@code mechanism}, one of {@link #enabledMechanisms()}. */
     SaslExchange start(String mechanism);
+
+    /**
+     * connections.max.reauth.ms for {@code mechanism} on this listener: how long a session lasts
+     * before the client must re-authenticate (KIP-368); 0 for sessions without end.
+     */
+    default long maxReauthMs(String mechanism) {
+        return 0;
+    }
 }

@@ -22,4 +22,12 @@ public interface SaslExchange {
 
     /** The authenticated principal, "User:NAME", once {@link #complete()}. */
     String principal();
+
+    /**
+     * Once {@link #complete()}: how long the credential stays valid (an OAUTHBEARER token's
+     * expiry), which bounds the session (KIP-368); -1 when it does not expire.
+     */
+    default long credentialLifetimeMs() {
+        return -1;
+    }
 }

@@ -24,7 +24,10 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
  * A blocking Kafka-protocol client connection to one broker: one request at a time, written as a
  * size-prefixed frame (request header and body, kafka-clients' generated message classes) and
  * answered by one response frame with the same correlation id. {@link #open} sends ApiVersions
- * first, so {@link #versionFor} knows what both sides speak.
+ * first, so {@link #versionFor} knows what both sides speak, then authenticates when the
+ * {@link ClientSecurity} uses SASL; a SASL session with an end (KIP-368) is renewed on the same
+ * connection by the first request after 85 % of it passed (at least a second before its end,
+ * counted from before the exchange, so a request never reaches the other broker after it).
  *
  * <p>Not thread-safe: one owner thread sends. {@link #close} alone may be called from any thread;
  * it aborts a send blocked on the socket (which then throws an IOException).
@@ -35,18 +38,28 @@ public final class NodeConnection implements AutoCloseable {
     /** Refuse response frames larger than this (a corrupt size prefix, not a real response). */
     private static final int MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
 
+    /** Re-authenticate once this share of a SASL session has passed (Kafka's clients pick 85 to 95 %)... */
+    private static final double REAUTHENTICATE_AT = 0.85;
+    /** ...or earlier, to leave this long (but at most half the session) for a request on its way. */
+    private static final long REAUTHENTICATE_MARGIN_MS = 1_000;
+
     private final InetSocketAddress address;
     private final String clientId;
     private final Socket socket;
+    private final ClientSecurity security;
+    private boolean sessionEnds;
+    private long reauthenticateAtNanos;
     private final DataInputStream in;
     private final OutputStream out;
     private int nextCorrelationId;
     private ApiVersionsResponseData.ApiVersionCollection peerVersions;
 
-    private NodeConnection(InetSocketAddress address, String clientId, Socket socket) throws IOException {
+    private NodeConnection(InetSocketAddress address, String clientId, Socket socket, ClientSecurity security)
+            throws IOException {
         this.address = address;
         this.clientId = clientId;
         this.socket = socket;
+        this.security = security;
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
         this.out = socket.getOutputStream();
     }
@@ -62,7 +75,10 @@ public final class NodeConnection implements AutoCloseable {
         return open(address, clientId, connectTimeoutMs, requestTimeoutMs, ClientSecurity.PLAINTEXT);
     }
 
-    /** As {@link #open(InetSocketAddress, String, int, int)}, over TLS when {@code security} says so. */
+    /**
+     * As {@link #open(InetSocketAddress, String, int, int)}, over TLS and authenticated with SASL
+     * (after ApiVersions) when {@code security} says so.
+     */
     public static NodeConnection open(InetSocketAddress address, String clientId, int connectTimeoutMs,
                                       int requestTimeoutMs, ClientSecurity security) throws IOException {
         Socket socket = new Socket();
@@ -71,8 +87,10 @@ public final class NodeConnection implements AutoCloseable {
             socket.setKeepAlive(true);
             socket.connect(address, connectTimeoutMs);
             NodeConnection connection = new NodeConnection(address, clientId,
-                    security.secure(socket, address, requestTimeoutMs));
+                    security.secure(socket, address, requestTimeoutMs), security);
             connection.askApiVersions(requestTimeoutMs);
+            long startNanos = System.nanoTime();
+            connection.sessionStarted(startNanos, security.authenticate(connection, requestTimeoutMs));
             return connection;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -128,6 +146,11 @@ public final class NodeConnection implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T extends ApiMessage> T send(ApiKeys key, short version, ApiMessage request, int timeoutMs)
             throws IOException {
+        if (sessionEnds && System.nanoTime() - reauthenticateAtNanos >= 0) {
+            sessionEnds = false; // the re-authentication's own requests go through here
+            long startNanos = System.nanoTime();
+            sessionStarted(startNanos, security.authenticate(this, timeoutMs));
+        }
         int correlationId = nextCorrelationId++;
         out.write(frame(key, version, correlationId, clientId, request));
         out.flush();
@@ -147,6 +170,17 @@ public final class NodeConnection implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return (T) body;
+    }
+
+    /**
+     * Notes a SASL session of {@code lifetimeMs} (0: no end) that began no earlier than
+     * {@code startNanos}, to re-authenticate before it ends.
+     */
+    private void sessionStarted(long startNanos, long lifetimeMs) {
+        sessionEnds = lifetimeMs > 0;
+        long reauthenticateAfterMs = Math.max(lifetimeMs / 2,
+                Math.min((long) (lifetimeMs * REAUTHENTICATE_AT), lifetimeMs - REAUTHENTICATE_MARGIN_MS));
+        reauthenticateAtNanos = startNanos + reauthenticateAfterMs * 1_000_000;
     }
 
     /** A size-prefixed request frame: header (at the version {@code key} uses for {@code version}) then body. */

@@ -265,6 +265,8 @@ final class ReplicaFetcher {
             outageLogged = true;
             if (address == null) {
                 log.warn("Replica fetcher for leader {}: its address is not known yet; retrying", leaderId);
+            } else if (cause instanceof InterBrokerAuthenticationException) {
+                log.debug("Replica fetcher for leader {}: {}; retrying", leaderId, cause.getMessage());
             } else {
                 log.warn("Replica fetcher for leader {}: cannot reach {} ({}); retrying", leaderId, address,
                         cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());

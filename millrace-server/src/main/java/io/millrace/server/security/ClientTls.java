@@ -12,7 +12,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * TLS for the connections this broker opens to other brokers (replica fetchers, transaction
- * markers, transaction verification) when the inter-broker listener is SSL, with that listener's
+ * markers, transaction verification) when the inter-broker listener is SSL or SASL_SSL, with that listener's
  * settings as Kafka takes them: its trust store verifies the other broker, its key store is this
  * broker's certificate when the other asks for one, and {@code ssl.endpoint.identification.algorithm}
  * (https by default) checks the other broker's host name. Immutable and thread-safe.
@@ -31,14 +31,15 @@ public final class ClientTls implements ClientSecurity {
     }
 
     /**
-     * TLS when {@code config}'s inter-broker listener is SSL, else plaintext.
+     * TLS when {@code config}'s inter-broker listener is SSL or SASL_SSL, else plaintext (see
+     * {@link ClientSasl#forInterBroker} for the SASL on top).
      *
      * @throws io.millrace.common.config.ConfigException when its key or trust store cannot be used
      */
     public static ClientSecurity forInterBroker(BrokerConfig config) {
         String listener = config.interBrokerListenerName();
         boolean ssl = config.listeners().stream().anyMatch(e -> e.listenerName().equals(listener))
-                && config.securityProtocol(listener).equals("SSL");
+                && (config.securityProtocol(listener).equals("SSL") || config.securityProtocol(listener).equals("SASL_SSL"));
         if (!ssl) {
             return ClientSecurity.PLAINTEXT;
         }

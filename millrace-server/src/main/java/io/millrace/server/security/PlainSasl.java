@@ -9,8 +9,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.security.sasl.SaslException;
 
 /**
@@ -22,8 +20,7 @@ import javax.security.sasl.SaslException;
 final class PlainSasl {
     static final String PLAIN = "PLAIN";
     private static final String JAAS_CONFIG = "sasl.jaas.config";
-    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
-    private static final Pattern OPTION = Pattern.compile("([A-Za-z0-9_.\\-]+)\\s*=\\s*(\"((?:\\\\.|[^\"\\\\])*)\"|[^\\s;\"]+)");
+    static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
     private final Map<String, byte[]> passwords;
 
@@ -53,19 +50,16 @@ final class PlainSasl {
 
     /** The user_NAME="PASSWORD" options of a PlainLoginModule JAAS configuration. */
     static Map<String, byte[]> users(String key, String jaas) {
-        String text = jaas.trim();
-        if (!text.startsWith(PLAIN_LOGIN_MODULE)) {
+        JaasOptions parsed = JaasOptions.parse(key, jaas);
+        if (!parsed.loginModule().equals(PLAIN_LOGIN_MODULE)) {
             throw new ConfigException(key + " must configure " + PLAIN_LOGIN_MODULE + " (value hidden)");
         }
         Map<String, byte[]> users = new LinkedHashMap<>();
-        Matcher m = OPTION.matcher(text.substring(PLAIN_LOGIN_MODULE.length()));
-        while (m.find()) {
-            String name = m.group(1);
-            String value = m.group(3) != null ? m.group(3).replaceAll("\\\\(.)", "$1") : m.group(2);
+        parsed.options().forEach((name, value) -> {
             if (name.startsWith("user_") && name.length() > "user_".length()) {
                 users.put(name.substring("user_".length()), value.getBytes(StandardCharsets.UTF_8));
             }
-        }
+        });
         if (users.isEmpty()) {
             throw new ConfigException(key + " has no user_NAME=\"PASSWORD\" option (value hidden)");
         }
