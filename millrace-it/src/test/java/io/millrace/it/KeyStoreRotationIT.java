@@ -47,6 +47,7 @@ class KeyStoreRotationIT {
     private static final String DN = "CN=localhost,O=millrace-rotation";
     private static final String RENAMED_DN = "CN=elsewhere,O=millrace-rotation";
     private static final String KEY_STORE = "listener.name.ssl.ssl.keystore.location";
+    private static final String KEY_STORE_PASSWORD = "listener.name.ssl.ssl.keystore.password";
     private static final String INTERNAL_KEY_STORE = "listener.name.internal.ssl.keystore.location";
     private static final String INTERNAL_TRUST_STORE = "listener.name.internal.ssl.truststore.location";
 
@@ -105,11 +106,16 @@ class KeyStoreRotationIT {
             assertInvalidRequest(admin, new ConfigResource(ConfigResource.Type.BROKER, ""), KEY_STORE,
                     renamed.toString(), "broker id must be specified");
 
-            alter(admin, node, KEY_STORE, renamed.toString());
+            Clients.get(admin.incrementalAlterConfigs(Map.of(node, List.of(
+                    new AlterConfigOp(new ConfigEntry(KEY_STORE, renamed.toString()), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry(KEY_STORE_PASSWORD, TestCertificates.PASSWORD),
+                            AlterConfigOp.OpType.SET)))).all());
             Map<String, ConfigEntry> described = Clients.get(admin.describeConfigs(List.of(node)).all()).get(node)
                     .entries().stream().collect(java.util.stream.Collectors.toMap(ConfigEntry::name, e -> e));
             assertEquals(renamed.toString(), described.get(KEY_STORE).value());
             assertEquals(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG, described.get(KEY_STORE).source());
+            assertTrue(described.get(KEY_STORE_PASSWORD).isSensitive());
+            assertEquals(null, described.get(KEY_STORE_PASSWORD).value(), "a password is never shown");
             Await.until("the new certificate served", Duration.ofSeconds(20), () -> accepted(broker, trustRenamed));
             try (SSLSocket fresh = connect(broker.port("SSL"), trustRenamed)) {
                 assertEquals(new X500Principal(RENAMED_DN), ((X509Certificate) fresh.getSession()
