@@ -31,6 +31,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.tools.ConfigCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,12 +131,20 @@ class KeyStoreRotationIT {
      * On the inter-broker listener the other brokers hold the old stores, so a new certificate the
      * old trust store does not trust is refused; trusting both first, then switching, works.
      */
-    private static void rotateBetweenBrokers(InProcessBroker broker, Path second, Path renamed, Path trustBoth) {
+    private static void rotateBetweenBrokers(InProcessBroker broker, Path second, Path renamed, Path trustBoth)
+            throws Exception {
         ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
         try (Admin admin = Clients.admin(broker.bootstrap())) {
             assertInvalidRequest(admin, node, INTERNAL_KEY_STORE, renamed.toString(), "DistinguishedName does not match");
             assertInvalidRequest(admin, node, INTERNAL_KEY_STORE, second.toString(), "handshake");
-            alter(admin, node, INTERNAL_TRUST_STORE, trustBoth.toString());
+            // as an operator does it: kafka-configs.sh --entity-type brokers --entity-name 1 --alter --add-config
+            KafkaToolRun added = KafkaToolRun.run(ConfigCommand.class, broker.bootstrap(), "--alter",
+                    "--entity-type", "brokers", "--entity-name", "1",
+                    "--add-config", INTERNAL_TRUST_STORE + "=" + trustBoth);
+            assertEquals(0, added.exitCode(), added.toString());
+            KafkaToolRun described = KafkaToolRun.run(ConfigCommand.class, broker.bootstrap(), "--describe",
+                    "--entity-type", "brokers", "--entity-name", "1");
+            assertTrue(described.stdout().contains(INTERNAL_TRUST_STORE + "=" + trustBoth), described.toString());
             alter(admin, node, INTERNAL_KEY_STORE, second.toString());
         }
     }

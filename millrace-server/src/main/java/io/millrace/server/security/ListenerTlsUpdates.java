@@ -70,9 +70,13 @@ public final class ListenerTlsUpdates implements MetadataListener, BrokerResourc
             if (kind != ConfigResources.Kind.BROKER) {
                 return "Cannot update these configs at default cluster level, broker id must be specified: [" + key + "]";
             }
-            if (!listeners.containsKey(listenerKey.get().listenerName())) {
-                return "Listener " + listenerKey.get().listenerName() + " of node " + nodeId
-                        + " is not an SSL or SASL_SSL listener: [" + key + "]";
+            String listener = listenerKey.get().listenerName();
+            if (staticConfig.controllerListenerNames().contains(listener)) {
+                return "The key store and trust store of the controller listener " + listener
+                        + " cannot change at runtime (the metadata quorum's TLS is set at start-up): [" + key + "]";
+            }
+            if (!listeners.containsKey(listener)) {
+                return "Listener " + listener + " of node " + nodeId + " is not an SSL or SASL_SSL listener: [" + key + "]";
             }
         }
         if (kind != ConfigResources.Kind.BROKER) {
