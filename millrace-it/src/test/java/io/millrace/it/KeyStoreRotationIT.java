@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -58,9 +59,13 @@ class KeyStoreRotationIT {
     @Test
     void anAlteredKeyStoreServesNewConnectionsAndSurvivesARestart() throws Exception {
         TestCertificates certs = TestCertificates.in(tempDir.resolve("certs"));
-        Path first = certs.keyStore("first", DN);
-        Path second = certs.keyStore("second", DN);
-        Path renamed = certs.keyStore("renamed", RENAMED_DN);
+        // three keytool JVMs at once: on a busy machine each takes seconds
+        CompletableFuture<Path> firstMade = keyStoreAsync(certs, "first", DN);
+        CompletableFuture<Path> secondMade = keyStoreAsync(certs, "second", DN);
+        CompletableFuture<Path> renamedMade = keyStoreAsync(certs, "renamed", RENAMED_DN);
+        Path first = firstMade.get();
+        Path second = secondMade.get();
+        Path renamed = renamedMade.get();
         Path trustFirst = certs.trustStore("trust-first", first);
         Path trustRenamed = certs.trustStore("trust-renamed", renamed);
         Path trustBoth = certs.trustStore("trust-both", first, second);
@@ -106,6 +111,7 @@ class KeyStoreRotationIT {
             assertInvalidRequest(admin, node, "ssl.keystore.location", renamed.toString(), "per-listener");
             assertInvalidRequest(admin, new ConfigResource(ConfigResource.Type.BROKER, ""), KEY_STORE,
                     renamed.toString(), "broker id must be specified");
+            assertTrue(accepted(broker, trustFirst), "a refused key store leaves the old one in use");
 
             Clients.get(admin.incrementalAlterConfigs(Map.of(node, List.of(
                     new AlterConfigOp(new ConfigEntry(KEY_STORE, renamed.toString()), AlterConfigOp.OpType.SET),
@@ -147,6 +153,16 @@ class KeyStoreRotationIT {
             assertTrue(described.stdout().contains(INTERNAL_TRUST_STORE + "=" + trustBoth), described.toString());
             alter(admin, node, INTERNAL_KEY_STORE, second.toString());
         }
+    }
+
+    private static CompletableFuture<Path> keyStoreAsync(TestCertificates certs, String name, String dname) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return certs.keyStore(name, dname);
+            } catch (Exception e) {
+                throw new IllegalStateException("keytool failed for " + name, e);
+            }
+        }, task -> new Thread(task, "keytool-" + name).start()); // not the common pool: one thread on 2 cores
     }
 
     private static Map<String, Object> trusting(Path trustStore) {
