@@ -1,13 +1,25 @@
 package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,11 +32,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes whose inter-broker listener is SSL (with host name verification and mutual TLS):
- * followers replicate, and transaction markers and verification travel, over TLS; clients use
- * the SSL listener too, while the PLAINTEXT listener is left for the harness. An authorizer is
- * set and the certificate's principal is a super user, so replica fetches, markers and
- * verification pass the CLUSTER_ACTION checks of a secured cluster.
+ * Two nodes whose inter-broker listener is SSL (with host name verification and mutual TLS) and
+ * whose controller listener is SSL too: the metadata quorum (Raft over gRPC) runs mutual TLS, so
+ * the cluster forms and replicates its metadata only through it; followers replicate, and
+ * transaction markers and verification travel, over TLS; clients use the SSL listener too, while
+ * the PLAINTEXT listener is left for the harness. An authorizer is set and the certificate's
+ * principal is a super user, so replica fetches, markers and verification pass the
+ * CLUSTER_ACTION checks of a secured cluster.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class InterBrokerTlsIT {
@@ -37,7 +51,7 @@ class InterBrokerTlsIT {
         Path keys = certs.keyStore("broker", "CN=localhost,O=millrace-test");
         Path trust = certs.trustStore("trust", keys);
         Map<String, String> props = new HashMap<>();
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:SSL");
         props.put("inter.broker.listener.name", "SSL");
         props.put("ssl.keystore.type", "PKCS12");
         props.put("ssl.keystore.location", keys.toString());
@@ -72,6 +86,7 @@ class InterBrokerTlsIT {
         try (ClusterHarness cluster = ClusterHarness.create("inter-broker-tls", 2, tempDir.resolve("data"), props,
                 nodeProps)) {
             cluster.start(cluster.nodeIds());
+            assertQuorumSpeaksMutualTls(cluster.node(2).properties().get("controller.quorum.voters"), keys, trust);
             String topic = "replicated-over-tls";
             try (Admin admin = Clients.admin(sslBootstrap, client)) {
                 cluster.createTopic(admin, topic, 1, 2, Map.of("min.insync.replicas", "2"));
@@ -98,5 +113,51 @@ class InterBrokerTlsIT {
                 assertEquals(50, Clients.pollUntil(consumer, partition, 51).size());
             }
         }
+    }
+
+    /** Node 1's Raft port completes a TLS handshake with a client certificate, and refuses one without. */
+    private static void assertQuorumSpeaksMutualTls(String voters, Path keys, Path trust) throws Exception {
+        String first = voters.split(",")[0];
+        int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+        try (SSLSocket socket = tlsSocket(port, keys, trust)) {
+            socket.startHandshake();
+            assertEquals("CN=localhost,O=millrace-test",
+                    ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName());
+        }
+        boolean refused;
+        try (SSLSocket socket = tlsSocket(port, null, trust)) {
+            socket.startHandshake();
+            // TLS 1.3: the server's refusal arrives after the client's Finished; an accepted client
+            // would be left waiting for gRPC's preface until the read times out
+            refused = socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            refused = false;
+        } catch (IOException e) {
+            refused = true;
+        }
+        assertTrue(refused, "a client without a certificate is refused by the quorum");
+    }
+
+    private static SSLSocket tlsSocket(int port, Path keys, Path trust) throws Exception {
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
+        keyManagers.init(keys == null ? null : load(keys), TestCertificates.PASSWORD.toCharArray());
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(load(trust));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(5_000);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"h2"}); // gRPC's
+        socket.setSSLParameters(parameters);
+        return socket;
+    }
+
+    private static KeyStore load(Path store) throws Exception {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keyStore.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        return keyStore;
     }
 }

@@ -37,6 +37,7 @@ import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,6 +57,7 @@ class SaslPlainIT {
     @TempDir
     static Path tempDir;
     static Path clientTrust;
+    static Path brokerCertPem;
     static InProcessBroker broker;
 
     @BeforeAll
@@ -63,6 +65,7 @@ class SaslPlainIT {
         TestCertificates certs = TestCertificates.in(tempDir.resolve("certs"));
         Path brokerKeys = certs.keyStore("broker", "CN=localhost,O=millrace-test");
         clientTrust = certs.trustStore("client-trust", brokerKeys);
+        brokerCertPem = certs.certificatePem("broker-cert", brokerKeys);
         Map<String, String> props = new HashMap<>();
         props.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL://127.0.0.1:0,SASLSSL://127.0.0.1:0,OAUTH://127.0.0.1:0");
         props.put("listener.security.protocol.map",
@@ -311,6 +314,31 @@ class SaslPlainIT {
         }
         List<String> common = List.of("-b", bootstrap("SASL"), "-X", "security.protocol=SASL_PLAINTEXT",
                 "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=alice", "-X", "sasl.password=alice-secret");
+        List<String> produce = new java.util.ArrayList<>(common);
+        produce.addAll(List.of("-P", "-t", topic));
+        Kcat.Result produced = kcat.run("one\ntwo\n", produce.toArray(String[]::new));
+        assertEquals(0, produced.exitCode(), produced.toString());
+        List<String> consume = new java.util.ArrayList<>(common);
+        consume.addAll(List.of("-C", "-t", topic, "-e", "-o", "beginning"));
+        Kcat.Result consumed = kcat.run("", consume.toArray(String[]::new));
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(List.of("one", "two"), consumed.lines());
+    }
+
+    @Test
+    void kcatAuthenticatesWithPlainOverTls() throws Exception {
+        Kcat kcat = Kcat.find(tempDir);
+        if (kcat == null) {
+            System.out.println("kcat not installed: SaslPlainIT.kcatAuthenticatesWithPlainOverTls skipped");
+        }
+        Assumptions.assumeTrue(kcat != null, "kcat not installed");
+        String topic = "kcat-sasl-ssl";
+        try (Admin admin = Clients.admin(bootstrap("PLAINTEXT"))) {
+            Clients.createTopic(admin, topic, 1, Map.of());
+        }
+        List<String> common = List.of("-b", bootstrap("SASLSSL"), "-X", "security.protocol=SASL_SSL",
+                "-X", "ssl.ca.location=" + brokerCertPem, "-X", "sasl.mechanisms=PLAIN",
+                "-X", "sasl.username=bob", "-X", "sasl.password=bob-secret");
         List<String> produce = new java.util.ArrayList<>(common);
         produce.addAll(List.of("-P", "-t", topic));
         Kcat.Result produced = kcat.run("one\ntwo\n", produce.toArray(String[]::new));

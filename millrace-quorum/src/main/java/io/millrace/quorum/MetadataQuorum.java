@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -65,6 +66,8 @@ public final class MetadataQuorum implements MetadataLog {
 
     private final QuorumConfig config;
     private final InetSocketAddress listenAddress;
+    /** gRPC parameters of every Raft server and client here: TLS when the controller listener is SSL. */
+    private final Parameters rpc;
     private final MetadataPublisher publisher;
     private final RaftGroup group;
     private final RaftPeerId selfId;
@@ -97,6 +100,13 @@ public final class MetadataQuorum implements MetadataLog {
      * it (through a proxy, say), as Kafka's controller.quorum.voters are. Null: bind the voter address.
      */
     public MetadataQuorum(QuorumConfig config, MetadataPublisher publisher, InetSocketAddress listenAddress) {
+        this(config, publisher, listenAddress, null);
+    }
+
+    /** As above, speaking mutual TLS to the other nodes when {@code tls} is not null. */
+    public MetadataQuorum(QuorumConfig config, MetadataPublisher publisher, InetSocketAddress listenAddress,
+                          QuorumTls tls) {
+        this.rpc = RaftSettings.rpc(tls);
         this.config = config;
         this.listenAddress = listenAddress;
         this.publisher = publisher;
@@ -133,6 +143,7 @@ public final class MetadataQuorum implements MetadataLog {
                     .setGroup(group)
                     .setStateMachine(stateMachine)
                     .setProperties(RaftSettings.server(config, bindHost(own), own.getPort()))
+                    .setParameters(rpc)
                     .setOption(isNew ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
             try {
@@ -149,6 +160,7 @@ public final class MetadataQuorum implements MetadataLog {
         }
         client = RaftClient.newBuilder()
                 .setProperties(RaftSettings.client(DEFAULT_COMMAND_TIMEOUT))
+                .setParameters(rpc)
                 .setRaftGroup(group)
                 .setRetryPolicy(RaftSettings.clientRetryPolicy())
                 .build();
@@ -157,7 +169,7 @@ public final class MetadataQuorum implements MetadataLog {
             follower.start();
         }
         if (config.voters().size() > 1 || !config.voter()) {
-            probe = new QuorumProbe(config, group);
+            probe = new QuorumProbe(config, group, rpc);
             probe.start();
         }
     }

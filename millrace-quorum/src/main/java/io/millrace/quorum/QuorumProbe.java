@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -46,6 +47,7 @@ final class QuorumProbe implements AutoCloseable {
 
     private final QuorumConfig config;
     private final RaftGroup group;
+    private final Parameters rpc;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "millrace-quorum-probe");
         t.setDaemon(true);
@@ -55,9 +57,10 @@ final class QuorumProbe implements AutoCloseable {
     private String lastProblem;
     private long lastLoggedNanos;
 
-    QuorumProbe(QuorumConfig config, RaftGroup group) {
+    QuorumProbe(QuorumConfig config, RaftGroup group, Parameters rpc) {
         this.config = config;
         this.group = group;
+        this.rpc = rpc;
     }
 
     void start() {
@@ -176,9 +179,10 @@ final class QuorumProbe implements AutoCloseable {
         return ids.stream().sorted().map(String::valueOf).collect(Collectors.joining(","));
     }
 
-    private static RaftClient client(RaftGroup group) {
+    private RaftClient client(RaftGroup group) {
         return RaftClient.newBuilder()
                 .setProperties(RaftSettings.client(ASK_TIMEOUT))
+                .setParameters(rpc)
                 .setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build();

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -78,6 +80,18 @@ final class RaftSettings {
                 TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("64MB"));
         return properties;
+    }
+
+    /**
+     * The gRPC parameters of every Raft server and client of this node: mutual TLS with
+     * {@code tls}, or nothing (plaintext) when it is null.
+     */
+    static Parameters rpc(QuorumTls tls) {
+        Parameters parameters = new Parameters();
+        if (tls != null) {
+            GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true));
+        }
+        return parameters;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.RaftGroup;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class QuorumProbeTest {
 
     private final QuorumConfig config = QuorumConfig.of(1, VOTERS, Path.of("unused"), "clusterA");
     private final RaftGroup group = RaftGroup.valueOf(MetadataQuorum.groupId("clusterA"));
-    private final QuorumProbe probe = new QuorumProbe(config, group);
+    private final QuorumProbe probe = new QuorumProbe(config, group, new Parameters());
 
     @Test
     void peersInTheSameGroupAreNoProblem() {

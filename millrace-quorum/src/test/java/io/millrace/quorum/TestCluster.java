@@ -28,6 +28,8 @@ final class TestCluster implements AutoCloseable {
     private final Path root;
     private final long snapshotThreshold;
     private final String clusterId = "test-cluster";
+    /** The TLS each node starts with (null: plaintext); a test may change it before restarting a node. */
+    java.util.function.IntFunction<QuorumTls> tls = id -> null;
 
     record Node(int id, MetadataQuorum quorum, MetadataPublisher publisher, TinyController controller) {
     }
@@ -51,7 +53,7 @@ final class TestCluster implements AutoCloseable {
         QuorumConfig config = new QuorumConfig(id, voters, root.resolve("node-" + id), clusterId,
                 voters.containsKey(id), snapshotThreshold);
         MetadataPublisher publisher = new MetadataPublisher();
-        MetadataQuorum quorum = new MetadataQuorum(config, publisher);
+        MetadataQuorum quorum = new MetadataQuorum(config, publisher, null, tls.apply(id));
         try {
             quorum.start();
         } catch (IOException e) {

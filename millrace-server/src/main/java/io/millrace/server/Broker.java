@@ -92,12 +92,15 @@ import io.millrace.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.server.network.HandlerRegistry;
 import io.millrace.server.network.ListenerSasl;
-import io.millrace.server.network.ListenerTls;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.quota.ClientQuotas;
 import io.millrace.server.quota.QuotaWindows;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.security.ClientSasl;
+import io.millrace.server.security.ClientTls;
+import io.millrace.server.security.ListenerTlsUpdates;
+import io.millrace.server.security.ReloadableClientSecurity;
+import io.millrace.server.security.ReloadableListenerTls;
 import io.millrace.server.security.SaslMechanisms;
 import io.millrace.server.security.ServerTls;
 import io.millrace.server.partition.LocalPartitions;
@@ -150,20 +153,26 @@ public final class Broker {
     private boolean shutDown;
 
     /** The TLS of each SSL listener, loaded (key stores read and checked) when the broker is created. */
-    private final Map<String, ListenerTls> listenerTls;
+    private final Map<String, ReloadableListenerTls> listenerTls;
     /** The SASL of each SASL listener, checked when the broker is created. */
     private final Map<String, ListenerSasl> listenerSasl;
     /** TLS towards other brokers when the inter-broker listener is SSL, else plaintext. */
+    /** The TLS under the inter-broker connections, replaced when the listener's key store is altered. */
+    private final ReloadableClientSecurity interBrokerTls;
+    /** TLS and/or SASL towards other brokers, as the inter-broker listener asks; plaintext otherwise. */
     private final ClientSecurity interBrokerSecurity;
     /** Client quotas over the metadata image's quota records. */
     private final ClientQuotas clientQuotas;
+    /** Rebuilds the TLS of SSL listeners when their key stores are altered at runtime; set in start(). */
+    private ListenerTlsUpdates tlsUpdates;
 
     /** @throws io.millrace.common.config.ConfigException when an SSL listener's key store or trust store cannot be used */
     public Broker(BrokerConfig config) {
         this.config = config;
         this.listenerTls = ServerTls.forListeners(config, brokerListeners());
         this.listenerSasl = SaslMechanisms.forListeners(config, brokerListeners(), publisher::image);
-        this.interBrokerSecurity = ClientSasl.forInterBroker(config);
+        this.interBrokerTls = new ReloadableClientSecurity(ClientTls.forInterBroker(config));
+        this.interBrokerSecurity = ClientSasl.forInterBroker(config, interBrokerTls);
         this.clientQuotas = new ClientQuotas(publisher::image, QuotaWindows.from(config),
                 QuotaWindows.controllerFrom(config), Time.SYSTEM);
     }
@@ -184,6 +193,8 @@ public final class Broker {
         metadataLog = mode.openMetadataLog(nodeId, metadataDir, clusterId, publisher);
         controller = new MetadataController(metadataLog, publisher, controllerSettings(), topicConfigs::check, Time.SYSTEM);
         ControllerChannel channel = mode.connect(metadataLog, controller);
+        tlsUpdates = new ListenerTlsUpdates(config, publisher::image, listenerTls, interBrokerTls);
+        await(publisher.register(tlsUpdates));
         logManager = new LogManager(logDirs, Time.SYSTEM, config.logRetentionCheckIntervalMs(),
                 LogManager.DEFAULT_FLUSH_CHECK_INTERVAL_MS, CleanerConfig.from(config), new ProducerExpiration(
                         () -> topicConfigs.effectiveBrokerConfig().getInt(BrokerConfigs.PRODUCER_ID_EXPIRATION_MS),
@@ -232,7 +243,7 @@ public final class Broker {
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
                         mode.describer(metadataLog, nodeId, publisher)),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
-        socketServer = new SocketServer(brokerListeners(), listenerTls, listenerSasl, registry, authorizer(),
+        socketServer = new SocketServer(brokerListeners(), Map.copyOf(listenerTls), listenerSasl, registry, authorizer(),
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
@@ -355,7 +366,7 @@ public final class Broker {
                                          CoordinatorTopic offsetsTopic, CoordinatorTopic transactionTopic,
                                          ProducerIdAllocator producerIds, QuorumDescriber quorum) {
         TopicNameResolver topics = new TopicNameResolver(publisher::image);
-        ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId());
+        ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId(), tlsUpdates);
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access, transactionVerifier));
         handlers.add(new FetchHandler(topics, access, clientQuotas::fetchBytesWithinWindow));

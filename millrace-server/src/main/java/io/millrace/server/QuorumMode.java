@@ -9,10 +9,12 @@ import io.millrace.quorum.MetadataQuorum;
 import io.millrace.quorum.QuorumConfig;
 import io.millrace.quorum.QuorumControllerChannel;
 import io.millrace.quorum.QuorumInfo;
+import io.millrace.quorum.QuorumTls;
 import io.millrace.metadata.records.BrokerEndpoint;
 import io.millrace.server.quorum.QuorumDescriber;
 import io.millrace.server.quorum.QuorumState;
 import io.millrace.server.quorum.ReplicaState;
+import io.millrace.server.security.ControllerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,10 +28,10 @@ import java.util.function.IntSupplier;
  * A node of a cluster whose metadata lives in a Raft quorum (Apache Ratis) of the
  * controller.quorum.voters. The cluster id, when neither configured nor formatted, derives from
  * the voters ({@link DerivedClusterId}), so every node of the same quorum agrees on it without a
- * format step.
+ * format step. When the controller listener is SSL the quorum runs mutual TLS ({@link ControllerTls}).
  */
 record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, String controllerListener,
-                  InetSocketAddress raftBindAddress)
+                  InetSocketAddress raftBindAddress, QuorumTls tls)
         implements ClusterMode {
     private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(15);
 
@@ -46,7 +48,8 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, St
         }
         String listener = config.controllerListenerNames().isEmpty() ? "CONTROLLER"
                 : config.controllerListenerNames().get(0);
-        return new QuorumMode(voters, controller, listener, controller ? raftBindAddress(config) : null);
+        return new QuorumMode(voters, controller, listener, controller ? raftBindAddress(config) : null,
+                ControllerTls.forQuorum(config));
     }
 
     /**
@@ -73,7 +76,7 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, St
     @Override
     public MetadataLog openMetadataLog(int nodeId, Path metadataDir, String clusterId, MetadataPublisher publisher) {
         return new MetadataQuorum(new QuorumConfig(nodeId, voters, metadataDir.resolve("raft"), clusterId, controller,
-                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher, raftBindAddress);
+                QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD), publisher, raftBindAddress, tls);
     }
 
     @Override
@@ -105,7 +108,7 @@ record QuorumMode(Map<Integer, InetSocketAddress> voters, boolean controller, St
                 v.lastFetchTimestamp(), v.lastCaughtUpTimestamp())).toList();
         Map<Integer, BrokerEndpoint> endpoints = new java.util.HashMap<>();
         this.voters.forEach((id, address) -> endpoints.put(id, new BrokerEndpoint(controllerListener,
-                address.getHostString(), address.getPort(), "PLAINTEXT")));
+                address.getHostString(), address.getPort(), tls == null ? "PLAINTEXT" : "SSL")));
         return new QuorumState(info.leaderId(), info.leaderEpoch(), info.highWatermark(), voters, List.of(), endpoints);
     }
 

@@ -121,12 +121,16 @@ public final class BrokerConfig {
      * another version) is skipped with a warning rather than failing the broker.
      */
     public BrokerConfig withDynamic(Map<String, String> clusterDefaults, Map<String, String> perBroker) {
-        return new BrokerConfig(originals, applicable(clusterDefaults), applicable(perBroker));
+        return new BrokerConfig(originals, applicable(clusterDefaults, false), applicable(perBroker, true));
     }
 
-    private static Map<String, String> applicable(Map<String, String> dynamic) {
+    private static Map<String, String> applicable(Map<String, String> dynamic, boolean perBroker) {
         Map<String, String> kept = new HashMap<>();
         dynamic.forEach((key, value) -> {
+            if (!perBroker && ListenerSslKeys.parse(key).isPresent()) {
+                LOG.warn("Ignoring dynamic configuration {}: key stores and trust stores are set per broker", key);
+                return;
+            }
             try {
                 BrokerConfigs.validateDynamic(key, value);
                 kept.put(key, value);
@@ -140,6 +144,16 @@ public final class BrokerConfig {
     /** The keys and values exactly as given (server.properties plus overrides), unknown ones too. */
     public Map<String, String> originals() {
         return originals;
+    }
+
+    /**
+     * The value of a per-listener key ({@code listener.name.NAME.key}) as given: the per-broker
+     * dynamic value (key stores and trust stores, see {@link ListenerSslKeys}), else the static one;
+     * null when neither is given.
+     */
+    public String listenerOverride(String prefixedKey) {
+        String dynamic = dynamicPerBroker.get(prefixedKey);
+        return dynamic != null ? dynamic : originals.get(prefixedKey);
     }
 
     /** The cluster-wide dynamic values in effect. */

@@ -131,6 +131,10 @@ public final class BrokerConfigs {
      * INVALID_REQUEST) with the message.
      */
     public static Object validateDynamic(String key, String value) {
+        var listenerKey = ListenerSslKeys.parse(key);
+        if (listenerKey.isPresent()) {
+            return DEF.key(listenerKey.get().baseKey()).parse(value); // a per-listener key store or trust store
+        }
         ConfigKey k = DEF.key(key);
         if (k == null) {
             throw new ConfigException("Unknown broker configuration '" + key + "'");

@@ -31,6 +31,14 @@ final class ConfigDescriber {
             described.add(new DescribedConfig(key.name(), value, source, !key.dynamic(), key.sensitive(),
                     key.type(), key.describedDocumentation(), synonyms));
         }
+        // key stores and trust stores altered at runtime, per listener (Kafka lists them too)
+        config.dynamicPerBroker().forEach((name, value) -> ListenerSslKeys.parse(name).ifPresent(listenerKey -> {
+            ConfigKey base = BrokerConfigs.DEF.key(listenerKey.baseKey());
+            String shown = base.sensitive() ? null : value.trim();
+            described.add(new DescribedConfig(name, shown, ConfigSource.DYNAMIC_BROKER_CONFIG, false, base.sensitive(),
+                    base.type(), base.describedDocumentation(),
+                    List.of(new DescribedConfig.Synonym(name, shown, ConfigSource.DYNAMIC_BROKER_CONFIG))));
+        }));
         return described;
     }
 

@@ -191,6 +191,10 @@ final class ServerKeys {
         b.define("ssl.truststore.certificates", PASSWORD, null, "Trusted certificates in PEM form.");
         b.define("ssl.keymanager.algorithm", STRING, "SunX509", "Key manager factory algorithm.");
         b.define("ssl.trustmanager.algorithm", STRING, "PKIX", "Trust manager factory algorithm.");
+        b.define("ssl.allow.dn.changes", BOOLEAN, false,
+                "Whether a key store altered at runtime may hold a certificate with another distinguished name.");
+        b.define("ssl.allow.san.changes", BOOLEAN, false,
+                "Whether a key store altered at runtime may drop subject alternative names of the certificate.");
         b.define("ssl.principal.mapping.rules", STRING, "DEFAULT",
                 "Rules mapping a client certificate's distinguished name to a principal name.");
     }

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * The settings of a broker configuration that Millrace does not act on, by {@link Support}:
- * those it refuses (a SASL inter-broker listener whose mechanism Millrace cannot use, a controller listener that is not PLAINTEXT, an UNSUPPORTED key set to a value other than its default, any undefined
+ * those it refuses (a SASL inter-broker listener whose mechanism Millrace cannot use, a SASL controller listener, an UNSUPPORTED key set to a value other than its default, any undefined
  * {@code ssl.*}, {@code sasl.*} or {@code quota.*} key, a per-listener override of one) and those
  * it ignores (an IGNORED key set to a value other than its default, any per-listener override
  * other than the {@code ssl.*} and SASL/PLAIN keys Millrace acts on). Stateless and thread-safe.
@@ -18,7 +18,6 @@ public final class UnsupportedSettings {
     /** Key prefixes of mechanisms Millrace lacks: an undefined key with one of them is refused too. */
     static final List<String> UNSUPPORTED_PREFIXES = List.of("ssl.", "sasl.", "quota.");
 
-    private static final String PLAINTEXT = "PLAINTEXT";
     private static final String INTER_BROKER_SASL_MECHANISM = "sasl.mechanism.inter.broker.protocol";
     private static final List<String> INTER_BROKER_SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final String REAUTH = "connections.max.reauth.ms";
@@ -39,9 +38,9 @@ public final class UnsupportedSettings {
         for (Endpoint listener : config.listeners()) {
             String protocol = config.securityProtocol(listener.listenerName());
             boolean controller = config.controllerListenerNames().contains(listener.listenerName());
-            if (!protocol.equals(PLAINTEXT) && controller) {
+            if (protocol.startsWith("SASL_") && controller) {
                 refused.add("controller listener " + listener + " uses security protocol " + protocol
-                        + " (the metadata quorum runs over plaintext only)");
+                        + " (the metadata quorum runs over plaintext or TLS only)");
             } else if (protocol.startsWith("SASL_") && listener.listenerName().equals(config.interBrokerListenerName())
                     && !INTER_BROKER_SASL_MECHANISMS.contains(config.getString(INTER_BROKER_SASL_MECHANISM))) {
                 refused.add("inter-broker listener " + listener + " uses security protocol " + protocol + " with "

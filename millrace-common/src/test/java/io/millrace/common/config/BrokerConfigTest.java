@@ -241,6 +241,25 @@ class BrokerConfigTest {
     }
 
     @Test
+    void aListenerKeyStoreMayChangeAtRuntimePerBrokerOnly() {
+        assertEquals(new ListenerSslKeys.ListenerKey("SSL", "ssl.keystore.location"),
+                ListenerSslKeys.parse("listener.name.ssl.ssl.keystore.location").orElseThrow());
+        assertTrue(ListenerSslKeys.parse("listener.name.ssl.ssl.client.auth").isEmpty());
+        assertTrue(ListenerSslKeys.parse("ssl.keystore.location").isEmpty());
+        assertEquals("/new.p12", BrokerConfigs.validateDynamic("listener.name.ssl.ssl.keystore.location", "/new.p12"));
+
+        BrokerConfig base = BrokerConfig.fromProperties(Map.of("listener.name.ssl.ssl.keystore.location", "/old.p12",
+                "listener.name.ssl.ssl.truststore.location", "/trust.p12"));
+        BrokerConfig dynamic = base.withDynamic(Map.of("listener.name.ssl.ssl.truststore.location", "/ignored.p12"),
+                Map.of("listener.name.ssl.ssl.keystore.location", "/new.p12"));
+        assertEquals("/new.p12", dynamic.listenerOverride("listener.name.ssl.ssl.keystore.location"));
+        assertEquals("/trust.p12", dynamic.listenerOverride("listener.name.ssl.ssl.truststore.location"),
+                "a cluster-wide default of a key store is ignored, as in Kafka");
+        assertEquals("/old.p12", base.listenerOverride("listener.name.ssl.ssl.keystore.location"));
+        assertEquals(null, base.listenerOverride("listener.name.ssl.ssl.keystore.password"));
+    }
+
+    @Test
     void everyDefaultPassesItsOwnValidation() {
         for (ConfigKey key : BrokerConfigs.DEF.keys()) {
             key.validator().ensureValid(key.name(), key.defaultValue());

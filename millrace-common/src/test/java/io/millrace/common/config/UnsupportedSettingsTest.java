@@ -125,8 +125,12 @@ class UnsupportedSettingsTest {
         assertEquals(List.of(), warnings);
         assertTrue(refusal("listeners", "CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092",
                 "controller.listener.names", "CONTROLLER", "listener.security.protocol.map",
-                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL").startsWith("controller listener CONTROLLER://127.0.0.1:9093 uses "
-                + "security protocol SSL"));
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_PLAINTEXT").startsWith("controller listener "
+                + "CONTROLLER://127.0.0.1:9093 uses security protocol SASL_PLAINTEXT"));
+        // the metadata quorum runs TLS when the controller listener is SSL
+        start("listeners", "CONTROLLER://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092",
+                "controller.listener.names", "CONTROLLER", "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL");
     }
 
     @Test
@@ -162,7 +166,7 @@ class UnsupportedSettingsTest {
     @Test
     void allRefusedSettingsAreNamedInOneLine() {
         assertEquals("Millrace does not support these settings yet: controller listener CONTROLLER://127.0.0.1:9093 "
-                        + "uses security protocol SASL_SSL (the metadata quorum runs over plaintext only); "
+                        + "uses security protocol SASL_SSL (the metadata quorum runs over plaintext or TLS only); "
                         + "sasl.server.callback.handler.class is set to 'X'; ssl.provider is set to 'X'",
                 refusal("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
                         "controller.listener.names", "CONTROLLER",

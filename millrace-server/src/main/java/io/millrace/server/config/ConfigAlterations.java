@@ -4,6 +4,7 @@ import io.millrace.metadata.controller.ConfigChange;
 import io.millrace.metadata.records.ConfigRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,6 +85,20 @@ public final class ConfigAlterations {
             default -> ConfigRecord.BROKER;
         };
         String recordName = kind == ConfigResources.Kind.BROKER_DEFAULTS ? "" : resourceName;
+        if (kind == ConfigResources.Kind.BROKER || kind == ConfigResources.Kind.BROKER_DEFAULTS) {
+            Map<String, String> next = new HashMap<>(describer.overrides(kind, resourceName));
+            target.forEach((key, value) -> {
+                if (value == null) {
+                    next.remove(key);
+                } else {
+                    next.put(key, value);
+                }
+            });
+            String why = describer.checkBrokerResource(kind, target, next);
+            if (why != null) {
+                return Result.error(Errors.INVALID_REQUEST, why);
+            }
+        }
         List<ConfigChange> changes = new ArrayList<>();
         for (Map.Entry<String, String> e : target.entrySet()) {
             String why = switch (kind) {

@@ -6,6 +6,7 @@ import io.millrace.common.config.ConfigKey;
 import io.millrace.common.config.ConfigType;
 import io.millrace.common.config.ConfigValues;
 import io.millrace.common.config.DescribedConfig;
+import io.millrace.common.config.ListenerSslKeys;
 import io.millrace.common.config.TopicConfigs;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
@@ -21,11 +22,23 @@ public final class ConfigDescriber {
     private final BrokerTopicConfigs configs;
     private final Supplier<MetadataImage> image;
     private final int nodeId;
+    private final BrokerResourceCheck brokerCheck;
 
     public ConfigDescriber(BrokerTopicConfigs configs, Supplier<MetadataImage> image, int nodeId) {
+        this(configs, image, nodeId, BrokerResourceCheck.NONE);
+    }
+
+    public ConfigDescriber(BrokerTopicConfigs configs, Supplier<MetadataImage> image, int nodeId,
+                           BrokerResourceCheck brokerCheck) {
         this.configs = configs;
         this.image = image;
         this.nodeId = nodeId;
+        this.brokerCheck = brokerCheck;
+    }
+
+    /** Null when a change to a broker resource is acceptable as a whole; see {@link BrokerResourceCheck}. */
+    public String checkBrokerResource(ConfigResources.Kind kind, Map<String, String> changes, Map<String, String> next) {
+        return brokerCheck.check(kind, changes, next);
     }
 
     public boolean topicExists(String name) {
@@ -107,6 +120,17 @@ public final class ConfigDescriber {
     }
 
     public String checkDynamicBrokerConfig(String name, String value) {
+        var listenerKey = ListenerSslKeys.parse(name);
+        if (listenerKey.isPresent()) {
+            try {
+                if (value != null) {
+                    BrokerConfigs.DEF.key(listenerKey.get().baseKey()).parse(value);
+                }
+                return null; // the store as a whole: checkBrokerResource
+            } catch (ConfigException e) {
+                return e.getMessage();
+            }
+        }
         ConfigKey key = BrokerConfigs.DEF.key(name);
         if (key == null) {
             return "Unknown broker config name: " + name;

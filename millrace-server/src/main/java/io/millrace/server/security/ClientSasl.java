@@ -65,7 +65,11 @@ public final class ClientSasl implements ClientSecurity {
      *                         its JAAS configuration lacks this broker's username and password
      */
     public static ClientSecurity forInterBroker(BrokerConfig config) {
-        ClientSecurity transport = ClientTls.forInterBroker(config);
+        return forInterBroker(config, ClientTls.forInterBroker(config));
+    }
+
+    /** As {@link #forInterBroker(BrokerConfig)}, with SASL (if any) over {@code transport} (TLS that may be reloaded). */
+    public static ClientSecurity forInterBroker(BrokerConfig config, ClientSecurity transport) {
         String listener = config.interBrokerListenerName();
         boolean sasl = config.listeners().stream().anyMatch(e -> e.listenerName().equals(listener))
                 && config.securityProtocol(listener).startsWith("SASL_");

@@ -43,7 +43,11 @@ public final class ClientTls implements ClientSecurity {
         if (!ssl) {
             return ClientSecurity.PLAINTEXT;
         }
-        SslSettings settings = SslSettings.of(config, listener);
+        return of(SslSettings.of(config, listener));
+    }
+
+    /** TLS with {@code settings} (the inter-broker listener's). */
+    static ClientTls of(SslSettings settings) {
         String algorithm = settings.nonBlank(SslSettings.ENDPOINT_IDENTIFICATION);
         return new ClientTls(SslContextFactory.build(settings, false),
                 settings.list(SslSettings.ENABLED_PROTOCOLS).toArray(String[]::new),

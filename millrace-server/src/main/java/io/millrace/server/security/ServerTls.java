@@ -5,6 +5,7 @@ import io.millrace.common.config.ConfigException;
 import io.millrace.common.config.Endpoint;
 import io.millrace.server.network.ListenerTls;
 import java.net.InetSocketAddress;
+import java.security.KeyStore;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,9 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * The TLS of one SSL listener: its SSLContext (key store, trust store), enabled protocols and
- * cipher suites, {@code ssl.client.auth} and {@code ssl.principal.mapping.rules}. Built once at
- * start-up, where every setting is checked; immutable and thread-safe afterwards.
+ * cipher suites, {@code ssl.client.auth} and {@code ssl.principal.mapping.rules}. Built at
+ * start-up, where every setting is checked, and again when a key store or trust store is altered
+ * at runtime ({@link ListenerTlsUpdates}); immutable and thread-safe.
  */
 public final class ServerTls implements ListenerTls {
     private final SSLContext context;
@@ -27,10 +29,14 @@ public final class ServerTls implements ListenerTls {
     private final String[] protocols;
     private final String[] cipherSuites;
     private final SslPrincipalMapper principalMapper;
+    private final KeyStore keyStore;
+    private final KeyStore trustStore;
 
-    private ServerTls(SSLContext context, String clientAuth, String[] protocols, String[] cipherSuites,
+    private ServerTls(SslContextFactory.Built built, String clientAuth, String[] protocols, String[] cipherSuites,
                       SslPrincipalMapper principalMapper) {
-        this.context = context;
+        this.context = built.context();
+        this.keyStore = built.keyStore();
+        this.trustStore = built.trustStore();
         this.clientAuth = clientAuth;
         this.protocols = protocols;
         this.cipherSuites = cipherSuites;
@@ -38,24 +44,26 @@ public final class ServerTls implements ListenerTls {
     }
 
     /**
-     * The TLS of each listener of {@code listeners} whose security protocol is SSL or SASL_SSL, by name.
+     * The TLS of each listener of {@code listeners} whose security protocol is SSL or SASL_SSL, by
+     * name, each a {@link ReloadableListenerTls}.
      *
      * @throws ConfigException naming the key of the first setting that cannot be used (a missing
      *                         or unreadable key store, a wrong password, an unknown protocol ...)
      */
-    public static Map<String, ListenerTls> forListeners(BrokerConfig config, List<Endpoint> listeners) {
-        Map<String, ListenerTls> tls = new LinkedHashMap<>();
+    public static Map<String, ReloadableListenerTls> forListeners(BrokerConfig config, List<Endpoint> listeners) {
+        Map<String, ReloadableListenerTls> tls = new LinkedHashMap<>();
         for (Endpoint listener : listeners) {
             String protocol = config.securityProtocol(listener.listenerName());
             if (protocol.equals("SSL") || protocol.equals("SASL_SSL")) {
-                tls.put(listener.listenerName(), of(SslSettings.of(config, listener.listenerName())));
+                ServerTls initial = of(SslSettings.of(config, listener.listenerName()));
+                tls.put(listener.listenerName(), new ReloadableListenerTls(initial));
             }
         }
         return Map.copyOf(tls);
     }
 
     static ServerTls of(SslSettings settings) {
-        SSLContext context = SslContextFactory.build(settings, true);
+        SslContextFactory.Built context = SslContextFactory.buildWithStores(settings, true);
         String[] protocols = settings.list(SslSettings.ENABLED_PROTOCOLS).toArray(String[]::new);
         String[] suites = settings.list(SslSettings.CIPHER_SUITES).toArray(String[]::new);
         SslPrincipalMapper mapper = SslPrincipalMapper.parse(settings.source(SslSettings.PRINCIPAL_MAPPING_RULES),
@@ -70,6 +78,29 @@ public final class ServerTls implements ListenerTls {
                     + settings.listenerName() + ": " + e.getMessage());
         }
         return tls;
+    }
+
+    /** The key store this listener presents its certificate from. */
+    KeyStore keyStore() {
+        return keyStore;
+    }
+
+    /** The trust store that verifies clients; null for the JVM's default trust. */
+    KeyStore trustStore() {
+        return trustStore;
+    }
+
+    /** A client-mode engine with this listener's trust and key stores (to check an update against). */
+    SSLEngine newClientEngine() {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(true);
+        if (protocols.length > 0) {
+            engine.setEnabledProtocols(protocols);
+        }
+        if (cipherSuites.length > 0) {
+            engine.setEnabledCipherSuites(cipherSuites);
+        }
+        return engine;
     }
 
     @Override

@@ -14,6 +14,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Builds the {@link SSLContext} of a listener from its {@link SslSettings}: the key store
@@ -27,21 +29,72 @@ final class SslContextFactory {
     private SslContextFactory() {
     }
 
+    /** An SSLContext with the stores it was built from (null: none, the JVM's default trust). */
+    record Built(SSLContext context, KeyStore keyStore, KeyStore trustStore) {
+    }
+
     /** @param needsKey true for a server (an SSL listener must present a certificate) */
     static SSLContext build(SslSettings settings, boolean needsKey) {
-        KeyManager[] keyManagers = keyManagers(settings, needsKey);
-        TrustManager[] trustManagers = trustManagers(settings);
+        return buildWithStores(settings, needsKey).context();
+    }
+
+    /** As {@link #build}, keeping the loaded stores (to compare them with those of a later update). */
+    static Built buildWithStores(SslSettings settings, boolean needsKey) {
+        KeyStore[] keyStore = new KeyStore[1];
+        KeyStore[] trustStore = new KeyStore[1];
+        KeyManager[] keyManagers = keyManagers(settings, needsKey, keyStore);
+        TrustManager[] trustManagers = trustManagers(settings, trustStore);
         String protocol = settings.string(SslSettings.PROTOCOL);
         try {
             SSLContext context = SSLContext.getInstance(protocol);
             context.init(keyManagers, trustManagers, null);
-            return context;
+            return new Built(context, keyStore[0], trustStore[0]);
         } catch (GeneralSecurityException e) {
             throw refused(settings, SslSettings.PROTOCOL, protocol, e);
         }
     }
 
-    private static KeyManager[] keyManagers(SslSettings settings, boolean needsKey) {
+    /** The key manager and trust manager of {@code settings}, for TLS that does not run on an SSLContext of ours. */
+    record X509Managers(X509KeyManager keyManager, X509TrustManager trustManager) {
+    }
+
+    /**
+     * The key manager (a key store is required) and the trust manager (the JVM's default trust
+     * when no trust store is given) of {@code settings}.
+     */
+    static X509Managers x509Managers(SslSettings settings) {
+        KeyManager[] keyManagers = keyManagers(settings, true, new KeyStore[1]);
+        TrustManager[] trustManagers = trustManagers(settings, new KeyStore[1]);
+        try {
+            if (trustManagers == null) {
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(
+                        settings.string(SslSettings.TRUSTMANAGER_ALGORITHM));
+                factory.init((KeyStore) null);
+                trustManagers = factory.getTrustManagers();
+            }
+        } catch (GeneralSecurityException e) {
+            throw refused(settings, SslSettings.TRUSTMANAGER_ALGORITHM, settings.string(SslSettings.TRUSTMANAGER_ALGORITHM), e);
+        }
+        X509KeyManager keyManager = first(keyManagers, X509KeyManager.class);
+        X509TrustManager trustManager = first(trustManagers, X509TrustManager.class);
+        if (keyManager == null || trustManager == null) {
+            throw new ConfigException("Listener " + settings.listenerName() + ": "
+                    + settings.source(keyManager == null ? SslSettings.KEYMANAGER_ALGORITHM : SslSettings.TRUSTMANAGER_ALGORITHM)
+                    + " gives no X.509 " + (keyManager == null ? "key" : "trust") + " manager");
+        }
+        return new X509Managers(keyManager, trustManager);
+    }
+
+    private static <T> T first(Object[] managers, Class<T> type) {
+        for (Object manager : managers) {
+            if (type.isInstance(manager)) {
+                return type.cast(manager);
+            }
+        }
+        return null;
+    }
+
+    private static KeyManager[] keyManagers(SslSettings settings, boolean needsKey, KeyStore[] loaded) {
         String type = settings.string(SslSettings.KEYSTORE_TYPE).toUpperCase(Locale.ROOT);
         String location = settings.nonBlank(SslSettings.KEYSTORE_LOCATION);
         String inlineKey = settings.nonBlank(SslSettings.KEYSTORE_KEY);
@@ -80,13 +133,14 @@ final class SslContextFactory {
                     : SslSettings.KEYSTORE_PASSWORD;
             KeyManagerFactory factory = KeyManagerFactory.getInstance(settings.string(SslSettings.KEYMANAGER_ALGORITHM));
             factory.init(store, keyPassword);
+            loaded[0] = store;
             return factory.getKeyManagers();
         } catch (GeneralSecurityException | IOException e) {
             throw refused(settings, blamed, null, e);
         }
     }
 
-    private static TrustManager[] trustManagers(SslSettings settings) {
+    private static TrustManager[] trustManagers(SslSettings settings, KeyStore[] loaded) {
         String type = settings.string(SslSettings.TRUSTSTORE_TYPE).toUpperCase(Locale.ROOT);
         String location = settings.nonBlank(SslSettings.TRUSTSTORE_LOCATION);
         String inline = settings.nonBlank(SslSettings.TRUSTSTORE_CERTIFICATES);
@@ -106,6 +160,7 @@ final class SslContextFactory {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(
                     settings.string(SslSettings.TRUSTMANAGER_ALGORITHM));
             factory.init(store);
+            loaded[0] = store;
             return factory.getTrustManagers();
         } catch (GeneralSecurityException | IOException e) {
             throw refused(settings, blamed, null, e);

@@ -4,13 +4,17 @@ import io.millrace.common.config.BrokerConfig;
 import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.ConfigException;
 import io.millrace.common.config.ConfigKey;
+import io.millrace.common.config.ListenerSslKeys;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code ssl.*} settings of one listener as Kafka resolves them: each key from
  * {@code listener.name.LISTENER.ssl.KEY} (listener name in lower case) when given, else from
- * {@code ssl.KEY}. Immutable and thread-safe.
+ * {@code ssl.KEY}; a per-listener key store or trust store altered at runtime (a per-broker
+ * dynamic config) wins over both. Immutable and thread-safe.
  */
 public final class SslSettings {
     public static final String PROTOCOL = "ssl.protocol";
@@ -31,6 +35,8 @@ public final class SslSettings {
     public static final String KEYMANAGER_ALGORITHM = "ssl.keymanager.algorithm";
     public static final String TRUSTMANAGER_ALGORITHM = "ssl.trustmanager.algorithm";
     public static final String PRINCIPAL_MAPPING_RULES = "ssl.principal.mapping.rules";
+    public static final String ALLOW_DN_CHANGES = "ssl.allow.dn.changes";
+    public static final String ALLOW_SAN_CHANGES = "ssl.allow.san.changes";
 
     private final BrokerConfig config;
     private final String listenerName;
@@ -46,18 +52,30 @@ public final class SslSettings {
         return new SslSettings(config, listenerName);
     }
 
+    /**
+     * The key store and trust store settings in force ({@link ListenerSslKeys#RECONFIGURABLE}),
+     * by key: two listeners' stores are loaded alike when these are equal.
+     */
+    public Map<String, String> storeSettings() {
+        Map<String, String> stores = new TreeMap<>();
+        for (String key : ListenerSslKeys.RECONFIGURABLE) {
+            stores.put(key, string(key));
+        }
+        return stores;
+    }
+
     public String listenerName() {
         return listenerName;
     }
 
     /** The key a value comes from: the listener's prefixed form when given, else {@code key}; for messages. */
     public String source(String key) {
-        return config.originals().containsKey(prefix + key) ? prefix + key : key;
+        return config.listenerOverride(prefix + key) != null ? prefix + key : key;
     }
 
     /** The typed value of {@code key} for this listener; null when unset without a default. */
     public Object get(String key) {
-        String override = config.originals().get(prefix + key);
+        String override = config.listenerOverride(prefix + key);
         if (override == null) {
             return config.get(key);
         }
