@@ -255,6 +255,16 @@ class AclIT {
         }
     }
 
+    @Test
+    void aConsumerProtocolMemberNeedsDescribeOnTheTopicsItSubscribes() {
+        create(allow(ResourceType.GROUP, "carol-848", "User:carol", AclOperation.READ));
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap(), as("carol",
+                Map.of("group.id", "carol-848", "group.protocol", "consumer")))) {
+            consumer.subscribe(List.of(ORDERS));
+            assertInstanceOf(TopicAuthorizationException.class, pollUntilThrown(consumer));
+        }
+    }
+
     private interface Call {
         Object run() throws Exception;
     }
