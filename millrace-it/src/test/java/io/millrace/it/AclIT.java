@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -78,12 +79,13 @@ class AclIT {
                 + "user_dave=\"dave-secret\";");
         props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         props.put("super.users", "User:admin;User:ANONYMOUS");
+        props.put("group.initial.rebalance.delay.ms", "0");
         broker = InProcessBroker.start(tempDir.resolve("data"), props);
         admin = Clients.admin(bootstrap(), as("admin"));
         Clients.get(admin.createTopics(List.of(new NewTopic(ORDERS, 1, (short) 1),
                 new NewTopic("acl-granted", 1, (short) 1), new NewTopic("shared-open", 1, (short) 1),
                 new NewTopic("shared-secret", 1, (short) 1), new NewTopic("everyone-topic", 1, (short) 1),
-                new NewTopic("super-only", 1, (short) 1))).all());
+                new NewTopic("super-only", 1, (short) 1), new NewTopic("acl-txn", 1, (short) 1))).all());
     }
 
     @AfterAll
@@ -222,6 +224,44 @@ class AclIT {
                 as("alice", Map.of("group.id", "other-group")))) {
             assertThrows(GroupAuthorizationException.class,
                     () -> consumer.commitSync(Map.of(partition, new OffsetAndMetadata(1))));
+        }
+    }
+
+    @Test
+    void grantedTransactionsAndSubscribedGroupsWork() {
+        create(allow(ResourceType.TOPIC, "acl-txn", "User:alice", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "acl-txn", "User:alice", AclOperation.READ),
+                acl(ResourceType.TRANSACTIONAL_ID, "alice-txn-", PatternType.PREFIXED, "User:alice", AclOperation.WRITE,
+                        AclPermissionType.ALLOW),
+                allow(ResourceType.GROUP, "alice-subscribers", "User:alice", AclOperation.READ));
+        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap(),
+                as("alice", Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alice-txn-1")))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("acl-txn", "k", "committed"));
+            producer.commitTransaction();
+        }
+        // a classic group member: FindCoordinator, JoinGroup, SyncGroup, OffsetFetch, OffsetCommit
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap(), as("alice",
+                Map.of("group.id", "alice-subscribers", "isolation.level", "read_committed")))) {
+            consumer.subscribe(List.of("acl-txn"));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.isEmpty() && System.nanoTime() - deadline < 0) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+            assertEquals(List.of("committed"), values);
+            consumer.commitSync();
+        }
+    }
+
+    @Test
+    void aConsumerProtocolMemberNeedsDescribeOnTheTopicsItSubscribes() {
+        create(allow(ResourceType.GROUP, "carol-848", "User:carol", AclOperation.READ));
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap(), as("carol",
+                Map.of("group.id", "carol-848", "group.protocol", "consumer")))) {
+            consumer.subscribe(List.of(ORDERS));
+            assertInstanceOf(TopicAuthorizationException.class, pollUntilThrown(consumer));
         }
     }
 
