@@ -181,6 +181,16 @@ class AclIT {
                     failure(() -> Clients.get(client.createTopics(List.of(new NewTopic("carols", 1, (short) 1))).all())));
             assertInstanceOf(TopicAuthorizationException.class,
                     failure(() -> Clients.get(client.deleteTopics(List.of(ORDERS)).all())));
+            // client quotas: ALTER_CONFIGS / DESCRIBE_CONFIGS on the cluster, as Kafka
+            org.apache.kafka.common.quota.ClientQuotaEntity carolsClient = new org.apache.kafka.common.quota.ClientQuotaEntity(
+                    Map.of(org.apache.kafka.common.quota.ClientQuotaEntity.CLIENT_ID, "carol-app"));
+            assertInstanceOf(ClusterAuthorizationException.class,
+                    failure(() -> Clients.get(client.alterClientQuotas(List.of(new org.apache.kafka.common.quota.ClientQuotaAlteration(
+                            carolsClient, List.of(new org.apache.kafka.common.quota.ClientQuotaAlteration.Op(
+                                    "producer_byte_rate", 1e9))))).all())));
+            assertInstanceOf(ClusterAuthorizationException.class,
+                    failure(() -> Clients.get(client.describeClientQuotas(
+                            org.apache.kafka.common.quota.ClientQuotaFilter.all()).entities())));
         }
     }
 

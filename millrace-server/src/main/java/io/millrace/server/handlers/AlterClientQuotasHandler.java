@@ -10,11 +10,13 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterClientQuotasRequestData;
 import org.apache.kafka.common.message.AlterClientQuotasResponseData;
 import org.apache.kafka.common.message.AlterClientQuotasResponseData.EntityData;
 import org.apache.kafka.common.message.AlterClientQuotasResponseData.EntryData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * AlterClientQuotas: hands the entities' changes to the controller, which validates them as Kafka
@@ -36,6 +38,18 @@ public final class AlterClientQuotasHandler implements ApiHandler<AlterClientQuo
     @Override
     public CompletableFuture<AlterClientQuotasResponseData> handle(RequestContext context,
                                                                  AlterClientQuotasRequestData request) {
+        if (!context.authorization().allowsCluster(AclOperation.ALTER_CONFIGS)) {
+            // as Kafka: every entry refused, nothing written
+            AlterClientQuotasResponseData denied = new AlterClientQuotasResponseData();
+            for (AlterClientQuotasRequestData.EntryData asked : request.entries()) {
+                EntryData entry = new EntryData().setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.CLUSTER_AUTHORIZATION_FAILED.message());
+                asked.entity().forEach(p -> entry.entity().add(new EntityData().setEntityType(p.entityType())
+                        .setEntityName(p.entityName())));
+                denied.entries().add(entry);
+            }
+            return CompletableFuture.completedFuture(denied);
+        }
         List<Alteration> alterations = request.entries().stream().map(e -> new Alteration(
                 e.entity().stream().map(p -> new EntityPart(p.entityType(), p.entityName())).toList(),
                 e.ops().stream().map(o -> new Op(o.key(), o.value(), o.remove())).toList())).toList();
