@@ -57,9 +57,27 @@ class ReadmeSecuredNodeIT {
         props.remove("advertised.listeners"); // the example's host name; the bound ports are advertised
         assertEquals("SASL_SSL:SASL_SSL", props.get("listener.security.protocol.map").split(",")[1]);
         try (InProcessBroker broker = InProcessBroker.start(tempDir.resolve("data"), props)) {
+            assertEquals("org.apache.kafka.metadata.authorizer.StandardAuthorizer", props.get("authorizer.class.name"));
             try (Admin local = Clients.admin(broker.bootstrap())) {
-                Clients.get(local.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("alice",
-                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), "alice-secret"))).all());
+                Clients.get(local.alterUserScramCredentials(List.of(
+                        new UserScramCredentialUpsertion("alice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192),
+                                "alice-secret"),
+                        new UserScramCredentialUpsertion("mallory", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192),
+                                "mallory-secret"))).all());
+                // the README's kafka-acls.sh line: All on topic orders and group orders-app for alice
+                Clients.get(local.createAcls(List.of(
+                        new org.apache.kafka.common.acl.AclBinding(new org.apache.kafka.common.resource.ResourcePattern(
+                                org.apache.kafka.common.resource.ResourceType.TOPIC, "orders",
+                                org.apache.kafka.common.resource.PatternType.LITERAL),
+                                new org.apache.kafka.common.acl.AccessControlEntry("User:alice", "*",
+                                        org.apache.kafka.common.acl.AclOperation.ALL,
+                                        org.apache.kafka.common.acl.AclPermissionType.ALLOW)),
+                        new org.apache.kafka.common.acl.AclBinding(new org.apache.kafka.common.resource.ResourcePattern(
+                                org.apache.kafka.common.resource.ResourceType.GROUP, "orders-app",
+                                org.apache.kafka.common.resource.PatternType.LITERAL),
+                                new org.apache.kafka.common.acl.AccessControlEntry("User:alice", "*",
+                                        org.apache.kafka.common.acl.AclOperation.ALL,
+                                        org.apache.kafka.common.acl.AclPermissionType.ALLOW)))).all());
             }
             Map<String, Object> secured = new HashMap<>();
             client.forEach((key, value) -> secured.put((String) key, ((String) value)
@@ -71,6 +89,16 @@ class ReadmeSecuredNodeIT {
             }
             try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, secured)) {
                 producer.send(new ProducerRecord<>("orders", "k", "over SASL_SSL")).get(30, TimeUnit.SECONDS);
+            }
+            Map<String, Object> mallory = new HashMap<>(secured);
+            mallory.put("sasl.jaas.config", ((String) secured.get("sasl.jaas.config")).replace("alice", "mallory"));
+            mallory.put("max.block.ms", "10000");
+            try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, mallory)) {
+                java.util.concurrent.ExecutionException denied = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class,
+                        () -> producer.send(new ProducerRecord<>("orders", "k", "denied")).get(30, TimeUnit.SECONDS));
+                org.junit.jupiter.api.Assertions.assertInstanceOf(
+                        org.apache.kafka.common.errors.TopicAuthorizationException.class, denied.getCause());
             }
             TopicPartition partition = new TopicPartition("orders", 0);
             try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap, secured)) {
