@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,6 +21,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
@@ -211,6 +215,41 @@ class ShareGroupIT {
             assertEquals(2, described.members().iterator().next().assignment().topicPartitions().size());
             assertTrue(Clients.get(admin.listGroups(ListGroupsOptions.forShareGroups()).all()).stream()
                     .anyMatch(g -> g.groupId().equals("share-both") && g.type().orElseThrow() == GroupType.SHARE));
+        }
+    }
+
+    /**
+     * The admin client's view of a share group's offsets (DescribeShareGroupOffsets, with lag) and
+     * a reset of an empty group (AlterShareGroupOffsets): the next consumer starts there.
+     */
+    @Test
+    void theAdminClientDescribesAndResetsAShareGroupsOffsets() throws Exception {
+        Clients.createTopic(admin, "offsets", 1, Map.of());
+        groupConfig("offsets", Map.of("share.auto.offset.reset", "earliest"));
+        for (int i = 0; i < 6; i++) {
+            producer.send(new ProducerRecord<>("offsets", "o" + i)).get();
+        }
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
+            consumer.subscribe(List.of("offsets"));
+            pollFor(consumer, 6);
+            consumer.commitSync();
+        }
+        producer.send(new ProducerRecord<>("offsets", "o6")).get();
+        producer.send(new ProducerRecord<>("offsets", "o7")).get();
+        TopicPartition tp = new TopicPartition("offsets", 0);
+        Await.until("the group is empty", WAIT, () -> Clients.get(admin.describeShareGroups(List.of("offsets")).all())
+                .get("offsets").groupState() == GroupState.EMPTY);
+        SharePartitionOffsetInfo info = Clients.get(admin.listShareGroupOffsets(
+                Map.of("offsets", new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo("offsets")).get(tp);
+        assertEquals(6, info.startOffset(), info.toString());
+        assertEquals(Optional.of(2L), info.lag(), info.toString());
+
+        Clients.get(admin.alterShareGroupOffsets("offsets", Map.of(tp, 3L)).all());
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
+            consumer.subscribe(List.of("offsets"));
+            assertEquals(List.of("o3", "o4", "o5", "o6", "o7"),
+                    pollFor(consumer, 5).stream().map(ConsumerRecord::value).toList());
+            consumer.commitSync();
         }
     }
 

@@ -11,6 +11,8 @@ import io.millrace.metadata.image.TopicImage;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.handlers.AlterShareGroupOffsetsHandler;
+import io.millrace.server.handlers.DescribeShareGroupOffsetsHandler;
 import io.millrace.server.handlers.ShareGroupDescribeHandler;
 import io.millrace.server.handlers.ShareGroupHeartbeatHandler;
 import io.millrace.server.share.ShareAcknowledgeHandler;
@@ -133,6 +135,8 @@ public final class ShareSurfaces {
                 new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM),
                 new InitializeShareGroupStateHandler(state), new ReadShareGroupStateHandler(state),
                 new WriteShareGroupStateHandler(state), new DeleteShareGroupStateHandler(state),
-                new ReadShareGroupStateSummaryHandler(state));
+                new ReadShareGroupStateSummaryHandler(state),
+                new DescribeShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics, access),
+                new AlterShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics));
     }
 }

@@ -307,6 +307,12 @@ final class SharePartition {
         advanceStart();
     }
 
+    /** Whether any record is acquired now. */
+    synchronized boolean hasAcquired(long nowMs) {
+        expireLocks(nowMs);
+        return inFlight.values().stream().anyMatch(slot -> slot.state == State.ACQUIRED);
+    }
+
     /** The earliest lock deadline of an acquired record; Long.MAX_VALUE when none is acquired. */
     synchronized long earliestLockDeadline() {
         long earliest = Long.MAX_VALUE;
