@@ -44,6 +44,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
 import org.apache.kafka.common.requests.ShareFetchResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.tools.consumer.group.ShareGroupCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -220,7 +221,8 @@ class ShareGroupIT {
 
     /**
      * The admin client's view of a share group's offsets (DescribeShareGroupOffsets, with lag) and
-     * a reset of an empty group (AlterShareGroupOffsets): the next consumer starts there.
+     * a reset of an empty group (AlterShareGroupOffsets): the next consumer starts there; then
+     * kafka-share-groups.sh lists, describes, resets and deletes the group's offsets.
      */
     @Test
     void theAdminClientDescribesAndResetsAShareGroupsOffsets() throws Exception {
@@ -251,6 +253,26 @@ class ShareGroupIT {
                     pollFor(consumer, 5).stream().map(ConsumerRecord::value).toList());
             consumer.commitSync();
         }
+
+        // kafka-share-groups.sh: --list, --describe (offsets and lag), --reset-offsets, --delete-offsets
+        KafkaToolRun list = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--list");
+        assertTrue(list.stdout().lines().anyMatch(l -> l.trim().equals("offsets")), list.toString());
+        KafkaToolRun described = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--describe",
+                "--group", "offsets");
+        assertEquals("8", described.only("START-OFFSET"), described.toString());
+        assertEquals("0", described.only("LAG"), described.toString());
+        Await.until("the group is empty", WAIT, () -> Clients.get(admin.describeShareGroups(List.of("offsets")).all())
+                .get("offsets").groupState() == GroupState.EMPTY);
+        KafkaToolRun reset = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--reset-offsets",
+                "--group", "offsets", "--topic", "offsets", "--to-earliest", "--execute");
+        assertEquals(0, reset.exitCode(), reset.toString());
+        assertEquals(0, Clients.get(admin.listShareGroupOffsets(Map.of("offsets", new ListShareGroupOffsetsSpec()))
+                .partitionsToOffsetInfo("offsets")).get(tp).startOffset());
+        KafkaToolRun deleted = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--delete-offsets",
+                "--group", "offsets", "--topic", "offsets");
+        assertEquals(0, deleted.exitCode(), deleted.toString());
+        assertEquals(null, Clients.get(admin.listShareGroupOffsets(Map.of("offsets", new ListShareGroupOffsetsSpec()))
+                .partitionsToOffsetInfo("offsets")).get(tp), "no state left");
     }
 
     /**

@@ -12,6 +12,7 @@ import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.handlers.AlterShareGroupOffsetsHandler;
+import io.millrace.server.handlers.DeleteShareGroupOffsetsHandler;
 import io.millrace.server.handlers.DescribeShareGroupOffsetsHandler;
 import io.millrace.server.handlers.ShareGroupDescribeHandler;
 import io.millrace.server.handlers.ShareGroupHeartbeatHandler;
@@ -137,6 +138,7 @@ public final class ShareSurfaces {
                 new WriteShareGroupStateHandler(state), new DeleteShareGroupStateHandler(state),
                 new ReadShareGroupStateSummaryHandler(state),
                 new DescribeShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics, access),
-                new AlterShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics));
+                new AlterShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics),
+                new DeleteShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics));
     }
 }

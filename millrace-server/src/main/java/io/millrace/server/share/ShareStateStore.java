@@ -53,6 +53,11 @@ public final class ShareStateStore {
                 broker -> sender.initialize(broker, key, stateEpoch, startOffset));
     }
 
+    /** Forgets the state of {@code key} (DeleteShareGroupOffsets). */
+    public CompletableFuture<ShareStateResult> delete(ShareStateKey key) {
+        return call(key, () -> coordinator.delete(key), broker -> sender.delete(broker, key));
+    }
+
     CompletableFuture<ShareStateResult> write(ShareStateKey key, ShareSnapshot snapshot) {
         return call(key, () -> coordinator.write(key, snapshot), broker -> sender.write(broker, key, snapshot));
     }

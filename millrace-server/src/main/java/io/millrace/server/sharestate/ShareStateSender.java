@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import org.apache.kafka.common.message.DeleteShareGroupStateRequestData;
+import org.apache.kafka.common.message.DeleteShareGroupStateResponseData;
 import org.apache.kafka.common.message.InitializeShareGroupStateRequestData;
 import org.apache.kafka.common.message.InitializeShareGroupStateResponseData;
 import org.apache.kafka.common.message.ReadShareGroupStateRequestData;
@@ -76,6 +78,16 @@ public final class ShareStateSender implements AutoCloseable {
                     .results().get(0).partitions().get(0).errorCode());
             return new ShareStateResult(error, null);
         });
+    }
+
+    public CompletableFuture<ShareStateResult> delete(int brokerId, ShareStateKey key) {
+        DeleteShareGroupStateRequestData request = new DeleteShareGroupStateRequestData().setGroupId(key.groupId())
+                .setTopics(List.of(new DeleteShareGroupStateRequestData.DeleteStateData().setTopicId(key.topicId())
+                        .setPartitions(List.of(new DeleteShareGroupStateRequestData.PartitionData()
+                                .setPartition(key.partition())))));
+        return send(brokerId, connection -> new ShareStateResult(Errors.forCode(connection
+                .<DeleteShareGroupStateResponseData>send(ApiKeys.DELETE_SHARE_GROUP_STATE, (short) 0, request, TIMEOUT_MS)
+                .results().get(0).partitions().get(0).errorCode()), null));
     }
 
     /** The start offset and epochs only (the batches are not read). */
