@@ -273,6 +273,20 @@ class ShareGroupIT {
         assertEquals(0, deleted.exitCode(), deleted.toString());
         assertEquals(null, Clients.get(admin.listShareGroupOffsets(Map.of("offsets", new ListShareGroupOffsetsSpec()))
                 .partitionsToOffsetInfo("offsets")).get(tp), "no state left");
+
+        // --delete: the group and its share state go; a group of that id begins again from share.auto.offset.reset
+        Clients.get(admin.alterShareGroupOffsets("offsets", Map.of(tp, 7L)).all());
+        KafkaToolRun deletedGroup = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--delete",
+                "--group", "offsets");
+        assertEquals(0, deletedGroup.exitCode(), deletedGroup.toString());
+        assertTrue(Clients.get(admin.listGroups(ListGroupsOptions.forShareGroups()).all()).stream()
+                .noneMatch(g -> g.groupId().equals("offsets")), "the group is gone");
+        groupConfig("offsets", Map.of("share.auto.offset.reset", "earliest"));
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
+            consumer.subscribe(List.of("offsets"));
+            assertEquals("o0", pollFor(consumer, 1).get(0).value(), "not from offset 7: the state went too");
+            consumer.commitSync();
+        }
     }
 
     /**

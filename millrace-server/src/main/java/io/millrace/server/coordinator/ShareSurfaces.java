@@ -20,6 +20,7 @@ import io.millrace.server.share.ShareAcknowledgeHandler;
 import io.millrace.server.share.ShareFetchHandler;
 import io.millrace.server.share.SharePartitions;
 import io.millrace.server.share.ShareSessions;
+import io.millrace.server.share.ShareStateDeletingGroupsHandler;
 import io.millrace.server.share.ShareStateStore;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.sharestate.DeleteShareGroupStateHandler;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +109,20 @@ public final class ShareSurfaces {
         }
         ShareStateSender sender = new ShareStateSender(publisher::image, interBrokerListener, interBrokerSecurity);
         return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId, sender), sender);
+    }
+
+    /**
+     * The DeleteGroups handler: {@code deletion} itself while share groups are not served, else
+     * one that also deletes a deleted share group's share state.
+     */
+    public static ApiHandler<DeleteGroupsRequestData> deleteGroups(ApiHandler<DeleteGroupsRequestData> deletion,
+                                                                  GroupCoordinatorService groups,
+                                                                  Coordinator shareCoordinator,
+                                                                  TopicNameResolver topics) {
+        if (!served() || shareCoordinator == null) {
+            return deletion;
+        }
+        return new ShareStateDeletingGroupsHandler(deletion, groups, shareCoordinator.store(), topics);
     }
 
     /**
