@@ -44,6 +44,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
 import org.apache.kafka.common.requests.ShareFetchResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.tools.consumer.ConsoleShareConsumer;
 import org.apache.kafka.tools.consumer.group.ShareGroupCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -287,6 +288,21 @@ class ShareGroupIT {
             assertEquals("o0", pollFor(consumer, 1).get(0).value(), "not from offset 7: the state went too");
             consumer.commitSync();
         }
+    }
+
+    /** kafka-console-share-consumer.sh reads a topic through a share group. */
+    @Test
+    void theConsoleShareConsumerReadsATopic() throws Exception {
+        Clients.createTopic(admin, "console", 1, Map.of());
+        groupConfig("console", Map.of("share.auto.offset.reset", "earliest"));
+        for (int i = 0; i < 3; i++) {
+            producer.send(new ProducerRecord<>("console", "c" + i)).get();
+        }
+        KafkaToolRun run = KafkaToolRun.run(ConsoleShareConsumer.class, broker.bootstrap(), "--topic", "console",
+                "--group", "console", "--max-messages", "3", "--timeout-ms", "60000");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals(List.of("c0", "c1", "c2"), run.stdout().lines().map(String::trim)
+                .filter(l -> l.matches("c\\d")).toList(), run.toString());
     }
 
     /**
