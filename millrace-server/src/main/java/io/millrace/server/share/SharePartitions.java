@@ -180,7 +180,7 @@ public final class SharePartitions {
         Key key = new Key(groupId, tp);
         SharePartition state = states.get(key);
         CompletableFuture<Errors> write = writes.get(key);
-        if (state != null && !state.hasAcquired(nowMs) && (write == null || write.isDone())) {
+        if (state != null && (write == null || write.isDone()) && state.retireIfIdle(nowMs)) {
             states.remove(key, state);
         }
     }
