@@ -68,8 +68,10 @@ class ShareGroupLeaderKillIT extends ClusterTest {
         }
 
         int leader = cluster.leaderOf(admin, TOPIC, 0);
+        long killedAt = System.nanoTime();
         cluster.kill9(leader);
-        cluster.awaitLeaderOtherThan(admin, TOPIC, 0, leader, WAIT);
+        int newLeader = cluster.awaitLeaderOtherThan(admin, TOPIC, 0, leader, WAIT);
+        long electedAt = System.nanoTime();
 
         try (KafkaShareConsumer<String, String> consumer = shareConsumer()) {
             consumer.subscribe(List.of(TOPIC));
@@ -83,6 +85,9 @@ class ShareGroupLeaderKillIT extends ClusterTest {
             again.forEach(r -> consumer.acknowledge(r, AcknowledgeType.ACCEPT));
             consumer.commitSync();
         }
+        System.out.println("ShareGroupLeaderKillIT: leader " + leader + " killed; " + newLeader + " led after "
+                + TimeUnit.NANOSECONDS.toMillis(electedAt - killedAt) + " ms; the records not accepted came again "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - electedAt) + " ms later");
     }
 
     private KafkaShareConsumer<String, String> shareConsumer() {
