@@ -189,6 +189,9 @@ public final class BrokerProcess implements AutoCloseable {
             command.add(javaBinary());
             command.add("--enable-native-access=ALL-UNNAMED");
             command.add("-Xmx256m");
+            // development switches of capabilities not yet advertised (millrace.internal.*) reach the node too
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("millrace.internal."))
+                    .sorted().forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
             command.add("-cp");
             command.add(classPath());
             command.add("io.millrace.cli.Main");

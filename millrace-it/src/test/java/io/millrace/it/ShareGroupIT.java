@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,6 +21,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
@@ -40,6 +44,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
 import org.apache.kafka.common.requests.ShareFetchResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.tools.consumer.ConsoleShareConsumer;
+import org.apache.kafka.tools.consumer.group.ShareGroupCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,6 +218,91 @@ class ShareGroupIT {
             assertTrue(Clients.get(admin.listGroups(ListGroupsOptions.forShareGroups()).all()).stream()
                     .anyMatch(g -> g.groupId().equals("share-both") && g.type().orElseThrow() == GroupType.SHARE));
         }
+    }
+
+    /**
+     * The admin client's view of a share group's offsets (DescribeShareGroupOffsets, with lag) and
+     * a reset of an empty group (AlterShareGroupOffsets): the next consumer starts there; then
+     * kafka-share-groups.sh lists, describes, resets and deletes the group's offsets.
+     */
+    @Test
+    void theAdminClientDescribesAndResetsAShareGroupsOffsets() throws Exception {
+        Clients.createTopic(admin, "offsets", 1, Map.of());
+        groupConfig("offsets", Map.of("share.auto.offset.reset", "earliest"));
+        for (int i = 0; i < 6; i++) {
+            producer.send(new ProducerRecord<>("offsets", "o" + i)).get();
+        }
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
+            consumer.subscribe(List.of("offsets"));
+            pollFor(consumer, 6);
+            consumer.commitSync();
+        }
+        producer.send(new ProducerRecord<>("offsets", "o6")).get();
+        producer.send(new ProducerRecord<>("offsets", "o7")).get();
+        TopicPartition tp = new TopicPartition("offsets", 0);
+        Await.until("the group is empty", WAIT, () -> Clients.get(admin.describeShareGroups(List.of("offsets")).all())
+                .get("offsets").groupState() == GroupState.EMPTY);
+        SharePartitionOffsetInfo info = Clients.get(admin.listShareGroupOffsets(
+                Map.of("offsets", new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo("offsets")).get(tp);
+        assertEquals(6, info.startOffset(), info.toString());
+        assertEquals(Optional.of(2L), info.lag(), info.toString());
+
+        Clients.get(admin.alterShareGroupOffsets("offsets", Map.of(tp, 3L)).all());
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
+            consumer.subscribe(List.of("offsets"));
+            assertEquals(List.of("o3", "o4", "o5", "o6", "o7"),
+                    pollFor(consumer, 5).stream().map(ConsumerRecord::value).toList());
+            consumer.commitSync();
+        }
+
+        // kafka-share-groups.sh: --list, --describe (offsets and lag), --reset-offsets, --delete-offsets
+        KafkaToolRun list = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--list");
+        assertTrue(list.stdout().lines().anyMatch(l -> l.trim().equals("offsets")), list.toString());
+        KafkaToolRun described = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--describe",
+                "--group", "offsets");
+        assertEquals("8", described.only("START-OFFSET"), described.toString());
+        assertEquals("0", described.only("LAG"), described.toString());
+        Await.until("the group is empty", WAIT, () -> Clients.get(admin.describeShareGroups(List.of("offsets")).all())
+                .get("offsets").groupState() == GroupState.EMPTY);
+        KafkaToolRun reset = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--reset-offsets",
+                "--group", "offsets", "--topic", "offsets", "--to-earliest", "--execute");
+        assertEquals(0, reset.exitCode(), reset.toString());
+        assertEquals(0, Clients.get(admin.listShareGroupOffsets(Map.of("offsets", new ListShareGroupOffsetsSpec()))
+                .partitionsToOffsetInfo("offsets")).get(tp).startOffset());
+        KafkaToolRun deleted = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--delete-offsets",
+                "--group", "offsets", "--topic", "offsets");
+        assertEquals(0, deleted.exitCode(), deleted.toString());
+        assertEquals(null, Clients.get(admin.listShareGroupOffsets(Map.of("offsets", new ListShareGroupOffsetsSpec()))
+                .partitionsToOffsetInfo("offsets")).get(tp), "no state left");
+
+        // --delete: the group and its share state go; a group of that id begins again from share.auto.offset.reset
+        Clients.get(admin.alterShareGroupOffsets("offsets", Map.of(tp, 7L)).all());
+        KafkaToolRun deletedGroup = KafkaToolRun.run(ShareGroupCommand.class, broker.bootstrap(), "--delete",
+                "--group", "offsets");
+        assertEquals(0, deletedGroup.exitCode(), deletedGroup.toString());
+        assertTrue(Clients.get(admin.listGroups(ListGroupsOptions.forShareGroups()).all()).stream()
+                .noneMatch(g -> g.groupId().equals("offsets")), "the group is gone");
+        groupConfig("offsets", Map.of("share.auto.offset.reset", "earliest"));
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
+            consumer.subscribe(List.of("offsets"));
+            assertEquals("o0", pollFor(consumer, 1).get(0).value(), "not from offset 7: the state went too");
+            consumer.commitSync();
+        }
+    }
+
+    /** kafka-console-share-consumer.sh reads a topic through a share group. */
+    @Test
+    void theConsoleShareConsumerReadsATopic() throws Exception {
+        Clients.createTopic(admin, "console", 1, Map.of());
+        groupConfig("console", Map.of("share.auto.offset.reset", "earliest"));
+        for (int i = 0; i < 3; i++) {
+            producer.send(new ProducerRecord<>("console", "c" + i)).get();
+        }
+        KafkaToolRun run = KafkaToolRun.run(ConsoleShareConsumer.class, broker.bootstrap(), "--topic", "console",
+                "--group", "console", "--max-messages", "3", "--timeout-ms", "60000");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals(List.of("c0", "c1", "c2"), run.stdout().lines().map(String::trim)
+                .filter(l -> l.matches("c\\d")).toList(), run.toString());
     }
 
     /**

@@ -413,7 +413,8 @@ public final class Broker {
         handlers.add(new OffsetDeleteHandler(groupCoordinator));
         handlers.add(new ListGroupsHandler(groupCoordinator));
         handlers.add(new DescribeGroupsHandler(groupCoordinator));
-        handlers.add(new DeleteGroupsHandler(groupCoordinator));
+        handlers.add(ShareSurfaces.deleteGroups(new DeleteGroupsHandler(groupCoordinator), groupCoordinator,
+                shareCoordinator, topics));
         if (consumerGroupsEnabled()) {
             handlers.add(new ConsumerGroupHeartbeatHandler(groupCoordinator));
             handlers.add(new ConsumerGroupDescribeHandler(groupCoordinator));

@@ -11,12 +11,16 @@ import io.millrace.metadata.image.TopicImage;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.handlers.AlterShareGroupOffsetsHandler;
+import io.millrace.server.handlers.DeleteShareGroupOffsetsHandler;
+import io.millrace.server.handlers.DescribeShareGroupOffsetsHandler;
 import io.millrace.server.handlers.ShareGroupDescribeHandler;
 import io.millrace.server.handlers.ShareGroupHeartbeatHandler;
 import io.millrace.server.share.ShareAcknowledgeHandler;
 import io.millrace.server.share.ShareFetchHandler;
 import io.millrace.server.share.SharePartitions;
 import io.millrace.server.share.ShareSessions;
+import io.millrace.server.share.ShareStateDeletingGroupsHandler;
 import io.millrace.server.share.ShareStateStore;
 import io.millrace.server.replication.ClientSecurity;
 import io.millrace.server.sharestate.DeleteShareGroupStateHandler;
@@ -30,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +112,20 @@ public final class ShareSurfaces {
     }
 
     /**
+     * The DeleteGroups handler: {@code deletion} itself while share groups are not served, else
+     * one that also deletes a deleted share group's share state.
+     */
+    public static ApiHandler<DeleteGroupsRequestData> deleteGroups(ApiHandler<DeleteGroupsRequestData> deletion,
+                                                                  GroupCoordinatorService groups,
+                                                                  Coordinator shareCoordinator,
+                                                                  TopicNameResolver topics) {
+        if (!served() || shareCoordinator == null) {
+            return deletion;
+        }
+        return new ShareStateDeletingGroupsHandler(deletion, groups, shareCoordinator.store(), topics);
+    }
+
+    /**
      * The group APIs (on the group coordinator) and the share-partition APIs (ShareFetch,
      * ShareAcknowledge: this broker's share sessions and the share-partition states of the
      * partitions it leads), or none while not served: then the {@code group.share.*} keys set are
@@ -133,6 +152,9 @@ public final class ShareSurfaces {
                 new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM),
                 new InitializeShareGroupStateHandler(state), new ReadShareGroupStateHandler(state),
                 new WriteShareGroupStateHandler(state), new DeleteShareGroupStateHandler(state),
-                new ReadShareGroupStateSummaryHandler(state));
+                new ReadShareGroupStateSummaryHandler(state),
+                new DescribeShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics, access),
+                new AlterShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics),
+                new DeleteShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics));
     }
 }

@@ -144,6 +144,9 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         if (request.isRenewAck()) {
             return CompletableFuture.completedFuture(responses.fetchResponse(answered, lockMs, context));
         }
+        if (epoch == ShareSessions.INITIAL_EPOCH) { // a new session reads the state afresh if it is idle here
+            known(update.partitions()).forEach(tp -> partitions.refresh(groupId, tp, time.milliseconds()));
+        }
         Fetch fetch = new Fetch(groupId, memberId, update.partitions(), request, answered, lockMs, context);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
         return attempt(fetch, deadline);

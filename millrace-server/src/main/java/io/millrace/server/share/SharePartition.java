@@ -63,6 +63,8 @@ final class SharePartition {
     private final TreeMap<Long, Slot> inFlight = new TreeMap<>();
     private long startOffset;
     private long endOffset;
+    /** Set once {@link SharePartitions#refresh} dropped this state: it acquires nothing more. */
+    private boolean retired;
     /** The share coordinator's state epoch this state was read at (0 for a state this leader began). */
     private int stateEpoch;
 
@@ -205,6 +207,9 @@ final class SharePartition {
                                      long nowMs, long lockDurationMs) {
         expireLocks(nowMs);
         List<AcquiredRange> ranges = new ArrayList<>();
+        if (retired) {
+            return new Acquisition(ranges, 0);
+        }
         int taken = 0;
         int lastUsed = -1;
         long deadline = nowMs + lockDurationMs;
@@ -305,6 +310,20 @@ final class SharePartition {
             }
         }
         advanceStart();
+    }
+
+    /**
+     * Retires this state when no record is acquired (so it is read again from the share
+     * coordinator); true when it did. A retired state acquires nothing, so no acquisition can slip
+     * in between the check and the state's replacement.
+     */
+    synchronized boolean retireIfIdle(long nowMs) {
+        expireLocks(nowMs);
+        if (inFlight.values().stream().anyMatch(slot -> slot.state == State.ACQUIRED)) {
+            return false;
+        }
+        retired = true;
+        return true;
     }
 
     /** The earliest lock deadline of an acquired record; Long.MAX_VALUE when none is acquired. */

@@ -168,6 +168,23 @@ public final class SharePartitions {
                 .thenCompose(ignored -> store.write(stateKey, state.snapshot()).thenApply(ShareStateResult::error)));
     }
 
+    /**
+     * Forgets the group's state on {@code tp} when nothing of it is acquired and no write is under
+     * way, so that the next use reads it again from the share coordinator (where
+     * AlterShareGroupOffsets may have moved it on). Called when a member opens a share session.
+     */
+    void refresh(String groupId, TopicPartition tp, long nowMs) {
+        if (store == null) {
+            return;
+        }
+        Key key = new Key(groupId, tp);
+        SharePartition state = states.get(key);
+        CompletableFuture<Errors> write = writes.get(key);
+        if (state != null && (write == null || write.isDone()) && state.retireIfIdle(nowMs)) {
+            states.remove(key, state);
+        }
+    }
+
     /** The group's state on {@code tp} if it has one here (acknowledgements never make one). */
     SharePartition existing(String groupId, TopicPartition tp) {
         return states.get(new Key(groupId, tp));

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -14,7 +15,8 @@ import org.apache.kafka.common.protocol.Errors;
  * here and the epoch its next ShareFetch or ShareAcknowledge must carry. Epoch 0 opens a session
  * (replacing one the member had), -1 closes it, anything else must be the session's current
  * epoch (else INVALID_SHARE_SESSION_EPOCH; SHARE_SESSION_NOT_FOUND without a session) and moves
- * it on by one. At most {@code maxSessions} sessions (SHARE_SESSION_LIMIT_REACHED).
+ * it on by one. At most {@code maxSessions} sessions (SHARE_SESSION_LIMIT_REACHED), sessions idle
+ * for {@link #IDLE_EVICTION_MS} making room first.
  *
  * <p>Thread-safe: the map is concurrent and each session is changed under its own lock.
  */
@@ -26,6 +28,7 @@ public final class ShareSessions {
     }
 
     private static final class Session {
+        private volatile long lastUsedMs;
         private int epoch;
         private final LinkedHashSet<TopicIdPartition> partitions = new LinkedHashSet<>();
     }
@@ -37,11 +40,24 @@ public final class ShareSessions {
         }
     }
 
+    /**
+     * A session unused for this long may be dropped to make room for a new one: Kafka's greatest
+     * share session timeout (group.share.max.session.timeout.ms), after which its member has left
+     * its group anyway (a consumer killed without closing its sessions leaves them behind).
+     */
+    static final long IDLE_EVICTION_MS = 60_000;
+
     private final Map<Key, Session> sessions = new ConcurrentHashMap<>();
     private final int maxSessions;
+    private final LongSupplier clock;
 
     public ShareSessions(int maxSessions) {
+        this(maxSessions, System::currentTimeMillis);
+    }
+
+    ShareSessions(int maxSessions, LongSupplier clock) {
         this.maxSessions = maxSessions;
+        this.clock = clock;
     }
 
     /**
@@ -51,11 +67,16 @@ public final class ShareSessions {
     Update update(String groupId, String memberId, int epoch, Collection<TopicIdPartition> added,
                   Collection<TopicIdPartition> forgotten) {
         Key key = new Key(groupId, memberId);
+        long now = clock.getAsLong();
         if (epoch == INITIAL_EPOCH) {
             if (!sessions.containsKey(key) && sessions.size() >= maxSessions) {
-                return Update.failed(Errors.SHARE_SESSION_LIMIT_REACHED);
+                sessions.values().removeIf(s -> now - s.lastUsedMs >= IDLE_EVICTION_MS);
+                if (sessions.size() >= maxSessions) {
+                    return Update.failed(Errors.SHARE_SESSION_LIMIT_REACHED);
+                }
             }
             Session session = new Session();
+            session.lastUsedMs = now;
             session.epoch = 1;
             session.partitions.addAll(added);
             sessions.put(key, session);
@@ -66,6 +87,7 @@ public final class ShareSessions {
             return Update.failed(Errors.SHARE_SESSION_NOT_FOUND);
         }
         synchronized (session) {
+            session.lastUsedMs = now;
             if (epoch == FINAL_EPOCH) {
                 sessions.remove(key, session);
                 return new Update(Errors.NONE, List.copyOf(session.partitions));

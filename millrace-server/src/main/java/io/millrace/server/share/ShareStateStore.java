@@ -42,6 +42,22 @@ public final class ShareStateStore {
         return call(key, () -> coordinator.read(key, leaderEpoch), broker -> sender.read(broker, key, leaderEpoch));
     }
 
+    /** The start offset and epochs of {@code key} (with its batches when the coordinator is this broker). */
+    public CompletableFuture<ShareStateResult> summary(ShareStateKey key) {
+        return call(key, () -> coordinator.summary(key), broker -> sender.summary(broker, key));
+    }
+
+    /** A new state epoch and start offset for {@code key}, dropping what was in flight (AlterShareGroupOffsets). */
+    public CompletableFuture<ShareStateResult> initialize(ShareStateKey key, int stateEpoch, long startOffset) {
+        return call(key, () -> coordinator.initialize(key, stateEpoch, startOffset),
+                broker -> sender.initialize(broker, key, stateEpoch, startOffset));
+    }
+
+    /** Forgets the state of {@code key} (DeleteShareGroupOffsets). */
+    public CompletableFuture<ShareStateResult> delete(ShareStateKey key) {
+        return call(key, () -> coordinator.delete(key), broker -> sender.delete(broker, key));
+    }
+
     CompletableFuture<ShareStateResult> write(ShareStateKey key, ShareSnapshot snapshot) {
         return call(key, () -> coordinator.write(key, snapshot), broker -> sender.write(broker, key, snapshot));
     }

@@ -14,15 +14,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import org.apache.kafka.common.message.DeleteShareGroupStateRequestData;
+import org.apache.kafka.common.message.DeleteShareGroupStateResponseData;
+import org.apache.kafka.common.message.InitializeShareGroupStateRequestData;
+import org.apache.kafka.common.message.InitializeShareGroupStateResponseData;
 import org.apache.kafka.common.message.ReadShareGroupStateRequestData;
 import org.apache.kafka.common.message.ReadShareGroupStateResponseData;
+import org.apache.kafka.common.message.ReadShareGroupStateSummaryRequestData;
+import org.apache.kafka.common.message.ReadShareGroupStateSummaryResponseData;
 import org.apache.kafka.common.message.WriteShareGroupStateRequestData;
 import org.apache.kafka.common.message.WriteShareGroupStateResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Sends a share-partition leader's ReadShareGroupState and WriteShareGroupState to the share
+ * Sends a share-partition leader's ReadShareGroupState and WriteShareGroupState (and the group
+ * coordinator's ReadShareGroupStateSummary) to the share
  * coordinator on another broker, over the inter-broker listener. A broker that cannot be reached
  * or drops the connection answers COORDINATOR_NOT_AVAILABLE (the caller retries).
  *
@@ -55,6 +62,50 @@ public final class ShareStateSender implements AutoCloseable {
             ReadShareGroupStateResponseData response = connection.send(ApiKeys.READ_SHARE_GROUP_STATE, (short) 0,
                     request, TIMEOUT_MS);
             return ShareStateWire.fromRead(response.results().get(0).partitions().get(0), leaderEpoch);
+        });
+    }
+
+    public CompletableFuture<ShareStateResult> initialize(int brokerId, ShareStateKey key, int stateEpoch,
+                                                         long startOffset) {
+        InitializeShareGroupStateRequestData request = new InitializeShareGroupStateRequestData()
+                .setGroupId(key.groupId()).setTopics(List.of(new InitializeShareGroupStateRequestData
+                        .InitializeStateData().setTopicId(key.topicId()).setPartitions(List.of(
+                                new InitializeShareGroupStateRequestData.PartitionData().setPartition(key.partition())
+                                        .setStateEpoch(stateEpoch).setStartOffset(startOffset)))));
+        return send(brokerId, connection -> {
+            Errors error = Errors.forCode(connection.<InitializeShareGroupStateResponseData>send(
+                    ApiKeys.INITIALIZE_SHARE_GROUP_STATE, (short) 0, request, TIMEOUT_MS)
+                    .results().get(0).partitions().get(0).errorCode());
+            return new ShareStateResult(error, null);
+        });
+    }
+
+    public CompletableFuture<ShareStateResult> delete(int brokerId, ShareStateKey key) {
+        DeleteShareGroupStateRequestData request = new DeleteShareGroupStateRequestData().setGroupId(key.groupId())
+                .setTopics(List.of(new DeleteShareGroupStateRequestData.DeleteStateData().setTopicId(key.topicId())
+                        .setPartitions(List.of(new DeleteShareGroupStateRequestData.PartitionData()
+                                .setPartition(key.partition())))));
+        return send(brokerId, connection -> new ShareStateResult(Errors.forCode(connection
+                .<DeleteShareGroupStateResponseData>send(ApiKeys.DELETE_SHARE_GROUP_STATE, (short) 0, request, TIMEOUT_MS)
+                .results().get(0).partitions().get(0).errorCode()), null));
+    }
+
+    /** The start offset and epochs only (the batches are not read). */
+    public CompletableFuture<ShareStateResult> summary(int brokerId, ShareStateKey key) {
+        ReadShareGroupStateSummaryRequestData request = new ReadShareGroupStateSummaryRequestData()
+                .setGroupId(key.groupId()).setTopics(List.of(new ReadShareGroupStateSummaryRequestData
+                        .ReadStateSummaryData().setTopicId(key.topicId()).setPartitions(List.of(
+                                new ReadShareGroupStateSummaryRequestData.PartitionData().setPartition(key.partition())))));
+        return send(brokerId, connection -> {
+            ReadShareGroupStateSummaryResponseData.PartitionResult result = connection.<ReadShareGroupStateSummaryResponseData>
+                    send(ApiKeys.READ_SHARE_GROUP_STATE_SUMMARY, (short) 0, request, TIMEOUT_MS)
+                    .results().get(0).partitions().get(0);
+            Errors error = Errors.forCode(result.errorCode());
+            if (error != Errors.NONE || result.startOffset() < 0) {
+                return new ShareStateResult(error, null);
+            }
+            return new ShareStateResult(Errors.NONE, new ShareSnapshot(result.stateEpoch(), result.leaderEpoch(),
+                    result.startOffset(), List.of()));
         });
     }
 

@@ -1,0 +1,111 @@
+package io.millrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.millrace.server.coordinator.ShareSurfaces;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Share groups (KIP-932) in a 3-node cluster: the leader of a share consumer's partition is killed
+ * (SIGKILL) after the consumer accepted half of the records; the new leader reads the share state
+ * from the share coordinator (over ReadShareGroupState when that is another broker), so a new
+ * consumer gets exactly the records not accepted, in offset order, and nothing accepted again. The
+ * only test of share state crossing brokers, hence a cluster. Behind the development switch
+ * ({@link ShareSurfaces#DEVELOPMENT_SWITCH}), which BrokerProcess passes on to the nodes.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ShareGroupLeaderKillIT extends ClusterTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String TOPIC = "failover";
+
+    @AfterEach
+    void clearSwitch() {
+        System.clearProperty(ShareSurfaces.DEVELOPMENT_SWITCH);
+    }
+
+    @Test
+    void acceptedRecordsSurviveTheLeadersDeathAndTheOthersComeAgain() throws Exception {
+        System.setProperty(ShareSurfaces.DEVELOPMENT_SWITCH, "true");
+        cluster = ClusterHarness.start(getClass().getSimpleName(), 3, tempDir,
+                Map.of("share.coordinator.state.topic.num.partitions", "1"));
+        cluster.processes().forEach(brokerLog::watch);
+        Admin admin = cluster.admin();
+        cluster.createTopic(admin, TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
+        Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, TOPIC),
+                List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
+                        AlterConfigOp.OpType.SET)))).all());
+        try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrapServers(), Map.of())) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, "f" + i));
+            }
+            producer.flush();
+        }
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer()) {
+            consumer.subscribe(List.of(TOPIC));
+            for (ConsumerRecord<String, String> record : pollFor(consumer, 20)) {
+                consumer.acknowledge(record, record.offset() < 10 ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+            }
+            consumer.commitSync();
+        }
+
+        int leader = cluster.leaderOf(admin, TOPIC, 0);
+        long killedAt = System.nanoTime();
+        cluster.kill9(leader);
+        int newLeader = cluster.awaitLeaderOtherThan(admin, TOPIC, 0, leader, WAIT);
+        long electedAt = System.nanoTime();
+
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer()) {
+            consumer.subscribe(List.of(TOPIC));
+            List<ConsumerRecord<String, String>> again = pollFor(consumer, 10);
+            List<String> expected = new ArrayList<>();
+            for (int i = 10; i < 20; i++) {
+                expected.add("f" + i);
+            }
+            assertEquals(expected, again.stream().map(ConsumerRecord::value).toList(),
+                    "exactly what was not accepted, nothing accepted again");
+            again.forEach(r -> consumer.acknowledge(r, AcknowledgeType.ACCEPT));
+            consumer.commitSync();
+        }
+        System.out.println("ShareGroupLeaderKillIT: leader " + leader + " killed; " + newLeader + " led after "
+                + TimeUnit.NANOSECONDS.toMillis(electedAt - killedAt) + " ms; the records not accepted came again "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - electedAt) + " ms later");
+    }
+
+    private KafkaShareConsumer<String, String> shareConsumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, TOPIC);
+        props.put("share.acknowledgement.mode", "explicit");
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
+        return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private static List<ConsumerRecord<String, String>> pollFor(KafkaShareConsumer<String, String> consumer,
+                                                               int count) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        Await.until(count + " records", WAIT, () -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            return records.size() >= count;
+        });
+        return records;
+    }
+}

@@ -1,0 +1,94 @@
+package io.millrace.server.handlers;
+
+import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.coordinator.sharestate.ShareStateKey;
+import io.millrace.coordinator.sharestate.ShareStateResult;
+import io.millrace.metadata.image.TopicImage;
+import io.millrace.server.TopicNameResolver;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.share.ShareStateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponsePartition;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * AlterShareGroupOffsets (API 91) v0, on the group's coordinator: for an empty share group, each
+ * partition's share state starts again at the given offset, with a new state epoch (the share
+ * coordinator's InitializeShareGroupState: what was in flight is forgotten); a partition leader
+ * reads the new state when a member next opens a share session there. A group with members is
+ * NON_EMPTY_GROUP, one that is not a share group here GROUP_ID_NOT_FOUND. Stateless.
+ */
+public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShareGroupOffsetsRequestData> {
+    private final GroupCoordinatorService groups;
+    private final ShareStateStore store;
+    private final TopicNameResolver topics;
+
+    public AlterShareGroupOffsetsHandler(GroupCoordinatorService groups, ShareStateStore store,
+                                         TopicNameResolver topics) {
+        this.groups = groups;
+        this.store = store;
+        this.topics = topics;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.ALTER_SHARE_GROUP_OFFSETS;
+    }
+
+    @Override
+    public CompletableFuture<AlterShareGroupOffsetsResponseData> handle(RequestContext context,
+                                                                        AlterShareGroupOffsetsRequestData request) {
+        String groupId = request.groupId();
+        return groups.read(groupId, shard -> !shard.shareGroups().contains(groupId) ? Errors.GROUP_ID_NOT_FOUND
+                        : shard.shareGroups().isEmpty(groupId) ? Errors.NONE : Errors.NON_EMPTY_GROUP)
+                .exceptionally(ConsumerGroupHeartbeatHandler::errorOf)
+                .thenCompose(error -> error != Errors.NONE
+                        ? CompletableFuture.completedFuture(new AlterShareGroupOffsetsResponseData()
+                                .setErrorCode(error.code()).setErrorMessage(error.message()))
+                        : alter(request));
+    }
+
+    private CompletableFuture<AlterShareGroupOffsetsResponseData> alter(AlterShareGroupOffsetsRequestData request) {
+        List<CompletableFuture<AlterShareGroupOffsetsResponseTopic>> futures = new ArrayList<>();
+        for (var topic : request.topics()) {
+            Optional<TopicImage> image = topics.image().topic(topic.topicName());
+            List<CompletableFuture<AlterShareGroupOffsetsResponsePartition>> partitions = new ArrayList<>();
+            for (var p : topic.partitions()) {
+                AlterShareGroupOffsetsResponsePartition answer = new AlterShareGroupOffsetsResponsePartition()
+                        .setPartitionIndex(p.partitionIndex());
+                if (image.isEmpty() || !image.get().partitions().containsKey(p.partitionIndex())) {
+                    partitions.add(CompletableFuture.completedFuture(
+                            answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())));
+                    continue;
+                }
+                ShareStateKey key = new ShareStateKey(request.groupId(), image.get().topicId(), p.partitionIndex());
+                partitions.add(store.summary(key).thenCompose(current -> current.error() != Errors.NONE
+                                ? CompletableFuture.completedFuture(current)
+                                : store.initialize(key, current.snapshot() == null ? 1 : current.snapshot().stateEpoch() + 1,
+                                p.startOffset()))
+                        .thenApply(ShareStateResult::error)
+                        .thenApply(e -> answer.setErrorCode(e.code())));
+            }
+            futures.add(CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                AlterShareGroupOffsetsResponseTopic answer = new AlterShareGroupOffsetsResponseTopic()
+                        .setTopicName(topic.topicName());
+                image.ifPresent(t -> answer.setTopicId(t.topicId()));
+                partitions.forEach(f -> answer.partitions().add(f.join()));
+                return answer;
+            }));
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            AlterShareGroupOffsetsResponseData response = new AlterShareGroupOffsetsResponseData();
+            futures.forEach(f -> response.responses().add(f.join()));
+            return response;
+        });
+    }
+}

@@ -1,0 +1,167 @@
+package io.millrace.server.handlers;
+
+import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.coordinator.sharestate.ShareSnapshot;
+import io.millrace.coordinator.sharestate.ShareStateBatch;
+import io.millrace.coordinator.sharestate.ShareStateKey;
+import io.millrace.coordinator.sharestate.ShareStateResult;
+import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.image.TopicImage;
+import io.millrace.server.TopicNameResolver;
+import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.RequestContext;
+import io.millrace.server.partition.PartitionAccess;
+import io.millrace.server.share.ShareStateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseGroup;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition;
+import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * DescribeShareGroupOffsets (API 90) v0–v1, on the group's coordinator: for each share group, the
+ * share-partition start offset of the partitions asked for (when none are named, every partition
+ * with a share state of the group: each partition of each topic is asked, as Millrace keeps no
+ * list of a group's initialized topics yet), read from the share coordinator. Lag (v1)
+ * is the records from the start offset to the high watermark not yet acknowledged or archived,
+ * when this broker leads the partition; -1 (unknown) otherwise. A group that is not a share group
+ * here is GROUP_ID_NOT_FOUND. Stateless.
+ */
+public final class DescribeShareGroupOffsetsHandler implements ApiHandler<DescribeShareGroupOffsetsRequestData> {
+    private final GroupCoordinatorService groups;
+    private final ShareStateStore store;
+    private final TopicNameResolver topics;
+    private final PartitionAccess access;
+
+    public DescribeShareGroupOffsetsHandler(GroupCoordinatorService groups, ShareStateStore store,
+                                            TopicNameResolver topics, PartitionAccess access) {
+        this.groups = groups;
+        this.store = store;
+        this.topics = topics;
+        this.access = access;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS;
+    }
+
+    @Override
+    public CompletableFuture<DescribeShareGroupOffsetsResponseData> handle(RequestContext context,
+                                                                           DescribeShareGroupOffsetsRequestData request) {
+        List<CompletableFuture<DescribeShareGroupOffsetsResponseGroup>> described = new ArrayList<>();
+        request.groups().forEach(g -> described.add(describe(g)));
+        return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DescribeShareGroupOffsetsResponseData response = new DescribeShareGroupOffsetsResponseData();
+            described.forEach(f -> response.groups().add(f.join()));
+            return response;
+        });
+    }
+
+    private CompletableFuture<DescribeShareGroupOffsetsResponseGroup> describe(
+            DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup group) {
+        String groupId = group.groupId();
+        return groups.read(groupId, shard -> shard.shareGroups().contains(groupId)
+                        ? Optional.of(Set.copyOf(shard.shareGroups().subscribedTopics(groupId))) : Optional.<Set<String>>empty())
+                .thenCompose(subscribed -> {
+                    if (subscribed.isEmpty()) {
+                        return CompletableFuture.completedFuture(groupError(groupId, Errors.GROUP_ID_NOT_FOUND,
+                                "Group " + groupId + " is not a share group."));
+                    }
+                    return partitions(groupId, group.topics(), subscribed.get());
+                })
+                .exceptionally(t -> groupError(groupId, ConsumerGroupHeartbeatHandler.errorOf(t), null));
+    }
+
+    private CompletableFuture<DescribeShareGroupOffsetsResponseGroup> partitions(
+            String groupId, List<DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestTopic> asked,
+            Set<String> subscribed) {
+        MetadataImage image = topics.image();
+        boolean all = asked == null;
+        List<CompletableFuture<DescribeShareGroupOffsetsResponseTopic>> topicFutures = new ArrayList<>();
+        if (all) { // the group's members' topics, and any other topic the group has a state of (an empty group's)
+            Set<String> names = new TreeSet<>(subscribed);
+            image.topics().stream().map(TopicImage::name).filter(n -> !n.startsWith("__")).forEach(names::add);
+            for (String name : names) {
+                image.topic(name).ifPresent(t -> topicFutures.add(topic(groupId, t, List.copyOf(t.partitions().keySet()),
+                        true)));
+            }
+        } else {
+            for (var topic : asked) {
+                Optional<TopicImage> t = image.topic(topic.topicName());
+                topicFutures.add(t.isEmpty()
+                        ? CompletableFuture.completedFuture(unknownTopic(topic.topicName(), topic.partitions()))
+                        : topic(groupId, t.get(), topic.partitions(), false));
+            }
+        }
+        return CompletableFuture.allOf(topicFutures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DescribeShareGroupOffsetsResponseGroup response = new DescribeShareGroupOffsetsResponseGroup()
+                    .setGroupId(groupId);
+            topicFutures.stream().map(CompletableFuture::join).filter(t -> !t.partitions().isEmpty())
+                    .forEach(response.topics()::add);
+            return response;
+        });
+    }
+
+    private CompletableFuture<DescribeShareGroupOffsetsResponseTopic> topic(String groupId, TopicImage topic,
+                                                                            List<Integer> partitions,
+                                                                            boolean onlyWithState) {
+        List<CompletableFuture<DescribeShareGroupOffsetsResponsePartition>> futures = new ArrayList<>();
+        for (int partition : partitions) {
+            ShareStateKey key = new ShareStateKey(groupId, topic.topicId(), partition);
+            futures.add(store.summary(key).thenApply(r -> partition(topic.name(), partition, r)));
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            DescribeShareGroupOffsetsResponseTopic response = new DescribeShareGroupOffsetsResponseTopic()
+                    .setTopicName(topic.name()).setTopicId(topic.topicId());
+            futures.stream().map(CompletableFuture::join)
+                    .filter(p -> !onlyWithState || p.startOffset() >= 0 || p.errorCode() != Errors.NONE.code())
+                    .forEach(response.partitions()::add);
+            return response;
+        });
+    }
+
+    private DescribeShareGroupOffsetsResponsePartition partition(String topic, int partition, ShareStateResult result) {
+        DescribeShareGroupOffsetsResponsePartition wire = new DescribeShareGroupOffsetsResponsePartition()
+                .setPartitionIndex(partition).setErrorCode(result.error().code()).setStartOffset(-1)
+                .setLeaderEpoch(-1).setLag(-1);
+        ShareSnapshot snapshot = result.snapshot();
+        if (result.error() != Errors.NONE || snapshot == null) {
+            return wire;
+        }
+        wire.setStartOffset(snapshot.startOffset()).setLeaderEpoch(snapshot.leaderEpoch());
+        PartitionAccess.Lookup leader = access.leaderOf(new TopicPartition(topic, partition), -1);
+        if (leader.error() == Errors.NONE) {
+            long done = 0;
+            for (ShareStateBatch b : snapshot.batches()) {
+                if (b.state() == ShareStateBatch.ACKNOWLEDGED || b.state() == ShareStateBatch.ARCHIVED) {
+                    done += b.lastOffset() - Math.max(b.firstOffset(), snapshot.startOffset()) + 1;
+                }
+            }
+            wire.setLag(Math.max(0, leader.partition().log().highWatermark() - snapshot.startOffset() - done));
+        }
+        return wire;
+    }
+
+    private static DescribeShareGroupOffsetsResponseTopic unknownTopic(String name, List<Integer> partitions) {
+        DescribeShareGroupOffsetsResponseTopic topic = new DescribeShareGroupOffsetsResponseTopic().setTopicName(name);
+        partitions.forEach(p -> topic.partitions().add(new DescribeShareGroupOffsetsResponsePartition()
+                .setPartitionIndex(p).setStartOffset(-1).setLeaderEpoch(-1).setLag(-1)
+                .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())));
+        return topic;
+    }
+
+    private static DescribeShareGroupOffsetsResponseGroup groupError(String groupId, Errors error, String message) {
+        return new DescribeShareGroupOffsetsResponseGroup().setGroupId(groupId).setErrorCode(error.code())
+                .setErrorMessage(message);
+    }
+}
