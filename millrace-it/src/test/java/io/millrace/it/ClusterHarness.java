@@ -119,7 +119,7 @@ public final class ClusterHarness implements AutoCloseable {
             });
             props.values().removeIf(String::isEmpty);
             Path log = Path.of("target", "broker-logs", name + "-node-" + id + ".log");
-            nodes.put(id, BrokerProcess.unstarted(data, log, props, ports.get(id)));
+            nodes.put(id, BrokerProcess.unstarted(data, log, props, ports.get(id), BrokerProcess.testJvmOptions()));
         }
         return new ClusterHarness(nodes, ports);
     }

@@ -52,8 +52,11 @@ class MirrorMakerIT {
 
     @BeforeEach
     void startBrokers() {
-        source = InProcessBroker.start(sourceDir, Map.of("offsets.topic.num.partitions", "3"));
-        target = InProcessBroker.start(targetDir, Map.of("offsets.topic.num.partitions", "3"));
+        // groups (the worker's, the readers') form without the initial rebalance delay (3 s)
+        source = InProcessBroker.start(sourceDir, Map.of("offsets.topic.num.partitions", "3",
+                "group.initial.rebalance.delay.ms", "0"));
+        target = InProcessBroker.start(targetDir, Map.of("offsets.topic.num.partitions", "3",
+                "group.initial.rebalance.delay.ms", "0"));
         targetAdmin = Clients.admin(target.bootstrap());
     }
 

@@ -41,9 +41,13 @@ class StreamsExactlyOnceIT {
 
     @BeforeEach
     void startBroker() {
-        // the group forms without the initial rebalance delay (3 s, and 3 s more per member joining)
+        // the group forms without the initial rebalance delay (3 s, and 3 s more per member joining);
+        // the killed instance's open transaction (its successor has other transactional ids, so none
+        // fences it) holds read_committed until its timeout: look for timed-out ones every second,
+        // not every 10
         broker = InProcessBroker.start(dataDir, Map.of("transaction.state.log.num.partitions", "3",
-                "group.initial.rebalance.delay.ms", "0"));
+                "group.initial.rebalance.delay.ms", "0",
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
         admin = Clients.admin(broker.bootstrap());
         Clients.get(admin.createTopics(List.of(new NewTopic(INPUT, 3, (short) 1), new NewTopic(OUTPUT, 3, (short) 1)))
                 .all());

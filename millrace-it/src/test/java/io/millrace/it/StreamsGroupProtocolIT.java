@@ -62,8 +62,10 @@ class StreamsGroupProtocolIT {
 
     @BeforeEach
     void startBroker() {
+        // the first assignment is not held back 3 s for more members (group.streams.initial.rebalance.delay.ms):
+        // the second instance joins a group already assigned and is handed its share
         broker = InProcessBroker.start(dataDir, Map.of("group.streams.min.heartbeat.interval.ms", "500",
-                "group.streams.heartbeat.interval.ms", "500"));
+                "group.streams.heartbeat.interval.ms", "500", "group.streams.initial.rebalance.delay.ms", "0"));
         admin = Clients.admin(broker.bootstrap());
         Clients.get(admin.createTopics(List.of(new NewTopic(INPUT, 4, (short) 1), new NewTopic(OUTPUT, 2, (short) 1)))
                 .all());
