@@ -257,7 +257,7 @@ public final class MetadataQuorum implements MetadataLog {
 
     /** The quorum as this node sees it; follower offsets are only known when this node leads. */
     public QuorumInfo describe() {
-        return QuorumDescriber.describe(config, division);
+        return RatisQuorumInfo.describe(config, division);
     }
 
     @Override

@@ -356,12 +356,12 @@ public final class BrokerConfig {
 
     /** DescribeConfigs entries of this broker: every broker key, in definition order. */
     public List<DescribedConfig> describe() {
-        return ConfigDescriber.describeBroker(this);
+        return ConfigEntriesBuilder.describeBroker(this);
     }
 
     /** DescribeConfigs entries of a topic with {@code overrides}: every topic key. */
     public List<DescribedConfig> describeTopic(Map<String, String> overrides) {
-        return ConfigDescriber.describeTopic(this, overrides);
+        return ConfigEntriesBuilder.describeTopic(this, overrides);
     }
 
     @Override

@@ -43,7 +43,9 @@ final class ServerKeys {
         b.define(BrokerConfigs.BROKER_ID, INT, null, atLeast(0),
                 "The older name of node.id. When both are set they must be equal.");
         b.define(BrokerConfigs.PROCESS_ROLES, LIST, "broker,controller", listOf(false, "broker", "controller"),
-                "The roles this node plays. A Millrace node always runs both; the value is checked and accepted.");
+                "The roles this node plays: with controller it is a voter of the metadata quorum "
+                        + "(controller.quorum.voters must list it), with broker only it follows the quorum without "
+                        + "voting. Every Millrace node also serves clients as a broker.");
         b.define(BrokerConfigs.CLUSTER_ID, STRING, null, nonBlank(),
                 "The cluster id reported to clients. When unset the broker picks one and keeps it with its data.");
         b.define(BrokerConfigs.BROKER_RACK, STRING, null, "The rack (or zone) of this broker, for rack-aware placement.");

@@ -47,9 +47,7 @@ public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShar
     public CompletableFuture<AlterShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                         AlterShareGroupOffsetsRequestData request) {
         String groupId = request.groupId();
-        return groups.read(groupId, shard -> !shard.shareGroups().contains(groupId) ? Errors.GROUP_ID_NOT_FOUND
-                        : shard.shareGroups().isEmpty(groupId) ? Errors.NONE : Errors.NON_EMPTY_GROUP)
-                .exceptionally(ConsumerGroupHeartbeatHandler::errorOf)
+        return EmptyShareGroup.check(groups, groupId)
                 .thenCompose(error -> error != Errors.NONE
                         ? CompletableFuture.completedFuture(new AlterShareGroupOffsetsResponseData()
                                 .setErrorCode(error.code()).setErrorMessage(error.message()))

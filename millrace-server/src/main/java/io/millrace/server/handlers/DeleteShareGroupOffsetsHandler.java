@@ -46,9 +46,7 @@ public final class DeleteShareGroupOffsetsHandler implements ApiHandler<DeleteSh
     public CompletableFuture<DeleteShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                          DeleteShareGroupOffsetsRequestData request) {
         String groupId = request.groupId();
-        return groups.read(groupId, shard -> !shard.shareGroups().contains(groupId) ? Errors.GROUP_ID_NOT_FOUND
-                        : shard.shareGroups().isEmpty(groupId) ? Errors.NONE : Errors.NON_EMPTY_GROUP)
-                .exceptionally(ConsumerGroupHeartbeatHandler::errorOf)
+        return EmptyShareGroup.check(groups, groupId)
                 .thenCompose(error -> error != Errors.NONE
                         ? CompletableFuture.completedFuture(new DeleteShareGroupOffsetsResponseData()
                                 .setErrorCode(error.code()).setErrorMessage(error.message()))

@@ -9,9 +9,9 @@ import java.util.Map;
  * Synonyms are listed level by level (per-broker dynamic, cluster-default dynamic, static,
  * default), and within a level in the synonyms' order of precedence, as Kafka lists them.
  */
-final class ConfigDescriber {
+final class ConfigEntriesBuilder {
 
-    private ConfigDescriber() {
+    private ConfigEntriesBuilder() {
     }
 
     static List<DescribedConfig> describeBroker(BrokerConfig config) {

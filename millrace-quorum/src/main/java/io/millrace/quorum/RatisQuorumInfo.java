@@ -16,8 +16,8 @@ import org.apache.ratis.server.protocol.TermIndex;
  * since each last answered the leader) and the followers' match indices, both in the leader's
  * log-appender order. Stateless.
  */
-final class QuorumDescriber {
-    private QuorumDescriber() {
+final class RatisQuorumInfo {
+    private RatisQuorumInfo() {
     }
 
     static QuorumInfo describe(QuorumConfig config, RaftServer.Division division) {
