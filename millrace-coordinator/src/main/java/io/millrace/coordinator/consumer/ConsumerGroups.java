@@ -226,10 +226,7 @@ public final class ConsumerGroups implements GroupType {
      */
     @Override
     public DescribeGroupsResponseData.DescribedGroup describeClassic(String groupId) {
-        return new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
-                .setGroupState(ConsumerGroupState.DEAD.displayName()).setProtocolType("").setProtocolData("")
-                .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                .setErrorMessage("Group " + groupId + " is not a classic group.");
+        return GroupType.notAClassicGroup(groupId);
     }
 
     /** ConsumerGroupDescribe of one group; GROUP_ID_NOT_FOUND in the result when it is not one here. */

@@ -45,6 +45,16 @@ public interface GroupType {
     /** DescribeGroups (the classic API) of an existing group of this type. */
     DescribedGroup describeClassic(String groupId);
 
+    /**
+     * What DescribeGroups (the classic API) answers for a group of a newer type, as Kafka does:
+     * GROUP_ID_NOT_FOUND, state Dead, so the admin client turns to that type's own describe API.
+     */
+    static DescribedGroup notAClassicGroup(String groupId) {
+        return new DescribedGroup().setGroupId(groupId).setGroupState("Dead").setProtocolType("").setProtocolData("")
+                .setErrorCode(org.apache.kafka.common.protocol.Errors.GROUP_ID_NOT_FOUND.code())
+                .setErrorMessage("Group " + groupId + " is not a classic group.");
+    }
+
     /** Whether the existing group has no members: it may be deleted. */
     boolean isEmpty(String groupId);
 

@@ -139,10 +139,7 @@ public final class ShareGroups implements GroupType {
     /** DescribeGroups (the classic API) of a share group: GROUP_ID_NOT_FOUND, as Kafka answers. */
     @Override
     public DescribeGroupsResponseData.DescribedGroup describeClassic(String groupId) {
-        return new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
-                .setGroupState(ShareGroup.State.DEAD.displayName).setProtocolType("").setProtocolData("")
-                .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                .setErrorMessage("Group " + groupId + " is not a classic group.");
+        return GroupType.notAClassicGroup(groupId);
     }
 
     @Override

@@ -138,10 +138,7 @@ public final class StreamsGroups implements GroupType {
     /** DescribeGroups (the classic API) of a streams group: GROUP_ID_NOT_FOUND, as Kafka answers. */
     @Override
     public DescribeGroupsResponseData.DescribedGroup describeClassic(String groupId) {
-        return new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
-                .setGroupState(StreamsGroup.State.DEAD.displayName).setProtocolType("").setProtocolData("")
-                .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                .setErrorMessage("Group " + groupId + " is not a classic group.");
+        return GroupType.notAClassicGroup(groupId);
     }
 
     @Override
