@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -115,16 +116,25 @@ public final class EmbeddedMillrace implements AutoCloseable {
             return;
         }
         short replicas = (short) Math.min(3, nodes);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         try (Admin admin = Admin.create(client)) {
-            List<NewTopic> topics = partitionsByName.entrySet().stream()
-                    .map(e -> new NewTopic(e.getKey(), e.getValue(), replicas)).toList();
-            for (var result : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    result.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + result.getKey() + ": "
-                                + e.getCause().getMessage(), e.getCause());
+            for (Map.Entry<String, Integer> topic : partitionsByName.entrySet()) {
+                while (true) {
+                    try {
+                        admin.createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), replicas))).all()
+                                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        break;
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TopicExistsException) {
+                            break;
+                        }
+                        // Just after a cluster starts, the active controller may not yet count every
+                        // registered node as alive (it learns that from their heartbeats): try again.
+                        if (!(e.getCause() instanceof InvalidReplicationFactorException) || System.nanoTime() > deadline) {
+                            throw new IllegalStateException("Cannot create topic " + topic.getKey() + ": "
+                                    + e.getCause().getMessage(), e.getCause());
+                        }
+                        Thread.sleep(100);
                     }
                 }
             }
