@@ -183,7 +183,7 @@ final class LogCleaner {
 
     private static Choice plan(PartitionLog partitionLog, long now) throws IOException {
         List<LogSegment> segments = partitionLog.segmentSnapshot();
-        CleanerCheckpoint.State checkpoint = partitionLog.cleanerCheckpoint();
+        CleanerCheckpoint.State checkpoint = partitionLog.cleanerHooks().checkpoint();
         LogConfig config = partitionLog.config();
         List<CleanablePlan.SegmentView> views = CleanablePlan.describe(segments, partitionLog.logEndOffset(),
                 checkpoint.firstDirtyOffset(), config.maxCompactionLagMs() < Long.MAX_VALUE);

@@ -75,13 +75,13 @@ final class LogCleaning {
     }
 
     Result run() throws IOException, Abandoned {
-        long truncations = log.truncations();
+        long truncations = log.cleanerHooks().truncations();
         LogConfig config = log.config();
         map.clear();
         aborted = AbortedRanges.of(segments);
         long mapEnd = buildOffsetMap();
         CleanerBatchFilter filter = new CleanerBatchFilter(map, time.milliseconds(), config.deleteRetentionMs(),
-                log.lastBatchOffsetByProducer(), aborted);
+                log.cleanerHooks().lastBatchOffsetByProducer(), aborted);
         List<LogSegment> toClean = new ArrayList<>();
         for (int i = 0; i < segments.size() - 1 && segments.get(i).baseOffset() < mapEnd; i++) {
             toClean.add(segments.get(i));
@@ -104,7 +104,7 @@ final class LogCleaning {
             bytesAfter += cleaned == null ? groupBytes : cleaned.size();
             segmentsAfter++;
         }
-        log.commitCleanerCheckpoint(new CleanerCheckpoint.State(mapEnd, filter.nextDeleteHorizonMs()), truncations);
+        log.cleanerHooks().commitCheckpoint(new CleanerCheckpoint.State(mapEnd, filter.nextDeleteHorizonMs()), truncations);
         deletions.runDue(time.milliseconds());
         return new Result(true, toClean.size(), segmentsAfter, bytesBefore, bytesAfter, toClean.get(0).baseOffset(),
                 mapEnd, filter);
@@ -190,7 +190,7 @@ final class LogCleaning {
             SegmentSwap.prepare(cleaned, log.dir());
             // From here a failure inside the swap leaves the files to recovery at the next start.
             keepFiles = true;
-            if (!log.replaceSegments(group, cleaned, deletions)) {
+            if (!log.cleanerHooks().replaceSegments(group, cleaned, deletions)) {
                 keepFiles = false;
                 throw new Abandoned("its segments changed during the cleaning");
             }

@@ -9,9 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentTopicIdException;
@@ -29,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@link PartitionMetadataFile}).
  *
  * <p>Thread-safety: all methods may be called from many threads at once. Appends, roll,
- * retention, truncation, close and the log cleaner's segment swap are serialised by one append
- * lock taken once per call (not per record); the cleaner reads and rewrites sealed segments
- * without it ({@link LogCleaning}). Appends, rolls, retention and truncation run in {@link LogWrites}.
+ * retention, truncation, close and the log cleaner's segment swap are serialised by one
+ * {@link AppendLock} taken once per call (not per record); the cleaner reads and rewrites sealed segments
+ * without it ({@link LogCleaning}, through {@link CleanerHooks}). Appends, rolls, retention and truncation run in {@link LogWrites}.
  * Reads and timestamp lookups ({@link LogReads}) take no lock: they read the
  * volatile offsets, then segments up to the size each had when the read began; a read that
  * races with a segment's deletion sees its channel closed and starts over (and then usually
@@ -48,7 +46,7 @@ public final class PartitionLog implements Closeable {
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final Time time;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final AppendLock lock;
     private final Object flushLock = new Object();
     private final SegmentList segments;
     private final RetiredSegments retired;
@@ -57,19 +55,20 @@ public final class PartitionLog implements Closeable {
     private final LogOffsets offsets;
     private final FlushTracker flushTracker;
     private final LogReads reads;
-    private volatile boolean closed;
     /** Where the cleaner stopped (compacted logs); changed under the append lock. */
     private final CleanerCheckpoint cleanerCheckpoint;
     private final LeaderEpochCache epochs;
     private final HighWatermarkCheckpoint highWatermarkCheckpoint;
     private final LogWrites writes;
     private final StorageFailures failures;
+    private final CleanerHooks cleanerHooks;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                          LogLoader.Loaded loaded, StorageHealth health) {
         this.dir = dir;
         this.topicPartition = topicPartition;
         this.failures = new StorageFailures(topicPartition, dir, health);
+        this.lock = new AppendLock(topicPartition, failures);
         this.topicId = topicId;
         this.config = config;
         this.time = time;
@@ -85,6 +84,7 @@ public final class PartitionLog implements Closeable {
         this.retired = new RetiredSegments(topicPartition);
         this.writes = new LogWrites(this, offsets, time, flushLock, segments, retired, producers, epochs,
                 flushTracker, cleanerCheckpoint, highWatermarkCheckpoint);
+        this.cleanerHooks = new CleanerHooks(this, time, lock, segments, offsets, producers, cleanerCheckpoint);
     }
 
     /**
@@ -176,7 +176,7 @@ public final class PartitionLog implements Closeable {
         if (validated.count() == 0) {
             return new AppendResult(-1, -1, -1, offsets.logStart(), 0, false);
         }
-        AppendResult result = underLock("append to",
+        AppendResult result = lock.call("append to",
                 () -> writes.appendAsLeader(buffer, validated, leaderEpoch, origin, guard, cfg, now));
         flushIfDue();
         return result;
@@ -189,7 +189,7 @@ public final class PartitionLog implements Closeable {
      */
     public AppendResult appendAsFollower(ByteBuffer batches) {
         ByteBuffer buffer = batches.duplicate();
-        AppendResult result = underLock("append to", () -> writes.appendAsFollower(buffer));
+        AppendResult result = lock.call("append to", () -> writes.appendAsFollower(buffer));
         flushIfDue();
         return result;
     }
@@ -208,7 +208,7 @@ public final class PartitionLog implements Closeable {
                                                 int leaderEpoch) {
         LogConfig cfg = config;
         long now = time.milliseconds();
-        AppendResult result = underLock("append a transaction marker to",
+        AppendResult result = lock.call("append a transaction marker to",
                 () -> writes.appendMarker(producerId, producerEpoch, marker, leaderEpoch, cfg, now));
         flushIfDue();
         return result;
@@ -282,12 +282,7 @@ public final class PartitionLog implements Closeable {
      * reaches {@code high-watermark-checkpoint} on the next flush, periodic checkpoint or close.
      */
     public void updateHighWatermark(long offset) {
-        lock.lock();
-        try {
-            offsets.setHighWatermark(Math.max(offsets.logStart(), Math.min(offset, offsets.logEnd())));
-        } finally {
-            lock.unlock();
-        }
+        lock.run(() -> offsets.setHighWatermark(Math.max(offsets.logStart(), Math.min(offset, offsets.logEnd()))));
     }
 
     /**
@@ -310,7 +305,7 @@ public final class PartitionLog implements Closeable {
      * @throws OffsetOutOfRangeException if offset is above the high watermark
      */
     public long deleteRecordsBefore(long offset) {
-        return underLock("delete records of", () -> {
+        return lock.call("delete records of", () -> {
             if (offset > offsets.highWatermark()) {
                 throw new OffsetOutOfRangeException("Cannot delete the records of " + topicPartition + " before offset "
                         + offset + ": it is above the high watermark " + offsets.highWatermark());
@@ -327,11 +322,11 @@ public final class PartitionLog implements Closeable {
 
     /** Applies retention by time and by size; returns how many segments were removed. */
     public int deleteExpiredSegments() {
-        if (closed) {
+        if (lock.isClosed()) {
             return 0;
         }
         retired.deleteDue(time.milliseconds());
-        return underLock("apply retention to", () -> writes.deleteSegments(true, false));
+        return lock.call("apply retention to", () -> writes.deleteSegments(true, false));
     }
 
     /** When the next segment removed by retention is due for deletion, or Long.MAX_VALUE. */
@@ -354,12 +349,7 @@ public final class PartitionLog implements Closeable {
      * at all or {@code epoch} is negative.
      */
     public EpochEndOffset endOffsetForEpoch(int epoch) {
-        lock.lock();
-        try {
-            return epochs.endOffsetFor(epoch, offsets.logEnd());
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> epochs.endOffsetFor(epoch, offsets.logEnd()));
     }
 
     /** The latest leader epoch of this log (of its last batch or its last assigned epoch), or -1 when none. */
@@ -377,7 +367,7 @@ public final class PartitionLog implements Closeable {
      * @throws IllegalArgumentException if startOffset is past the log end offset
      */
     public void assignEpochStartOffset(int epoch, long startOffset) {
-        underLock("record leader epoch " + epoch + " of", () -> {
+        lock.call("record leader epoch " + epoch + " of", () -> {
             if (startOffset > offsets.logEnd()) {
                 throw new IllegalArgumentException("Leader epoch " + epoch + " of " + topicPartition
                         + " cannot start at " + startOffset + ", past the log end offset " + offsets.logEnd());
@@ -395,7 +385,7 @@ public final class PartitionLog implements Closeable {
      * region of the cut segment that reaches past the cut fails its send (see {@link LogTruncation}).
      */
     public void truncateTo(long offset) {
-        underLock("truncate", () -> {
+        lock.call("truncate", () -> {
             writes.truncateTo(offset);
             return null;
         });
@@ -411,7 +401,7 @@ public final class PartitionLog implements Closeable {
         if (offset < 0) {
             throw new IllegalArgumentException("Cannot restart " + topicPartition + " at offset " + offset);
         }
-        underLock("truncate fully", () -> {
+        lock.call("truncate fully", () -> {
             writes.truncateFullyAndStartAt(offset);
             return null;
         });
@@ -423,7 +413,7 @@ public final class PartitionLog implements Closeable {
      * {@link LogManager#HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS} and on close.
      */
     public void checkpointHighWatermark() {
-        if (closed) {
+        if (lock.isClosed()) {
             return;
         }
         try {
@@ -436,7 +426,7 @@ public final class PartitionLog implements Closeable {
 
     /** Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old. */
     public void flushIfDue() {
-        if (!closed && flushTracker.isDue(offsets.logEnd(), config, time.milliseconds())) {
+        if (!lock.isClosed() && flushTracker.isDue(offsets.logEnd(), config, time.milliseconds())) {
             flush();
         }
     }
@@ -451,7 +441,7 @@ public final class PartitionLog implements Closeable {
         long target;
         synchronized (flushLock) {
             target = offsets.logEnd();
-            if (target <= flushTracker.recoveryPoint() || closed) {
+            if (target <= flushTracker.recoveryPoint() || lock.isClosed()) {
                 return;
             }
             try {
@@ -466,47 +456,29 @@ public final class PartitionLog implements Closeable {
         }
         // Lock order: the append lock may be taken with the flush lock free, and the flush lock
         // inside the append lock (roll, close), never the other way round.
-        lock.lock();
-        try {
-            flushTracker.onFlushed(target, offsets.logEnd(), time.milliseconds());
-        } finally {
-            lock.unlock();
-        }
+        lock.run(() -> flushTracker.onFlushed(target, offsets.logEnd(), time.milliseconds()));
     }
 
     /** Flushes, writes the producer state and the high watermark, and closes files. Idempotent. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        lock.close("close", false, () -> {
             writes.sealUnderFlushLock(segments.active());
             producers.takeSnapshot(offsets.logEnd());
             highWatermarkCheckpoint.write(offsets::highWatermark);
             retired.closeWith(segments.snapshot());
             log.debug("Closed {} at offsets {} to {}", topicPartition, offsets.logStart(), offsets.logEnd());
-        } catch (IOException e) {
-            throw storageError("close", e);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** Closes and removes every file of this log. */
     public void deleteFiles() {
-        lock.lock();
-        try {
-            closed = true;
+        lock.close("delete", true, () -> {
             retired.closeWith(segments.snapshot());
             AtomicFiles.deleteRecursively(dir);
-        } catch (IOException e) {
-            throw storageError("delete", e);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     // ---- For the log cleaner (package-private) ----
@@ -514,14 +486,6 @@ public final class PartitionLog implements Closeable {
     /** The segments now, oldest first, the active one last. */
     List<LogSegment> segmentSnapshot() {
         return segments.snapshot();
-    }
-
-    CleanerCheckpoint.State cleanerCheckpoint() {
-        return cleanerCheckpoint.state();
-    }
-
-    long truncations() {
-        return offsets.truncations();
     }
 
     /**
@@ -534,7 +498,7 @@ public final class PartitionLog implements Closeable {
      */
     public VerificationGuard startTransactionVerification(long producerId, short producerEpoch, boolean epochBumps) {
         long now = time.milliseconds();
-        return underLock("start a transaction verification on", () -> {
+        return lock.call("start a transaction verification on", () -> {
             ProducerEntry entry = producers.table().get(producerId);
             if (entry != null && entry.epoch() == producerEpoch
                     && entry.ongoingTxnFirstOffset() != ProducerEntry.NO_TRANSACTION) {
@@ -546,106 +510,29 @@ public final class PartitionLog implements Closeable {
 
     /** Every producer this partition keeps state for (DescribeProducers). */
     public List<ActiveProducer> activeProducers() {
-        return underLock("read the producer state of", () -> producers.table().activeProducers());
+        return lock.call("read the producer state of", () -> producers.table().activeProducers());
     }
 
     /** Forgets producers idle {@code expirationMs} without an open transaction; returns how many. */
     public int removeExpiredProducers(long expirationMs) {
         long now = time.milliseconds();
-        return underLock("expire producers of", () -> {
+        return lock.call("expire producers of", () -> {
             writes.verifications().removeOlderThan(now, expirationMs);
             return producers.table().removeExpired(now, expirationMs);
         });
     }
 
-    /** For each idempotent producer, the last offset of the last batch it wrote here. */
-    Map<Long, Long> lastBatchOffsetByProducer() {
-        return underLock("read the producer state of", () -> producers.table().lastBatchOffsets());
-    }
-
-    /**
-     * Swaps a cleaned segment in for the run of segments it was made from ({@link SegmentSwap}),
-     * provided they are still this log's and none is the active segment (retention, DeleteRecords
-     * or truncation may have changed them during the cleaning); schedules the old ones'
-     * deletion after file.delete.delay.ms. Returns false, changing nothing, when the log moved on.
-     */
-    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, PendingSegmentDeletions deletions) {
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            LogSegment active = segments.active();
-            for (LogSegment segment : old) {
-                if (segment == active || segments.floor(segment.baseOffset()) != segment) {
-                    return false;
-                }
-            }
-            SegmentSwap.commit(old, cleaned, segments);
-            deletions.schedule(old, time.milliseconds() + config.fileDeleteDelayMs());
-            return true;
-        } catch (IOException e) {
-            throw storageError("swap cleaned segments into", e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Records where a cleaning stopped, unless the log was truncated since it began
-     * ({@code truncationsAtStart} differs) or now ends before it. The file is written (fsync)
-     * outside the append lock.
-     */
-    void commitCleanerCheckpoint(CleanerCheckpoint.State state, long truncationsAtStart) {
-        boolean changed = underLock("record the cleaner checkpoint of", () -> {
-            if (offsets.truncations() != truncationsAtStart || state.firstDirtyOffset() > offsets.logEnd()) {
-                return false;
-            }
-            cleanerCheckpoint.set(state);
-            return true;
-        });
-        if (changed) {
-            try {
-                cleanerCheckpoint.persist();
-            } catch (IOException e) {
-                throw storageError("write the cleaner checkpoint of", e);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface LockedAction<T> {
-        T run() throws IOException;
-    }
-
-    /** Runs {@code action} under the append lock on an open log; I/O errors become KafkaStorageException. */
-    private <T> T underLock(String what, LockedAction<T> action) {
-        lock.lock();
-        try {
-            ensureOpen();
-            T result = action.run();
-            failures.succeeded(what);
-            return result;
-        } catch (IOException e) {
-            throw storageError(what, e);
-        } finally {
-            lock.unlock();
-        }
+    /** The hooks of the log cleaner into this log. */
+    CleanerHooks cleanerHooks() {
+        return cleanerHooks;
     }
 
     boolean isClosed() {
-        return closed;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new KafkaStorageException("The log of " + topicPartition + " is closed");
-        }
+        return lock.isClosed();
     }
 
     KafkaStorageException storageError(String what, IOException e) {
-        failures.failed(what, e);
-        return new KafkaStorageException("Failed to " + what + " the log of " + topicPartition + ": " + e, e);
+        return lock.storageError(what, e);
     }
 
     @Override

@@ -71,7 +71,7 @@ final class CompactedLogFixture implements AutoCloseable {
     CleanablePlan plan() throws Exception {
         List<LogSegment> segments = log.segmentSnapshot();
         return CleanablePlan.of(CleanablePlan.describe(segments, log.logEndOffset(),
-                log.cleanerCheckpoint().firstDirtyOffset(), true), log.cleanerCheckpoint(), log.logStartOffset(),
+                log.cleanerHooks().checkpoint().firstDirtyOffset(), true), log.cleanerHooks().checkpoint(), log.logStartOffset(),
                 log.highWatermark(), log.config(), time.milliseconds());
     }
 

@@ -92,7 +92,7 @@ class LogCleanerTest {
             f.time.advance(1);
             assertTrue(f.cleaner.cleanOnce(), "the passed horizon triggers a cleaning by itself");
             assertEquals(List.of(2L, 4L, 5L), offsets(records(f.log)));
-            assertEquals(-1, f.log.cleanerCheckpoint().nextDeleteHorizonMs());
+            assertEquals(-1, f.log.cleanerHooks().checkpoint().nextDeleteHorizonMs());
             assertEquals(6, f.log.logEndOffset());
         }
     }
@@ -110,7 +110,7 @@ class LogCleanerTest {
             f.time.advance(2 + CompactedLogFixture.BATCH_SPACING_MS);
             assertTrue(f.cleaner.cleanOnce());
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L), offsets(records(f.log)));
-            assertEquals(2, f.log.cleanerCheckpoint().firstDirtyOffset());
+            assertEquals(2, f.log.cleanerHooks().checkpoint().firstDirtyOffset());
 
             f.time.advance(HOUR);
             assertTrue(f.cleaner.cleanOnce());
