@@ -55,11 +55,25 @@ public final class InProcessBroker implements AutoCloseable {
         return broker.boundPort(listenerName);
     }
 
-    /** Clean shutdown, then a new node on the same port and data directory. */
+    /** Clean shutdown, then a new node on the same ports (every listener's) and data directory. */
     public void restart() {
+        String listeners = broker == null ? props.get("listeners") : boundListeners();
         stop();
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("listeners", listeners);
         startNode();
+    }
+
+    /** {@code listeners} with each listener's port 0 replaced by the port it is bound to. */
+    private String boundListeners() {
+        StringBuilder bound = new StringBuilder();
+        for (String listener : props.get("listeners").split(",")) {
+            String name = listener.substring(0, listener.indexOf("://")).trim();
+            String hostAndPort = listener.substring(listener.indexOf("://") + 3);
+            String host = hostAndPort.substring(0, hostAndPort.lastIndexOf(':'));
+            bound.append(bound.isEmpty() ? "" : ",").append(name).append("://").append(host).append(':')
+                    .append(broker.boundPort(name));
+        }
+        return bound.toString();
     }
 
     /** Clean shutdown; the data directory stays. */
