@@ -26,7 +26,7 @@ class ChaosIT {
         FaultSchedule schedule = new FaultSchedule(FaultSchedule.seedFromProperty());
         System.out.println("ChaosIT: seed " + schedule.seed() + " (replay with -Dchaos.seed=" + schedule.seed() + ")");
         ChaosRun.Result result;
-        try (Target millrace = new MillraceTarget(tempDir.resolve("millrace"), 3, ChaosTimings.properties(), true)) {
+        try (Target millrace = new MillraceTarget("short", tempDir.resolve("millrace"), 3, ChaosTimings.properties(), true)) {
             result = ChaosRun.run(millrace, schedule, n -> schedule.eachOnce(Faults.all()), Faults.all().size(), 50);
         }
         System.out.println("ChaosIT (seed " + schedule.seed() + "):\n" + result.report().table());

@@ -33,7 +33,7 @@ class ChaosLongIT {
                 faults, ChaosTimings.name(), withKafka ? ", then Apache Kafka" : "");
         List<Report> reports = new ArrayList<>();
         ChaosRun.Result millrace;
-        try (Target target = new MillraceTarget(tempDir.resolve("millrace"), 3, ChaosTimings.properties(), true)) {
+        try (Target target = new MillraceTarget("long-" + seed, tempDir.resolve("millrace"), 3, ChaosTimings.properties(), true)) {
             millrace = runAgainst(target, seed, faults);
         }
         reports.add(millrace.report());
@@ -44,7 +44,7 @@ class ChaosLongIT {
                 System.out.println("ChaosLongIT: no Kafka jars (build millrace-bench with -Pbench, or set "
                         + "-Dchaos.kafka.lib): Kafka skipped");
             } else {
-                try (Target target = new KafkaTarget(lib.get(), tempDir.resolve("kafka"), 3, ChaosTimings.properties(),
+                try (Target target = new KafkaTarget("long-" + seed, lib.get(), tempDir.resolve("kafka"), 3, ChaosTimings.properties(),
                         true)) {
                     kafka = runAgainst(target, seed, faults);
                 }

@@ -89,6 +89,7 @@ final class ChaosRun {
     private static Report.Sample inject(String name, int index, int total, Fault fault, ChaosContext context,
                                         AckTimeline timeline) throws Exception {
         long start = System.nanoTime();
+        java.time.LocalTime startedAt = java.time.LocalTime.now(java.time.ZoneOffset.UTC); // to find it in the node logs
         String what = fault.inject(context);
         long removed = System.nanoTime();
         Healing.awaitFullIsr(context, Healing.HEAL_TIMEOUT);
@@ -97,8 +98,8 @@ final class ChaosRun {
         long progressed = System.nanoTime();
         long gap = timeline.longestGapMillis(start, progressed);
         long heal = TimeUnit.NANOSECONDS.toMillis(healed - removed);
-        System.out.printf("chaos[%s] fault %d/%d %s: %s; full ISR %d ms after; longest no-ack gap %d ms%n", name,
-                index, total, fault.kind(), what, heal, gap);
+        System.out.printf("chaos[%s] fault %d/%d %s at %s UTC: %s; full ISR %d ms after; longest no-ack gap %d ms%n",
+                name, index, total, fault.kind(), startedAt, what, heal, gap);
         return new Report.Sample(fault.kind(), gap, heal);
     }
 

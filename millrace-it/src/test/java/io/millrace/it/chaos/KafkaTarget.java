@@ -31,7 +31,7 @@ final class KafkaTarget implements Target {
         return Files.isDirectory(lib) ? Optional.of(lib) : Optional.empty();
     }
 
-    KafkaTarget(Path kafkaLib, Path dir, int count, Map<String, String> timings, boolean tmpfsLogDirs) throws Exception {
+    KafkaTarget(String run, Path kafkaLib, Path dir, int count, Map<String, String> timings, boolean tmpfsLogDirs) throws Exception {
         Map<Integer, Integer> ports = new TreeMap<>();
         Map<Integer, Integer> controllerPorts = new TreeMap<>();
         StringJoiner voters = new StringJoiner(",");
@@ -78,7 +78,7 @@ final class KafkaTarget implements Target {
                 p.put("auto.leader.rebalance.enable", "false");
                 p.putAll(timings);
                 p.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
-                Path log = Path.of("target", "broker-logs", "chaos-kafka-node-" + id + ".log");
+                Path log = Path.of("target", "broker-logs", "chaos-" + run + "-kafka-node-" + id + ".log");
                 KafkaNode node = new KafkaNode(kafkaLib, nodeDir, props.toString(), ports.get(id), log);
                 node.format(clusterId);
                 nodes.put(id, node);

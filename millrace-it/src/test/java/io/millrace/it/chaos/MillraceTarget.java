@@ -27,8 +27,11 @@ final class MillraceTarget implements Target {
     private final Map<Integer, Integer> clientProxyPorts = new TreeMap<>();
     private final Map<Integer, LogDisk> disks = new TreeMap<>();
 
-    /** Starts the nodes with data under {@code dir}; {@code extraProps} go to every node. */
-    MillraceTarget(Path dir, int count, Map<String, String> extraProps, boolean tmpfsLogDirs) {
+    /**
+     * Starts the nodes with data under {@code dir}; {@code extraProps} go to every node; their
+     * output goes to {@code target/broker-logs/chaos-<run>-millrace-node-<id>.log}.
+     */
+    MillraceTarget(String run, Path dir, int count, Map<String, String> extraProps, boolean tmpfsLogDirs) {
         Map<Integer, Integer> ports = new TreeMap<>();
         Map<Integer, Integer> controllerPorts = new TreeMap<>();
         StringJoiner voters = new StringJoiner(",");
@@ -58,7 +61,7 @@ final class MillraceTarget implements Target {
             props.put("log.dirs", logs.toString());
             props.put("metadata.log.dir", nodeDir.resolve("metadata").toString());
             props.putAll(extraProps);
-            Path log = Path.of("target", "broker-logs", "chaos-millrace-node-" + id + ".log");
+            Path log = Path.of("target", "broker-logs", "chaos-" + run + "-millrace-node-" + id + ".log");
             nodes.put(id, BrokerProcess.unstarted(nodeDir.resolve("data"), log, props, ports.get(id)));
         }
         try {
