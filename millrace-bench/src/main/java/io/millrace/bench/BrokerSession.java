@@ -7,6 +7,7 @@ import io.millrace.bench.broker.ProcStats;
 import io.millrace.bench.report.BrokerResults;
 import io.millrace.bench.report.Metric;
 import io.millrace.bench.workload.ConsumeWorkload;
+import io.millrace.bench.report.GcPauses;
 import io.millrace.bench.workload.LatencyWorkload;
 import io.millrace.bench.workload.ProduceWorkload;
 import io.millrace.bench.workload.StartupProbe;
@@ -260,13 +261,21 @@ final class BrokerSession {
     private void latency(BrokerProcess broker, Topics topics, BrokerResults results, int run) throws Exception {
         String topic = "latency-" + run;
         TopicPartition partition = topics.create(topic, 1).getFirst();
+        long gcMark = GcPauses.mark(broker.gcLog());
         LatencyWorkload.Result latency = LatencyWorkload.run(broker.bootstrap(), partition, options.latencyRate(),
                 options.latencySeconds(), options.recordBytes());
+        GcPauses gc = GcPauses.since(broker.gcLog(), gcMark);
         results.add(Metric.LATENCY_P50, latency.p50());
         results.add(Metric.LATENCY_P99, latency.p99());
         results.add(Metric.LATENCY_P999, latency.p999());
-        report(broker, "latency @" + options.latencyRate() + "/s #" + run, "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
-                latency.p50(), latency.p99(), latency.p999());
+        results.add(Metric.LATENCY_P9999, latency.p9999());
+        results.add(Metric.LATENCY_MAX, latency.max());
+        results.add(Metric.LATENCY_GC_PAUSES, gc.count());
+        results.add(Metric.LATENCY_GC_MAX_PAUSE, gc.maxMs());
+        report(broker, "latency @" + options.latencyRate() + "/s #" + run,
+                "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, p99.99 %.2f ms, max %.2f ms; GC: %d pauses, longest %.1f ms, "
+                        + "%.1f ms in all", latency.p50(), latency.p99(), latency.p999(), latency.p9999(), latency.max(),
+                gc.count(), gc.maxMs(), gc.totalMs());
         topics.delete(topic);
     }
 

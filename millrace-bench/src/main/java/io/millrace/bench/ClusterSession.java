@@ -7,6 +7,7 @@ import io.millrace.bench.broker.ProcStats;
 import io.millrace.bench.report.BrokerResults;
 import io.millrace.bench.report.Metric;
 import io.millrace.bench.workload.ConsumeWorkload;
+import io.millrace.bench.report.GcPauses;
 import io.millrace.bench.workload.LatencyWorkload;
 import io.millrace.bench.workload.ProduceWorkload;
 import io.millrace.bench.workload.StartupProbe;
@@ -76,7 +77,7 @@ final class ClusterSession {
                     produceAndConsume(who, bootstrap, topics, nodes, results, run);
                 }
                 for (int run = 1; run <= options.repeats(); run++) {
-                    latency(who, bootstrap, topics, results, run);
+                    latency(who, bootstrap, topics, nodes, results, run);
                 }
             }
             double rssMiB = 0;
@@ -125,17 +126,31 @@ final class ClusterSession {
         topics.delete(topic);
     }
 
-    private void latency(String who, String bootstrap, Topics topics, BrokerResults results, int run)
-            throws Exception {
+    private void latency(String who, String bootstrap, Topics topics, List<BrokerProcess> nodes, BrokerResults results,
+                         int run) throws Exception {
         String topic = "cluster-latency-" + run;
         TopicPartition partition = topics.create(topic, 1, NODES).getFirst();
+        List<Long> gcMarks = new ArrayList<>();
+        for (BrokerProcess node : nodes) {
+            gcMarks.add(GcPauses.mark(node.gcLog()));
+        }
         LatencyWorkload.Result latency = LatencyWorkload.run(bootstrap, partition, options.latencyRate(),
                 options.latencySeconds(), options.recordBytes());
+        List<GcPauses> pauses = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            pauses.add(GcPauses.since(nodes.get(i).gcLog(), gcMarks.get(i)));
+        }
+        GcPauses gc = GcPauses.sum(pauses);
         results.add(Metric.CLUSTER_LATENCY_P50, latency.p50());
         results.add(Metric.CLUSTER_LATENCY_P99, latency.p99());
         results.add(Metric.CLUSTER_LATENCY_P999, latency.p999());
-        report(who, "latency @" + options.latencyRate() + "/s #" + run, "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms",
-                latency.p50(), latency.p99(), latency.p999());
+        results.add(Metric.CLUSTER_LATENCY_P9999, latency.p9999());
+        results.add(Metric.CLUSTER_LATENCY_MAX, latency.max());
+        results.add(Metric.CLUSTER_LATENCY_GC_MAX_PAUSE, gc.maxMs());
+        report(who, "latency @" + options.latencyRate() + "/s #" + run,
+                "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, p99.99 %.2f ms, max %.2f ms; GC (3 nodes): %d pauses, "
+                        + "longest %.1f ms", latency.p50(), latency.p99(), latency.p999(), latency.p9999(), latency.max(),
+                gc.count(), gc.maxMs());
         topics.delete(topic);
     }
 

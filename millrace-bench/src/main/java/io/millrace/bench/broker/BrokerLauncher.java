@@ -47,12 +47,16 @@ public sealed interface BrokerLauncher permits KafkaLauncher, MillraceLauncher {
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** java, the shared JVM options (heap, GC, native access), then {@code rest}. */
-    static List<String> javaCommand(List<String> heap, List<String> rest) {
+    /**
+     * java, the shared JVM options (heap, GC with its pauses logged to {@code workDir/gc.log}
+     * ({@link BrokerProcess#gcLog}), native access), then {@code rest}.
+     */
+    static List<String> javaCommand(List<String> heap, Path workDir, List<String> rest) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(heap);
         command.add("-XX:+UseG1GC");
+        command.add("-Xlog:gc:file=" + BrokerProcess.gcLog(workDir) + ":uptime");
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Djava.awt.headless=true");
         command.addAll(rest);

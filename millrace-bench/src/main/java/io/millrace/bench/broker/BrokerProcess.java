@@ -20,13 +20,25 @@ public final class BrokerProcess implements AutoCloseable {
     private final long startNanos;
     private final String bootstrap;
     private final Path logFile;
+    private final Path gcLog;
 
-    private BrokerProcess(String name, Process process, long startNanos, String bootstrap, Path logFile) {
+    private BrokerProcess(String name, Process process, long startNanos, String bootstrap, Path logFile, Path gcLog) {
         this.name = name;
         this.process = process;
         this.startNanos = startNanos;
         this.bootstrap = bootstrap;
         this.logFile = logFile;
+        this.gcLog = gcLog;
+    }
+
+    /** Where a broker started in {@code workDir} logs its GC pauses ({@code -Xlog:gc}). */
+    static Path gcLog(Path workDir) {
+        return workDir.toAbsolutePath().resolve("gc.log");
+    }
+
+    /** This broker's GC log (see {@link io.millrace.bench.report.GcPauses}). */
+    public Path gcLog() {
+        return gcLog;
     }
 
     /** Starts {@code command} with its output appended to {@code logFile}; the clock starts here. */
@@ -39,7 +51,7 @@ public final class BrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         long startNanos = System.nanoTime();
         Process process = builder.start();
-        return new BrokerProcess(name, process, startNanos, bootstrap, logFile);
+        return new BrokerProcess(name, process, startNanos, bootstrap, logFile, gcLog(workDir));
     }
 
     public String name() {

@@ -46,7 +46,7 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
         Files.writeString(log4j, LOG4J_PROPERTIES);
         Path logFile = workDir.resolve("broker.log");
         format(workDir, config, logFile, List.of("--cluster-id", Uuid.randomUuid().toString(), "--standalone"));
-        List<String> command = BrokerLauncher.javaCommand(heap, List.of(
+        List<String> command = BrokerLauncher.javaCommand(heap, workDir, List.of(
                 "-Dlog4j2.configurationFile=" + log4j, "-cp", classPath(), "kafka.Kafka", config.toString()));
         return BrokerProcess.start(name(), command, workDir, "127.0.0.1:" + port, logFile);
     }
@@ -68,7 +68,7 @@ public record KafkaLauncher(Path kafkaLib, List<String> heap) implements BrokerL
         Files.writeString(log4j, LOG4J_PROPERTIES);
         Path logFile = workDir.resolve("broker.log");
         format(workDir, config, logFile, List.of("--cluster-id", clusterId));
-        List<String> command = BrokerLauncher.javaCommand(heap, List.of(
+        List<String> command = BrokerLauncher.javaCommand(heap, workDir, List.of(
                 "-Dlog4j2.configurationFile=" + log4j, "-cp", classPath(), "kafka.Kafka", config.toString()));
         return BrokerProcess.start(name() + "-" + nodeId, command, workDir,
                 "127.0.0.1:" + layout.clientPorts().get(nodeId - 1), logFile);

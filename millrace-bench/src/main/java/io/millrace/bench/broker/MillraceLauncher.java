@@ -39,7 +39,7 @@ public record MillraceLauncher(Path cliJars, List<String> heap) implements Broke
             args.addAll(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://" + tls.bootstrap()));
             tls.brokerSettings().forEach((key, value) -> args.addAll(List.of("--override", key + "=" + value)));
         }
-        List<String> command = BrokerLauncher.javaCommand(heap, args);
+        List<String> command = BrokerLauncher.javaCommand(heap, workDir, args);
         return BrokerProcess.start(name(), command, workDir, "127.0.0.1:" + port, workDir.resolve("broker.log"));
     }
 
@@ -51,7 +51,7 @@ public record MillraceLauncher(Path cliJars, List<String> heap) implements Broke
         Path config = workDir.resolve("server.properties");
         Files.writeString(config, layout.serverProperties(nodeId, dataDir));
         String classPath = launcherJar() + java.io.File.pathSeparator + cliJars.resolve("lib") + "/*";
-        List<String> command = BrokerLauncher.javaCommand(heap, List.of("-cp", classPath, "io.millrace.cli.Main",
+        List<String> command = BrokerLauncher.javaCommand(heap, workDir, List.of("-cp", classPath, "io.millrace.cli.Main",
                 "server", "--config", config.toString()));
         return BrokerProcess.start(name() + "-" + nodeId, command, workDir,
                 "127.0.0.1:" + layout.clientPorts().get(nodeId - 1), workDir.resolve("broker.log"));

@@ -32,8 +32,8 @@ public final class LatencyWorkload {
     private LatencyWorkload() {
     }
 
-    /** Latency percentiles of one run, in milliseconds. */
-    public record Result(double p50, double p99, double p999, int samples) {
+    /** Latency percentiles and the maximum of one run, in milliseconds. */
+    public record Result(double p50, double p99, double p999, double p9999, double max, int samples) {
     }
 
     public static Result run(String bootstrap, TopicPartition partition, int rate, int seconds, int valueBytes)
@@ -83,7 +83,7 @@ public final class LatencyWorkload {
         long[] counted = Arrays.copyOfRange(latencies, leadIn, total);
         Arrays.sort(counted);
         return new Result(percentile(counted, 0.50), percentile(counted, 0.99), percentile(counted, 0.999),
-                counted.length);
+                percentile(counted, 0.9999), counted[counted.length - 1] / 1e6, counted.length);
     }
 
     private static void receive(String bootstrap, TopicPartition partition, long[] latencies, CountDownLatch ready,
