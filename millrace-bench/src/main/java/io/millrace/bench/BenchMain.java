@@ -51,6 +51,10 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        if (options.scaleOnly()) {
+            // A restarted broker answers NOT_LEADER_OR_FOLLOWER until it leads again: one warning per retry.
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.Sender", "error");
+        }
         if (options.streamsRebalanceOnly()) {
             // Kafka Streams warns at every start (state dir in /tmp, warm-up replicas, topics not there yet).
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
@@ -85,6 +89,10 @@ public final class BenchMain {
                     load);
         }
         Path workRoot = Files.createTempDirectory("millrace-bench-");
+        if (options.scaleOnly()) {
+            runScale(options, launchers, workRoot, run, start);
+            return;
+        }
         Map<String, BrokerResults> results = new HashMap<>();
         try {
             for (String broker : options.brokers()) {
@@ -111,7 +119,39 @@ public final class BenchMain {
         }
     }
 
+    private static void runScale(BenchOptions options, Map<String, BrokerLauncher> launchers, Path workRoot, RunInfo run,
+                                 long start) throws Exception {
+        Map<String, Map<String, Double>> figures = new HashMap<>();
+        try {
+            for (String broker : options.brokers()) {
+                figures.put(broker, new ScaleSession(options, line -> System.out.printf(Locale.ROOT, "[%4.0fs] %s%n",
+                        (System.nanoTime() - start) / 1e9, line), BrokerSession.value(options))
+                        .run(launchers.get(broker), workRoot));
+            }
+        } catch (Exception e) {
+            System.err.println("millrace bench: broker data and logs (broker.log) kept in " + workRoot);
+            throw e;
+        }
+        deleteRecursively(workRoot);
+        String table = ScaleSession.table(figures.get("millrace"), figures.get("kafka"));
+        System.out.println();
+        System.out.print(table);
+        System.out.printf(Locale.ROOT, "%nTotal %.0f s.%n", (System.nanoTime() - start) / 1e9);
+        if (options.save()) {
+            Path file = options.root().resolve("bench/results/scale-" + run.stamp() + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "millrace bench --workload scale (" + run.mode() + "), commit " + run.commit()
+                    + "\nmachine: " + run.machine() + "\n\n" + table);
+            System.out.println("wrote " + options.root().relativize(file));
+        }
+    }
+
     private static String workloads(BenchOptions o) {
+        if (o.scaleOnly()) {
+            return String.format(Locale.ROOT, "scale: one node, topics of %s partitions, %,d records each, "
+                    + "%,d idle connections, broker JVM %s", ScaleSession.partitionCounts(o), o.produceRecords(),
+                    ScaleSession.connectionCount(o), String.join(" ", o.heap()));
+        }
         if (o.streamsRebalanceOnly()) {
             return String.format(Locale.ROOT, "Kafka Streams: %d instances joining one by one, %d input partitions, "
                     + "%d rounds with each group protocol (medians), broker JVM %s", 3, 12, o.repeats(),

@@ -49,6 +49,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("cluster");
     }
 
+    /** Whether only the scale workload runs ({@link ScaleSession}). */
+    boolean scaleOnly() {
+        return workloads.equals("scale");
+    }
+
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
         return workloads.equals("transactions");
@@ -57,7 +62,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions|tls|streams-rebalance|cluster] [--cluster]
+                                    [--workload all|transactions|tls|streams-rebalance|cluster|scale] [--cluster]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -81,7 +86,12 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  or cluster: three nodes of each broker (separate processes,
                                  the same Kafka-keyed server.properties), RF=3, acks=all,
                                  min.insync.replicas=2: produce and consume 6 partitions,
-                                 end-to-end latency, CPU and RSS of the three, printed, not saved
+                                 end-to-end latency, CPU and RSS of the three, printed, not saved;
+                                 or scale: one node, topics of 1,000 and 10,000 partitions
+                                 (quick: 100 and 1,000): creation until all are led, produce
+                                 over all, RSS, restart with the data, then 10,000 idle
+                                 connections (quick: 1,000) and memory per connection; printed
+                                 and written to bench/results/scale-<time>.txt
               --cluster          the same as --workload cluster
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
@@ -112,9 +122,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster").contains(workloads)) {
+                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "scale").contains(workloads)) {
                         throw new IllegalArgumentException(
-                                "--workload takes all, transactions, tls, streams-rebalance or cluster, not " + workloads);
+                                "--workload takes all, transactions, tls, streams-rebalance, cluster or scale, not " + workloads);
                     }
                 }
                 case "--only" -> {
@@ -131,7 +141,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         }
         String mode = custom ? "custom" : quick ? "quick" : "full";
         return new BenchOptions(root, mode, records, warmup, repeats, rate,
-                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && workloads.equals("all"), workloads);
+                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && (workloads.equals("all") || workloads.equals("scale")), workloads);
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -21,8 +21,13 @@ public final class BrokerProcess implements AutoCloseable {
     private final String bootstrap;
     private final Path logFile;
     private final Path gcLog;
+    private final List<String> command;
+    private final Path workDir;
 
-    private BrokerProcess(String name, Process process, long startNanos, String bootstrap, Path logFile, Path gcLog) {
+    private BrokerProcess(String name, Process process, long startNanos, String bootstrap, Path logFile, Path gcLog,
+                          List<String> command, Path workDir) {
+        this.command = command;
+        this.workDir = workDir;
         this.name = name;
         this.process = process;
         this.startNanos = startNanos;
@@ -51,11 +56,21 @@ public final class BrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         long startNanos = System.nanoTime();
         Process process = builder.start();
-        return new BrokerProcess(name, process, startNanos, bootstrap, logFile, gcLog(workDir));
+        return new BrokerProcess(name, process, startNanos, bootstrap, logFile, gcLog(workDir), List.copyOf(command),
+                workDir);
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Stops this broker (SIGTERM, waiting) and starts the same command again on the same data
+     * directory; the new process's clock starts at its start, as {@link #start}'s.
+     */
+    public BrokerProcess restart() throws IOException {
+        close();
+        return start(name, command, workDir, bootstrap, logFile);
     }
 
     public long pid() {

@@ -34,6 +34,11 @@ public final class ProcStats {
         return statusKilobytes(pid, "VmHWM:") * 1024;
     }
 
+    /** The process's resident set now, in bytes. */
+    public static long rssBytes(long pid) {
+        return statusKilobytes(pid, "VmRSS:") * 1024;
+    }
+
     private static long statusKilobytes(long pid, String key) {
         for (String line : read(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith(key)) {

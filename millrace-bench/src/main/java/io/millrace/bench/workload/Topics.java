@@ -42,6 +42,11 @@ public final class Topics implements AutoCloseable {
     public List<TopicPartition> create(String topic, int partitions, int replicationFactor) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor))).all()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return awaitLeaders(topic, partitions);
+    }
+
+    /** Waits until all {@code partitions} of {@code topic} have a leader that serves ListOffsets for them. */
+    public List<TopicPartition> awaitLeaders(String topic, int partitions) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS).toNanos();
         while (true) {
             try {
