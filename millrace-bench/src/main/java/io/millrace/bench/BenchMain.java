@@ -89,8 +89,8 @@ public final class BenchMain {
                     load);
         }
         Path workRoot = Files.createTempDirectory("millrace-bench-");
-        if (options.scaleOnly()) {
-            runScale(options, launchers, workRoot, run, start);
+        if (options.scaleOnly() || options.durableOnly()) {
+            runFigures(options, launchers, workRoot, run, start);
             return;
         }
         Map<String, BrokerResults> results = new HashMap<>();
@@ -119,34 +119,51 @@ public final class BenchMain {
         }
     }
 
-    private static void runScale(BenchOptions options, Map<String, BrokerLauncher> launchers, Path workRoot, RunInfo run,
-                                 long start) throws Exception {
+    /** A workload that reports its own labelled figures (scale, durable). */
+    interface FigureSession {
+        Map<String, Double> run(BrokerLauncher launcher, Path workRoot) throws Exception;
+    }
+
+    private static void runFigures(BenchOptions options, Map<String, BrokerLauncher> launchers, Path workRoot,
+                                   RunInfo run, long start) throws Exception {
+        java.util.function.Consumer<String> progress = line -> System.out.printf(Locale.ROOT, "[%4.0fs] %s%n",
+                (System.nanoTime() - start) / 1e9, line);
+        byte[] value = BrokerSession.value(options);
+        FigureSession session = options.scaleOnly()
+                ? new ScaleSession(options, progress, value)::run
+                : new DurableSession(options, progress, value)::run;
+        String title = options.scaleOnly() ? "scale" : "durable";
         Map<String, Map<String, Double>> figures = new HashMap<>();
         try {
             for (String broker : options.brokers()) {
-                figures.put(broker, new ScaleSession(options, line -> System.out.printf(Locale.ROOT, "[%4.0fs] %s%n",
-                        (System.nanoTime() - start) / 1e9, line), BrokerSession.value(options))
-                        .run(launchers.get(broker), workRoot));
+                figures.put(broker, session.run(launchers.get(broker), workRoot));
             }
         } catch (Exception e) {
             System.err.println("millrace bench: broker data and logs (broker.log) kept in " + workRoot);
             throw e;
         }
         deleteRecursively(workRoot);
-        String table = ScaleSession.table(figures.get("millrace"), figures.get("kafka"));
+        String table = SideBySide.table(title + " (ratio = millrace/kafka; for ms, MiB, KiB lower is better)",
+                figures.get("millrace"), figures.get("kafka"));
         System.out.println();
         System.out.print(table);
         System.out.printf(Locale.ROOT, "%nTotal %.0f s.%n", (System.nanoTime() - start) / 1e9);
         if (options.save()) {
-            Path file = options.root().resolve("bench/results/scale-" + run.stamp() + ".txt");
+            Path file = options.root().resolve("bench/results/" + title + "-" + run.stamp() + ".txt");
             Files.createDirectories(file.getParent());
-            Files.writeString(file, "millrace bench --workload scale (" + run.mode() + "), commit " + run.commit()
-                    + "\nmachine: " + run.machine() + "\n\n" + table);
+            Files.writeString(file, "millrace bench --workload " + title + " (" + run.mode() + "), commit " + run.commit()
+                    + "\nmachine: " + run.machine() + "\nworkloads: " + run.workloads() + "\n\n" + table);
             System.out.println("wrote " + options.root().relativize(file));
         }
     }
 
     private static String workloads(BenchOptions o) {
+        if (o.durableOnly()) {
+            return String.format(Locale.ROOT, "durable: flush.messages=1 against the default, acks=all, 6 partitions, "
+                    + "%,d records by 1 and by %d producers, latency at %,d records/s for %d s, broker JVM %s",
+                    o.produceRecords(), DurableSession.PRODUCERS, DurableSession.LATENCY_RATE, o.latencySeconds(),
+                    String.join(" ", o.heap()));
+        }
         if (o.scaleOnly()) {
             return String.format(Locale.ROOT, "scale: one node, topics of %s partitions, %,d records each, "
                     + "%,d idle connections, broker JVM %s", ScaleSession.partitionCounts(o), o.produceRecords(),

@@ -111,22 +111,4 @@ final class ScaleSession {
     private static double mib(long bytes) {
         return bytes / 1024.0 / 1024.0;
     }
-
-    /** The figures of both brokers side by side, with Millrace/Kafka. */
-    static String table(Map<String, Double> millrace, Map<String, Double> kafka) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-56s %14s %14s %8s%n",
-                "scale (ratio = millrace/kafka; for ms, MiB, KiB lower is better)", "millrace", "kafka", "ratio"));
-        Map<String, Double> labels = millrace != null ? millrace : kafka;
-        for (String label : labels.keySet()) {
-            Double m = millrace == null ? null : millrace.get(label);
-            Double k = kafka == null ? null : kafka.get(label);
-            out.append(String.format(Locale.ROOT, "%-56s %14s %14s %8s%n", label, format(m), format(k),
-                    m != null && k != null && k != 0 ? String.format(Locale.ROOT, "%.2f", m / k) : "-"));
-        }
-        return out.toString();
-    }
-
-    private static String format(Double value) {
-        return value == null ? "-" : String.format(Locale.ROOT, "%,.1f", value);
-    }
 }

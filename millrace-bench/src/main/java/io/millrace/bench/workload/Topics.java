@@ -40,7 +40,13 @@ public final class Topics implements AutoCloseable {
 
     /** As {@link #create(String, int)}, with {@code replicationFactor} replicas of every partition. */
     public List<TopicPartition> create(String topic, int partitions, int replicationFactor) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor))).all()
+        return create(topic, partitions, replicationFactor, java.util.Map.of());
+    }
+
+    /** As {@link #create(String, int, int)}, with topic configs (e.g. {@code flush.messages}). */
+    public List<TopicPartition> create(String topic, int partitions, int replicationFactor,
+                                       java.util.Map<String, String> configs) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor).configs(configs))).all()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return awaitLeaders(topic, partitions);
     }
