@@ -130,9 +130,9 @@ public final class BenchMain {
                 (System.nanoTime() - start) / 1e9, line);
         byte[] value = BrokerSession.value(options);
         FigureSession session = options.scaleOnly()
-                ? new ScaleSession(options, progress, value)::run
+                ? new ScaleSession(options, progress, value, options.workloads().equals("scale-cluster") ? 3 : 1)::run
                 : new DurableSession(options, progress, value)::run;
-        String title = options.scaleOnly() ? "scale" : "durable";
+        String title = options.scaleOnly() ? options.workloads() : "durable";
         Map<String, Map<String, Double>> figures = new HashMap<>();
         try {
             for (String broker : options.brokers()) {
@@ -165,7 +165,8 @@ public final class BenchMain {
                     String.join(" ", o.heap()));
         }
         if (o.scaleOnly()) {
-            return String.format(Locale.ROOT, "scale: one node, topics of %s partitions, %,d records each, "
+            return String.format(Locale.ROOT, o.workloads() + ": " + (o.workloads().equals("scale") ? "one node"
+                    : "three nodes, 3 replicas") + ", topics of %s partitions, %,d records each, "
                     + "%,d idle connections, broker JVM %s", ScaleSession.partitionCounts(o), o.produceRecords(),
                     ScaleSession.connectionCount(o), String.join(" ", o.heap()));
         }

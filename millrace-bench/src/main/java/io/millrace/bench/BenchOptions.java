@@ -56,7 +56,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
 
     /** Whether only the scale workload runs ({@link ScaleSession}). */
     boolean scaleOnly() {
-        return workloads.equals("scale");
+        return workloads.equals("scale") || workloads.equals("scale-cluster");
     }
 
     /** Whether only the transactional produce workload runs. */
@@ -67,7 +67,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions|tls|streams-rebalance|cluster|scale|durable] [--cluster]
+                                    [--workload all|transactions|tls|streams-rebalance|cluster|scale|scale-cluster|durable] [--cluster]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -96,7 +96,8 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  (quick: 100 and 1,000): creation until all are led, produce
                                  over all, RSS, restart with the data, then 10,000 idle
                                  connections (quick: 1,000) and memory per connection; printed
-                                 and written to bench/results/scale-<time>.txt;
+                                 and written to bench/results/scale-<time>.txt; scale-cluster:
+                                 the same on three nodes of each, every topic with 3 replicas;
                                  or durable: topics with flush.messages=1 (fsync before the
                                  ack) and with the defaults, acks=all produce by 1 and by 4
                                  producers, end-to-end latency; printed and written to
@@ -131,9 +132,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "scale", "durable").contains(workloads)) {
+                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "scale", "scale-cluster", "durable").contains(workloads)) {
                         throw new IllegalArgumentException(
-                                "--workload takes all, transactions, tls, streams-rebalance, cluster, scale or durable, not " + workloads);
+                                "--workload takes all, transactions, tls, streams-rebalance, cluster, scale, scale-cluster or durable, not " + workloads);
                     }
                 }
                 case "--only" -> {
@@ -150,7 +151,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         }
         String mode = custom ? "custom" : quick ? "quick" : "full";
         return new BenchOptions(root, mode, records, warmup, repeats, rate,
-                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && List.of("all", "scale", "durable").contains(workloads), workloads);
+                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && List.of("all", "scale", "scale-cluster", "durable").contains(workloads), workloads);
     }
 
     private static String value(List<String> args, int i, String option) {

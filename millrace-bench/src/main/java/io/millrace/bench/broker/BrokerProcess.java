@@ -70,6 +70,14 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public BrokerProcess restart() throws IOException {
         close();
+        return startAgain();
+    }
+
+    /** Starts this stopped broker's command again on the same data directory (see {@link #restart()}). */
+    public BrokerProcess startAgain() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
         return start(name, command, workDir, bootstrap, logFile);
     }
 

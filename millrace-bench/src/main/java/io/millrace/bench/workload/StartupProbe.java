@@ -28,21 +28,26 @@ public final class StartupProbe {
 
     /** Milliseconds from process start to the first acknowledged record. */
     public static double millisToFirstAck(BrokerProcess broker, byte[] value) throws Exception {
+        return millisToFirstAck(broker, value, 1);
+    }
+
+    /** As above, the probe topic with {@code replicas} replicas (a cluster's min.insync.replicas may need them). */
+    public static double millisToFirstAck(BrokerProcess broker, byte[] value, int replicas) throws Exception {
         long deadline = broker.startNanos() + TIMEOUT.toNanos();
         awaitListening(broker, deadline);
         try (Topics topics = new Topics(broker.bootstrap());
              KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), "all")) {
-            createTopic(topics, deadline);
+            createTopic(topics, deadline, replicas);
             producer.send(new ProducerRecord<>(TOPIC, value)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return (System.nanoTime() - broker.startNanos()) / 1e6;
         }
     }
 
     /** A broker may accept connections a moment before it can create topics: retry until then. */
-    private static void createTopic(Topics topics, long deadline) throws Exception {
+    private static void createTopic(Topics topics, long deadline, int replicas) throws Exception {
         while (true) {
             try {
-                topics.create(TOPIC, 1);
+                topics.create(TOPIC, 1, replicas);
                 return;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {

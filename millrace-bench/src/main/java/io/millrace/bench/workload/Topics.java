@@ -46,8 +46,17 @@ public final class Topics implements AutoCloseable {
     /** As {@link #create(String, int, int)}, with topic configs (e.g. {@code flush.messages}). */
     public List<TopicPartition> create(String topic, int partitions, int replicationFactor,
                                        java.util.Map<String, String> configs) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor).configs(configs))).all()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor).configs(configs))).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // A creation slower than the admin client's request timeout is retried by the client, and
+            // the retry finds the topic its first attempt created (the benchmark's topic names are
+            // fresh, so an existing one is ours): wait for its leaders as for a new one.
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
+        }
         return awaitLeaders(topic, partitions);
     }
 
