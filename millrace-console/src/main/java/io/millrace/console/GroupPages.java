@@ -89,6 +89,9 @@ final class GroupPages {
             html.row(m.consumerId(), m.clientId(), m.host(), m.assignment().topicPartitions().stream()
                     .map(TopicPartition::toString).sorted().toList());
         }
+        if (group.members().isEmpty()) {
+            html.raw("<tr><td colspan=\"4\">none: no consumer is in the group</td></tr>");
+        }
         html.endTable();
         html.raw("<h2>Offsets and lag</h2>").head("Topic", "Partition", "Committed offset", "End offset", "Lag", "Owner");
         for (TopicPartition tp : partitions) {

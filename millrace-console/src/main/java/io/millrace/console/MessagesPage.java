@@ -72,15 +72,15 @@ final class MessagesPage {
         for (MessageBrowser.Message m : page.messages()) {
             html.raw("<tr><td>").text(m.offset()).raw("</td><td>").text(Instant.ofEpochMilli(m.timestamp()))
                     .raw("</td><td>");
-            shown(html, m.key());
+            shown(html, m.key(), false);
             html.raw("</td><td>");
             for (Map.Entry<String, byte[]> h : m.headers()) {
                 html.raw("<div><b>").text(h.getKey()).raw("</b>: ");
-                shown(html, h.getValue());
+                shown(html, h.getValue(), false);
                 html.raw("</div>");
             }
             html.raw("</td><td>");
-            shown(html, m.value());
+            shown(html, m.value(), true);
             html.raw("</td></tr>");
         }
         html.endTable();
@@ -114,7 +114,8 @@ final class MessagesPage {
         }
     }
 
-    private static void shown(Html html, byte[] bytes) {
+    /** The bytes as text (a value's JSON pretty-printed, in a block) or as hex when not UTF-8. */
+    private static void shown(Html html, byte[] bytes, boolean block) {
         if (bytes == null) {
             html.raw("<i>null</i>");
             return;
@@ -125,7 +126,8 @@ final class MessagesPage {
         if (text == null) {
             html.raw("<code class=\"hex\">").text(HexFormat.of().formatHex(head)).raw("</code>");
         } else {
-            html.raw("<pre>").text(cut ? text : Json.pretty(text).orElse(text)).raw("</pre>");
+            html.raw(block ? "<pre>" : "<code>").text(block && !cut ? Json.pretty(text).orElse(text) : text)
+                    .raw(block ? "</pre>" : "</code>");
         }
         if (cut) {
             html.raw("<span class=\"hint\">(first ").text(SHOWN_BYTES).raw(" of ").text(bytes.length).raw(" bytes)</span>");
