@@ -28,11 +28,11 @@ final class BrokerConsole {
     /** Starts the console if configured; {@code boundPort} gives a listener's bound port by name. */
     static Optional<Console> start(BrokerConfig config, ToIntFunction<String> boundPort) {
         boolean explicit = config.isSet(ConsoleKeys.LISTENER);
-        String listen = explicit ? config.getString(ConsoleKeys.LISTENER)
-                : singleNode(config) ? ConsoleKeys.SINGLE_NODE_DEFAULT : "";
-        if (listen == null || listen.isBlank()) {
+        Optional<String> listenAt = listenAddress(config);
+        if (listenAt.isEmpty()) {
             return Optional.empty();
         }
+        String listen = listenAt.get();
         Optional<Endpoint> plaintext = config.listeners().stream()
                 .filter(e -> !config.controllerListenerNames().contains(e.listenerName()))
                 .filter(e -> config.securityProtocol(e.listenerName()).equals("PLAINTEXT"))
@@ -48,7 +48,7 @@ final class BrokerConsole {
         Endpoint broker = plaintext.get();
         String host = broker.host().isEmpty() || broker.isWildcard() ? "127.0.0.1" : broker.host();
         String bootstrap = (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort.applyAsInt(broker.listenerName());
-        ConsoleOptions options = ConsoleOptions.of(bootstrap, ConsoleOptions.parseListen(listen.strip()))
+        ConsoleOptions options = ConsoleOptions.of(bootstrap, ConsoleOptions.parseListen(listen))
                 .withActions(config.getBoolean(ConsoleKeys.ACTIONS_ENABLE));
         try {
             return Optional.of(Console.start(options));
@@ -60,6 +60,13 @@ final class BrokerConsole {
                     ConsoleKeys.LISTENER);
             return Optional.empty();
         }
+    }
+
+    /** Where the console listens (host:port), or empty when it is off. */
+    static Optional<String> listenAddress(BrokerConfig config) {
+        String listen = config.isSet(ConsoleKeys.LISTENER) ? config.getString(ConsoleKeys.LISTENER)
+                : singleNode(config) ? ConsoleKeys.SINGLE_NODE_DEFAULT : "";
+        return listen == null || listen.isBlank() ? Optional.empty() : Optional.of(listen.strip());
     }
 
     /** Alone in its quorum: no voters configured, or only itself (id@host:port). */

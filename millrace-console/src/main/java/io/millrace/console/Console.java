@@ -72,6 +72,7 @@ public final class Console implements AutoCloseable {
     public void close() {
         http.close();
         sampler.close();
-        admin.close();
+        // a pass still waiting on an unreachable cluster is abandoned rather than waited for
+        admin.close(java.time.Duration.ofSeconds(1));
     }
 }
