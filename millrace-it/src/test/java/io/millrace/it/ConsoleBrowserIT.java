@@ -113,6 +113,7 @@ class ConsoleBrowserIT {
         assertTrue(body().contains(String.valueOf(2 * MESSAGES_PER_PARTITION + 1)), "the message count: " + body());
         open("/topic?name=" + TOPIC, "topic");
         assertTrue(body().contains("In-sync replicas") && body().contains("retention.ms"), body());
+        assertTrue(body().contains(" KiB"), "partition sizes from DescribeLogDirs: " + body());
         awaitChartData("throughput-chart");
         screenshot("topic");
     }
