@@ -57,6 +57,14 @@ class BrokerConsoleTest {
                     URI.create("http://" + console.hostPort() + "/static/chart.umd.js")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(chartJs.body().contains("Chart.js"), "Chart.js is served from its webjar");
+            HttpResponse<String> action = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + console.hostPort() + "/actions/delete-topic"))
+                    .POST(HttpRequest.BodyPublishers.ofString("name=orders")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, action.statusCode(), "read-only unless millrace.console.actions.enable=true");
+            HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + console.hostPort() + "/nothing?x=%3Cb%3E")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode());
         }
     }
 }

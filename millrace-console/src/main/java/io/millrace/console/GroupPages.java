@@ -44,7 +44,13 @@ final class GroupPages {
         }
         html.head("Group", "Type", "State", "Protocol", "Lag");
         groups.stream().sorted(Comparator.comparing(GroupListing::groupId)).forEach(g -> {
-            html.raw("<tr><td>").link("/group", "id", g.groupId(), g.groupId()).raw("</td><td>")
+            html.raw("<tr><td>");
+            if (consumerGroups.contains(g.groupId())) {
+                html.link("/group", "id", g.groupId(), g.groupId());
+            } else {
+                html.text(g.groupId()); // a share or streams group: no consumer group page
+            }
+            html.raw("</td><td>")
                     .text(g.type().map(t -> t.toString().toLowerCase()).orElse("")).raw("</td><td>")
                     .text(g.groupState().map(s -> s.toString().toLowerCase()).orElse("")).raw("</td><td>")
                     .text(g.protocol()).raw("</td><td>").text(lags.containsKey(g.groupId()) ? lags.get(g.groupId()) : "")
