@@ -15,7 +15,8 @@ import org.apache.kafka.common.TopicPartition;
  * nothing), messages out each group's committed offset growth, counted only for a group seen in
  * both passes (a group appearing or going away is no burst of consumption). Rates are deltas of
  * these counters; "out" is therefore what groups committed, not what was fetched. Lag is the sum
- * over a group's committed partitions of log-end offset minus committed offset.
+ * over a group's committed partitions of log-end offset minus committed offset, kept in total and
+ * per topic.
  *
  * <p>Thread-safe: the sampler thread writes, HTTP threads read, all under this object's lock.
  */
@@ -32,6 +33,7 @@ final class History {
     private final int capacity;
     private final Map<String, TopicCounters> topics = new HashMap<>();
     private final Map<String, SeriesRing> groupLag = new HashMap<>();
+    private final Map<String, Map<String, SeriesRing>> groupTopicLag = new HashMap<>();
     private final Map<String, long[]> totals = new HashMap<>();
     private Observation last;
 
@@ -57,10 +59,12 @@ final class History {
         for (Map.Entry<String, Map<TopicPartition, Long>> group : now.committed().entrySet()) {
             Map<TopicPartition, Long> before = last == null ? null : last.committed().get(group.getKey());
             long lag = 0;
+            Map<String, Long> lagByTopic = new HashMap<>();
             for (Map.Entry<TopicPartition, Long> e : group.getValue().entrySet()) {
                 Long end = now.endOffsets().get(e.getKey());
                 if (end != null) {
                     lag += Math.max(0, end - e.getValue());
+                    lagByTopic.merge(e.getKey().topic(), Math.max(0, end - e.getValue()), Long::sum);
                 }
                 Long was = before == null ? null : before.get(e.getKey());
                 long[] t = grown.get(e.getKey().topic());
@@ -69,8 +73,13 @@ final class History {
                 }
             }
             groupLag.computeIfAbsent(group.getKey(), k -> new SeriesRing(capacity)).add(now.timeMs(), lag);
+            Map<String, SeriesRing> perTopic = groupTopicLag.computeIfAbsent(group.getKey(), k -> new HashMap<>());
+            lagByTopic.forEach((topic, topicLag) ->
+                    perTopic.computeIfAbsent(topic, k -> new SeriesRing(capacity)).add(now.timeMs(), topicLag));
+            perTopic.keySet().retainAll(lagByTopic.keySet());
         }
         groupLag.keySet().retainAll(now.committed().keySet());
+        groupTopicLag.keySet().retainAll(now.committed().keySet());
         for (Map.Entry<String, long[]> e : grown.entrySet()) {
             long[] total = totals.computeIfAbsent(e.getKey(), k -> new long[3]);
             TopicCounters rings = topics.computeIfAbsent(e.getKey(), k ->
@@ -107,6 +116,13 @@ final class History {
     synchronized Rates.Points lag(String group, long sinceMs) {
         SeriesRing ring = groupLag.get(group);
         return ring == null ? new Rates.Points(new long[0], new double[0]) : Rates.gauge(ring, sinceMs);
+    }
+
+    /** Lag of {@code group} per topic since {@code sinceMs}, by topic name (sorted); empty when unknown. */
+    synchronized Map<String, Rates.Points> lagByTopic(String group, long sinceMs) {
+        Map<String, Rates.Points> byTopic = new java.util.TreeMap<>();
+        groupTopicLag.getOrDefault(group, Map.of()).forEach((topic, ring) -> byTopic.put(topic, Rates.gauge(ring, sinceMs)));
+        return byTopic;
     }
 
     /** When the last pass was recorded, or -1 before the first. */

@@ -73,9 +73,15 @@ final class ThroughputPage {
         return Response.json(json.append("]}").toString());
     }
 
+    /** The group's total lag, and its lag per topic when it commits on more than one. */
     Response lagJson(String group) {
         StringBuilder json = new StringBuilder("{\"datasets\":[");
-        dataset(json, false, "lag of " + group, history.lag(group, System.currentTimeMillis() - historyMs));
+        long since = System.currentTimeMillis() - historyMs;
+        dataset(json, false, "lag of " + group, history.lag(group, since));
+        Map<String, Rates.Points> byTopic = history.lagByTopic(group, since);
+        if (byTopic.size() > 1) {
+            byTopic.forEach((topic, points) -> dataset(json, true, topic, points));
+        }
         return Response.json(json.append("]}").toString());
     }
 

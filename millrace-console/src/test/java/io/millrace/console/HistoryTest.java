@@ -56,6 +56,7 @@ class HistoryTest {
 
         assertArrayEquals(new double[] {5, 11, 0}, history.lag("billing", 0).values());
         assertArrayEquals(new double[] {0, 0}, history.lag("audit", 0).values());
+        assertArrayEquals(new double[] {5, 11, 0}, history.lagByTopic("billing", 0).get("orders").values());
         assertEquals(List.of("orders"), history.topics());
     }
 
@@ -66,6 +67,7 @@ class HistoryTest {
         history.record(new Observation(1000, Map.of(), Map.of(), Map.of()));
         assertEquals(List.of(), history.topics());
         assertEquals(0, history.lag("billing", 0).times().length);
+        assertEquals(Map.of(), history.lagByTopic("billing", 0));
         assertEquals(0, history.throughput("orders", 0).messagesIn().times().length);
     }
 }
