@@ -169,6 +169,30 @@ class ConsoleBrowserIT {
         screenshot("throughput");
     }
 
+    @Test
+    void actionsAreOfferedOnlyWhenEnabledAndGoThroughTheAdminApi() throws Exception {
+        browser.get(base + "/topics");
+        assertTrue(browser.findElements(By.cssSelector("form[action^='/actions/']")).isEmpty(), "read-only: no forms");
+        try (Console withActions = Console.start(ConsoleOptions.of(broker.bootstrapServers(),
+                new InetSocketAddress("127.0.0.1", 0)).withActions(true))) {
+            String actions = "http://" + withActions.hostPort();
+            browser.get(actions + "/topics");
+            browser.findElement(By.name("name")).sendKeys("made-in-browser");
+            browser.findElement(By.name("partitions")).clear();
+            browser.findElement(By.name("partitions")).sendKeys("3");
+            browser.findElement(By.cssSelector("form[action='/actions/create-topic'] button")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.getCurrentUrl().contains("/topic?name=made-in-browser"));
+            screenshot("topic-created");
+            assertEquals(3, browser.findElements(By.xpath("//h2[text()='Partitions']/following-sibling::table[1]/tbody/tr")).size());
+            ((JavascriptExecutor) browser).executeScript("window.confirm = function () { return true; };");
+            browser.findElement(By.cssSelector("form[action='/actions/delete-topic'] button")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> {
+                b.get(actions + "/topics");
+                return b.findElements(By.linkText("made-in-browser")).isEmpty();
+            });
+        }
+    }
+
     /** Two partitions of JSON values, one key with markup, a header; the group committed 20 of 50 on each. */
     private static void fill(String bootstrap) throws Exception {
         Properties p = new Properties();
