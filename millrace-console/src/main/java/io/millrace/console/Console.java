@@ -33,11 +33,6 @@ public final class Console implements AutoCloseable {
 
     /** Binds the HTTP listener and starts sampling; UncheckedIOException when the address cannot be bound. */
     public static Console start(ConsoleOptions options) {
-        Map<String, Object> adminProps = new HashMap<>(options.clientProperties());
-        adminProps.putIfAbsent("client.id", "millrace-console");
-        adminProps.putIfAbsent("default.api.timeout.ms", (int) AdminCalls.TIMEOUT_MS);
-        adminProps.putIfAbsent("request.timeout.ms", (int) AdminCalls.TIMEOUT_MS);
-        History history = new History(options.ringCapacity());
         HttpFront http;
         try {
             http = HttpFront.bind(options.listen());
@@ -45,7 +40,18 @@ public final class Console implements AutoCloseable {
             throw new UncheckedIOException("console cannot listen on " + options.listen().getHostString() + ":"
                     + options.listen().getPort() + ": " + e.getMessage(), e);
         }
-        Admin admin = Admin.create(adminProps);
+        Map<String, Object> adminProps = new HashMap<>(options.clientProperties());
+        adminProps.putIfAbsent("client.id", "millrace-console-" + http.address().getPort());
+        adminProps.putIfAbsent("default.api.timeout.ms", (int) AdminCalls.TIMEOUT_MS);
+        adminProps.putIfAbsent("request.timeout.ms", (int) AdminCalls.TIMEOUT_MS);
+        History history = new History(options.ringCapacity());
+        Admin admin;
+        try {
+            admin = Admin.create(adminProps);
+        } catch (RuntimeException e) {
+            http.close(); // bad client properties: nothing stays bound
+            throw e;
+        }
         Sampler sampler = new Sampler(admin, history, System::currentTimeMillis);
         Pages pages = new Pages(admin, history, options, new MessageBrowser(options.clientProperties()));
         http.serve(pages);

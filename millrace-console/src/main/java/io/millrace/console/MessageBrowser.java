@@ -32,6 +32,8 @@ final class MessageBrowser {
     }
 
     private final Map<String, Object> clientProperties;
+    /** Each read's consumer gets its own client.id: reads may overlap, and client ids name JMX beans. */
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     MessageBrowser(Map<String, Object> clientProperties) {
         this.clientProperties = clientProperties;
@@ -47,7 +49,7 @@ final class MessageBrowser {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put("enable.auto.commit", false);
         props.remove("group.id");
-        props.put("client.id", "millrace-console-browse");
+        props.put("client.id", "millrace-console-browse-" + reads.incrementAndGet());
         props.put("max.poll.records", max);
         props.put("default.api.timeout.ms", (int) AdminCalls.TIMEOUT_MS);
         TopicPartition tp = new TopicPartition(topic, partition);
