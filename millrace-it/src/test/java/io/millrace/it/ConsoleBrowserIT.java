@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,18 +71,25 @@ class ConsoleBrowserIT {
         Assumptions.assumeTrue(chromium.isPresent() && driver.isPresent(),
                 "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver): "
                         + "the console's browser test is skipped");
-        broker = EmbeddedMillrace.builder().topic(TOPIC, 2).topic(LIVE_TOPIC, 1).start();
-        fill(broker.bootstrapServers());
-        console = Console.start(ConsoleOptions.of(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0))
-                .withSampleInterval(Duration.ofMillis(500)));
-        base = "http://" + console.hostPort();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.get().toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1100");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(driver.get().toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        // the browser starts while the broker starts and is filled
+        CompletableFuture<WebDriver> starting = CompletableFuture.supplyAsync(() -> {
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(chromium.get().toFile());
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--window-size=1280,1100");
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(driver.get().toFile()).usingAnyFreePort().build();
+            return new ChromeDriver(service, options);
+        });
+        try {
+            broker = EmbeddedMillrace.builder().topic(TOPIC, 2).topic(LIVE_TOPIC, 1).start();
+            fill(broker.bootstrapServers());
+            console = Console.start(ConsoleOptions.of(broker.bootstrapServers(), new InetSocketAddress("127.0.0.1", 0))
+                    .withSampleInterval(Duration.ofMillis(500)));
+            base = "http://" + console.hostPort();
+        } finally {
+            browser = starting.get(60, TimeUnit.SECONDS);
+        }
         Files.createDirectories(SCREENSHOTS);
     }
 
