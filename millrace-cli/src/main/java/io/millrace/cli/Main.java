@@ -44,6 +44,8 @@ public final class Main {
                             [--format '%k %s\\n' (kcat's)]
               group list|describe GROUP|reset-offsets GROUP --topic T --to-earliest|...|delete GROUP
               cluster status   brokers, controller, quorum, partitions not fully replicated (exit 3)
+              console [--listen HOST:PORT] [--enable-actions]
+                               the web console (default http://127.0.0.1:9080/), until Ctrl-C
               completion       a bash completion script: source <(./millrace completion)
 
               version    Print the version.

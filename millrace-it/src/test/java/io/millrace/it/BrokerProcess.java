@@ -201,6 +201,8 @@ public final class BrokerProcess implements AutoCloseable {
         starts++;
         Map<String, String> overrides = new HashMap<>(props);
         overrides.putIfAbsent("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        // no web console beside test nodes (a single node would otherwise take 127.0.0.1:9080)
+        overrides.putIfAbsent("millrace.console.listener", "");
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             Files.createDirectories(dataDir);

@@ -21,8 +21,8 @@ import java.util.List;
 
 /**
  * The module arrows of docs/ARCHITECTURE.md, checked on the production classes of every module:
- * common → wire → storage / metadata → quorum → server → cli, and kafka-clients' internal record classes
- * behind one adapter.
+ * common → wire → storage / metadata → quorum → server → cli, the console beside them knowing the cluster only
+ * through the Kafka clients, and kafka-clients' internal record classes behind one adapter.
  */
 @AnalyzeClasses(packages = "io.millrace", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleLayeringTest {
@@ -35,6 +35,7 @@ class ModuleLayeringTest {
     private static final String COORDINATOR = "io.millrace.coordinator..";
     private static final String CLI = "io.millrace.cli..";
     private static final String TESTKIT = "io.millrace.testkit..";
+    private static final String CONSOLE = "io.millrace.console..";
     private static final String KAFKA_RECORD_INTERNALS = "org.apache.kafka.common.record.internal..";
     private static final String RECORDS_ADAPTER = "io.millrace.wire.batch.KafkaRecords";
 
@@ -113,6 +114,27 @@ class ModuleLayeringTest {
             .because("the testkit starts the server module's Broker in process; the CLI is a launcher");
 
     @ArchTest
+    static final ArchRule theConsoleKnowsTheClusterOnlyThroughTheKafkaClients = classes()
+            .that().resideInAPackage(CONSOLE)
+            .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.millrace..").or(resideInAPackage(CONSOLE)))
+            .because("the web console talks to a cluster through the Admin and consumer clients only, so it works "
+                    + "against Apache Kafka too");
+
+    @ArchTest
+    static final ArchRule theConsoleUsesNoWireLevelClasses = noClasses()
+            .that().resideInAPackage(CONSOLE)
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.common.requests..",
+                    "org.apache.kafka.common.message..", "org.apache.kafka.common.protocol..",
+                    "org.apache.kafka.common.record..", "org.apache.kafka.clients.admin.internals..")
+            .because("the console uses kafka-clients' public client API, not its protocol classes");
+
+    @ArchTest
+    static final ArchRule onlyTheCliStartsTheConsole = noClasses()
+            .that().resideOutsideOfPackages(CONSOLE, CLI)
+            .should().dependOnClassesThat().resideInAPackage(CONSOLE)
+            .because("the console is started by `millrace console` or beside the broker by `millrace server`");
+
+    @ArchTest
     static final ArchRule serverDoesNotUseTheCli = noClasses()
             .that().resideInAPackage(SERVER)
             .should().dependOnClassesThat().resideInAPackage(CLI);
@@ -135,7 +157,7 @@ class ModuleLayeringTest {
     /** The rules above pass vacuously if a module is missing from the import: check it is not. */
     @ArchTest
     static void everyModuleIsImported(JavaClasses imported) {
-        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, SERVER, CLI, TESTKIT)) {
+        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, SERVER, CLI, TESTKIT, CONSOLE)) {
             String pkg = module.substring(0, module.length() - 2);
             assertTrue(imported.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production class of " + pkg + " on the test class path");

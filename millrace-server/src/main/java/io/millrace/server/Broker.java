@@ -24,6 +24,7 @@ import io.millrace.server.handlers.AlterPartitionReassignmentsHandler;
 import io.millrace.server.handlers.CreateAclsHandler;
 import io.millrace.server.handlers.DeleteAclsHandler;
 import io.millrace.server.handlers.DescribeAclsHandler;
+import io.millrace.server.handlers.DescribeLogDirsHandler;
 import io.millrace.server.handlers.DescribeProducersHandler;
 import io.millrace.server.handlers.DescribeQuorumHandler;
 import io.millrace.server.handlers.ElectLeadersHandler;
@@ -381,6 +382,7 @@ public final class Broker {
         handlers.add(new DeleteRecordsHandler(access));
         handlers.add(new WriteTxnMarkersHandler(access, CoordinatorTopicSpec.CONSUMER_OFFSETS, groupCoordinator));
         handlers.add(new DescribeProducersHandler(access));
+        handlers.add(new DescribeLogDirsHandler(config.logDirs(), access.partitions()));
         handlers.add(new DescribeConfigsHandler(describer, identity.nodeId()));
         ConfigAlterer alterer = new ConfigAlterer(channel, describer, identity.nodeId());
         handlers.add(new AlterConfigsHandler(alterer));

@@ -10,13 +10,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The client side of {@code millrace}: {@code topic}, {@code produce}, {@code consume},
- * {@code group}, {@code cluster status} and {@code completion}, on picocli, against any
+ * {@code group}, {@code cluster status}, {@code console} and {@code completion}, on picocli, against any
  * Kafka-compatible cluster through kafka-clients' public API (so Apache Kafka too). Exit codes:
  * 0 done, 1 failed (one line on stderr naming what, where and why), 2 bad command line, 3
  * ({@code cluster status}) some partition not fully replicated. Stateless.
  */
 public final class ClientCli {
-    private static final Set<String> COMMANDS = Set.of("topic", "produce", "consume", "group", "completion");
+    private static final Set<String> COMMANDS = Set.of("topic", "produce", "consume", "group", "completion", "console");
 
     private ClientCli() {
     }
@@ -53,7 +53,7 @@ public final class ClientCli {
     @Command(name = "millrace", mixinStandardHelpOptions = true,
             description = "Client commands of Millrace; they work against Apache Kafka as well.",
             subcommands = {TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupCommand.class,
-                    ClusterGroup.class})
+                    ClusterGroup.class, ConsoleCommand.class})
     static final class Root {
     }
 

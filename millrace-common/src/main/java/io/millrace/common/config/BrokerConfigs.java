@@ -115,6 +115,7 @@ public final class BrokerConfigs {
         ServerKeys.define(b);
         LogKeys.define(b);
         CoordinatorKeys.define(b);
+        ConsoleKeys.define(b);
         return b.build();
     }
 
