@@ -71,6 +71,7 @@ import io.millrace.server.handlers.DescribeClusterHandler;
 import io.millrace.server.handlers.DescribeUserScramCredentialsHandler;
 import io.millrace.server.handlers.DescribeConfigsHandler;
 import io.millrace.server.handlers.DescribeGroupsHandler;
+import io.millrace.server.fetchsession.FetchSessionCache;
 import io.millrace.server.handlers.FetchHandler;
 import io.millrace.server.handlers.SaslAuthenticateHandler;
 import io.millrace.server.handlers.SaslHandshakeHandler;
@@ -369,7 +370,8 @@ public final class Broker {
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId(), tlsUpdates);
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access, transactionVerifier));
-        handlers.add(new FetchHandler(topics, access, clientQuotas::fetchBytesWithinWindow));
+        handlers.add(new FetchHandler(topics, access, clientQuotas::fetchBytesWithinWindow,
+                new FetchSessionCache(config.getInt(FetchSessionCache.MAX_SLOTS_KEY))));
         handlers.add(new SaslHandshakeHandler());
         handlers.add(new SaslAuthenticateHandler());
         handlers.add(new ListOffsetsHandler(access));

@@ -104,7 +104,7 @@ class ReplicaFetcherManagerTest {
         FetchRequestData first = leader.fetches.getFirst();
         assertEquals(FOLLOWER_ID, first.replicaState().replicaId());
         assertEquals(7L, first.replicaState().replicaEpoch());
-        assertEquals(-1, first.sessionEpoch());
+        assertEquals(0, first.sessionEpoch(), "a full fetch that asks for a session (KIP-227)");
         FetchPartition asked = first.topics().getFirst().partitions().getFirst();
         assertEquals(TOPIC_ID, first.topics().getFirst().topicId());
         assertEquals(1, asked.currentLeaderEpoch());
