@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,8 +47,11 @@ class FetchSessionBytes {
             Path data = Files.createDirectory(dir.resolve("slots-" + slots));
             try (InProcessBroker broker = InProcessBroker.start(data,
                     Map.of("max.incremental.fetch.session.cache.slots", String.valueOf(slots)))) {
-                try (Admin admin = Clients.admin(broker.bootstrap())) {
-                    Clients.createTopic(admin, "wide", PARTITIONS, Map.of());
+                // A thousand logs take a while on a loaded machine: one long request, no retry.
+                try (Admin admin = Clients.admin(broker.bootstrap(), Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        300_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 300_000))) {
+                    admin.createTopics(List.of(new NewTopic("wide", PARTITIONS, (short) 1))).all()
+                            .get(5, TimeUnit.MINUTES);
                 }
                 List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
                         .mapToObj(p -> new TopicPartition("wide", p)).toList();
