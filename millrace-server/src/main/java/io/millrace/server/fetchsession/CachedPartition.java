@@ -1,5 +1,6 @@
 package io.millrace.server.fetchsession;
 
+import io.millrace.wire.batch.KafkaRecords;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
@@ -45,7 +46,7 @@ final class CachedPartition {
      * preferred read replica or a diverging epoch.
      */
     boolean mustRespond(PartitionData data) {
-        boolean respond = data.records() != null && data.records().sizeInBytes() > 0;
+        boolean respond = KafkaRecords.sizeOf(data.records()) > 0;
         if (highWatermark != data.highWatermark()) {
             highWatermark = data.highWatermark();
             respond = true;

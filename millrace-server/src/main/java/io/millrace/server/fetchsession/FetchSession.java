@@ -1,5 +1,6 @@
 package io.millrace.server.fetchsession;
 
+import io.millrace.wire.batch.KafkaRecords;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -139,7 +140,7 @@ final class FetchSession {
                 CachedPartition cached = partitions.get(key);
                 if (cached != null && !cached.mustRespond(data)) {
                     it.remove();
-                } else if (cached != null && data.records() != null && data.records().sizeInBytes() > 0) {
+                } else if (cached != null && KafkaRecords.sizeOf(data.records()) > 0) {
                     returnedRecords.add(key);
                 }
             }

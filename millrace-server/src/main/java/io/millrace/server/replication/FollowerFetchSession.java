@@ -50,8 +50,10 @@ final class FollowerFetchSession {
     /** The request that fetches {@code positions} (all the partitions to fetch now) at {@code version}. */
     FetchRequestData build(int nodeId, long brokerEpoch, ReplicaFetcherConfig config, short version,
                            List<FetchPosition> positions) {
-        if (epoch != INITIAL_EPOCH && version != sessionVersion) {
-            epoch = INITIAL_EPOCH; // the leader would answer FETCH_SESSION_TOPIC_ID_ERROR
+        if (epoch != INITIAL_EPOCH && (version != sessionVersion || leaderEpochChanged(positions))) {
+            // A new version: the leader would answer FETCH_SESSION_TOPIC_ID_ERROR. A new leader
+            // epoch: the fetcher may have dropped an answer for the old one, so start afresh.
+            epoch = INITIAL_EPOCH;
         }
         Map<Key, FetchPosition> wanted = new LinkedHashMap<>();
         for (FetchPosition p : positions) {
@@ -84,6 +86,16 @@ final class FollowerFetchSession {
         }
         request.forgottenTopicsData().addAll(forgotten.values());
         return request;
+    }
+
+    private boolean leaderEpochChanged(List<FetchPosition> positions) {
+        for (FetchPosition p : positions) {
+            FetchPosition before = inSession.get(Key.of(p));
+            if (before != null && before.currentLeaderEpoch() != p.currentLeaderEpoch()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

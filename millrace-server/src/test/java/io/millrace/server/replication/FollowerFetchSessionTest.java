@@ -82,6 +82,18 @@ class FollowerFetchSessionTest {
     }
 
     @Test
+    void aNewLeaderEpochRestartsTheSessionWithAFullRequest() {
+        FollowerFetchSession session = new FollowerFetchSession();
+        build(session, P0, P1);
+        session.onResponse(new FetchResponseData().setSessionId(77));
+        FetchPosition p0NextEpoch = new FetchPosition(P0.topicPartition(), ORDERS_ID, 6, 120, 4, 0);
+        FetchRequestData full = build(session, p0NextEpoch, P1);
+        assertEquals(77, full.sessionId());
+        assertEquals(0, full.sessionEpoch());
+        assertEquals(List.of(0, 1), named(full));
+    }
+
+    @Test
     void aNewVersionRestartsTheSessionWithAFullRequest() {
         FollowerFetchSession session = new FollowerFetchSession();
         build(session, P0);
