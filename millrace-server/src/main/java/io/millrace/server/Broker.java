@@ -20,6 +20,7 @@ import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.metadata.records.BrokerEndpoint;
 import io.millrace.server.api.Authorizer;
 import io.millrace.server.authorizer.AclAuthorizer;
+import io.millrace.server.fetchsession.FetchSessionCache;
 import io.millrace.server.handlers.AlterPartitionReassignmentsHandler;
 import io.millrace.server.handlers.CreateAclsHandler;
 import io.millrace.server.handlers.DeleteAclsHandler;
@@ -370,7 +371,8 @@ public final class Broker {
         ConfigDescriber describer = new ConfigDescriber(topicConfigs, publisher::image, identity.nodeId(), tlsUpdates);
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ProduceHandler(topics, access, transactionVerifier));
-        handlers.add(new FetchHandler(topics, access, clientQuotas::fetchBytesWithinWindow));
+        handlers.add(new FetchHandler(topics, access, clientQuotas::fetchBytesWithinWindow,
+                new FetchSessionCache(config.getInt(FetchSessionCache.MAX_SLOTS_KEY))));
         handlers.add(new SaslHandshakeHandler());
         handlers.add(new SaslAuthenticateHandler());
         handlers.add(new ListOffsetsHandler(access));

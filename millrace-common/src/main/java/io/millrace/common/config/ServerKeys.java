@@ -133,8 +133,8 @@ final class ServerKeys {
         b.define(IGNORED, "queued.max.request.bytes", LONG, -1L,
                 "Bytes of queued requests before reading stops; -1 for no limit.");
         b.define(IGNORED, "fetch.max.bytes", INT, 57671680, atLeast(1024), "Most bytes returned by one fetch request.");
-        b.define(IGNORED, "max.incremental.fetch.session.cache.slots", INT, 1000, atLeast(0),
-                "Incremental fetch sessions kept.");
+        b.define("max.incremental.fetch.session.cache.slots", INT, 1000, atLeast(0),
+                "Incremental fetch sessions kept (KIP-227); 0 turns them off.");
         b.define(IGNORED, "fetch.purgatory.purge.interval.requests", INT, 1000,
                 "Purge interval of the fetch purgatory, in requests.");
         b.define(IGNORED, "producer.purgatory.purge.interval.requests", INT, 1000,

@@ -32,7 +32,7 @@ class UnsupportedSettingsTest {
             "log.flush.offset.checkpoint.interval.ms", "log.flush.start.offset.checkpoint.interval.ms",
             "log.initial.task.delay.ms", "log.local.retention.bytes", "log.local.retention.ms",
             "log.message.downconversion.enable", "log.roll.jitter.hours", "log.roll.jitter.ms",
-            "max.incremental.fetch.session.cache.slots", "metadata.log.max.record.bytes.between.snapshots",
+            "metadata.log.max.record.bytes.between.snapshots",
             "metadata.log.max.snapshot.interval.ms", "metadata.log.segment.bytes", "metadata.log.segment.ms",
             "metadata.max.idle.interval.ms", "metadata.max.retention.bytes", "metadata.max.retention.ms",
             "metric.reporters", "metrics.num.samples", "metrics.recording.level", "metrics.sample.window.ms",

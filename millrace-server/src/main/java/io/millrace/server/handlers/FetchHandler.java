@@ -6,6 +6,8 @@ import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
+import io.millrace.server.fetchsession.FetchContext;
+import io.millrace.server.fetchsession.FetchSessionCache;
 import io.millrace.server.partition.CurrentLeaders;
 import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
@@ -45,8 +47,8 @@ import org.apache.kafka.common.protocol.Errors;
  * with its diverging epoch (KIP-595). NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH carry the
  * current leader and its endpoint (KIP-951, v12+/v16+).
  *
- * <p>Fetch sessions (KIP-227) are not kept yet: every answer carries session id 0, which clients
- * take as "send full fetch requests".
+ * <p>Fetch sessions (KIP-227) are kept by a {@link FetchSessionCache}: an incremental fetch reads
+ * every partition of its session and is answered with only those that changed.
  */
 public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private static final short FIRST_VERSION_WITH_CURRENT_LEADER = 12;
@@ -57,15 +59,18 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private final PartitionAccess access;
     /** The most a consumer may be sent at once without breaking its quota (Kafka's quota window bytes). */
     private final ToIntFunction<RequestContext> quotaWindowBytes;
+    private final FetchSessionCache sessions;
 
     public FetchHandler(TopicNameResolver topics, PartitionAccess access) {
-        this(topics, access, context -> Integer.MAX_VALUE);
+        this(topics, access, context -> Integer.MAX_VALUE, new FetchSessionCache(0));
     }
 
-    public FetchHandler(TopicNameResolver topics, PartitionAccess access, ToIntFunction<RequestContext> quotaWindowBytes) {
+    public FetchHandler(TopicNameResolver topics, PartitionAccess access, ToIntFunction<RequestContext> quotaWindowBytes,
+                        FetchSessionCache sessions) {
         this.topics = topics;
         this.access = access;
         this.quotaWindowBytes = quotaWindowBytes;
+        this.sessions = sessions;
     }
 
     @Override
@@ -74,16 +79,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     }
 
     @Override
-    public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData request) {
-        if (request.sessionId() != 0 || request.sessionEpoch() > 0) {
-            return CompletableFuture.completedFuture(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0));
+    public CompletableFuture<FetchResponseData> handle(RequestContext context, FetchRequestData received) {
+        int replicaId = replicaId(received);
+        FetchContext session = sessions.newContext(received, context.apiVersion(), replicaId >= 0);
+        if (session.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(session.respond(null));
         }
-        int replicaId = replicaId(request);
+        FetchRequestData request = session.request();
         int maxBytes = replicaId >= 0 ? request.maxBytes() : Math.min(request.maxBytes(), quotaWindowBytes.applyAsInt(context));
         Fetch fetch = new Fetch(context, request, replicaId, resolve(request, readableTopics(context, replicaId)), maxBytes);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
-        return attempt(fetch, deadline);
+        return attempt(fetch, deadline).thenApply(session::respond);
     }
 
     /** The fetching follower's broker id, or -1 for a consumer. */

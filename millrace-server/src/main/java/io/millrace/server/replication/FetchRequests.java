@@ -10,7 +10,8 @@ import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
 import org.apache.kafka.common.message.FetchRequestData.ReplicaState;
 
 /**
- * Builds a follower's fetch request: a full fetch (no fetch session: session id 0, epoch -1),
+ * Builds a follower's fetch request for the given partitions: outside any fetch session
+ * (session id 0, epoch -1; {@link FollowerFetchSession} sets the session's id and epoch),
  * read-uncommitted, identifying the follower by replica id (before v15) or by replica state
  * (replica id and broker epoch, v15+), naming topics by name (v12) or by id (v13+).
  *

@@ -71,6 +71,8 @@ final class ReplicaFetcher {
     private volatile NodeConnection connection;
     /** Fetcher thread only: the current outage was logged. */
     private boolean outageLogged;
+    /** Fetcher thread only: the incremental fetch session with the leader (KIP-227). */
+    private final FollowerFetchSession session = new FollowerFetchSession();
 
     ReplicaFetcher(int leaderId, int nodeId, LongSupplier brokerEpoch,
                    IntFunction<Optional<InetSocketAddress>> addressOf, ReplicaFetcherConfig config, Time time) {
@@ -213,7 +215,7 @@ final class ReplicaFetcher {
         try {
             version = conn.versionFor(ApiKeys.FETCH, FetchRequests.MIN_FETCH_VERSION);
             List<FetchPosition> positions = batch.values().stream().map(Sent::position).toList();
-            FetchRequestData request = FetchRequests.build(nodeId, brokerEpoch.getAsLong(), config, version, positions);
+            FetchRequestData request = session.build(nodeId, brokerEpoch.getAsLong(), config, version, positions);
             response = conn.send(ApiKeys.FETCH, version, request,
                     config.socketTimeoutMs() + config.replicaFetchWaitMaxMs());
         } catch (IOException | UnsupportedVersionException e) {
@@ -221,6 +223,9 @@ final class ReplicaFetcher {
                 onUnreachable(conn.address(), e);
             }
             return;
+        }
+        if (!session.onResponse(response)) {
+            return; // a session error: the next fetch, full, goes at once
         }
         if (response.errorCode() != Errors.NONE.code()) {
             backOff(batch, "the fetch failed: " + Errors.forCode(response.errorCode()));
@@ -281,6 +286,7 @@ final class ReplicaFetcher {
     }
 
     private void closeConnection() {
+        session.reset();
         NodeConnection current = connection;
         connection = null;
         if (current != null) {

@@ -6,7 +6,8 @@
  * {@link io.millrace.server.partition.FollowerFetching}: one
  * {@link io.millrace.server.replication.ReplicaFetcher} thread ("replica-fetcher-LEADER") per
  * leader broker, which sends one Fetch (v12+; topic ids from v13, replica state from v15) for all
- * the partitions it copies over a {@link io.millrace.server.replication.NodeConnection} (a
+ * the partitions it copies, incremental within a fetch session after the first (KIP-227,
+ * {@link io.millrace.server.replication.FollowerFetchSession}), over a {@link io.millrace.server.replication.NodeConnection} (a
  * blocking Kafka-protocol client that negotiates versions with ApiVersions), and applies each
  * partition's answer ({@code FollowerLogUpdate}): append the leader's batches as they are, follow
  * its high watermark and log start offset, truncate a divergent suffix the leader points out

@@ -51,6 +51,13 @@ final class FakeLeader implements AutoCloseable {
     /** When set, every fetch waits for it before it is read and answered. */
     private volatile CountDownLatch release;
     private final Semaphore heldFetches = new Semaphore(0);
+    /**
+     * When not 0, a fetch at epoch 0 opens this fetch session (KIP-227) and later epochs continue
+     * it: partition 0 is read from the offset last named, and answered only with news.
+     */
+    volatile int sessionId;
+    private volatile FetchRequestData.FetchPartition inSession;
+    private volatile long sentHighWatermark = -1;
 
     FakeLeader(String topic, Uuid topicId, int batchesPerResponse) throws IOException {
         this.topic = topic;
@@ -175,9 +182,19 @@ final class FakeLeader implements AutoCloseable {
             heldFetches.release();
             held.await(10, TimeUnit.SECONDS);
         }
-        FetchResponseData response = new FetchResponseData().setSessionId(0);
+        boolean incremental = sessionId != 0 && request.sessionEpoch() > 0;
+        FetchResponseData response = new FetchResponseData()
+                .setSessionId(sessionId != 0 && request.sessionEpoch() >= 0 ? sessionId : 0);
+        List<FetchRequestData.FetchTopic> topics = request.topics();
+        if (sessionId != 0) {
+            topics.forEach(t -> t.partitions().forEach(p -> inSession = p.partition() == 0 ? p : inSession));
+            if (incremental) {
+                topics = inSession == null ? List.of() : List.of(new FetchRequestData.FetchTopic().setTopic(topic)
+                        .setTopicId(topicId).setPartitions(List.of(inSession)));
+            }
+        }
         boolean empty = true;
-        for (FetchRequestData.FetchTopic wanted : request.topics()) {
+        for (FetchRequestData.FetchTopic wanted : topics) {
             FetchableTopicResponse answer = version >= 13 ? new FetchableTopicResponse().setTopicId(wanted.topicId())
                     : new FetchableTopicResponse().setTopic(wanted.topic());
             boolean ours = version >= 13 ? topicId.equals(wanted.topicId()) : topic.equals(wanted.topic());
@@ -207,9 +224,16 @@ final class FakeLeader implements AutoCloseable {
                     data.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(logStartOffset())
                             .setRecords(KafkaRecords.wrap(concat(sent)));
                 }
-                answer.partitions().add(data);
+                boolean news = data.records() != null && data.records().sizeInBytes() > 0 || data.errorCode() != 0
+                        || data.divergingEpoch().epoch() >= 0 || data.highWatermark() != sentHighWatermark;
+                sentHighWatermark = data.highWatermark();
+                if (news || !incremental) {
+                    answer.partitions().add(data);
+                }
             }
-            response.responses().add(answer);
+            if (!answer.partitions().isEmpty()) {
+                response.responses().add(answer);
+            }
         }
         if (empty) {
             Thread.sleep(Math.min(request.maxWaitMs(), 20));

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,6 +87,31 @@ class ReplicaFetcherManagerTest {
     }
 
     @Test
+    void followerKeepsAFetchSessionAndItsIdleFetchesNameNoPartition() throws Exception {
+        leader = new FakeLeader(TP.topic(), TOPIC_ID, 2);
+        leader.sessionId = 99;
+        leader.append(batch(0, 2, 0));
+        leader.append(batch(2, 3, 0));
+        openFollowerLog();
+        manager(id -> id == LEADER_ID ? Optional.of(leader.address()) : Optional.empty());
+
+        manager.follow(new FollowedLog(TP, TOPIC_ID, log), LEADER_ID, 1);
+        await("the follower caught up", () -> log.logEndOffset() == 5 && log.highWatermark() == 5);
+        leader.append(batch(5, 4, 1));
+        await("the follower caught up again", () -> log.logEndOffset() == 9 && log.highWatermark() == 9);
+        assertEquals(leader.log(), followerBytes());
+        await("an idle fetch", () -> leader.fetches.stream().skip(1).anyMatch(f -> f.topics().isEmpty()));
+
+        List<FetchRequestData> fetches = List.copyOf(leader.fetches);
+        assertEquals(0, fetches.getFirst().sessionEpoch(), "the first fetch is full");
+        assertEquals(1, fetches.getFirst().topics().getFirst().partitions().size());
+        for (int i = 1; i < fetches.size(); i++) {
+            assertEquals(99, fetches.get(i).sessionId());
+            assertEquals(i, fetches.get(i).sessionEpoch(), "then incremental, epoch after epoch");
+        }
+    }
+
+    @Test
     void followerEndsWithTheLeadersBatchesAndHighWatermark() throws Exception {
         leader = new FakeLeader(TP.topic(), TOPIC_ID, 2);
         leader.append(batch(0, 2, 0));
@@ -104,7 +130,7 @@ class ReplicaFetcherManagerTest {
         FetchRequestData first = leader.fetches.getFirst();
         assertEquals(FOLLOWER_ID, first.replicaState().replicaId());
         assertEquals(7L, first.replicaState().replicaEpoch());
-        assertEquals(-1, first.sessionEpoch());
+        assertEquals(0, first.sessionEpoch(), "a full fetch that asks for a session (KIP-227)");
         FetchPartition asked = first.topics().getFirst().partitions().getFirst();
         assertEquals(TOPIC_ID, first.topics().getFirst().topicId());
         assertEquals(1, asked.currentLeaderEpoch());

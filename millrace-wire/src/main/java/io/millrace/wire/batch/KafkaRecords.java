@@ -104,6 +104,11 @@ public final class KafkaRecords {
         return MemoryRecords.EMPTY;
     }
 
+    /** The size in bytes of a message's records field; 0 when it is null. */
+    public static int sizeOf(BaseRecords records) {
+        return records == null ? 0 : records.sizeInBytes();
+    }
+
     /**
      * Visits every record of the batch at absolute {@code batchPosition}, decompressing with
      * kafka-clients' codecs (gzip, snappy, lz4, zstd) when needed; uncompressed batches are
