@@ -32,6 +32,8 @@ import io.millrace.server.handlers.OffsetForLeaderEpochHandler;
 import io.millrace.server.lifecycle.BrokerExitWatch;
 import io.millrace.server.lifecycle.BrokerLifecycle;
 import io.millrace.server.lifecycle.LiveBrokers;
+import io.millrace.server.metrics.BrokerMetrics;
+import io.millrace.common.config.MetricsListener;
 import io.millrace.server.partition.IsrMaintainer;
 import io.millrace.server.quorum.QuorumDescriber;
 import io.millrace.server.replication.ReplicaFetcherConfig;
@@ -114,6 +116,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -149,6 +152,8 @@ public final class Broker {
     private AddPartitionsToTxnSender verificationSender;
     private TransactionVerifier transactionVerifier;
     private SocketServer socketServer;
+    /** Meters the request path records into, gauges read when scraped, and the /metrics listener. */
+    private final BrokerMetrics metrics = new BrokerMetrics();
     private volatile boolean started;
     private boolean shutDown;
 
@@ -219,8 +224,10 @@ public final class Broker {
         }
         logManager.startBackgroundTasks();
         PartitionAccess access = new PartitionAccess(nodeId, partitions);
+        access.recordThroughput(metrics.throughput());
         isrMaintainer = new IsrMaintainer(nodeId, partitions, channel, lifecycle::brokerEpoch,
                 number(BrokerConfigs.REPLICA_LAG_TIME_MAX_MS), Time.SYSTEM);
+        isrMaintainer.countChanges(metrics.isrShrinks(), metrics.isrExpands());
         CoordinatorTopicSpec offsetsTopicSpec = CoordinatorTopicSpec.consumerOffsets(config, mode.isSingleNode());
         groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(offsetsTopicSpec.name(), access, Time.SYSTEM,
@@ -248,7 +255,11 @@ public final class Broker {
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
         socketServer.throttleClients(clientQuotas);
+        socketServer.observeRequests(metrics.requests());
         socketServer.start();
+        metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
+                socketServer);
+        metrics.serve(MetricsListener.of(config));
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
@@ -435,6 +446,11 @@ public final class Broker {
         return socketServer.boundPort(listenerName);
     }
 
+    /** The bound port of the /metrics listener (millrace.metrics.listener), empty when there is none. */
+    public Optional<Integer> metricsPort() {
+        return metrics.port();
+    }
+
     /** The first listener's bound port. */
     public int boundPort() {
         Endpoint first = config.listeners().get(0);
@@ -454,6 +470,7 @@ public final class Broker {
             }
             closeQuietly(lifecycle);
             closeQuietly(exitWatch);
+            closeQuietly(metrics);
             if (socketServer != null) {
                 socketServer.close();
             }
