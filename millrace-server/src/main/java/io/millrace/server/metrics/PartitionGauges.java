@@ -77,12 +77,34 @@ final class PartitionGauges {
     }
 
     private static boolean underReplicated(Partition partition) {
-        PartitionRecord state = partition.state();
-        return partition.isLeader() && state.isr().size() < state.replicas().size();
+        return partition.isLeader() && underReplicated(partition.state());
     }
 
     private static boolean underMinIsr(Partition partition) {
-        return partition.isLeader() && partition.state().isr().size() < partition.minInsyncReplicas();
+        return partition.isLeader() && underMinIsr(partition.state(), partition.minInsyncReplicas());
+    }
+
+    /** As Kafka's: the ISR is smaller than the replica set (counted by the leader only). */
+    static boolean underReplicated(PartitionRecord state) {
+        return state.isr().size() < state.replicas().size();
+    }
+
+    /** As Kafka's: the ISR is smaller than min.insync.replicas (counted by the leader only). */
+    static boolean underMinIsr(PartitionRecord state, int minInsyncReplicas) {
+        return state.isr().size() < minInsyncReplicas;
+    }
+
+    /** Partitions of {@code image} without a leader. */
+    static long offline(MetadataImage image) {
+        long n = 0;
+        for (TopicImage topic : image.topics()) {
+            for (PartitionRecord partition : topic.partitions().values()) {
+                if (partition.leader() == PartitionRecord.NO_LEADER) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static long count(LocalPartitions partitions, java.util.function.Predicate<Partition> test) {
@@ -95,15 +117,4 @@ final class PartitionGauges {
         return n;
     }
 
-    private static long offline(MetadataImage image) {
-        long n = 0;
-        for (TopicImage topic : image.topics()) {
-            for (PartitionRecord partition : topic.partitions().values()) {
-                if (partition.leader() < 0) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
 }
