@@ -3,15 +3,11 @@ package io.millrace.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,7 +41,6 @@ class MetricsIT {
     static Path dataDir;
     static InProcessBroker broker;
     static Admin admin;
-    static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -87,7 +82,7 @@ class MetricsIT {
             assertTrue(value(text, "kafka_server_brokertopicmetrics_bytesout_total", "topic", TOPIC) > 0, "bytes out");
             assertTrue(value(text, "kafka_network_requestmetrics_totaltime_seconds_count", "request", "Produce")
                     >= RECORDS, "Produce latency observations");
-            assertTrue(find(text, "kafka_network_requestmetrics_totaltime_seconds_bucket", "request", "Produce",
+            assertTrue(MetricsScrape.find(text, "kafka_network_requestmetrics_totaltime_seconds_bucket", "request", "Produce",
                     "le", "+Inf").isPresent(), "Produce latency histogram buckets");
             assertEquals(RECORDS - COMMITTED, value(text, "kafka_consumergroup_lag",
                     "consumergroup", GROUP, "topic", TOPIC, "partition", "0"), "the group's lag");
@@ -119,34 +114,10 @@ class MetricsIT {
     }
 
     private static HttpResponse<String> scrape(String accept) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + broker.metricsPort() + "/metrics")).timeout(WAIT);
-        if (accept != null) {
-            request.header("Accept", accept);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        return response;
+        return MetricsScrape.get(broker.metricsPort(), accept);
     }
 
-    /** The value of the one sample of {@code name} carrying these label pairs; fails when there is none. */
     private static double value(String text, String name, String... labels) {
-        return find(text, name, labels).orElseThrow(() -> new AssertionError("no sample " + name + " "
-                + List.of(labels) + " in:\n" + text.lines().filter(l -> l.startsWith(name)).toList()));
-    }
-
-    private static OptionalDouble find(String text, String name, String... labels) {
-        return text.lines().filter(line -> !line.startsWith("#"))
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> {
-                    for (int i = 0; i < labels.length; i += 2) {
-                        if (!line.contains(labels[i] + "=\"" + labels[i + 1] + "\"")) {
-                            return false;
-                        }
-                    }
-                    return true;
-                })
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst();
+        return MetricsScrape.value(text, name, labels);
     }
 }
