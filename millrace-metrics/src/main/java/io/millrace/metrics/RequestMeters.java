@@ -11,9 +11,9 @@ import java.util.function.IntFunction;
 /**
  * Per-API request metrics, as Kafka's {@code kafka.network:type=RequestMetrics}: requests served,
  * total time and queue time as histograms (seconds), and errors by error code. The data points
- * of every API are made once, at construction, and kept in arrays indexed by API key, so
- * recording a request is an array read and a few adds; an error's counter is made the first time
- * that (API, error) pair is seen.
+ * of an API are made the first time it is called (so an API nobody calls adds no series) and
+ * kept in an array indexed by API key, so recording a request is an array read and a few adds; an
+ * error's counter is made the first time that (API, error) pair is seen.
  *
  * <p>Thread-safe.
  */
@@ -21,21 +21,22 @@ public final class RequestMeters {
     /** Error codes run from -1 (UNKNOWN_SERVER_ERROR) up; index = code + 1. */
     private static final int ERROR_CODES = 256;
 
-    private final CounterDataPoint[] requests;
-    private final DistributionDataPoint[] totalTime;
-    private final DistributionDataPoint[] queueTime;
+    private final Counter requests;
+    private final Histogram totalTime;
+    private final Histogram queueTime;
+    private final AtomicReferenceArray<ApiMeters> apis;
     private final Counter errors;
     private final AtomicReferenceArray<CounterDataPoint> errorPoints;
     private final String[] apiNames;
     private final IntFunction<String> errorName;
 
     RequestMeters(PrometheusRegistry registry, int maxApiKey, IntFunction<String> apiName, IntFunction<String> errorName) {
-        Counter requestCounter = Counter.builder().name("kafka_network_requestmetrics_requests")
+        requests = Counter.builder().name("kafka_network_requestmetrics_requests")
                 .help("Requests served, by API").labelNames("request").withoutExemplars().register(registry);
-        Histogram total = Histogram.builder().name("kafka_network_requestmetrics_totaltime_seconds")
+        totalTime = Histogram.builder().name("kafka_network_requestmetrics_totaltime_seconds")
                 .help("Time from a request's last byte read to its response built, by API").labelNames("request")
                 .classicOnly().classicUpperBounds(MillraceMetrics.LATENCY_BUCKETS).withoutExemplars().register(registry);
-        Histogram queue = Histogram.builder().name("kafka_network_requestmetrics_requestqueuetime_seconds")
+        queueTime = Histogram.builder().name("kafka_network_requestmetrics_requestqueuetime_seconds")
                 .help("Time from a request's last byte read until its handler starts (parsing, authorization), by API")
                 .labelNames("request").classicOnly().classicUpperBounds(MillraceMetrics.LATENCY_BUCKETS)
                 .withoutExemplars().register(registry);
@@ -44,29 +45,32 @@ public final class RequestMeters {
                         + "and Fetch)").labelNames("request", "error").withoutExemplars().register(registry);
         this.errorName = errorName;
         apiNames = new String[maxApiKey + 1];
-        requests = new CounterDataPoint[maxApiKey + 1];
-        totalTime = new DistributionDataPoint[maxApiKey + 1];
-        queueTime = new DistributionDataPoint[maxApiKey + 1];
+        apis = new AtomicReferenceArray<>(maxApiKey + 1);
         errorPoints = new AtomicReferenceArray<>((maxApiKey + 1) * ERROR_CODES);
         for (int key = 0; key <= maxApiKey; key++) {
-            String name = apiName.apply(key);
-            if (name != null) {
-                apiNames[key] = name;
-                requests[key] = requestCounter.labelValues(name);
-                totalTime[key] = total.labelValues(name);
-                queueTime[key] = queue.labelValues(name);
-            }
+            apiNames[key] = apiName.apply(key);
         }
     }
 
     /** One request of API {@code apiKey} served: its queue time and total time, in nanoseconds. */
     public void served(int apiKey, long queueNanos, long totalNanos) {
-        if (apiKey < 0 || apiKey >= requests.length || requests[apiKey] == null) {
+        if (apiKey < 0 || apiKey >= apiNames.length || apiNames[apiKey] == null) {
             return;
         }
-        requests[apiKey].inc();
-        queueTime[apiKey].observe(queueNanos / 1e9);
-        totalTime[apiKey].observe(totalNanos / 1e9);
+        ApiMeters meters = apis.get(apiKey);
+        if (meters == null) {
+            String name = apiNames[apiKey];
+            apis.compareAndSet(apiKey, null, new ApiMeters(requests.labelValues(name), queueTime.labelValues(name),
+                    totalTime.labelValues(name)));
+            meters = apis.get(apiKey);
+        }
+        meters.requests.inc();
+        meters.queueTime.observe(queueNanos / 1e9);
+        meters.totalTime.observe(totalNanos / 1e9);
+    }
+
+    private record ApiMeters(CounterDataPoint requests, DistributionDataPoint queueTime,
+                             DistributionDataPoint totalTime) {
     }
 
     /** An error code in a response of API {@code apiKey}. */

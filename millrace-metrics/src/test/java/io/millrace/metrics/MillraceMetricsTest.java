@@ -40,6 +40,8 @@ class MillraceMetricsTest {
         requests.error(0, (short) 6);
         requests.error(0, (short) 6);
         assertEquals(2, counter(metrics, "kafka_network_requestmetrics_requests", "request", "Produce"));
+        assertTrue(point(metrics, "kafka_network_requestmetrics_requests", "request", "Fetch") == null,
+                "an API nobody called has no series");
         HistogramSnapshot.HistogramDataPointSnapshot total = (HistogramSnapshot.HistogramDataPointSnapshot)
                 point(metrics, "kafka_network_requestmetrics_totaltime_seconds", "request", "Produce");
         assertEquals(2, total.getCount());
