@@ -101,6 +101,22 @@ class MetricsIT {
     }
 
     @Test
+    void aDeletedTopicsSeriesGo() throws Exception {
+        String doomed = "doomed";
+        Clients.createTopic(admin, doomed, 1, Map.of());
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap())) {
+            producer.send(new ProducerRecord<>(doomed, "k", "v")).get();
+        }
+        assertEquals(1, value(scrape(null).body(), "kafka_server_brokertopicmetrics_messagesin_total", "topic", doomed));
+        Clients.get(admin.deleteTopics(List.of(doomed)).all());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (scrape(null).body().contains("topic=\"" + doomed + "\"")) {
+            assertTrue(System.nanoTime() < deadline, "series of the deleted topic still scraped after " + WAIT);
+            Thread.sleep(100); // a poll interval: the loop checks the condition
+        }
+    }
+
+    @Test
     void openMetricsWhenTheScraperAsksForIt() throws Exception {
         HttpResponse<String> plain = scrape(null);
         assertTrue(plain.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),

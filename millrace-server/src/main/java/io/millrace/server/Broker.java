@@ -259,6 +259,7 @@ public final class Broker {
         socketServer.start();
         metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
                 socketServer);
+        await(publisher.register(metrics.deletedTopics()));
         metrics.serve(MetricsListener.of(config));
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();

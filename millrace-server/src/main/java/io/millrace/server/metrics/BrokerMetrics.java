@@ -4,6 +4,7 @@ import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.ConfigException;
 import io.millrace.common.config.MetricsListener;
 import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.metadata.controller.MetadataListener;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metrics.EventCounter;
 import io.millrace.metrics.MetricsEndpoint;
@@ -84,6 +85,23 @@ public final class BrokerMetrics implements AutoCloseable {
 
     public EventCounter isrExpands() {
         return isrExpands;
+    }
+
+    /** Drops a topic's throughput series once the topic is deleted (told of each new image). */
+    public MetadataListener deletedTopics() {
+        return (previous, current) -> {
+            if (previous.topicIdByName() != current.topicIdByName()) {
+                forgetDeletedTopics(previous, current);
+            }
+        };
+    }
+
+    private void forgetDeletedTopics(MetadataImage previous, MetadataImage current) {
+        previous.topicIdByName().keySet().forEach(name -> {
+            if (!current.topicIdByName().containsKey(name)) {
+                metrics.topics().remove(name);
+            }
+        });
     }
 
     /** Registers the gauges read from the node's parts when scraped. */
