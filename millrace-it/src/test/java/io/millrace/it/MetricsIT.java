@@ -91,6 +91,8 @@ class MetricsIT {
             assertEquals(0, value(text, "kafka_server_replicamanager_underreplicatedpartitions"));
             assertTrue(value(text, "kafka_server_replicamanager_leadercount") >= 1, "leader count");
             assertEquals(1, value(text, "kafka_controller_kafkacontroller_activecontrollercount"));
+            assertEquals(0, value(text, "millrace_metadata_replica_lag", "replica", "1"), "metadata lag");
+            assertTrue(value(text, "kafka_server_raft_metrics_high_watermark") > 0, "metadata high watermark");
             assertTrue(value(text, "kafka_log_log_size", "topic", TOPIC, "partition", "0") >= bytesIn, "log size");
             assertTrue(value(text, "kafka_server_socket_server_metrics_connection_count", "listener", "PLAINTEXT") >= 1,
                     "connections");

@@ -246,9 +246,10 @@ public final class Broker {
                 ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker, topicConfigs) : null;
 
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
+        QuorumDescriber quorum = mode.describer(metadataLog, nodeId, publisher);
         HandlerRegistry registry = HandlerRegistry.of(
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
-                        mode.describer(metadataLog, nodeId, publisher)),
+                        quorum),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
         socketServer = new SocketServer(brokerListeners(), Map.copyOf(listenerTls), listenerSasl, registry, authorizer(),
                 config.socketRequestMaxBytes(),
@@ -258,7 +259,7 @@ public final class Broker {
         socketServer.observeRequests(metrics.requests());
         socketServer.start();
         metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
-                socketServer);
+                socketServer, quorum);
         await(publisher.register(metrics.deletedTopics()));
         metrics.serve(MetricsListener.of(config));
         identity.resolvePorts(socketServer::boundPort);

@@ -13,6 +13,7 @@ import io.millrace.metrics.TopicMeters;
 import io.millrace.server.network.RequestObserver;
 import io.millrace.server.network.SocketServer;
 import io.millrace.server.partition.LocalPartitions;
+import io.millrace.server.quorum.QuorumDescriber;
 import io.millrace.server.partition.TopicThroughput;
 import io.millrace.storage.StorageStats;
 import java.io.IOException;
@@ -106,8 +107,10 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** Registers the gauges read from the node's parts when scraped. */
     public void watch(LocalPartitions partitions, Supplier<MetadataImage> image, BooleanSupplier activeController,
-                      GroupCoordinatorService groups, StorageStats storage, SocketServer socketServer) {
+                      GroupCoordinatorService groups, StorageStats storage, SocketServer socketServer,
+                      QuorumDescriber quorum) {
         PartitionGauges.register(metrics, partitions, image, activeController);
+        QuorumGauges.register(metrics, quorum);
         GroupGauges.register(metrics, groups, partitions);
         metrics.counterOf("kafka_log_logcleaner_cleaner_runs", "Log cleaner runs that cleaned a log",
                 samples -> samples.sample(storage.cleanerRuns()));
