@@ -12,7 +12,8 @@ import java.util.function.IntFunction;
 
 /**
  * One node's metrics: a registry of its own (several nodes may share a JVM in tests), the JVM's
- * metrics (heap, GC, threads) and the meters and scrape-time gauges the broker creates here. Only
+ * metrics (heap, GC, threads; registered when served, so an embedded node without a listener
+ * does not pay for them) and the meters and scrape-time gauges the broker creates here. Only
  * this module sees the Prometheus client; the broker records through {@link TopicMeters},
  * {@link RequestMeters}, {@link EventCounter} and {@link LatencyRecorder}, and describes gauges
  * with {@link GaugeSource}, which run only when {@code /metrics} is scraped.
@@ -26,9 +27,9 @@ public final class MillraceMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final TopicMeters topics;
+    private boolean jvmRegistered; // guarded by this
 
     public MillraceMetrics() {
-        JvmMetrics.builder().register(registry);
         topics = new TopicMeters(registry);
     }
 
@@ -79,7 +80,16 @@ public final class MillraceMetrics {
      * @throws IOException when the address cannot be bound
      */
     public MetricsEndpoint serve(InetSocketAddress address) throws IOException {
+        registerJvmMetrics();
         return MetricsEndpoint.start(registry, address);
+    }
+
+    /** The JVM's metrics (heap, GC, threads, ...), registered only once something serves them. */
+    synchronized void registerJvmMetrics() {
+        if (!jvmRegistered) {
+            JvmMetrics.builder().register(registry);
+            jvmRegistered = true;
+        }
     }
 
     PrometheusRegistry registry() {

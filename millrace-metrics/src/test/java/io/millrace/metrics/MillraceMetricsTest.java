@@ -63,6 +63,7 @@ class MillraceMetricsTest {
                 point(metrics, "test_gauge", "consumergroup", "g1");
         assertEquals(4, point.getValue());
         assertEquals(1, calls[0]);
+        metrics.registerJvmMetrics();
         assertTrue(metrics.registry().scrape().stream()
                 .anyMatch(s -> s.getMetadata().getName().equals("jvm_memory_used_bytes")), "JVM metrics");
     }
