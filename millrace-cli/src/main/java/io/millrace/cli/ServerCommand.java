@@ -46,7 +46,7 @@ final class ServerCommand {
     int run(ServerArgs args, PrintStream err) {
         BrokerConfig config;
         try {
-            Map<String, String> props = ServerProperties.load(args.config(), args.overrides());
+            Map<String, String> props = MetricsDefault.apply(ServerProperties.load(args.config(), args.overrides()));
             config = BrokerConfig.fromProperties(props);
         } catch (NoSuchFileException e) {
             err.println("millrace: config file not found: " + e.getFile());

@@ -20,7 +20,12 @@ abstract class ClusterTest {
 
     /** Starts {@code nodes} nodes (broker and controller each) with the harness's test timings. */
     ClusterHarness startCluster(int nodes) {
-        cluster = ClusterHarness.start(getClass().getSimpleName(), nodes, tempDir, Map.of());
+        return startCluster(nodes, Map.of());
+    }
+
+    /** As {@link #startCluster(int)}, with {@code extraProps} set on every node. */
+    ClusterHarness startCluster(int nodes, Map<String, String> extraProps) {
+        cluster = ClusterHarness.start(getClass().getSimpleName(), nodes, tempDir, extraProps);
         cluster.processes().forEach(brokerLog::watch);
         return cluster;
     }

@@ -55,6 +55,11 @@ public final class InProcessBroker implements AutoCloseable {
         return broker.boundPort(listenerName);
     }
 
+    /** The port of the node's /metrics listener (millrace.metrics.listener must be set). */
+    public int metricsPort() {
+        return broker.metricsPort().orElseThrow(() -> new IllegalStateException("no millrace.metrics.listener"));
+    }
+
     /** Clean shutdown, then a new node on the same ports (every listener's) and data directory. */
     public void restart() {
         String listeners = broker == null ? props.get("listeners") : boundListeners();

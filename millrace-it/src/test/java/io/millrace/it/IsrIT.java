@@ -25,20 +25,26 @@ import org.junit.jupiter.api.Timeout;
  * Issue 4, section 5: with replication factor 3 and min.insync.replicas=2, one follower stopped
  * shrinks the ISR and acks=all writes continue; two stopped and acks=all is refused with
  * NOT_ENOUGH_REPLICAS (nothing appended); restarted followers catch up and rejoin the ISR, and
- * a follower that was away holds every acknowledged record once it leads.
+ * a follower that was away holds every acknowledged record once it leads. The leader's /metrics
+ * follows: under-replicated partitions 1 with one follower down, under min ISR with two, both 0
+ * again once they rejoin, and the shrinks and expands counted.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class IsrIT extends ClusterTest {
     private static final String TOPIC = "isr";
     private static final Duration ISR_TIMEOUT = Duration.ofSeconds(30);
     private static final int BATCH = 100;
+    private static final String UNDER_REPLICATED = "kafka_server_replicamanager_underreplicatedpartitions";
+    private static final String UNDER_MIN_ISR = "kafka_server_replicamanager_underminisrpartitioncount";
 
     @Test
     void theIsrShrinksAndGrowsAndMinInsyncReplicasGuardsAcksAll() throws Exception {
-        startCluster(3);
+        startCluster(3, Map.of("millrace.metrics.listener", "127.0.0.1:0"));
         Admin admin = cluster.admin();
         cluster.createTopic(admin, TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
         int leader = cluster.leaderOf(admin, TOPIC, 0);
+        int metrics = MetricsScrape.portFromLog(cluster.node(leader).logFile());
+        MetricsScrape.awaitValue(metrics, 0, ISR_TIMEOUT, UNDER_REPLICATED);
         List<Integer> followers = new ArrayList<>(cluster.replicasOf(admin, TOPIC, 0));
         followers.remove(Integer.valueOf(leader));
         assertEquals(2, followers.size(), "replicas besides leader " + leader);
@@ -49,10 +55,13 @@ class IsrIT extends ClusterTest {
         cluster.stop(followers.get(0));
         List<Integer> isr = cluster.awaitIsr(admin, TOPIC, 0, 2, ISR_TIMEOUT);
         assertEquals(List.of(leader, followers.get(1)).stream().sorted().toList(), isr.stream().sorted().toList());
+        MetricsScrape.awaitValue(metrics, 1, ISR_TIMEOUT, UNDER_REPLICATED);
+        MetricsScrape.awaitValue(metrics, 0, ISR_TIMEOUT, UNDER_MIN_ISR);
         writeAcksAll(1, written);                                 // ISR of 2 = min.insync.replicas: still fine
 
         cluster.stop(followers.get(1));
         assertEquals(List.of(leader), cluster.awaitIsr(admin, TOPIC, 0, 1, ISR_TIMEOUT));
+        MetricsScrape.awaitValue(metrics, 1, ISR_TIMEOUT, UNDER_MIN_ISR);
         Throwable refused = sendOnceExpectingFailure();
         assertInstanceOf(NotEnoughReplicasException.class, refused,
                 "acks=all with an ISR of 1 below min.insync.replicas=2: " + refused);
@@ -60,6 +69,9 @@ class IsrIT extends ClusterTest {
         cluster.start(followers);
         cluster.awaitIsr(admin, TOPIC, 0, 3, ISR_TIMEOUT);
         writeAcksAll(2, written);                                 // ISR of 3 again
+        MetricsScrape.awaitValue(metrics, 0, ISR_TIMEOUT, UNDER_REPLICATED);
+        MetricsScrape.awaitValue(metrics, 0, ISR_TIMEOUT, UNDER_MIN_ISR);
+        MetricsScrape.awaitAtLeast(metrics, 1, ISR_TIMEOUT, "kafka_server_replicamanager_isrexpands_total");
 
         // The returned followers caught up: with the leader stopped one of them leads, holding it all.
         cluster.stop(leader);

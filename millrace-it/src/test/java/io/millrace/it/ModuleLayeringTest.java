@@ -36,6 +36,8 @@ class ModuleLayeringTest {
     private static final String CLI = "io.millrace.cli..";
     private static final String TESTKIT = "io.millrace.testkit..";
     private static final String CONSOLE = "io.millrace.console..";
+    private static final String METRICS = "io.millrace.metrics..";
+    private static final String PROMETHEUS = "io.prometheus..";
     private static final String KAFKA_RECORD_INTERNALS = "org.apache.kafka.common.record.internal..";
     private static final String RECORDS_ADAPTER = "io.millrace.wire.batch.KafkaRecords";
 
@@ -147,6 +149,24 @@ class ModuleLayeringTest {
                     + "handler interface; which handler serves an API key is wired above it");
 
     @ArchTest
+    static final ArchRule metricsKnowsNothingOfOurs = classes()
+            .that().resideInAPackage(METRICS)
+            .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.millrace..").or(resideInAPackage(METRICS)))
+            .because("the metrics module binds our meters and gauges to Prometheus; the broker records into it");
+
+    @ArchTest
+    static final ArchRule onlyTheMetricsModuleSeesPrometheus = noClasses()
+            .that().resideInAPackage("io.millrace..").and().resideOutsideOfPackage(METRICS)
+            .should().dependOnClassesThat().resideInAPackage(PROMETHEUS)
+            .because("the broker records through our small interfaces; only millrace-metrics knows the client");
+
+    @ArchTest
+    static final ArchRule onlyTheServerRecordsMetrics = noClasses()
+            .that().resideInAnyPackage(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR)
+            .should().dependOnClassesThat().resideInAPackage(METRICS)
+            .because("the modules below the server expose plain counters (e.g. StorageStats); the server binds them");
+
+    @ArchTest
     static final ArchRule kafkaRecordInternalsStayBehindOneAdapter = noClasses()
             .that().resideInAPackage("io.millrace..")
             .and(DescribedPredicate.not(recordsAdapter()))
@@ -157,7 +177,8 @@ class ModuleLayeringTest {
     /** The rules above pass vacuously if a module is missing from the import: check it is not. */
     @ArchTest
     static void everyModuleIsImported(JavaClasses imported) {
-        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, SERVER, CLI, TESTKIT, CONSOLE)) {
+        for (String module : List.of(COMMON, WIRE, STORAGE, METADATA, QUORUM, COORDINATOR, METRICS, SERVER, CLI,
+                TESTKIT, CONSOLE)) {
             String pkg = module.substring(0, module.length() - 2);
             assertTrue(imported.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production class of " + pkg + " on the test class path");

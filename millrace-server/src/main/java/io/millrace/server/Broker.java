@@ -34,6 +34,8 @@ import io.millrace.server.handlers.OffsetForLeaderEpochHandler;
 import io.millrace.server.lifecycle.BrokerExitWatch;
 import io.millrace.server.lifecycle.BrokerLifecycle;
 import io.millrace.server.lifecycle.LiveBrokers;
+import io.millrace.server.metrics.BrokerMetrics;
+import io.millrace.common.config.MetricsListener;
 import io.millrace.server.partition.IsrMaintainer;
 import io.millrace.server.quorum.QuorumDescriber;
 import io.millrace.server.replication.ReplicaFetcherConfig;
@@ -116,6 +118,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -151,6 +154,8 @@ public final class Broker {
     private AddPartitionsToTxnSender verificationSender;
     private TransactionVerifier transactionVerifier;
     private SocketServer socketServer;
+    /** Meters the request path records into, gauges read when scraped, and the /metrics listener. */
+    private final BrokerMetrics metrics = new BrokerMetrics();
     private volatile boolean started;
     private boolean shutDown;
 
@@ -221,8 +226,10 @@ public final class Broker {
         }
         logManager.startBackgroundTasks();
         PartitionAccess access = new PartitionAccess(nodeId, partitions);
+        access.recordThroughput(metrics.throughput());
         isrMaintainer = new IsrMaintainer(nodeId, partitions, channel, lifecycle::brokerEpoch,
                 number(BrokerConfigs.REPLICA_LAG_TIME_MAX_MS), Time.SYSTEM);
+        isrMaintainer.countChanges(metrics.isrShrinks(), metrics.isrExpands());
         CoordinatorTopicSpec offsetsTopicSpec = CoordinatorTopicSpec.consumerOffsets(config, mode.isSingleNode());
         groupCoordinator = new GroupCoordinatorService(GroupCoordinatorConfig.from(config),
                 new PartitionCoordinatorLog(offsetsTopicSpec.name(), access, Time.SYSTEM,
@@ -241,16 +248,22 @@ public final class Broker {
                 ? startTransactionCoordinator(nodeId, mode, channel, access, producerIds, interBroker, topicConfigs) : null;
 
         LiveBrokers brokers = new LiveBrokers(identity, mode.activeControllerId(metadataLog, nodeId));
+        QuorumDescriber quorum = mode.describer(metadataLog, nodeId, publisher);
         HandlerRegistry registry = HandlerRegistry.of(
                 handlers(identity, brokers, channel, access, topicConfigs, offsetsTopic, transactionTopic, producerIds,
-                        mode.describer(metadataLog, nodeId, publisher)),
+                        quorum),
                 r -> new ApiVersionsHandler(r, identity.clusterId(), identity.nodeId(), features()));
         socketServer = new SocketServer(brokerListeners(), Map.copyOf(listenerTls), listenerSasl, registry, authorizer(),
                 config.socketRequestMaxBytes(),
                 ((Number) config.get("socket.send.buffer.bytes")).intValue(),
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
         socketServer.throttleClients(clientQuotas);
+        socketServer.observeRequests(metrics.requests());
         socketServer.start();
+        metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
+                socketServer, quorum);
+        await(publisher.register(metrics.deletedTopics()));
+        metrics.serve(MetricsListener.of(config));
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
@@ -439,6 +452,11 @@ public final class Broker {
         return socketServer.boundPort(listenerName);
     }
 
+    /** The bound port of the /metrics listener (millrace.metrics.listener), empty when there is none. */
+    public Optional<Integer> metricsPort() {
+        return metrics.port();
+    }
+
     /** The first listener's bound port. */
     public int boundPort() {
         Endpoint first = config.listeners().get(0);
@@ -458,6 +476,7 @@ public final class Broker {
             }
             closeQuietly(lifecycle);
             closeQuietly(exitWatch);
+            closeQuietly(metrics);
             if (socketServer != null) {
                 socketServer.close();
             }

@@ -50,6 +50,8 @@ final class LogCleaner {
     private final List<Thread> threads = new ArrayList<>();
     private final Object wakeup = new Object();
     private volatile boolean stopping;
+    /** Counts the runs that cleaned a log (metrics); replaced once before the threads start. */
+    private volatile StorageStats stats = new StorageStats();
     private Worker callerWorker;
 
     LogCleaner(CleanerConfig config, Time time, Supplier<Collection<PartitionLog>> logs) {
@@ -113,12 +115,19 @@ final class LogCleaner {
         return deletions;
     }
 
+    void reportTo(StorageStats storageStats) {
+        this.stats = storageStats;
+    }
+
     private void runThread(Worker worker) {
         while (!stopping) {
             boolean cleaned = false;
             try {
                 deletions.runDue(time.milliseconds());
                 cleaned = worker.cleanOnce();
+                if (cleaned) {
+                    stats.cleanerRan();
+                }
             } catch (RuntimeException | Error e) {
                 log.error("The log cleaner failed: {}", e.toString(), e);
             }

@@ -55,6 +55,7 @@ public final class LogManager implements Closeable {
     private final long retentionCheckIntervalMs;
     private final ProducerExpiration producerExpiration;
     private final long flushCheckIntervalMs;
+    private final StorageStats stats = new StorageStats();
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, LogDirectory> dirOf = new ConcurrentHashMap<>();
     private final Object createLock = new Object();
@@ -117,6 +118,9 @@ public final class LogManager implements Closeable {
         }
         this.dirs = List.copyOf(opened);
         this.cleaner = cleanerConfig.runs() ? new LogCleaner(cleanerConfig, time, logs::values) : null;
+        if (cleaner != null) {
+            cleaner.reportTo(stats);
+        }
     }
 
     private static ScheduledThreadPoolExecutor singleThread(String name) {
@@ -301,6 +305,11 @@ public final class LogManager implements Closeable {
                 HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Cleaner runs and flush times, for metrics. */
+    public StorageStats stats() {
+        return stats;
+    }
+
     /** The log cleaner, if enabled (tests drive it directly). */
     Optional<LogCleaner> cleaner() {
         return Optional.ofNullable(cleaner);
@@ -364,7 +373,10 @@ public final class LogManager implements Closeable {
     void flushDueLogs() {
         for (PartitionLog partitionLog : logs.values()) {
             try {
-                partitionLog.flushIfDue();
+                long begin = System.nanoTime();
+                if (partitionLog.flushIfDue()) {
+                    stats.flushed(System.nanoTime() - begin);
+                }
             } catch (RuntimeException e) {
                 log.error("Flush failed for {}: {}", partitionLog.topicPartition(), e.toString());
             }

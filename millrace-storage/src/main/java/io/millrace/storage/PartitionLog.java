@@ -424,11 +424,25 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old. */
-    public void flushIfDue() {
+    /**
+     * Flushes if flush.messages unflushed offsets piled up or the oldest unflushed append is flush.ms old;
+     * true when it flushed.
+     */
+    public boolean flushIfDue() {
         if (!lock.isClosed() && flushTracker.isDue(offsets.logEnd(), config, time.milliseconds())) {
             flush();
+            return true;
         }
+        return false;
+    }
+
+    /** Bytes of this log's segments on disk now (metrics: Kafka's Log Size). */
+    public long sizeInBytes() {
+        long bytes = 0;
+        for (LogSegment segment : segments.snapshot()) {
+            bytes += segment.size();
+        }
+        return bytes;
     }
 
     /** fsyncs every segment holding unflushed data (outside the append lock), then checkpoints the high watermark. */

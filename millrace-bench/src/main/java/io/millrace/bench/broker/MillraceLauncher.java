@@ -32,7 +32,9 @@ public record MillraceLauncher(Path cliJars, List<String> heap) implements Broke
         List<String> args = new ArrayList<>(List.of("-cp", classPath, "io.millrace.cli.Main", "server",
                 "--override", "log.dirs=" + dataDir,
                 // as Kafka's (KafkaLauncher): a new classic group rebalances at once, not after 3 s
-                "--override", "group.initial.rebalance.delay.ms=0"));
+                "--override", "group.initial.rebalance.delay.ms=0",
+                // /metrics stays on, as in ./millrace server, on a free port rather than the fixed 9404
+                "--override", "millrace.metrics.listener=127.0.0.1:0"));
         if (tls == null) {
             args.addAll(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port));
         } else {

@@ -18,6 +18,8 @@ public final class BrokerConfigs {
     public static final String PROCESS_ROLES = "process.roles";
     public static final String CLUSTER_ID = "cluster.id";
     public static final String BROKER_RACK = "broker.rack";
+    /** Millrace's own key: where /metrics is served (host:port), empty for nowhere. */
+    public static final String METRICS_LISTENER = "millrace.metrics.listener";
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";

@@ -202,6 +202,10 @@ final class ServerKeys {
     }
 
     private static void observability(ConfigDef.Builder b) {
+        b.define(BrokerConfigs.METRICS_LISTENER, STRING, "", MetricsListener.VALIDATOR,
+                "Millrace's own: host:port of the HTTP listener serving Prometheus metrics on /metrics (port 0 "
+                        + "picks a free one); empty for none. ./millrace server defaults it to 127.0.0.1:9404 on a "
+                        + "single node.");
         b.defineDynamic(IGNORED, "metric.reporters", LIST, "", "Classes notified of metrics.");
         b.define(IGNORED, "metrics.num.samples", INT, 2, atLeast(1), "Samples kept to compute a metric.");
         b.define(IGNORED, "metrics.sample.window.ms", LONG, 30000L, atLeast(1), "Window of one metrics sample.");

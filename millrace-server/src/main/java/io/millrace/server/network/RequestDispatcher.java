@@ -35,6 +35,8 @@ final class RequestDispatcher {
     private final Authorizer authorizer;
     /** Client quotas; set once before the server starts. */
     private volatile ClientThrottle throttle = ClientThrottle.NONE;
+    /** Request metrics; set once before the server starts. */
+    private volatile RequestObserver observer = RequestObserver.NONE;
 
     RequestDispatcher(HandlerRegistry registry, Authorizer authorizer) {
         this.registry = registry;
@@ -43,6 +45,10 @@ final class RequestDispatcher {
 
     void throttleWith(ClientThrottle clientThrottle) {
         this.throttle = clientThrottle;
+    }
+
+    void observeWith(RequestObserver requestObserver) {
+        this.observer = requestObserver;
     }
 
     /**
@@ -68,6 +74,7 @@ final class RequestDispatcher {
      */
     Outcome dispatch(ByteBuffer frame, ConnectionInfo connection, InFlightRequest inFlight)
             throws RejectedRequestException, InterruptedException {
+        long arrival = System.nanoTime();
         int requestBytes = frame.remaining();
         RequestHeader header = parseHeader(frame);
         ApiKeys apiKey = header.apiKey();
@@ -97,8 +104,8 @@ final class RequestDispatcher {
         ApiMessage response = null;
         long threadNanos = 0;
         Throwable failure;
+        long begin = System.nanoTime();
         try {
-            long begin = System.nanoTime();
             CompletableFuture<? extends ApiMessage> future = start(registry.handler(apiKey), context, request.data());
             threadNanos = System.nanoTime() - begin;
             response = await(future, inFlight);
@@ -116,20 +123,23 @@ final class RequestDispatcher {
                 log.warn("The {} handler gave no response to {} v{} from client '{}' ({}); the client will time out",
                         apiKey.name, apiKey.name, version, header.clientId(), connection);
             }
+            observer.served(apiKey, begin - arrival, System.nanoTime() - arrival, null, null);
             return new Outcome(apiKey, null, throttle.throttleMs(context, request.data(), requestBytes, 0, threadNanos));
         }
         if (failure == null) {
             try {
-                long begin = System.nanoTime();
+                long serializing = System.nanoTime();
                 ResponseBytes bytes = ResponseWriter.serialize(header.correlationId(),
                         apiKey.responseHeaderVersion(responseVersion), response, responseVersion);
-                threadNanos += System.nanoTime() - begin;
+                threadNanos += System.nanoTime() - serializing;
+                observer.served(apiKey, begin - arrival, System.nanoTime() - arrival, response, null);
                 return throttled(context, request, requestBytes, response, bytes, threadNanos, responseVersion);
             } catch (RuntimeException e) {
                 // e.g. the handler set a field that this version of the response cannot carry
                 failure = e;
             }
         }
+        observer.served(apiKey, begin - arrival, System.nanoTime() - arrival, null, failure);
         return errorOutcome(header, request, responseVersion, failure, connection);
     }
 

@@ -122,6 +122,11 @@ public final class SocketServer implements AutoCloseable {
         dispatcher.throttleWith(throttle);
     }
 
+    /** Request metrics: told of every request served. Call before {@link #start()}. */
+    public void observeRequests(RequestObserver observer) {
+        dispatcher.observeWith(observer);
+    }
+
     /**
      * Binds every listener, then starts accepting. If one cannot be bound, those already bound
      * are released and nothing is started.
@@ -179,6 +184,14 @@ public final class SocketServer implements AutoCloseable {
                     + listeners.stream().map(Endpoint::listenerName).toList() + ")");
         }
         return port;
+    }
+
+    /** The connections open now on each listener (every listener named, 0 when none is open). */
+    public Map<String, Integer> connectionsByListener() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        listeners.forEach(listener -> counts.put(listener.listenerName(), 0));
+        connections.values().forEach(c -> counts.merge(c.info().listenerName(), 1, Integer::sum));
+        return counts;
     }
 
     public SocketServerStats stats() {

@@ -5,6 +5,7 @@ import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.command.AlterPartition;
 import io.millrace.metadata.image.BrokerImage;
 import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metrics.EventCounter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,9 @@ public final class IsrMaintainer implements AutoCloseable {
     private final Time time;
     private final Map<TopicPartition, String> lastLogged = new HashMap<>(); // isr-maintainer thread only
     private volatile ScheduledExecutorService executor;
+    /** ISR shrinks and expands the controller accepted (metrics); set once at start-up. */
+    private volatile EventCounter shrinks = EventCounter.NONE;
+    private volatile EventCounter expands = EventCounter.NONE;
 
     public IsrMaintainer(int brokerId, LocalPartitions partitions, ControllerChannel controller,
                          LongSupplier brokerEpoch, long replicaLagTimeMaxMs, Time time) {
@@ -52,6 +56,12 @@ public final class IsrMaintainer implements AutoCloseable {
         this.brokerEpoch = brokerEpoch;
         this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
         this.time = time;
+    }
+
+    /** Counts the ISR changes the controller accepts, as Kafka's IsrShrinksPerSec and IsrExpandsPerSec. */
+    public void countChanges(EventCounter isrShrinks, EventCounter isrExpands) {
+        this.shrinks = isrShrinks;
+        this.expands = isrExpands;
     }
 
     /** Starts the periodic check and listens for followers that may rejoin the ISR. */
@@ -145,6 +155,7 @@ public final class IsrMaintainer implements AutoCloseable {
             return;
         }
         partition.endIsrChange(proposal.newIsr(), false, result.state().partitionEpoch());
+        (proposal.shrink() ? shrinks : expands).increment();
     }
 
     @Override

@@ -89,6 +89,16 @@ public final class Partition {
         return minInsyncReplicas;
     }
 
+    /** acks=all appends waiting for the high watermark (metrics: Kafka's Produce purgatory size). */
+    public int waitingCommits() {
+        return commitWaiters.size();
+    }
+
+    /** Fetches waiting for data on this partition (metrics: Kafka's Fetch purgatory size, which counts per partition too). */
+    public int waitingFetches() {
+        return highWatermarkAdvanced.waiters() + appended.waiters();
+    }
+
     /** Completes when the high watermark next advances (or the partition's role changes). */
     public CompletableFuture<Void> dataArrived() {
         return highWatermarkAdvanced.next();
@@ -322,10 +332,6 @@ public final class Partition {
             }
         }
         return ids;
-    }
-
-    int waitingCommits() {
-        return commitWaiters.size();
     }
 
     @Override

@@ -46,10 +46,17 @@ public final class PartitionAccess {
 
     private final int nodeId;
     private final LocalPartitions partitions;
+    /** Bytes and records in and out per topic (metrics); set once at start-up. */
+    private volatile TopicThroughput throughput = TopicThroughput.NONE;
 
     public PartitionAccess(int nodeId, LocalPartitions partitions) {
         this.nodeId = nodeId;
         this.partitions = partitions;
+    }
+
+    /** Where appends and consumer reads are counted (per partition per request, never per record). */
+    public void recordThroughput(TopicThroughput topicThroughput) {
+        this.throughput = topicThroughput;
     }
 
     public LocalPartitions partitions() {
@@ -132,9 +139,13 @@ public final class PartitionAccess {
                     + partition.minInsyncReplicas() + " for partition " + tp);
         }
         PartitionLog partitionLog = partition.log();
+        int bytes = records.remaining();
         try {
             AppendResult result = partitionLog.appendAsLeader(records, partition.leaderEpoch(), origin, guard);
             partition.onAppendedAsLeader();
+            if (!result.duplicate()) {
+                throughput.in(tp.topic(), bytes, result.recordCount());
+            }
             return new AppendOutcome(Errors.NONE, null, result);
         } catch (RejectedRecordsException e) {
             return new AppendOutcome(Errors.forException(e.partitionError()), e.partitionError().getMessage(), null,
@@ -236,9 +247,9 @@ public final class PartitionAccess {
         PartitionLog partitionLog = lookup.partition().log();
         long lastStableOffset = partitionLog.lastStableOffset();
         if (!readCommitted) {
-            return readUpTo(partitionLog, offset, maxBytes, partitionLog.highWatermark(), minOneBatch);
+            return countedOut(tp, readUpTo(partitionLog, offset, maxBytes, partitionLog.highWatermark(), minOneBatch));
         }
-        ReadOutcome read = readUpTo(partitionLog, offset, maxBytes, lastStableOffset, minOneBatch);
+        ReadOutcome read = countedOut(tp, readUpTo(partitionLog, offset, maxBytes, lastStableOffset, minOneBatch));
         if (read.error() != Errors.NONE || read.result() == null || read.result().sizeInBytes() == 0) {
             return read;
         }
@@ -361,6 +372,13 @@ public final class PartitionAccess {
         }
         partition.recordFollowerFetch(replicaId, fetchOffset, followerLogStartOffset);
         return readUpTo(partitionLog, fetchOffset, maxBytes, partitionLog.logEndOffset(), minOneBatch);
+    }
+
+    private ReadOutcome countedOut(TopicPartition tp, ReadOutcome read) {
+        if (read.result() != null && read.result().sizeInBytes() > 0) {
+            throughput.out(tp.topic(), read.result().sizeInBytes());
+        }
+        return read;
     }
 
     private static EpochEndOffset endOffsetForEpoch(PartitionLog partitionLog, int epoch) {

@@ -14,6 +14,11 @@ final class Signal {
         return next;
     }
 
+    /** About how many waiters the current future has (metrics: waiting fetches). */
+    synchronized int waiters() {
+        return next.getNumberOfDependents();
+    }
+
     /** Wakes everyone waiting on the current future. */
     void fire() {
         CompletableFuture<Void> fired;

@@ -97,11 +97,17 @@ class IsrMaintainerTest {
         Partition partition = leaderOf(List.of(1, 2, 3));
         time.advance(LAG_MS + 1);
         IsrMaintainer maintainer = maintainer();
+        int[] shrinks = {0};
+        int[] expands = {0};
+        maintainer.countChanges(() -> shrinks[0]++, () -> expands[0]++);
         maintainer.check(partition);
         assertEquals(List.of(1), sent.get(0).changes().get(0).newIsr());
         PartitionRecord after = new PartitionRecord(TOPIC_ID, 0, List.of(1, 2, 3), List.of(1), 1, 4, 10);
+        assertEquals(0, shrinks[0]);
         replies.get(0).complete(new AlterPartition.Reply(ApiError.NONE,
                 List.of(new AlterPartition.Result(TOPIC_ID, 0, ApiError.NONE, after))));
+        assertEquals(1, shrinks[0], "an accepted shrink is counted");
+        assertEquals(0, expands[0]);
         assertTrue(partition.leaderView().isrChangeInFlight());
         PartitionRecord before = partition.state();
         partition.updateState(after, 1);
