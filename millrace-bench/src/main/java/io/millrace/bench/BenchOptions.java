@@ -25,7 +25,9 @@ import java.util.List;
  *                        and over TLS; printed, not saved) or "streams-rebalance" (one start,
  *                        three Kafka Streams instances joining one by one, with the classic
  *                        and the streams group protocol; printed, not saved) or "cluster"
- *                        (three nodes per broker, RF=3, acks=all; printed, not saved)
+ *                        (three nodes per broker, RF=3, acks=all; printed, not saved) or
+ *                        "share" (one start: three share consumers of one group read a
+ *                        one-partition topic; printed, not saved)
  */
 public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
                            int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
@@ -49,6 +51,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("cluster");
     }
 
+    /** Whether only the share group workload runs (three share consumers, one partition). */
+    boolean shareOnly() {
+        return workloads.equals("share");
+    }
+
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
         return workloads.equals("transactions");
@@ -57,7 +64,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions|tls|streams-rebalance|cluster] [--cluster]
+                                    [--workload all|transactions|tls|streams-rebalance|cluster|share] [--cluster]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -81,7 +88,10 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  or cluster: three nodes of each broker (separate processes,
                                  the same Kafka-keyed server.properties), RF=3, acks=all,
                                  min.insync.replicas=2: produce and consume 6 partitions,
-                                 end-to-end latency, CPU and RSS of the three, printed, not saved
+                                 end-to-end latency, CPU and RSS of the three, printed, not saved;
+                                 or share: three KafkaShareConsumers of one share group read
+                                 a 1-partition topic of --records records (KIP-932), printed,
+                                 not saved
               --cluster          the same as --workload cluster
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
@@ -112,9 +122,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster").contains(workloads)) {
+                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "share").contains(workloads)) {
                         throw new IllegalArgumentException(
-                                "--workload takes all, transactions, tls, streams-rebalance or cluster, not " + workloads);
+                                "--workload takes all, transactions, tls, streams-rebalance, cluster or share, not " + workloads);
                     }
                 }
                 case "--only" -> {

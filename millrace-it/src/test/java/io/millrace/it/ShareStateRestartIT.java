@@ -2,7 +2,6 @@ package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.millrace.server.coordinator.ShareSurfaces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * share consumer accepted are not delivered again after the broker restarts, and the ones it did
  * not are. Records are delivered in offset order, so the first records a consumer gets after the
  * restart show whether any accepted one came back; the share coordinator's summary (API 87, which
- * brokers use among themselves) then shows the share-partition start past every record. Behind the development switch
- * ({@link ShareSurfaces#DEVELOPMENT_SWITCH}).
+ * brokers use among themselves) then shows the share-partition start past every record.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ShareStateRestartIT {
@@ -47,7 +45,6 @@ class ShareStateRestartIT {
 
     @Test
     void acceptedRecordsAreNotRedeliveredAfterARestartAndTheOthersAre() throws Exception {
-        System.setProperty(ShareSurfaces.DEVELOPMENT_SWITCH, "true");
         try (InProcessBroker broker = InProcessBroker.start(dataDir, Map.of("offsets.topic.num.partitions", "1",
                 "share.coordinator.state.topic.num.partitions", "1"))) {
             try (Admin admin = Clients.admin(broker.bootstrap());
@@ -81,8 +78,6 @@ class ShareStateRestartIT {
                 consumer.commitSync();
             }
             assertEquals(10, stateSummary(broker).startOffset(), "every record accepted: the share-partition starts at 10");
-        } finally {
-            System.clearProperty(ShareSurfaces.DEVELOPMENT_SWITCH);
         }
     }
 
