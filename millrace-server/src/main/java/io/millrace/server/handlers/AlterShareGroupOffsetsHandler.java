@@ -49,14 +49,11 @@ public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShar
     @Override
     public CompletableFuture<AlterShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                         AlterShareGroupOffsetsRequestData request) {
-        String groupId = request.groupId();
-        return EmptyShareGroup.check(groups, groupId)
-                .thenCompose(error -> error != Errors.NONE
-                        ? CompletableFuture.completedFuture(new AlterShareGroupOffsetsResponseData()
-                                .setErrorCode(error.code()).setErrorMessage(error.message()))
-                        : indexTopics(request).thenCompose(v -> alter(request))
-                        .exceptionally(t -> new AlterShareGroupOffsetsResponseData()
-                                .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code())));
+        return EmptyShareGroup.thenIfEmpty(groups, request.groupId(), error -> new AlterShareGroupOffsetsResponseData()
+                        .setErrorCode(error.code()).setErrorMessage(error.message()),
+                () -> indexTopics(request).thenCompose(v -> alter(request)))
+                .exceptionally(t -> new AlterShareGroupOffsetsResponseData()
+                        .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code()));
     }
 
     /** Adds the request's topics to the group's state topics (so DescribeShareGroupOffsets without topics finds them). */
