@@ -59,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Share groups (KIP-932) with Apache Kafka's own {@link KafkaShareConsumer} against one broker:
  * several consumers of one partition each get records and every record once; released records
  * come back with a higher delivery count, rejected ones never, and after
- * {@code group.share.delivery.count.limit} deliveries a record is archived; records a consumer
+ * {@code share.delivery.count.limit} deliveries (a group config; the broker's
+ * {@code group.share.delivery.count.limit} otherwise) a record is archived; records a consumer
  * killed with SIGKILL held go to another once their lock expires; a classic group and a share
  * group on one topic each get everything (and the admin client lists and describes the share
  * group); bad ShareFetch/ShareAcknowledge requests get Kafka's error codes; the share APIs and
@@ -69,11 +70,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ShareGroupIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** Short locks (3 s) and a delivery limit of 2; groups that must see no redelivery get 30 s locks. */
+    /** Short locks (3 s); groups that must see no redelivery get 30 s locks. */
     private static final Map<String, String> SHARE_TIMING = Map.of(
             "group.share.record.lock.duration.ms", "3000",
             "group.share.min.record.lock.duration.ms", "1000",
-            "group.share.delivery.count.limit", "2",
             "offsets.topic.num.partitions", "2",
             "share.coordinator.state.topic.num.partitions", "1",
             "offsets.topic.replication.factor", "1");
@@ -121,7 +121,7 @@ class ShareGroupIT {
     @Test
     void releasedRecordsComeBackRejectedOnesNeverAndTheDeliveryLimitArchives() throws Exception {
         Clients.createTopic(admin, "verdicts", 1, Map.of());
-        groupConfig("verdicts", Map.of("share.auto.offset.reset", "earliest"));
+        groupConfig("verdicts", Map.of("share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2"));
         for (String value : List.of("accept", "release", "reject")) {
             producer.send(new ProducerRecord<>("verdicts", value)).get();
         }

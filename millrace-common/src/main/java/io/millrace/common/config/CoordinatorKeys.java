@@ -155,6 +155,14 @@ final class CoordinatorKeys {
                 "Deliveries of a record after which it is archived rather than delivered again.");
         b.define("group.share.partition.max.record.locks", INT, 2000, between(100, 10000),
                 "Most records of one share-partition acquired at once.");
+        b.define("group.share.min.delivery.count.limit", INT, 2, between(2, 10),
+                "Least share.delivery.count.limit of a group.");
+        b.define("group.share.max.delivery.count.limit", INT, 10, between(2, 10),
+                "Greatest share.delivery.count.limit of a group.");
+        b.define("group.share.min.partition.max.record.locks", INT, 100, between(100, 10000),
+                "Least share.partition.max.record.locks of a group.");
+        b.define("group.share.max.partition.max.record.locks", INT, 4000, between(100, 10000),
+                "Greatest share.partition.max.record.locks of a group.");
         b.define("group.share.max.share.sessions", INT, 2000, atLeast(1), "Most share sessions of a broker.");
         b.define(IGNORED, "group.share.assignors", LIST, "simple", "Server-side assignors of share groups.");
     }

@@ -103,8 +103,8 @@ public final class SharePartitions {
             }
             SharePartition made = states.compute(key, (k, current) ->
                     current != null && current.leaderEpoch() == partition.leaderEpoch() ? current
-                            : new SharePartition(start.offset(), partition.leaderEpoch(), config.deliveryCountLimit(),
-                            config.partitionMaxRecordLocks()));
+                            : new SharePartition(start.offset(), partition.leaderEpoch(),
+                            config.deliveryCountLimit(groupId), config.partitionMaxRecordLocks(groupId)));
             return new Lookup(made, partition, Errors.NONE);
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -135,16 +135,16 @@ public final class SharePartitions {
                 return CompletableFuture.completedFuture(null);
             }
             if (read.snapshot() != null) {
-                states.put(key, SharePartition.restored(read.snapshot(), leaderEpoch, config.deliveryCountLimit(),
-                        config.partitionMaxRecordLocks()));
+                states.put(key, SharePartition.restored(read.snapshot(), leaderEpoch,
+                        config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId())));
                 return CompletableFuture.completedFuture(null);
             }
             ListedOffset start = startOffset(key.groupId(), key.tp(), nowMs);
             if (start.error() != Errors.NONE) {
                 return CompletableFuture.completedFuture(null);
             }
-            SharePartition fresh = new SharePartition(start.offset(), leaderEpoch, config.deliveryCountLimit(),
-                    config.partitionMaxRecordLocks());
+            SharePartition fresh = new SharePartition(start.offset(), leaderEpoch,
+                    config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId()));
             return store.write(stateKey, fresh.snapshot()).thenAccept(written -> {
                 if (written.error() == Errors.NONE) {
                     states.put(key, fresh);
