@@ -74,6 +74,8 @@ final class CoordinatorKeys {
                 "min.insync.replicas of __share_group_state.");
         b.define("share.coordinator.state.topic.segment.bytes", INT, 104857600, atLeast(1),
                 "Segment size of __share_group_state.");
+        b.define("share.coordinator.load.buffer.size", INT, 5242880, atLeast(1),
+                "Bytes read at a time when the share coordinator loads a __share_group_state partition.");
     }
 
     private static void transactions(ConfigDef.Builder b) {

@@ -89,7 +89,7 @@ public final class ShareSurfaces {
         }
         CoordinatorTopicSpec spec = CoordinatorTopicSpec.shareGroupState(config, singleNode);
         ShareCoordinatorService service = new ShareCoordinatorService(spec.partitions(), 1,
-                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM, config.getInt("share.coordinator.load.buffer.size")),
                 Time.SYSTEM);
         CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, service);
         try {
