@@ -175,6 +175,11 @@ public final class BenchMain {
                     + "%d rounds with each group protocol (medians), broker JVM %s", 3, 12, o.repeats(),
                     String.join(" ", o.heap()));
         }
+        if (o.shareOnly()) {
+            return String.format(Locale.ROOT, "share group: 3 KafkaShareConsumers (defaults, implicit acknowledgement) "
+                    + "read %,d records of %,d bytes from 1 partition, %d runs (medians), broker JVM %s",
+                    o.produceRecords(), o.recordBytes(), o.repeats(), String.join(" ", o.heap()));
+        }
         String nodes = o.clusterOnly() ? ClusterSession.NODES + " nodes of each broker, RF=3, acks=all, min.insync.replicas=2, " : "";
         return nodes + String.format(Locale.ROOT, "%,d records of %,d bytes per produce run, %d runs of each workload "
                         + "(medians), latency at %,d records/s for %d s per run, broker JVM %s, warm-up %,d records",

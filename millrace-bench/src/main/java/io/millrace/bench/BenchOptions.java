@@ -25,7 +25,9 @@ import java.util.List;
  *                        and over TLS; printed, not saved) or "streams-rebalance" (one start,
  *                        three Kafka Streams instances joining one by one, with the classic
  *                        and the streams group protocol; printed, not saved) or "cluster"
- *                        (three nodes per broker, RF=3, acks=all; printed, not saved)
+ *                        (three nodes per broker, RF=3, acks=all; printed, not saved) or
+ *                        "share" (one start: three share consumers of one group read a
+ *                        one-partition topic; printed, not saved)
  */
 public record BenchOptions(Path root, String mode, int produceRecords, int warmupRecords, int repeats,
                            int latencyRate, int latencySeconds, int recordBytes, List<String> heap,
@@ -59,6 +61,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("scale") || workloads.equals("scale-cluster");
     }
 
+    /** Whether only the share group workload runs (three share consumers, one partition). */
+    boolean shareOnly() {
+        return workloads.equals("share");
+    }
+
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
         return workloads.equals("transactions");
@@ -67,7 +74,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]
-                                    [--workload all|transactions|tls|streams-rebalance|cluster|scale|scale-cluster|durable] [--cluster]
+                                    [--workload W] [--cluster]
                    ./millrace bench --jmh [JMH options]
 
               Starts Apache Kafka 4.4.0 and a Millrace broker one after the other on 127.0.0.1, runs
@@ -101,7 +108,10 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  or durable: topics with flush.messages=1 (fsync before the
                                  ack) and with the defaults, acks=all produce by 1 and by 4
                                  producers, end-to-end latency; printed and written to
-                                 bench/results/durable-<time>.txt
+                                 bench/results/durable-<time>.txt;
+                                 or share: three KafkaShareConsumers of one share group read
+                                 a 1-partition topic of --records records (KIP-932), printed,
+                                 not saved
               --cluster          the same as --workload cluster
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
@@ -132,9 +142,10 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--heap" -> heap = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
-                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "scale", "scale-cluster", "durable").contains(workloads)) {
-                        throw new IllegalArgumentException(
-                                "--workload takes all, transactions, tls, streams-rebalance, cluster, scale, scale-cluster or durable, not " + workloads);
+                    if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "share", "scale",
+                            "scale-cluster", "durable").contains(workloads)) {
+                        throw new IllegalArgumentException("--workload takes all, transactions, tls, streams-rebalance, "
+                                + "cluster, share, scale, scale-cluster or durable, not " + workloads);
                     }
                 }
                 case "--only" -> {

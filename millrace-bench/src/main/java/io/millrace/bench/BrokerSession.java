@@ -10,6 +10,7 @@ import io.millrace.bench.workload.ConsumeWorkload;
 import io.millrace.bench.report.GcPauses;
 import io.millrace.bench.workload.LatencyWorkload;
 import io.millrace.bench.workload.ProduceWorkload;
+import io.millrace.bench.workload.ShareConsumeWorkload;
 import io.millrace.bench.workload.StartupProbe;
 import io.millrace.bench.workload.StockToolsWorkload;
 import io.millrace.bench.workload.StreamsRebalanceWorkload;
@@ -43,6 +44,10 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>with {@code --workload streams-rebalance}, after one start, alone: {@code repeats} rounds
  *       of three Kafka Streams instances joining one by one, with the classic and with the
  *       streams group protocol ({@link StreamsRebalanceWorkload});</li>
+ *   <li>with {@code --workload share}, after one start and the warm-up, alone: {@code repeats}
+ *       times {@code produceRecords} produced (acks=1) to a fresh one-partition topic, then read
+ *       by {@value #SHARE_CONSUMERS} share consumers of a fresh share group
+ *       ({@link ShareConsumeWorkload});</li>
  *   <li>the broker's peak RSS, read just before it is stopped.</li>
  * </ol>
  * Runs on the calling thread; progress lines go to {@code progress}.
@@ -50,6 +55,7 @@ import org.apache.kafka.common.TopicPartition;
 final class BrokerSession {
     private static final List<Integer> PARTITIONS = List.of(1, 6);
     private static final List<String> ACKS = List.of("1", "all");
+    private static final int SHARE_CONSUMERS = 3;
 
     private final BenchOptions options;
     private final Consumer<String> progress;
@@ -78,7 +84,7 @@ final class BrokerSession {
         BrokerProcess broker = null;
         try {
             int starts = options.transactionsOnly() || options.tlsOnly() || options.streamsRebalanceOnly()
-                    ? 1 : options.repeats();
+                    || options.shareOnly() ? 1 : options.repeats();
             BenchTls tls = options.tlsOnly() ? BenchTls.generate(workRoot.resolve("tls")) : null;
             for (int run = 1; run <= starts; run++) {
                 if (broker != null) {
@@ -104,6 +110,13 @@ final class BrokerSession {
                 }
                 if (options.streamsRebalanceOnly()) {
                     streamsRebalance(broker, topics, results, workRoot.resolve(launcher.name() + "-streams"));
+                    return results;
+                }
+                if (options.shareOnly()) {
+                    warmUp(broker, topics);
+                    for (int run = 1; run <= options.repeats(); run++) {
+                        shareConsume(broker, topics, results, run);
+                    }
                     return results;
                 }
                 if (options.transactionsOnly()) {
@@ -210,6 +223,20 @@ final class BrokerSession {
         results.add(Metric.TLS_CONSUME_P6_MB, consumed.megabytesPerSecond());
         report(broker, "TLS consume p=6 #" + run, "%,.0f records/s, %.1f MB/s", consumed.recordsPerSecond(),
                 consumed.megabytesPerSecond());
+        topics.delete(topic);
+    }
+
+    /** A fresh one-partition topic filled at acks=1, then read by a fresh share group of three. */
+    private void shareConsume(BrokerProcess broker, Topics topics, BrokerResults results, int run) throws Exception {
+        String topic = "share-p1-" + run;
+        topics.create(topic, 1);
+        ProduceWorkload.run(broker.bootstrap(), topic, "1", options.produceRecords(), value);
+        Throughput consumed = ShareConsumeWorkload.run(broker.bootstrap(), topic, "bench-share-" + run,
+                SHARE_CONSUMERS, options.produceRecords());
+        results.add(Metric.SHARE_CONSUME_P1_RECORDS, consumed.recordsPerSecond());
+        results.add(Metric.SHARE_CONSUME_P1_MB, consumed.megabytesPerSecond());
+        report(broker, "share x" + SHARE_CONSUMERS + " p=1 #" + run, "%,.0f records/s, %.1f MB/s",
+                consumed.recordsPerSecond(), consumed.megabytesPerSecond());
         topics.delete(topic);
     }
 

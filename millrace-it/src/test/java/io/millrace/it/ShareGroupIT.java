@@ -1,9 +1,9 @@
 package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.millrace.server.coordinator.ShareSurfaces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,10 +36,13 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
 import org.apache.kafka.common.requests.ShareFetchResponse;
@@ -56,22 +59,21 @@ import org.junit.jupiter.api.io.TempDir;
  * Share groups (KIP-932) with Apache Kafka's own {@link KafkaShareConsumer} against one broker:
  * several consumers of one partition each get records and every record once; released records
  * come back with a higher delivery count, rejected ones never, and after
- * {@code group.share.delivery.count.limit} deliveries a record is archived; records a consumer
+ * {@code share.delivery.count.limit} deliveries (a group config; the broker's
+ * {@code group.share.delivery.count.limit} otherwise) a record is archived; records a consumer
  * killed with SIGKILL held go to another once their lock expires; a classic group and a share
  * group on one topic each get everything (and the admin client lists and describes the share
- * group); bad ShareFetch/ShareAcknowledge requests get Kafka's error codes. The share APIs are
- * switched on with the development switch ({@link ShareSurfaces#DEVELOPMENT_SWITCH}), since they
- * are not advertised yet. A ShareFetch opening a session for a member the group does not know is
+ * group); bad ShareFetch/ShareAcknowledge requests get Kafka's error codes; the share APIs and
+ * {@code share.version=1} are advertised. A ShareFetch opening a session for a member the group does not know is
  * served, as Kafka serves it (the partition leader cannot know every group's members).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ShareGroupIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** Short locks (3 s) and a delivery limit of 2; groups that must see no redelivery get 30 s locks. */
+    /** Short locks (3 s); groups that must see no redelivery get 30 s locks. */
     private static final Map<String, String> SHARE_TIMING = Map.of(
             "group.share.record.lock.duration.ms", "3000",
             "group.share.min.record.lock.duration.ms", "1000",
-            "group.share.delivery.count.limit", "2",
             "offsets.topic.num.partitions", "2",
             "share.coordinator.state.topic.num.partitions", "1",
             "offsets.topic.replication.factor", "1");
@@ -84,7 +86,6 @@ class ShareGroupIT {
 
     @BeforeAll
     static void startBroker() {
-        System.setProperty(ShareSurfaces.DEVELOPMENT_SWITCH, "true");
         broker = InProcessBroker.start(dataDir, SHARE_TIMING);
         admin = Clients.admin(broker.bootstrap());
         producer = Clients.producer(broker.bootstrap(), Map.of("linger.ms", 0));
@@ -92,7 +93,6 @@ class ShareGroupIT {
 
     @AfterAll
     static void stopBroker() {
-        System.clearProperty(ShareSurfaces.DEVELOPMENT_SWITCH);
         Clients.closeAll(producer, admin, broker);
     }
 
@@ -121,7 +121,7 @@ class ShareGroupIT {
     @Test
     void releasedRecordsComeBackRejectedOnesNeverAndTheDeliveryLimitArchives() throws Exception {
         Clients.createTopic(admin, "verdicts", 1, Map.of());
-        groupConfig("verdicts", Map.of("share.auto.offset.reset", "earliest"));
+        groupConfig("verdicts", Map.of("share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2"));
         for (String value : List.of("accept", "release", "reject")) {
             producer.send(new ProducerRecord<>("verdicts", value)).get();
         }
@@ -303,6 +303,22 @@ class ShareGroupIT {
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals(List.of("c0", "c1", "c2"), run.stdout().lines().map(String::trim)
                 .filter(l -> l.matches("c\\d")).toList(), run.toString());
+    }
+
+    /** The share APIs at Kafka 4.4's versions, and share.version finalized at 1 (no KIP-1191 dead-letter topics). */
+    @Test
+    void shareGroupsAreAdvertisedAtShareVersionOne() {
+        try (RawKafkaConnection connection = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
+            ApiVersionsResponseData versions = (ApiVersionsResponseData) connection.send(new ApiVersionsRequestData()
+                    .setClientSoftwareName("it").setClientSoftwareVersion("1"), (short) 3).data();
+            for (ApiKeys key : List.of(ApiKeys.SHARE_GROUP_HEARTBEAT, ApiKeys.SHARE_GROUP_DESCRIBE, ApiKeys.SHARE_FETCH,
+                    ApiKeys.SHARE_ACKNOWLEDGE, ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, ApiKeys.ALTER_SHARE_GROUP_OFFSETS,
+                    ApiKeys.DELETE_SHARE_GROUP_OFFSETS)) {
+                assertNotNull(versions.apiKeys().find(key.id), key + " advertised");
+            }
+            assertEquals(1, versions.finalizedFeatures().find("share.version").maxVersionLevel());
+            assertEquals(1, versions.supportedFeatures().find("share.version").maxVersion());
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.millrace.server.coordinator.ShareSurfaces;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,22 +27,15 @@ import org.junit.jupiter.api.Timeout;
  * (SIGKILL) after the consumer accepted half of the records; the new leader reads the share state
  * from the share coordinator (over ReadShareGroupState when that is another broker), so a new
  * consumer gets exactly the records not accepted, in offset order, and nothing accepted again. The
- * only test of share state crossing brokers, hence a cluster. Behind the development switch
- * ({@link ShareSurfaces#DEVELOPMENT_SWITCH}), which BrokerProcess passes on to the nodes.
+ * only test of share state crossing brokers, hence a cluster.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ShareGroupLeaderKillIT extends ClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String TOPIC = "failover";
 
-    @AfterEach
-    void clearSwitch() {
-        System.clearProperty(ShareSurfaces.DEVELOPMENT_SWITCH);
-    }
-
     @Test
     void acceptedRecordsSurviveTheLeadersDeathAndTheOthersComeAgain() throws Exception {
-        System.setProperty(ShareSurfaces.DEVELOPMENT_SWITCH, "true");
         cluster = ClusterHarness.start(getClass().getSimpleName(), 3, tempDir,
                 Map.of("share.coordinator.state.topic.num.partitions", "1"));
         cluster.processes().forEach(brokerLog::watch);

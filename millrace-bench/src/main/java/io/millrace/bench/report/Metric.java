@@ -36,6 +36,8 @@ public enum Metric {
     TLS_PRODUCE_ACKS1_P6_MB("TLS produce acks=1, 6 partitions", "MB/s", true),
     TLS_CONSUME_P6_RECORDS("TLS consume, 6 partitions", "records/s", true),
     TLS_CONSUME_P6_MB("TLS consume, 6 partitions", "MB/s", true),
+    SHARE_CONSUME_P1_RECORDS("share group, 3 consumers, 1 partition", "records/s", true),
+    SHARE_CONSUME_P1_MB("share group, 3 consumers, 1 partition", "MB/s", true),
     STREAMS_CLASSIC_JOIN1("Streams classic: instance 1 joins", "ms", false),
     STREAMS_CLASSIC_JOIN2("Streams classic: instance 2 joins", "ms", false),
     STREAMS_CLASSIC_JOIN3("Streams classic: instance 3 joins", "ms", false),

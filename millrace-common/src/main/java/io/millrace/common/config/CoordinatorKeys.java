@@ -66,14 +66,16 @@ final class CoordinatorKeys {
                 "Whether groups convert between the classic and consumer protocols.");
         streamsGroups(b);
         shareGroups(b);
-        b.define(IGNORED, "share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1),
+        b.define("share.coordinator.state.topic.num.partitions", INT, 50, atLeast(1),
                 "Partitions of __share_group_state.");
-        b.define(IGNORED, "share.coordinator.state.topic.replication.factor", SHORT, 3, atLeast(1),
+        b.define("share.coordinator.state.topic.replication.factor", SHORT, 3, atLeast(1),
                 "Replication factor of __share_group_state.");
-        b.define(IGNORED, "share.coordinator.state.topic.min.isr", SHORT, 2, atLeast(1),
+        b.define("share.coordinator.state.topic.min.isr", SHORT, 2, atLeast(1),
                 "min.insync.replicas of __share_group_state.");
-        b.define(IGNORED, "share.coordinator.state.topic.segment.bytes", INT, 104857600, atLeast(1),
+        b.define("share.coordinator.state.topic.segment.bytes", INT, 104857600, atLeast(1),
                 "Segment size of __share_group_state.");
+        b.define("share.coordinator.load.buffer.size", INT, 5242880, atLeast(1),
+                "Bytes read at a time when the share coordinator loads a __share_group_state partition.");
     }
 
     private static void transactions(ConfigDef.Builder b) {
@@ -134,8 +136,8 @@ final class CoordinatorKeys {
     }
 
     /**
-     * KIP-932 share groups, with Kafka 4.4's names and defaults (the share-session limit and the
-     * assignor choice are accepted, not acted on: 2000 sessions, every member gets every partition).
+     * KIP-932 share groups, with Kafka 4.4's names and defaults (the assignor choice is accepted,
+     * not acted on: every member gets every partition).
      */
     private static void shareGroups(ConfigDef.Builder b) {
         b.define("group.share.session.timeout.ms", INT, 45000, atLeast(1), "Session timeout of share group members.");
@@ -155,7 +157,15 @@ final class CoordinatorKeys {
                 "Deliveries of a record after which it is archived rather than delivered again.");
         b.define("group.share.partition.max.record.locks", INT, 2000, between(100, 10000),
                 "Most records of one share-partition acquired at once.");
-        b.define(IGNORED, "group.share.max.share.sessions", INT, 2000, atLeast(1), "Most share sessions of a broker.");
+        b.define("group.share.min.delivery.count.limit", INT, 2, between(2, 10),
+                "Least share.delivery.count.limit of a group.");
+        b.define("group.share.max.delivery.count.limit", INT, 10, between(2, 10),
+                "Greatest share.delivery.count.limit of a group.");
+        b.define("group.share.min.partition.max.record.locks", INT, 100, between(100, 10000),
+                "Least share.partition.max.record.locks of a group.");
+        b.define("group.share.max.partition.max.record.locks", INT, 4000, between(100, 10000),
+                "Greatest share.partition.max.record.locks of a group.");
+        b.define("group.share.max.share.sessions", INT, 2000, atLeast(1), "Most share sessions of a broker.");
         b.define(IGNORED, "group.share.assignors", LIST, "simple", "Server-side assignors of share groups.");
     }
 

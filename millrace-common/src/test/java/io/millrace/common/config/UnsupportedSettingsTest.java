@@ -24,7 +24,7 @@ class UnsupportedSettingsTest {
             "controller.quorum.fetch.timeout.ms", "controller.quorum.request.timeout.ms",
             "controller.quorum.retry.backoff.ms", "delete.records.purgatory.purge.interval.requests",
             "fetch.max.bytes", "fetch.purgatory.purge.interval.requests", "group.consumer.migration.policy",
-            "group.share.assignors", "group.share.max.share.sessions",
+            "group.share.assignors",
             "group.streams.assignor.offload.enable", "group.streams.max.assignment.interval.ms",
             "group.streams.max.warmup.replicas", "group.streams.min.assignment.interval.ms",
             "initial.broker.registration.timeout.ms", "kafka.metrics.polling.interval.secs",
@@ -40,9 +40,7 @@ class UnsupportedSettingsTest {
             "offsets.commit.timeout.ms", "offsets.topic.compression.codec",
             "producer.purgatory.purge.interval.requests", "queued.max.request.bytes", "queued.max.requests",
             "replica.high.watermark.checkpoint.interval.ms", "replica.selector.class",
-            "replica.socket.receive.buffer.bytes", "share.coordinator.state.topic.min.isr",
-            "share.coordinator.state.topic.num.partitions", "share.coordinator.state.topic.replication.factor",
-            "share.coordinator.state.topic.segment.bytes", "socket.connection.setup.timeout.max.ms",
+            "replica.socket.receive.buffer.bytes", "socket.connection.setup.timeout.max.ms",
             "socket.connection.setup.timeout.ms", "socket.listen.backlog.size");
 
     private static final List<String> UNSUPPORTED_BROKER_KEYS = List.of(
@@ -266,8 +264,7 @@ class UnsupportedSettingsTest {
         props.put("transaction.state.log.min.isr", "1");
         BrokerConfig.fromProperties(props, warnings::add);
         assertEquals(List.of("Ignoring configuration keys Millrace accepts but does not act on yet: "
-                + "num.recovery.threads.per.data.dir, share.coordinator.state.topic.min.isr, "
-                + "share.coordinator.state.topic.replication.factor"), warnings);
+                + "num.recovery.threads.per.data.dir"), warnings);
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.millrace.coordinator.share;
 
 import java.util.Collections;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 
 /**
- * The replayed state of one share group: its epoch and members. Changed only by
+ * The replayed state of one share group: its epoch, members and the topics it may have
+ * share-partition state of (its state topics, by id, with their names). Changed only by
  * {@link ShareGroups#replay}. Not thread-safe: confined to its shard's thread.
  */
 public final class ShareGroup {
@@ -23,6 +26,7 @@ public final class ShareGroup {
     private final String groupId;
     private int groupEpoch;
     private final SortedMap<String, ShareMember> members = new TreeMap<>();
+    private Map<Uuid, String> stateTopics = Map.of();
 
     ShareGroup(String groupId) {
         this.groupId = groupId;
@@ -49,6 +53,11 @@ public final class ShareGroup {
         return members.isEmpty();
     }
 
+    /** The topics the group may have share-partition state of: id to name. */
+    public Map<Uuid, String> stateTopics() {
+        return stateTopics;
+    }
+
     public State state() {
         return members.isEmpty() ? State.EMPTY : State.STABLE;
     }
@@ -59,6 +68,10 @@ public final class ShareGroup {
 
     void applyMember(ShareMember member) {
         members.put(member.memberId(), member);
+    }
+
+    void applyStateTopics(Map<Uuid, String> topics) {
+        this.stateTopics = Map.copyOf(topics);
     }
 
     void removeMember(String memberId) {

@@ -31,6 +31,8 @@ public record ShareGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, in
     public static final String GROUP_SESSION_TIMEOUT_MS = "share.session.timeout.ms";
     public static final String GROUP_HEARTBEAT_INTERVAL_MS = "share.heartbeat.interval.ms";
     public static final String GROUP_RECORD_LOCK_DURATION_MS = "share.record.lock.duration.ms";
+    public static final String GROUP_DELIVERY_COUNT_LIMIT = "share.delivery.count.limit";
+    public static final String GROUP_PARTITION_MAX_RECORD_LOCKS = "share.partition.max.record.locks";
     public static final String GROUP_AUTO_OFFSET_RESET = "share.auto.offset.reset";
     public static final String GROUP_ISOLATION_LEVEL = "share.isolation.level";
 
@@ -60,6 +62,16 @@ public record ShareGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, in
 
     public int recordLockDurationMs(String groupId) {
         return intOverride(groupId, GROUP_RECORD_LOCK_DURATION_MS, recordLockDurationMs);
+    }
+
+    /** Deliveries after which the group's records are archived: {@code share.delivery.count.limit}, else the broker's. */
+    public int deliveryCountLimit(String groupId) {
+        return intOverride(groupId, GROUP_DELIVERY_COUNT_LIMIT, deliveryCountLimit);
+    }
+
+    /** Most records of one partition the group holds acquired: {@code share.partition.max.record.locks}, else the broker's. */
+    public int partitionMaxRecordLocks(String groupId) {
+        return intOverride(groupId, GROUP_PARTITION_MAX_RECORD_LOCKS, partitionMaxRecordLocks);
     }
 
     /** {@code share.auto.offset.reset} of the group: "latest" (Kafka's default), "earliest" or "by_duration:...". */

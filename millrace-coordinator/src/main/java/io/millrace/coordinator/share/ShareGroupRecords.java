@@ -5,7 +5,9 @@ import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.PayloadReader;
 import io.millrace.coordinator.runtime.PayloadWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -16,6 +18,11 @@ import org.apache.kafka.common.Uuid;
  *                    int n + n × string subscribedTopicName, int memberEpoch,
  *                    int t + t × (long topicId msb, long topicId lsb, int p + p × int partition)
  * 11 group metadata  key groupId; value short version, int groupEpoch
+ * 15 state topics    key groupId; value short version, int n + n × (long topicId msb, long topicId lsb,
+ *                    string topicName): every topic the group may have share-partition state of (its
+ *                    members' assigned topics, the topics AlterShareGroupOffsets set), so the admin
+ *                    APIs without topics ask only those (Kafka's key type 15 keeps its initialized
+ *                    topics)
  * </pre>
  * Strings are those of {@link PayloadWriter} (rackId may be null). A null value is a tombstone:
  * the member left, or the group is deleted. A reader ignores bytes past the fields it knows, so a
@@ -24,6 +31,7 @@ import org.apache.kafka.common.Uuid;
 public final class ShareGroupRecords {
     public static final short MEMBER = 10;
     public static final short GROUP_METADATA = 11;
+    public static final short STATE_TOPICS = 15;
     private static final short VERSION = 0;
 
     private ShareGroupRecords() {
@@ -34,7 +42,7 @@ public final class ShareGroupRecords {
     }
 
     public static boolean handles(short keyType) {
-        return keyType == MEMBER || keyType == GROUP_METADATA;
+        return keyType == MEMBER || keyType == GROUP_METADATA || keyType == STATE_TOPICS;
     }
 
     public static Key key(CoordinatorRecord record) {
@@ -52,6 +60,26 @@ public final class ShareGroupRecords {
         PayloadReader reader = new PayloadReader(value);
         reader.getShort();
         return reader.getInt();
+    }
+
+    /** The group's state topics, by id, with their names. */
+    public static CoordinatorRecord stateTopics(String groupId, Map<Uuid, String> topics) {
+        PayloadWriter writer = new PayloadWriter().putShort(VERSION).putInt(topics.size());
+        topics.forEach((id, name) -> writer.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .putString(name));
+        return new CoordinatorRecord(STATE_TOPICS, key(groupId, null), writer.toArray());
+    }
+
+    public static Map<Uuid, String> readStateTopics(byte[] value) {
+        PayloadReader reader = new PayloadReader(value);
+        reader.getShort();
+        int n = reader.getInt();
+        Map<Uuid, String> topics = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Uuid id = new Uuid(reader.getLong(), reader.getLong());
+            topics.put(id, reader.getString());
+        }
+        return topics;
     }
 
     public static CoordinatorRecord member(String groupId, ShareMember member) {

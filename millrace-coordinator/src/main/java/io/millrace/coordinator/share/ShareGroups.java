@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
@@ -64,6 +65,11 @@ public final class ShareGroups implements GroupType {
         if (record.value() == null) {
             if (record.keyType() == ShareGroupRecords.GROUP_METADATA) {
                 groups.remove(key.groupId());
+            } else if (record.keyType() == ShareGroupRecords.STATE_TOPICS) {
+                ShareGroup group = groups.get(key.groupId());
+                if (group != null) {
+                    group.applyStateTopics(Map.of());
+                }
             } else {
                 ShareGroup group = groups.get(key.groupId());
                 if (group != null) {
@@ -76,6 +82,7 @@ public final class ShareGroups implements GroupType {
         switch (record.keyType()) {
             case ShareGroupRecords.GROUP_METADATA -> group.applyGroupEpoch(ShareGroupRecords.readGroupEpoch(record.value()));
             case ShareGroupRecords.MEMBER -> group.applyMember(ShareGroupRecords.readMember(key.memberId(), record.value()));
+            case ShareGroupRecords.STATE_TOPICS -> group.applyStateTopics(ShareGroupRecords.readStateTopics(record.value()));
             default -> throw new IllegalArgumentException("Not a share group record: key type " + record.keyType());
         }
     }
@@ -94,6 +101,22 @@ public final class ShareGroups implements GroupType {
     /** The group, or null when it is not a share group here. */
     public ShareGroup group(String groupId) {
         return groups.get(groupId);
+    }
+
+    /**
+     * The records adding {@code topics} (id to name) to the state topics of the share group
+     * {@code groupId} (AlterShareGroupOffsets, before it writes their state); none when they are
+     * there already or the group is not a share group here.
+     */
+    public CoordinatorResult<Void> addStateTopics(String groupId, Map<Uuid, String> topics) {
+        ShareGroup group = groups.get(groupId);
+        return new CoordinatorResult<>(group == null ? List.of() : ShareMembership.stateTopicsRecord(groupId, group, topics), null);
+    }
+
+    /** The names of the topics the group may have share-partition state of (by their recorded names). */
+    public Set<String> stateTopicNames(String groupId) {
+        ShareGroup group = groups.get(groupId);
+        return group == null ? Set.of() : Set.copyOf(group.stateTopics().values());
     }
 
     /** ShareGroupDescribe of one group; GROUP_ID_NOT_FOUND when it is not a share group here. */
@@ -183,6 +206,7 @@ public final class ShareGroups implements GroupType {
             return List.of();
         }
         membership.cancelAll(g);
-        return List.of(ShareGroupRecords.tombstone(ShareGroupRecords.GROUP_METADATA, groupId, null));
+        return List.of(ShareGroupRecords.tombstone(ShareGroupRecords.STATE_TOPICS, groupId, null),
+                ShareGroupRecords.tombstone(ShareGroupRecords.GROUP_METADATA, groupId, null));
     }
 }

@@ -7,10 +7,13 @@ import io.millrace.coordinator.runtime.CoordinatorRecord;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorTimer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
@@ -141,6 +144,7 @@ final class ShareMembership {
         } else {
             next = existing;
         }
+        records.addAll(stateTopicsRecord(groupId, group, assignedTopics(subscribed)));
         scheduleSession(groupId, memberId);
         ShareGroupHeartbeatResponseData response = new ShareGroupHeartbeatResponseData()
                 .setMemberId(memberId)
@@ -167,6 +171,29 @@ final class ShareMembership {
         timer.cancel(sessionKey(group.groupId(), memberId));
         return List.of(ShareGroupRecords.groupMetadata(group.groupId(), group.groupEpoch() + 1),
                 ShareGroupRecords.tombstone(ShareGroupRecords.MEMBER, group.groupId(), memberId));
+    }
+
+    /**
+     * The record adding {@code topics} to the group's state topics (a new group has none), or none
+     * when it has them all: a member assigned a topic may read it, so the group may have state there.
+     */
+    static List<CoordinatorRecord> stateTopicsRecord(String groupId, ShareGroup group, Map<Uuid, String> topics) {
+        Map<Uuid, String> known = group == null ? Map.of() : group.stateTopics();
+        if (known.keySet().containsAll(topics.keySet())) {
+            return List.of();
+        }
+        Map<Uuid, String> all = new LinkedHashMap<>(known);
+        all.putAll(topics);
+        return List.of(ShareGroupRecords.stateTopics(groupId, all));
+    }
+
+    /** The subscribed topics that exist now, by id. */
+    private Map<Uuid, String> assignedTopics(List<String> subscribed) {
+        Map<Uuid, String> ids = new LinkedHashMap<>();
+        for (String name : subscribed) {
+            topics.byName(name).ifPresent(t -> ids.put(t.id(), name));
+        }
+        return ids;
     }
 
     /** Every partition of every subscribed topic that exists now. */

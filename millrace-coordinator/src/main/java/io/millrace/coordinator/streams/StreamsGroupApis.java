@@ -2,15 +2,10 @@ package io.millrace.coordinator.streams;
 
 import io.millrace.coordinator.GroupIds;
 import io.millrace.coordinator.GroupRequestContext;
-import io.millrace.coordinator.classic.ClassicGroup;
-import io.millrace.coordinator.classic.ClassicGroups;
 import io.millrace.coordinator.group.GroupCoordinatorShard;
-import io.millrace.coordinator.group.GroupType;
-import io.millrace.coordinator.runtime.CoordinatorRecord;
+import io.millrace.coordinator.group.IdleClassicTakeover;
 import io.millrace.coordinator.runtime.CoordinatorResult;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.common.message.StreamsGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
@@ -33,23 +28,8 @@ public final class StreamsGroupApis {
             return error(Errors.INVALID_GROUP_ID, "Group id is too long.");
         }
         StreamsGroups groups = shard.streamsGroups();
-        Optional<GroupType> owner = groupId == null ? Optional.empty() : shard.groupTypes().owner(groupId);
-        ClassicGroups classicGroups = shard.classicGroups();
-        ClassicGroup classic = null;
-        if (owner.isPresent() && owner.get() != groups) {
-            classic = classicGroups.get(groupId);
-            if (classic == null || !classicGroups.isIdle(classic)) {
-                return error(Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " is not a streams group.");
-            }
-        }
-        CoordinatorResult<StreamsHeartbeatOutcome> result = groups.heartbeat(request, context);
-        if (classic == null || result.records().isEmpty()) {
-            return result;
-        }
-        List<CoordinatorRecord> records = new ArrayList<>();
-        records.add(classicGroups.deletion(groupId));
-        records.addAll(result.records());
-        return new CoordinatorResult<>(records, result.response());
+        return IdleClassicTakeover.heartbeat(shard, groupId, groups, () -> groups.heartbeat(request, context),
+                () -> error(Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " is not a streams group."));
     }
 
     public static DescribedGroup describe(GroupCoordinatorShard shard, String groupId) {

@@ -10,6 +10,9 @@ import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.consumer.ConsumerGroupApis;
 import io.millrace.coordinator.share.ShareGroupApis;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -151,5 +154,29 @@ class ShareGroupShardTest {
         harness.advance(46_000);
         assertTrue(describe().members().isEmpty());
         assertFalse(harness.shard.groupTypes().owner("sg").isEmpty(), "the empty group stays until deleted");
+    }
+
+    /**
+     * The group keeps the topics it may have share state of (its state topics): its members'
+     * topics, kept after they leave, replayed by a new leader, added by AlterShareGroupOffsets,
+     * gone with the group.
+     */
+    @Test
+    void theGroupKeepsItsStateTopicsUntilItIsDeleted() {
+        heartbeat(join("m1", "orders"));
+        heartbeat(join("m2", "payments"));
+        heartbeat(beat("m1", -1));
+        heartbeat(beat("m2", 2));
+        heartbeat(beat("m2", -1));
+        assertEquals(Set.of("orders", "payments"), harness.shard.shareGroups().stateTopicNames("sg"),
+                "kept after the members left");
+        harness.reload();
+        assertEquals(Set.of("orders", "payments"), harness.shard.shareGroups().stateTopicNames("sg"));
+        harness.write(shard -> shard.shareGroups().addStateTopics("sg", Map.of(Uuid.randomUuid(), "audit")));
+        assertEquals(Set.of("orders", "payments", "audit"), harness.shard.shareGroups().stateTopicNames("sg"));
+
+        harness.write(shard -> shard.deleteGroups(List.of("sg")));
+        heartbeat(join("m3", "orders"));
+        assertEquals(Set.of("orders"), harness.shard.shareGroups().stateTopicNames("sg"), "a new group starts afresh");
     }
 }

@@ -56,7 +56,13 @@ final class GroupConfigs {
                     "Heartbeat interval told to this share group's members."),
             new Key("share.record.lock.duration.ms", "group.share.record.lock.duration.ms",
                     "group.share.min.record.lock.duration.ms", "group.share.max.record.lock.duration.ms",
-                    "How long a member of this share group holds the records it acquired."));
+                    "How long a member of this share group holds the records it acquired."),
+            new Key("share.delivery.count.limit", "group.share.delivery.count.limit",
+                    "group.share.min.delivery.count.limit", "group.share.max.delivery.count.limit",
+                    "Deliveries of a record to this share group after which it is archived."),
+            new Key("share.partition.max.record.locks", "group.share.partition.max.record.locks",
+                    "group.share.min.partition.max.record.locks", "group.share.max.partition.max.record.locks",
+                    "Most records of one partition this share group holds acquired at once."));
 
     private static final List<StringKey> STRING_KEYS = List.of(
             new StringKey("share.auto.offset.reset", "latest", GroupConfigs::checkAutoOffsetReset,

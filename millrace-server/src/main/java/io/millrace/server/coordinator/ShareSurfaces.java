@@ -39,39 +39,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one switch for what clients see of share groups (KIP-932): whether the broker registers
- * (and so advertises) the share group APIs, and whether it finalizes {@code share.version}.
- *
- * <p>Share groups are being built in phases; until every part works (share-partition state on the
- * leader, ShareFetch/ShareAcknowledge, durable state in {@code __share_group_state}, the admin
- * APIs) nothing is advertised, so no client believes it got a capability it did not. Tests turn
- * the finished phases on with the JVM system property {@value #DEVELOPMENT_SWITCH}{@code =true}:
- * a development switch, deliberately not a {@code server.properties} key. {@code share.version}
- * stays unfinalized even then. The coordinator always replays share group records, so a broker
- * with the switch off still keeps (and lists) groups written by one with it on. Stateless.
+ * What clients see of share groups (KIP-932): the share group APIs (registered, and so advertised)
+ * and {@code share.version=1}, finalized as a Kafka 4.2/4.3 broker finalizes it. Level 2 (Kafka
+ * 4.4's default: KIP-1191's dead-letter topics) is not offered: a client reading the features
+ * learns the broker has no dead-letter topics, and their group configs are unknown names.
+ * {@link #SERVED} stays as the one place to withdraw them. Stateless.
  */
 public final class ShareSurfaces {
-    /** The development switch (a JVM system property), read when the broker wires its handlers. */
-    public static final String DEVELOPMENT_SWITCH = "millrace.internal.share.groups";
-    /** Whether the whole of KIP-932 works, so {@code share.version=1} may be finalized. */
-    private static final boolean COMPLETE = false;
+    /** Whether share groups are served: their APIs registered and {@code share.version=1} finalized. */
+    private static final boolean SERVED = true;
     private static final short SHARE_VERSION = 1;
-    /** Kafka's group.share.max.share.sessions default (the key is accepted, not yet read). */
-    private static final int MAX_SHARE_SESSIONS = 2000;
     private static final String BROKER_KEY_PREFIX = "group.share.";
     private static final Logger LOG = LoggerFactory.getLogger(ShareSurfaces.class);
 
     private ShareSurfaces() {
     }
 
-    /** Whether the share group APIs are registered: only when the development switch is on, for now. */
+    /** Whether the share group APIs are registered. */
     public static boolean served() {
-        return COMPLETE || Boolean.getBoolean(DEVELOPMENT_SWITCH);
+        return SERVED;
     }
 
-    /** {@code share.version=1} once complete; none before. */
+    /** {@code share.version=1} while served; none otherwise. */
     public static Map<String, Short> features() {
-        return COMPLETE ? Map.of("share.version", SHARE_VERSION) : Map.of();
+        return SERVED ? Map.of("share.version", SHARE_VERSION) : Map.of();
     }
 
     /**
@@ -98,7 +89,7 @@ public final class ShareSurfaces {
         }
         CoordinatorTopicSpec spec = CoordinatorTopicSpec.shareGroupState(config, singleNode);
         ShareCoordinatorService service = new ShareCoordinatorService(spec.partitions(), 1,
-                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM, config.getInt("offsets.load.buffer.size")),
+                new PartitionCoordinatorLog(spec.name(), access, Time.SYSTEM, config.getInt("share.coordinator.load.buffer.size")),
                 Time.SYSTEM);
         CoordinatorTopic topic = new CoordinatorTopic(spec, nodeId, channel, publisher, service);
         try {
@@ -138,12 +129,12 @@ public final class ShareSurfaces {
             TreeSet<String> set = new TreeSet<>();
             brokerConfig.originals().keySet().stream().filter(k -> k.startsWith(BROKER_KEY_PREFIX)).forEach(set::add);
             if (!set.isEmpty()) {
-                LOG.warn("Ignoring share group settings (share groups are not served yet): {}", String.join(", ", set));
+                LOG.warn("Ignoring share group settings (share groups are not served): {}", String.join(", ", set));
             }
             return List.of();
         }
         ShareGroupConfig config = ShareGroupConfig.from(brokerConfig).withOverrides(overrides);
-        ShareSessions sessions = new ShareSessions(MAX_SHARE_SESSIONS);
+        ShareSessions sessions = new ShareSessions(brokerConfig.getInt("group.share.max.share.sessions"));
         SharePartitions partitions = new SharePartitions(access, config, shareCoordinator.store(),
                 name -> topics.image().topic(name).map(TopicImage::topicId).orElse(null));
         ShareCoordinatorService state = shareCoordinator.service();

@@ -9,9 +9,12 @@ import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.share.ShareStateStore;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponsePartition;
@@ -46,12 +49,22 @@ public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShar
     @Override
     public CompletableFuture<AlterShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                         AlterShareGroupOffsetsRequestData request) {
+        return EmptyShareGroup.thenIfEmpty(groups, request.groupId(), error -> new AlterShareGroupOffsetsResponseData()
+                        .setErrorCode(error.code()).setErrorMessage(error.message()),
+                () -> indexTopics(request).thenCompose(v -> alter(request)))
+                .exceptionally(t -> new AlterShareGroupOffsetsResponseData()
+                        .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code()));
+    }
+
+    /** Adds the request's topics to the group's state topics (so DescribeShareGroupOffsets without topics finds them). */
+    private CompletableFuture<Void> indexTopics(AlterShareGroupOffsetsRequestData request) {
+        Map<Uuid, String> named = new LinkedHashMap<>();
+        for (var topic : request.topics()) {
+            topics.image().topic(topic.topicName()).ifPresent(t -> named.put(t.topicId(), t.name()));
+        }
         String groupId = request.groupId();
-        return EmptyShareGroup.check(groups, groupId)
-                .thenCompose(error -> error != Errors.NONE
-                        ? CompletableFuture.completedFuture(new AlterShareGroupOffsetsResponseData()
-                                .setErrorCode(error.code()).setErrorMessage(error.message()))
-                        : alter(request));
+        return groups.write(groupId, "share-group-state-topics",
+                shard -> shard.shareGroups().addStateTopics(groupId, named));
     }
 
     private CompletableFuture<AlterShareGroupOffsetsResponseData> alter(AlterShareGroupOffsetsRequestData request) {

@@ -45,12 +45,8 @@ public final class DeleteShareGroupOffsetsHandler implements ApiHandler<DeleteSh
     @Override
     public CompletableFuture<DeleteShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                          DeleteShareGroupOffsetsRequestData request) {
-        String groupId = request.groupId();
-        return EmptyShareGroup.check(groups, groupId)
-                .thenCompose(error -> error != Errors.NONE
-                        ? CompletableFuture.completedFuture(new DeleteShareGroupOffsetsResponseData()
-                                .setErrorCode(error.code()).setErrorMessage(error.message()))
-                        : delete(request));
+        return EmptyShareGroup.thenIfEmpty(groups, request.groupId(), error -> new DeleteShareGroupOffsetsResponseData()
+                .setErrorCode(error.code()).setErrorMessage(error.message()), () -> delete(request));
     }
 
     private CompletableFuture<DeleteShareGroupOffsetsResponseData> delete(DeleteShareGroupOffsetsRequestData request) {

@@ -1,6 +1,7 @@
 package io.millrace.server.handlers;
 
 import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.coordinator.share.ShareGroups;
 import io.millrace.coordinator.sharestate.ShareSnapshot;
 import io.millrace.coordinator.sharestate.ShareStateBatch;
 import io.millrace.coordinator.sharestate.ShareStateKey;
@@ -30,8 +31,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * DescribeShareGroupOffsets (API 90) v0–v1, on the group's coordinator: for each share group, the
  * share-partition start offset of the partitions asked for (when none are named, every partition
- * with a share state of the group: each partition of each topic is asked, as Millrace keeps no
- * list of a group's initialized topics yet), read from the share coordinator. Lag (v1)
+ * with a share state of the group: the partitions of the group's state topics, the index the group
+ * coordinator keeps, and of its members' topics), read from the share coordinator. Lag (v1)
  * is the records from the start offset to the high watermark not yet acknowledged or archived,
  * when this broker leads the partition; -1 (unknown) otherwise. A group that is not a share group
  * here is GROUP_ID_NOT_FOUND. Stateless.
@@ -71,7 +72,7 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
             DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup group) {
         String groupId = group.groupId();
         return groups.read(groupId, shard -> shard.shareGroups().contains(groupId)
-                        ? Optional.of(Set.copyOf(shard.shareGroups().subscribedTopics(groupId))) : Optional.<Set<String>>empty())
+                        ? Optional.of(stateTopics(shard.shareGroups(), groupId)) : Optional.<Set<String>>empty())
                 .thenCompose(subscribed -> {
                     if (subscribed.isEmpty()) {
                         return CompletableFuture.completedFuture(groupError(groupId, Errors.GROUP_ID_NOT_FOUND,
@@ -88,10 +89,8 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
         MetadataImage image = topics.image();
         boolean all = asked == null;
         List<CompletableFuture<DescribeShareGroupOffsetsResponseTopic>> topicFutures = new ArrayList<>();
-        if (all) { // the group's members' topics, and any other topic the group has a state of (an empty group's)
-            Set<String> names = new TreeSet<>(subscribed);
-            image.topics().stream().map(TopicImage::name).filter(n -> !n.startsWith("__")).forEach(names::add);
-            for (String name : names) {
+        if (all) { // the topics the group may have a state of
+            for (String name : subscribed) {
                 image.topic(name).ifPresent(t -> topicFutures.add(topic(groupId, t, List.copyOf(t.partitions().keySet()),
                         true)));
             }
@@ -110,6 +109,12 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
                     .forEach(response.topics()::add);
             return response;
         });
+    }
+
+    private static Set<String> stateTopics(ShareGroups shareGroups, String groupId) {
+        Set<String> names = new TreeSet<>(shareGroups.subscribedTopics(groupId));
+        names.addAll(shareGroups.stateTopicNames(groupId));
+        return names;
     }
 
     private CompletableFuture<DescribeShareGroupOffsetsResponseTopic> topic(String groupId, TopicImage topic,

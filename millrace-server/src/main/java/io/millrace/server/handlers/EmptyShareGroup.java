@@ -2,6 +2,8 @@ package io.millrace.server.handlers;
 
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -12,6 +14,17 @@ import org.apache.kafka.common.protocol.Errors;
  */
 final class EmptyShareGroup {
     private EmptyShareGroup() {
+    }
+
+    /**
+     * {@code action} when {@code groupId} is an empty share group here; else the response
+     * {@code refused} makes of the error (the one prelude of AlterShareGroupOffsets and
+     * DeleteShareGroupOffsets).
+     */
+    static <R> CompletableFuture<R> thenIfEmpty(GroupCoordinatorService groups, String groupId,
+                                                Function<Errors, R> refused, Supplier<CompletableFuture<R>> action) {
+        return check(groups, groupId).thenCompose(error -> error != Errors.NONE
+                ? CompletableFuture.completedFuture(refused.apply(error)) : action.get());
     }
 
     /** {@link Errors#NONE} when {@code groupId} is an empty share group here, else why not. */

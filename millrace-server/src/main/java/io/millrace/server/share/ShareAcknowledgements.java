@@ -70,12 +70,16 @@ final class ShareAcknowledgements {
         });
     }
 
-    /** The member's share session closed: what it holds on these partitions is available again. */
+    /**
+     * The member's share session closed: what it holds on these partitions is available again, and
+     * the states are written (not waited for) so the delivery counts of those deliveries are kept.
+     */
     void releaseAll(String groupId, String memberId, List<TopicPartition> tps) {
         for (TopicPartition tp : tps) {
             SharePartition state = partitions.existing(groupId, tp);
             if (state != null) {
                 state.releaseAll(memberId);
+                partitions.writeReleases(groupId, tp, state);
             }
         }
     }

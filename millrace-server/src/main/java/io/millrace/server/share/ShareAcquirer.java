@@ -99,6 +99,7 @@ final class ShareAcquirer {
         if (acquisition.ranges().isEmpty()) {
             return Acquired.nothing(lookup.partition());
         }
+        partitions.watchLocks(groupId, tp, state);
         ByteBuffer records = buffer.duplicate();
         records.limit(ends.get(acquisition.batchesUsed() - 1));
         return new Acquired(Errors.NONE, lookup.partition(), acquisition.ranges(), records.slice(), null);

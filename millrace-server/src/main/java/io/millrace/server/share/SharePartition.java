@@ -67,6 +67,10 @@ final class SharePartition {
     private boolean retired;
     /** The share coordinator's state epoch this state was read at (0 for a state this leader began). */
     private int stateEpoch;
+    /** Whether a lock expired (or a closed session released records) since {@link #takeUnwrittenRelease}. */
+    private boolean unwrittenRelease;
+    /** Whether a lock-expiry check is scheduled ({@link SharePartitions}' timer); one at a time. */
+    private boolean expiryCheckScheduled;
 
     /**
      * @param startOffset the first offset to deliver (from {@code share.auto.offset.reset}, or the state read back)
@@ -307,9 +311,36 @@ final class SharePartition {
         for (Slot slot : inFlight.values()) {
             if (slot.state == State.ACQUIRED && memberId.equals(slot.memberId)) {
                 release(slot);
+                unwrittenRelease = true;
             }
         }
         advanceStart();
+    }
+
+    /**
+     * Expires the locks past {@code nowMs}; true when, since the last call, records went back to
+     * available (or archived) without an acknowledgement: a lock expired or a session closed. Kafka
+     * writes the state then, so a new leader sees the delivery counts those deliveries took.
+     */
+    synchronized boolean takeUnwrittenRelease(long nowMs) {
+        expireLocks(nowMs);
+        boolean was = unwrittenRelease;
+        unwrittenRelease = false;
+        return was;
+    }
+
+    /** Marks an expiry check as scheduled; false when one already is (the caller schedules none). */
+    synchronized boolean claimExpiryCheck() {
+        if (expiryCheckScheduled) {
+            return false;
+        }
+        expiryCheckScheduled = true;
+        return true;
+    }
+
+    /** The scheduled check ran: the next acquisition or the earliest remaining lock schedules again. */
+    synchronized void expiryCheckDone() {
+        expiryCheckScheduled = false;
     }
 
     /**
@@ -372,6 +403,7 @@ final class SharePartition {
             }
         }
         if (changed) {
+            unwrittenRelease = true;
             advanceStart();
         }
     }

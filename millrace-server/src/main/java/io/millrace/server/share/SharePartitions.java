@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -26,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * start; by_duration: the first record at or after that long ago), and that start is written at
  * once. After acknowledgements {@link #persist} writes the whole state, one write at a time per
  * share-partition, each taking the state as it is when it starts (so the last write carries the
- * latest). Without a store (unit tests) states are in memory only.
+ * latest). As Kafka's leader does, the state is also written when acquired records go back without
+ * an acknowledgement (a lock expired: {@link #watchLocks} keeps one timer per share-partition for
+ * its earliest lock; a share session closed), so a new leader starts from delivery counts that
+ * include those deliveries. Without a store (unit tests) states are in memory only.
  *
  * <p>Thread-safe.
  */
@@ -99,8 +103,8 @@ public final class SharePartitions {
             }
             SharePartition made = states.compute(key, (k, current) ->
                     current != null && current.leaderEpoch() == partition.leaderEpoch() ? current
-                            : new SharePartition(start.offset(), partition.leaderEpoch(), config.deliveryCountLimit(),
-                            config.partitionMaxRecordLocks()));
+                            : new SharePartition(start.offset(), partition.leaderEpoch(),
+                            config.deliveryCountLimit(groupId), config.partitionMaxRecordLocks(groupId)));
             return new Lookup(made, partition, Errors.NONE);
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -131,16 +135,16 @@ public final class SharePartitions {
                 return CompletableFuture.completedFuture(null);
             }
             if (read.snapshot() != null) {
-                states.put(key, SharePartition.restored(read.snapshot(), leaderEpoch, config.deliveryCountLimit(),
-                        config.partitionMaxRecordLocks()));
+                states.put(key, SharePartition.restored(read.snapshot(), leaderEpoch,
+                        config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId())));
                 return CompletableFuture.completedFuture(null);
             }
             ListedOffset start = startOffset(key.groupId(), key.tp(), nowMs);
             if (start.error() != Errors.NONE) {
                 return CompletableFuture.completedFuture(null);
             }
-            SharePartition fresh = new SharePartition(start.offset(), leaderEpoch, config.deliveryCountLimit(),
-                    config.partitionMaxRecordLocks());
+            SharePartition fresh = new SharePartition(start.offset(), leaderEpoch,
+                    config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId()));
             return store.write(stateKey, fresh.snapshot()).thenAccept(written -> {
                 if (written.error() == Errors.NONE) {
                     states.put(key, fresh);
@@ -166,6 +170,45 @@ public final class SharePartitions {
         return writes.compute(key, (k, previous) -> (previous == null
                         ? CompletableFuture.completedFuture(Errors.NONE) : previous.exceptionally(t -> Errors.NONE))
                 .thenCompose(ignored -> store.write(stateKey, state.snapshot()).thenApply(ShareStateResult::error)));
+    }
+
+    /**
+     * Makes sure a timer fires at the earliest lock deadline of {@code state} (one per
+     * share-partition): it expires the locks and writes the state when records went back
+     * unacknowledged, then watches the next lock, if any. Called after each acquisition.
+     */
+    void watchLocks(String groupId, TopicPartition tp, SharePartition state) {
+        if (store == null) {
+            return;
+        }
+        long deadline = state.earliestLockDeadline();
+        if (deadline == Long.MAX_VALUE || !state.claimExpiryCheck()) {
+            return;
+        }
+        long delayMs = Math.max(0, deadline - System.currentTimeMillis()) + 1;
+        CompletableFuture.runAsync(() -> checkLocks(groupId, tp, state),
+                CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
+    }
+
+    private void checkLocks(String groupId, TopicPartition tp, SharePartition state) {
+        state.expiryCheckDone();
+        if (states.get(new Key(groupId, tp)) != state) {
+            return; // a new leader epoch or a refresh replaced it
+        }
+        writeReleases(groupId, tp, state);
+        watchLocks(groupId, tp, state);
+    }
+
+    /** Writes {@code state} when records went back to available without an acknowledgement since its last such write. */
+    void writeReleases(String groupId, TopicPartition tp, SharePartition state) {
+        if (store != null && state.takeUnwrittenRelease(System.currentTimeMillis())) {
+            persist(groupId, tp).whenComplete((error, t) -> {
+                if (t != null || error != Errors.NONE) {
+                    LOG.debug("Writing the share state of {} {} after released locks failed: {}", groupId, tp,
+                            t != null ? t.toString() : error);
+                }
+            });
+        }
     }
 
     /**

@@ -7,10 +7,12 @@ import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
 import io.millrace.server.api.RequestContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -20,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DeleteGroups while share groups are served: the usual deletion (the handler it wraps), then,
- * for each share group deleted, its share state on every partition (DeleteShareGroupState on the
- * share coordinator: each partition of each topic is asked, as Millrace keeps no list of a group's
- * initialized topics yet), so a share group made again with the same id starts afresh. The answer
+ * for each share group deleted, its share state on every partition of its state topics (the index
+ * the group coordinator keeps: DeleteShareGroupState on the share coordinator), so a share group
+ * made again with the same id starts afresh. The answer
  * waits for those deletions; one that fails is logged, the group stays deleted. Stateless.
  */
 public final class ShareStateDeletingGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
@@ -59,20 +61,25 @@ public final class ShareStateDeletingGroupsHandler implements ApiHandler<DeleteG
     @Override
     @SuppressWarnings("unchecked")
     public CompletableFuture<DeleteGroupsResponseData> handle(RequestContext context, DeleteGroupsRequestData request) {
-        List<CompletableFuture<String>> shareGroups = new ArrayList<>();
+        Map<String, CompletableFuture<Set<Uuid>>> shareGroups = new HashMap<>();
         for (String groupId : request.groupsNames()) {
-            shareGroups.add(groups.read(groupId, shard -> shard.shareGroups().contains(groupId) ? groupId : null)
+            shareGroups.put(groupId, groups.read(groupId, shard -> shard.shareGroups().contains(groupId)
+                            ? Set.copyOf(shard.shareGroups().group(groupId).stateTopics().keySet()) : null)
                     .exceptionally(t -> null));
         }
-        return CompletableFuture.allOf(shareGroups.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-            Set<String> shares = shareGroups.stream().map(CompletableFuture::join).filter(id -> id != null)
-                    .collect(Collectors.toSet());
+        return CompletableFuture.allOf(shareGroups.values().toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            Map<String, Set<Uuid>> shares = new HashMap<>();
+            shareGroups.forEach((id, f) -> {
+                if (f.join() != null) {
+                    shares.put(id, f.join());
+                }
+            });
             return ((CompletableFuture<DeleteGroupsResponseData>) deletion.handle(context, request))
                     .thenCompose(response -> {
                         List<CompletableFuture<?>> deletions = new ArrayList<>();
                         response.results().forEach(r -> {
-                            if (r.errorCode() == Errors.NONE.code() && shares.contains(r.groupId())) {
-                                deletions.add(deleteState(r.groupId()));
+                            if (r.errorCode() == Errors.NONE.code() && shares.containsKey(r.groupId())) {
+                                deletions.add(deleteState(r.groupId(), shares.get(r.groupId())));
                             }
                         });
                         return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
@@ -81,11 +88,12 @@ public final class ShareStateDeletingGroupsHandler implements ApiHandler<DeleteG
         });
     }
 
-    private CompletableFuture<Void> deleteState(String groupId) {
+    private CompletableFuture<Void> deleteState(String groupId, Set<Uuid> stateTopics) {
         List<CompletableFuture<?>> deletions = new ArrayList<>();
-        for (TopicImage topic : topics.image().topics()) {
-            if (topic.name().startsWith("__")) {
-                continue;
+        for (Uuid topicId : stateTopics) {
+            TopicImage topic = topics.image().topic(topicId).orElse(null);
+            if (topic == null) {
+                continue; // the topic is gone: no partitions to name
             }
             for (int partition : topic.partitions().keySet()) {
                 ShareStateKey key = new ShareStateKey(groupId, topic.topicId(), partition);

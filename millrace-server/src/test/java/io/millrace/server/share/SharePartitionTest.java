@@ -1,6 +1,7 @@
 package io.millrace.server.share;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.millrace.server.share.SharePartition.AcquiredRange;
 import io.millrace.server.share.SharePartition.Batch;
 import io.millrace.server.share.SharePartition.State;
 import io.millrace.coordinator.sharestate.ShareSnapshot;
+import io.millrace.coordinator.sharestate.ShareStateBatch;
 import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
@@ -122,5 +124,29 @@ class SharePartitionTest {
         assertEquals(State.AVAILABLE, restored.state(4, 20), "acquired when written: available again");
         assertEquals(List.of(new AcquiredRange(1, 1, (short) 2), new AcquiredRange(4, 9, (short) 2)),
                 restored.acquire("m2", TEN, 500, false, 20, LOCK_MS).ranges());
+    }
+
+    /**
+     * Records that go back without an acknowledgement (an expired lock, a closed session) ask for
+     * one state write, so the delivery counts of those deliveries survive a new leader.
+     */
+    @Test
+    void anExpiredLockOrAClosedSessionAsksForOneStateWrite() {
+        partition.acquire("m1", TEN, 500, false, 0, LOCK_MS);
+        assertFalse(partition.takeUnwrittenRelease(999), "every lock still held");
+        assertEquals(1_000, partition.earliestLockDeadline());
+        assertTrue(partition.takeUnwrittenRelease(1_000));
+        assertFalse(partition.takeUnwrittenRelease(1_000), "asked once");
+        assertEquals(List.of(new ShareStateBatch(0, 9, ShareStateBatch.AVAILABLE, (short) 1)),
+                partition.snapshot().batches(), "what is written: available, delivered once");
+        partition.acquire("m2", TEN, 500, false, 1_001, LOCK_MS);
+        partition.releaseAll("m2");
+        assertTrue(partition.takeUnwrittenRelease(1_002));
+        assertEquals(List.of(new ShareStateBatch(0, 9, ShareStateBatch.AVAILABLE, (short) 2)),
+                partition.snapshot().batches());
+        assertTrue(partition.claimExpiryCheck());
+        assertFalse(partition.claimExpiryCheck(), "one timer at a time");
+        partition.expiryCheckDone();
+        assertTrue(partition.claimExpiryCheck());
     }
 }
