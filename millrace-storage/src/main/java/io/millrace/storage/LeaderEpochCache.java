@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * offset written (or, for a new leader, to be written) in that epoch; an epoch ends where the
  * next one starts, the latest at the log end offset. Persisted in the partition directory as
  * {@link LeaderEpochCheckpointFile} whenever it changes (rare: a new epoch, a truncation, the log
- * start moving past an entry). A new entry is written before the batches that carry it, so a
+ * start moving past an entry), with an fsync each time; a new empty log has no file until its
+ * first epoch. A new entry is written before the batches that carry it, so a
  * crash leaves at worst an entry past the recovered log end, which {@link #load} drops.
  *
  * <p>Thread-safety: changed only under the log's append lock (or while the log opens); read from
@@ -54,7 +55,10 @@ final class LeaderEpochCache {
                     cache.entries);
         }
         boolean changed = cache.removeFrom(logEndOffset) | cache.clipBelow(logStartOffset);
-        if (changed || stored.isEmpty()) {
+        // A brand-new (or emptied) log without a file has nothing to record: no empty file, no fsync.
+        boolean nothingToRecord = stored.isEmpty() && cache.entries.isEmpty() && logEndOffset == logStartOffset
+                && !LeaderEpochCheckpointFile.exists(dir);
+        if (changed || stored.isEmpty() && !nothingToRecord) {
             cache.persist();
         }
         return cache;
@@ -171,6 +175,9 @@ final class LeaderEpochCache {
 
     /** Forgets every epoch (a log emptied and restarted elsewhere). */
     void clear() throws IOException {
+        if (entries.isEmpty() && !LeaderEpochCheckpointFile.exists(dir)) {
+            return; // nothing recorded: nothing to rewrite
+        }
         entries = List.of();
         persist();
     }

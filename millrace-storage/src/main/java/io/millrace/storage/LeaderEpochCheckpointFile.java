@@ -34,6 +34,10 @@ final class LeaderEpochCheckpointFile {
         AtomicFiles.writeString(dir.resolve(FILE_NAME), text.toString());
     }
 
+    static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(FILE_NAME));
+    }
+
     /** The stored entries; empty when there is no file or it is damaged (wrong version, count or order). */
     static Optional<List<LeaderEpochCache.Entry>> read(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);

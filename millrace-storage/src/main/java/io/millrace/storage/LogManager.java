@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code retentionCheckIntervalMs}, removes deleted log directories and forgets idle producers
  * ({@link ProducerExpiration}); "log-flusher" asks
  * every log whether its flush policy (flush.messages, flush.ms) is due, each
- * {@code flushCheckIntervalMs}, and writes changed high watermark checkpoints each
+ * {@code flushCheckIntervalMs}, and writes each directory's high watermarks
+ * ({@link DirectoryHighWatermarks}, one file and one fsync per directory) when some changed, each
  * {@link #HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS}; "log-cleaner-N" compact the logs with cleanup.policy=compact
  * ({@link LogCleaner}, when the {@link CleanerConfig} enables it). All start with
  * {@link #startBackgroundTasks()}.
@@ -165,7 +166,8 @@ public final class LogManager implements Closeable {
                     continue;
                 }
                 PartitionLog partitionLog = PartitionLog.open(child, tp.get(), null,
-                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown(), storageHealth);
+                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown(), storageHealth,
+                        highWatermarkStore(directory, tp.get(), child, true));
                 PartitionLog other = logs.putIfAbsent(tp.get(), partitionLog);
                 if (other != null) {
                     partitionLog.close();
@@ -173,6 +175,7 @@ public final class LogManager implements Closeable {
                             + " and " + child);
                 }
                 dirOf.put(tp.get(), directory);
+                directory.highWatermarks().register(tp.get(), partitionLog::highWatermark);
             }
         }
         log.info("Loaded {} partition logs from {} log directories", logs.size(), dirs.size());
@@ -215,11 +218,21 @@ public final class LogManager implements Closeable {
             LogDirectory directory = leastLoadedDirectory();
             Path path = directory.path().resolve(tp.topic() + "-" + tp.partition());
             PartitionLog created = PartitionLog.open(path, tp, topicId, config, time, directory.hadCleanShutdown(),
-                    storageHealth);
+                    storageHealth, highWatermarkStore(directory, tp, path, Files.isDirectory(path)));
             dirOf.put(tp, directory);
             logs.put(tp, created);
+            directory.highWatermarks().register(tp, created::highWatermark);
             log.info("Created the log of {} (topic id {}) in {}", tp, topicId, directory.path());
             return created;
+        }
+    }
+
+    private static HighWatermarkStore highWatermarkStore(LogDirectory directory, TopicPartition tp, Path path,
+                                                         boolean existed) {
+        try {
+            return directory.highWatermarks().storeFor(tp, path, existed);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot read the high watermark of " + tp + " in " + path + ": " + e, e);
         }
     }
 
@@ -253,7 +266,10 @@ public final class LogManager implements Closeable {
         PartitionLog partitionLog;
         synchronized (createLock) {
             partitionLog = logs.remove(tp);
-            dirOf.remove(tp);
+            LogDirectory directory = dirOf.remove(tp);
+            if (directory != null) {
+                directory.highWatermarks().unregister(tp);
+            }
         }
         if (partitionLog == null) {
             return;
@@ -346,16 +362,18 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Writes each log's high watermark checkpoint that changed (on "log-flusher"). */
+    /**
+     * Writes each log directory's {@code replication-offset-checkpoint} in which some high
+     * watermark changed: one fsync per such directory (on "log-flusher", and on close).
+     */
     void checkpointHighWatermarks() {
-        for (PartitionLog partitionLog : logs.values()) {
+        for (LogDirectory directory : dirs) {
             try {
-                partitionLog.checkpointHighWatermark();
-            } catch (KafkaStorageException e) {
-                // the log said so itself, once (a full disk fails it every interval): try again next time
+                directory.highWatermarks().checkpoint();
+            } catch (IOException e) {
+                // logged once per failing streak (a full disk fails it every interval): try again next time
             } catch (RuntimeException e) {
-                log.error("Could not checkpoint the high watermark of {}: {}", partitionLog.topicPartition(),
-                        e.toString());
+                log.error("Could not checkpoint the high watermarks of {}: {}", directory.path(), e.toString());
             }
         }
     }
@@ -364,6 +382,7 @@ public final class LogManager implements Closeable {
     void flushDueLogs() {
         for (PartitionLog partitionLog : logs.values()) {
             try {
+                partitionLog.syncPartitionMetadata();
                 partitionLog.flushIfDue();
             } catch (RuntimeException e) {
                 log.error("Flush failed for {}: {}", partitionLog.topicPartition(), e.toString());
@@ -401,6 +420,7 @@ public final class LogManager implements Closeable {
                 clean.put(directory, false);
             }
         }
+        checkpointHighWatermarks();
         logs.clear();
         dirOf.clear();
         for (LogDirectory directory : dirs) {
