@@ -33,6 +33,10 @@ final class LeaderEpochCache {
     private final Path dir;
     private final RecordBatchHeader header = new RecordBatchHeader();
     private volatile List<Entry> entries;
+    /** Whether the file exists (changed under the append lock). */
+    private boolean fileExists;
+    /** The file was created without an fsync ({@link #publish}); {@link #syncIfNeeded} owes one. */
+    private volatile boolean unsynced;
 
     private LeaderEpochCache(Path dir, List<Entry> entries) {
         this.dir = dir;
@@ -49,6 +53,7 @@ final class LeaderEpochCache {
                                  long logEndOffset) throws IOException {
         Optional<List<Entry>> stored = LeaderEpochCheckpointFile.read(dir);
         LeaderEpochCache cache = new LeaderEpochCache(dir, stored.orElseGet(List::of));
+        cache.fileExists = LeaderEpochCheckpointFile.exists(dir);
         if (stored.isEmpty()) {
             int batches = cache.rebuildFrom(segments);
             log.info("Rebuilt the leader epoch cache of {} from {} batch header(s): {}", partition, batches,
@@ -57,7 +62,7 @@ final class LeaderEpochCache {
         boolean changed = cache.removeFrom(logEndOffset) | cache.clipBelow(logStartOffset);
         // A brand-new (or emptied) log without a file has nothing to record: no empty file, no fsync.
         boolean nothingToRecord = stored.isEmpty() && cache.entries.isEmpty() && logEndOffset == logStartOffset
-                && !LeaderEpochCheckpointFile.exists(dir);
+                && !cache.fileExists;
         if (changed || stored.isEmpty() && !nothingToRecord) {
             cache.persist();
         }
@@ -175,7 +180,7 @@ final class LeaderEpochCache {
 
     /** Forgets every epoch (a log emptied and restarted elsewhere). */
     void clear() throws IOException {
-        if (entries.isEmpty() && !LeaderEpochCheckpointFile.exists(dir)) {
+        if (entries.isEmpty() && !fileExists) {
             return; // nothing recorded: nothing to rewrite
         }
         entries = List.of();
@@ -217,12 +222,42 @@ final class LeaderEpochCache {
      */
     private void publish(List<Entry> next) throws IOException {
         List<Entry> copy = List.copyOf(next);
-        LeaderEpochCheckpointFile.write(dir, copy);
+        if (fileExists) {
+            persist(copy);
+        } else {
+            // The first entry of a log without a file (a new log's first leader epoch): written
+            // without an fsync, off the path that creates logs, and fsynced by "log-flusher" soon
+            // after (syncIfNeeded). Safe because an OS crash before that fsync leaves no file or an
+            // empty or partial one, and loading rebuilds a missing or damaged file from the batch
+            // headers; an existing file is only ever replaced with an fsync.
+            LeaderEpochCheckpointFile.write(dir, copy, false);
+            fileExists = true;
+            unsynced = true;
+        }
         entries = copy;
     }
 
     private void persist() throws IOException {
-        LeaderEpochCheckpointFile.write(dir, entries);
+        persist(entries);
+    }
+
+    private void persist(List<Entry> list) throws IOException {
+        LeaderEpochCheckpointFile.write(dir, list, true);
+        fileExists = true;
+        unsynced = false;
+    }
+
+    /** fsyncs the file if {@link #publish} created it without one; any thread. */
+    void syncIfNeeded() throws IOException {
+        if (!unsynced) {
+            return;
+        }
+        try {
+            AtomicFiles.fsync(dir.resolve(LeaderEpochCheckpointFile.FILE_NAME));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // deleted with its log meanwhile
+        }
+        unsynced = false;
     }
 
     @Override

@@ -382,7 +382,7 @@ public final class LogManager implements Closeable {
     void flushDueLogs() {
         for (PartitionLog partitionLog : logs.values()) {
             try {
-                partitionLog.syncPartitionMetadata();
+                partitionLog.syncCreationFiles();
                 partitionLog.flushIfDue();
             } catch (RuntimeException e) {
                 log.error("Flush failed for {}: {}", partitionLog.topicPartition(), e.toString());

@@ -62,7 +62,7 @@ public final class PartitionLog implements Closeable {
     private final LogWrites writes;
     private final StorageFailures failures;
     private final CleanerHooks cleanerHooks;
-    /** {@code partition.metadata} was written at creation and awaits its fsync ({@link #syncPartitionMetadata}). */
+    /** {@code partition.metadata} was written at creation and awaits its fsync ({@link #syncCreationFiles}). */
     private volatile boolean partitionMetadataUnsynced;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
@@ -444,20 +444,23 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * fsyncs {@code partition.metadata} if creating the log wrote it ("log-flusher" calls this
-     * every flush check interval; a flush and close do too).
+     * fsyncs the small files creating the log wrote without one: {@code partition.metadata} and
+     * the first {@code leader-epoch-checkpoint} ("log-flusher" calls this every flush check
+     * interval; a flush and close do too).
      */
-    void syncPartitionMetadata() {
-        if (!partitionMetadataUnsynced) {
-            return;
-        }
+    void syncCreationFiles() {
         try {
-            PartitionMetadataFile.sync(dir);
-            partitionMetadataUnsynced = false;
-        } catch (java.nio.file.NoSuchFileException e) {
-            partitionMetadataUnsynced = false; // deleted meanwhile
+            if (partitionMetadataUnsynced) {
+                try {
+                    PartitionMetadataFile.sync(dir);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // deleted with the log meanwhile
+                }
+                partitionMetadataUnsynced = false;
+            }
+            epochs.syncIfNeeded();
         } catch (IOException e) {
-            throw storageError("fsync partition.metadata of", e);
+            throw storageError("fsync the new files of", e);
         }
     }
 
@@ -478,7 +481,7 @@ public final class PartitionLog implements Closeable {
         if (lock.isClosed()) {
             return;
         }
-        syncPartitionMetadata();
+        syncCreationFiles();
         try {
             highWatermarkCheckpoint.writeOnFlushOrClose(offsets::highWatermark);
         } catch (IOException e) {
@@ -516,6 +519,7 @@ public final class PartitionLog implements Closeable {
                 PartitionMetadataFile.sync(dir);
                 partitionMetadataUnsynced = false;
             }
+            epochs.syncIfNeeded();
             writes.sealUnderFlushLock(segments.active());
             producers.takeSnapshot(offsets.logEnd());
             highWatermarkCheckpoint.writeOnFlushOrClose(offsets::highWatermark);

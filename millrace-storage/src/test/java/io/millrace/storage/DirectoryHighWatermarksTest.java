@@ -127,8 +127,27 @@ class DirectoryHighWatermarksTest {
             assertTrue(Files.exists(log.dir().resolve(PartitionMetadataFile.FILE_NAME)));
             log.assignEpochStartOffset(3, 0); // a new leader's epoch is written (and fsynced) at once
             assertTrue(Files.exists(log.dir().resolve(LeaderEpochCheckpointFile.FILE_NAME)));
-            log.syncPartitionMetadata();
+            log.syncCreationFiles();
         }
         assertTrue(Files.exists(root.resolve(ReplicationOffsetCheckpointFile.FILE_NAME)));
+    }
+
+    @Test
+    void aFirstEpochFileLostToAnOsCrashIsRebuiltFromTheBatches() throws Exception {
+        Path epochFile;
+        try (LogManager manager = new LogManager(List.of(root), Time.SYSTEM, 60_000)) {
+            PartitionLog log = manager.getOrCreate(A, Uuid.randomUuid(), CONFIG);
+            log.assignEpochStartOffset(3, 0); // the file's first write: renamed into place, fsynced later
+            log.appendAsLeader(Batches.records(2, NOW), 3);
+            epochFile = log.dir().resolve(LeaderEpochCheckpointFile.FILE_NAME);
+        }
+        Files.write(epochFile, new byte[0]); // what an OS crash before that fsync may leave
+        try (LogManager manager = new LogManager(List.of(root), Time.SYSTEM, 60_000)) {
+            manager.loadAll(topic -> CONFIG);
+            PartitionLog log = manager.get(A).orElseThrow();
+            assertEquals(3, log.latestEpoch());
+            assertEquals(2, log.logEndOffset());
+        }
+        assertEquals(List.of("0", "1", "3 0"), Files.readAllLines(epochFile));
     }
 }
