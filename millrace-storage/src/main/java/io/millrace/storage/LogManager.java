@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -58,6 +59,8 @@ public final class LogManager implements Closeable {
     private final long flushCheckIntervalMs;
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, LogDirectory> dirOf = new ConcurrentHashMap<>();
+    /** How many logs each directory holds (kept with dirOf, so choosing one is not a walk over every log). */
+    private final Map<LogDirectory, AtomicInteger> logCounts = new IdentityHashMap<>();
     private final Object createLock = new Object();
     private final ScheduledThreadPoolExecutor retentionThread = singleThread("log-retention");
     private final ScheduledThreadPoolExecutor flusherThread = singleThread("log-flusher");
@@ -117,6 +120,9 @@ public final class LogManager implements Closeable {
             throw e;
         }
         this.dirs = List.copyOf(opened);
+        for (LogDirectory directory : dirs) {
+            logCounts.put(directory, new AtomicInteger());
+        }
         this.cleaner = cleanerConfig.runs() ? new LogCleaner(cleanerConfig, time, logs::values) : null;
     }
 
@@ -174,7 +180,7 @@ public final class LogManager implements Closeable {
                     throw new KafkaStorageException("Partition " + tp.get() + " has logs in both " + other.dir()
                             + " and " + child);
                 }
-                dirOf.put(tp.get(), directory);
+                placeIn(tp.get(), directory);
                 directory.highWatermarks().register(tp.get(), partitionLog::highWatermark);
             }
         }
@@ -219,7 +225,7 @@ public final class LogManager implements Closeable {
             Path path = directory.path().resolve(tp.topic() + "-" + tp.partition());
             PartitionLog created = PartitionLog.open(path, tp, topicId, config, time, directory.hadCleanShutdown(),
                     storageHealth, highWatermarkStore(directory, tp, path, Files.isDirectory(path)));
-            dirOf.put(tp, directory);
+            placeIn(tp, directory);
             logs.put(tp, created);
             directory.highWatermarks().register(tp, created::highWatermark);
             log.info("Created the log of {} (topic id {}) in {}", tp, topicId, directory.path());
@@ -236,17 +242,16 @@ public final class LogManager implements Closeable {
         }
     }
 
+    private void placeIn(TopicPartition tp, LogDirectory directory) {
+        if (dirOf.put(tp, directory) == null) {
+            logCounts.get(directory).incrementAndGet();
+        }
+    }
+
     private LogDirectory leastLoadedDirectory() {
-        Map<LogDirectory, Integer> counts = new IdentityHashMap<>();
-        for (LogDirectory directory : dirs) {
-            counts.put(directory, 0);
-        }
-        for (LogDirectory directory : dirOf.values()) {
-            counts.merge(directory, 1, Integer::sum);
-        }
         LogDirectory best = dirs.get(0);
         for (LogDirectory directory : dirs) {
-            if (counts.get(directory) < counts.get(best)) {
+            if (logCounts.get(directory).get() < logCounts.get(best).get()) {
                 best = directory;
             }
         }
@@ -268,6 +273,7 @@ public final class LogManager implements Closeable {
             partitionLog = logs.remove(tp);
             LogDirectory directory = dirOf.remove(tp);
             if (directory != null) {
+                logCounts.get(directory).decrementAndGet();
                 directory.highWatermarks().unregister(tp);
             }
         }
@@ -423,6 +429,7 @@ public final class LogManager implements Closeable {
         checkpointHighWatermarks();
         logs.clear();
         dirOf.clear();
+        logCounts.values().forEach(count -> count.set(0));
         for (LogDirectory directory : dirs) {
             try {
                 directory.close(clean.getOrDefault(directory, true));
