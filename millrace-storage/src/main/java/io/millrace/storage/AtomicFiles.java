@@ -18,6 +18,15 @@ final class AtomicFiles {
     }
 
     static void writeString(Path file, String content) throws IOException {
+        writeString(file, content, true);
+    }
+
+    /**
+     * As {@link #writeString(Path, String)}; with {@code fsync} false the content is not forced
+     * before the rename: it survives the process dying, but after an OS crash the file may be
+     * missing or empty until someone calls {@link #fsync} on it.
+     */
+    static void writeString(Path file, String content, boolean fsync) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + SegmentFiles.TMP_SUFFIX);
         ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -25,9 +34,18 @@ final class AtomicFiles {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            channel.force(true);
+            if (fsync) {
+                channel.force(true);
+            }
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Forces {@code file}'s content to disk. */
+    static void fsync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
     }
 
     /** Deletes {@code directory} and everything under it; nothing when it does not exist. */

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * offset written (or, for a new leader, to be written) in that epoch; an epoch ends where the
  * next one starts, the latest at the log end offset. Persisted in the partition directory as
  * {@link LeaderEpochCheckpointFile} whenever it changes (rare: a new epoch, a truncation, the log
- * start moving past an entry). A new entry is written before the batches that carry it, so a
+ * start moving past an entry), with an fsync each time; a new empty log has no file until its
+ * first epoch. A new entry is written before the batches that carry it, so a
  * crash leaves at worst an entry past the recovered log end, which {@link #load} drops.
  *
  * <p>Thread-safety: changed only under the log's append lock (or while the log opens); read from
@@ -32,6 +33,10 @@ final class LeaderEpochCache {
     private final Path dir;
     private final RecordBatchHeader header = new RecordBatchHeader();
     private volatile List<Entry> entries;
+    /** Whether the file exists (changed under the append lock). */
+    private boolean fileExists;
+    /** The file was created without an fsync ({@link #publish}); {@link #syncIfNeeded} owes one. */
+    private volatile boolean unsynced;
 
     private LeaderEpochCache(Path dir, List<Entry> entries) {
         this.dir = dir;
@@ -48,13 +53,17 @@ final class LeaderEpochCache {
                                  long logEndOffset) throws IOException {
         Optional<List<Entry>> stored = LeaderEpochCheckpointFile.read(dir);
         LeaderEpochCache cache = new LeaderEpochCache(dir, stored.orElseGet(List::of));
+        cache.fileExists = LeaderEpochCheckpointFile.exists(dir);
         if (stored.isEmpty()) {
             int batches = cache.rebuildFrom(segments);
             log.info("Rebuilt the leader epoch cache of {} from {} batch header(s): {}", partition, batches,
                     cache.entries);
         }
         boolean changed = cache.removeFrom(logEndOffset) | cache.clipBelow(logStartOffset);
-        if (changed || stored.isEmpty()) {
+        // A brand-new (or emptied) log without a file has nothing to record: no empty file, no fsync.
+        boolean nothingToRecord = stored.isEmpty() && cache.entries.isEmpty() && logEndOffset == logStartOffset
+                && !cache.fileExists;
+        if (changed || stored.isEmpty() && !nothingToRecord) {
             cache.persist();
         }
         return cache;
@@ -171,6 +180,9 @@ final class LeaderEpochCache {
 
     /** Forgets every epoch (a log emptied and restarted elsewhere). */
     void clear() throws IOException {
+        if (entries.isEmpty() && !fileExists) {
+            return; // nothing recorded: nothing to rewrite
+        }
         entries = List.of();
         persist();
     }
@@ -210,12 +222,42 @@ final class LeaderEpochCache {
      */
     private void publish(List<Entry> next) throws IOException {
         List<Entry> copy = List.copyOf(next);
-        LeaderEpochCheckpointFile.write(dir, copy);
+        if (fileExists) {
+            persist(copy);
+        } else {
+            // The first entry of a log without a file (a new log's first leader epoch): written
+            // without an fsync, off the path that creates logs, and fsynced by "log-flusher" soon
+            // after (syncIfNeeded). Safe because an OS crash before that fsync leaves no file or an
+            // empty or partial one, and loading rebuilds a missing or damaged file from the batch
+            // headers; an existing file is only ever replaced with an fsync.
+            LeaderEpochCheckpointFile.write(dir, copy, false);
+            fileExists = true;
+            unsynced = true;
+        }
         entries = copy;
     }
 
     private void persist() throws IOException {
-        LeaderEpochCheckpointFile.write(dir, entries);
+        persist(entries);
+    }
+
+    private void persist(List<Entry> list) throws IOException {
+        LeaderEpochCheckpointFile.write(dir, list, true);
+        fileExists = true;
+        unsynced = false;
+    }
+
+    /** fsyncs the file if {@link #publish} created it without one; any thread. */
+    void syncIfNeeded() throws IOException {
+        if (!unsynced) {
+            return;
+        }
+        try {
+            AtomicFiles.fsync(dir.resolve(LeaderEpochCheckpointFile.FILE_NAME));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // deleted with its log meanwhile
+        }
+        unsynced = false;
     }
 
     @Override

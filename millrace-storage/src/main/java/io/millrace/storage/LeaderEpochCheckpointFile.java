@@ -26,12 +26,21 @@ final class LeaderEpochCheckpointFile {
     }
 
     static void write(Path dir, List<LeaderEpochCache.Entry> entries) throws IOException {
+        write(dir, entries, true);
+    }
+
+    /** As above; with {@code fsync} false renamed into place unforced ({@link AtomicFiles#writeString(Path, String, boolean)}). */
+    static void write(Path dir, List<LeaderEpochCache.Entry> entries, boolean fsync) throws IOException {
         StringBuilder text = new StringBuilder(32 + entries.size() * 24);
         text.append(VERSION).append('\n').append(entries.size()).append('\n');
         for (LeaderEpochCache.Entry entry : entries) {
             text.append(entry.epoch()).append(' ').append(entry.startOffset()).append('\n');
         }
-        AtomicFiles.writeString(dir.resolve(FILE_NAME), text.toString());
+        AtomicFiles.writeString(dir.resolve(FILE_NAME), text.toString(), fsync);
+    }
+
+    static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(FILE_NAME));
     }
 
     /** The stored entries; empty when there is no file or it is damaged (wrong version, count or order). */

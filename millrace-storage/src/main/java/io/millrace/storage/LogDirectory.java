@@ -11,7 +11,8 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 
 /**
  * One of the broker's log directories, held for the life of a {@link LogManager}: an exclusive
- * lock on {@code .lock} so that two brokers never share it, and the clean-shutdown marker.
+ * lock on {@code .lock} so that two brokers never share it, the clean-shutdown marker, and the
+ * high watermarks of its logs ({@link DirectoryHighWatermarks}, {@code replication-offset-checkpoint}).
  *
  * <p>On-disk files (besides one subdirectory per partition): {@code .lock} (empty, locked
  * while open) and {@code .clean-shutdown} (empty; present only between a clean close and the
@@ -28,12 +29,14 @@ final class LogDirectory {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final boolean hadCleanShutdown;
+    private final DirectoryHighWatermarks highWatermarks;
 
     private LogDirectory(Path path, FileChannel lockChannel, FileLock lock, boolean hadCleanShutdown) {
         this.path = path;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.hadCleanShutdown = hadCleanShutdown;
+        this.highWatermarks = DirectoryHighWatermarks.open(path);
     }
 
     static LogDirectory open(Path path) {
@@ -66,6 +69,11 @@ final class LogDirectory {
 
     boolean hadCleanShutdown() {
         return hadCleanShutdown;
+    }
+
+    /** The high watermarks of this directory's logs. */
+    DirectoryHighWatermarks highWatermarks() {
+        return highWatermarks;
     }
 
     /** Releases the lock, writing the clean-shutdown marker first when {@code clean}. */

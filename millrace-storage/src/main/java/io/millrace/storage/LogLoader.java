@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <li>the leader epoch cache is read (or rebuilt from batch headers) and cut to the recovered
  *     end and the log start ({@link LeaderEpochCache#load});</li>
  * <li>the high watermark starts at min(its checkpoint, log end offset), at least the log
- *     start, or at the log end offset without a checkpoint ({@link HighWatermarkCheckpoint}).</li>
+ *     start, or at the log end offset without a checkpoint ({@link HighWatermarkStore}).</li>
  * </ul>
  *
  * <p>Stateless; the caller owns the directory while it loads.
@@ -37,15 +37,15 @@ final class LogLoader {
 
     /** What was loaded. */
     record Loaded(SegmentList segments, ProducerStateManager producers, long logStartOffset, long logEndOffset,
-                  CleanerCheckpoint.State cleanerCheckpoint, LeaderEpochCache epochs, long highWatermark,
-                  long checkpointedHighWatermark) {
+                  CleanerCheckpoint.State cleanerCheckpoint, LeaderEpochCache epochs, long highWatermark) {
     }
 
     private LogLoader() {
     }
 
-    static Loaded load(Path dir, TopicPartition partition, LogConfig config, long nowMs, boolean hadCleanShutdown)
-            throws IOException {
+    /** @param hwCheckpoint the high watermark stored for this log ({@link HighWatermarkStore#stored}) */
+    static Loaded load(Path dir, TopicPartition partition, LogConfig config, long nowMs, boolean hadCleanShutdown,
+                       OptionalLong hwCheckpoint) throws IOException {
         Files.createDirectories(dir);
         SegmentSwap.recover(dir);
         List<Long> baseOffsets = removeLeftoversAndListSegments(dir);
@@ -57,7 +57,8 @@ final class LogLoader {
             segments.add(LogSegment.create(dir, start, config, nowMs));
             ProducerStateManager producers = new ProducerStateManager(dir, partition);
             producers.load(segments, start);
-            return complete(dir, partition, segments, producers, start, start, CleanerCheckpoint.State.NONE);
+            return complete(dir, partition, segments, producers, start, start, CleanerCheckpoint.State.NONE,
+                    hwCheckpoint);
         }
 
         for (int i = 0; i < baseOffsets.size(); i++) {
@@ -94,20 +95,18 @@ final class LogLoader {
         }
         ProducerStateManager producers = new ProducerStateManager(dir, partition);
         producers.load(segments, logEndOffset);
-        return complete(dir, partition, segments, producers, logStartOffset, logEndOffset, cleaner);
+        return complete(dir, partition, segments, producers, logStartOffset, logEndOffset, cleaner, hwCheckpoint);
     }
 
     /** Loads the leader epoch cache and the high watermark once the bounds are known. */
     private static Loaded complete(Path dir, TopicPartition partition, SegmentList segments,
                                    ProducerStateManager producers, long logStartOffset, long logEndOffset,
-                                   CleanerCheckpoint.State cleaner) throws IOException {
+                                   CleanerCheckpoint.State cleaner, OptionalLong hwCheckpoint) throws IOException {
         LeaderEpochCache epochs = LeaderEpochCache.load(dir, partition, segments, logStartOffset, logEndOffset);
-        OptionalLong hwCheckpoint = HighWatermarkCheckpoint.read(dir);
         long highWatermark = hwCheckpoint.isPresent()
                 ? Math.max(logStartOffset, Math.min(hwCheckpoint.getAsLong(), logEndOffset))
                 : logEndOffset;
-        return new Loaded(segments, producers, logStartOffset, logEndOffset, cleaner, epochs, highWatermark,
-                hwCheckpoint.orElse(-1));
+        return new Loaded(segments, producers, logStartOffset, logEndOffset, cleaner, epochs, highWatermark);
     }
 
     /** Recovers one segment; true when its file was cut short. */

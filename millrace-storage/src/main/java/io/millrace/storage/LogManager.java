@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code retentionCheckIntervalMs}, removes deleted log directories and forgets idle producers
  * ({@link ProducerExpiration}); "log-flusher" asks
  * every log whether its flush policy (flush.messages, flush.ms) is due, each
- * {@code flushCheckIntervalMs}, and writes changed high watermark checkpoints each
+ * {@code flushCheckIntervalMs}, and writes each directory's high watermarks
+ * ({@link DirectoryHighWatermarks}, one file and one fsync per directory) when some changed, each
  * {@link #HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS}; "log-cleaner-N" compact the logs with cleanup.policy=compact
  * ({@link LogCleaner}, when the {@link CleanerConfig} enables it). All start with
  * {@link #startBackgroundTasks()}.
@@ -58,6 +60,8 @@ public final class LogManager implements Closeable {
     private final StorageStats stats = new StorageStats();
     private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, LogDirectory> dirOf = new ConcurrentHashMap<>();
+    /** How many logs each directory holds (kept with dirOf, so choosing one is not a walk over every log). */
+    private final Map<LogDirectory, AtomicInteger> logCounts = new IdentityHashMap<>();
     private final Object createLock = new Object();
     private final ScheduledThreadPoolExecutor retentionThread = singleThread("log-retention");
     private final ScheduledThreadPoolExecutor flusherThread = singleThread("log-flusher");
@@ -117,6 +121,9 @@ public final class LogManager implements Closeable {
             throw e;
         }
         this.dirs = List.copyOf(opened);
+        for (LogDirectory directory : dirs) {
+            logCounts.put(directory, new AtomicInteger());
+        }
         this.cleaner = cleanerConfig.runs() ? new LogCleaner(cleanerConfig, time, logs::values) : null;
         if (cleaner != null) {
             cleaner.reportTo(stats);
@@ -169,14 +176,16 @@ public final class LogManager implements Closeable {
                     continue;
                 }
                 PartitionLog partitionLog = PartitionLog.open(child, tp.get(), null,
-                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown(), storageHealth);
+                        configFor.apply(tp.get().topic()), time, directory.hadCleanShutdown(), storageHealth,
+                        highWatermarkStore(directory, tp.get(), child, true));
                 PartitionLog other = logs.putIfAbsent(tp.get(), partitionLog);
                 if (other != null) {
                     partitionLog.close();
                     throw new KafkaStorageException("Partition " + tp.get() + " has logs in both " + other.dir()
                             + " and " + child);
                 }
-                dirOf.put(tp.get(), directory);
+                placeIn(tp.get(), directory);
+                directory.highWatermarks().register(tp.get(), partitionLog::highWatermark);
             }
         }
         log.info("Loaded {} partition logs from {} log directories", logs.size(), dirs.size());
@@ -219,25 +228,34 @@ public final class LogManager implements Closeable {
             LogDirectory directory = leastLoadedDirectory();
             Path path = directory.path().resolve(tp.topic() + "-" + tp.partition());
             PartitionLog created = PartitionLog.open(path, tp, topicId, config, time, directory.hadCleanShutdown(),
-                    storageHealth);
-            dirOf.put(tp, directory);
+                    storageHealth, highWatermarkStore(directory, tp, path, Files.isDirectory(path)));
+            placeIn(tp, directory);
             logs.put(tp, created);
+            directory.highWatermarks().register(tp, created::highWatermark);
             log.info("Created the log of {} (topic id {}) in {}", tp, topicId, directory.path());
             return created;
         }
     }
 
+    private static HighWatermarkStore highWatermarkStore(LogDirectory directory, TopicPartition tp, Path path,
+                                                         boolean existed) {
+        try {
+            return directory.highWatermarks().storeFor(tp, path, existed);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot read the high watermark of " + tp + " in " + path + ": " + e, e);
+        }
+    }
+
+    private void placeIn(TopicPartition tp, LogDirectory directory) {
+        if (dirOf.put(tp, directory) == null) {
+            logCounts.get(directory).incrementAndGet();
+        }
+    }
+
     private LogDirectory leastLoadedDirectory() {
-        Map<LogDirectory, Integer> counts = new IdentityHashMap<>();
-        for (LogDirectory directory : dirs) {
-            counts.put(directory, 0);
-        }
-        for (LogDirectory directory : dirOf.values()) {
-            counts.merge(directory, 1, Integer::sum);
-        }
         LogDirectory best = dirs.get(0);
         for (LogDirectory directory : dirs) {
-            if (counts.get(directory) < counts.get(best)) {
+            if (logCounts.get(directory).get() < logCounts.get(best).get()) {
                 best = directory;
             }
         }
@@ -257,7 +275,11 @@ public final class LogManager implements Closeable {
         PartitionLog partitionLog;
         synchronized (createLock) {
             partitionLog = logs.remove(tp);
-            dirOf.remove(tp);
+            LogDirectory directory = dirOf.remove(tp);
+            if (directory != null) {
+                logCounts.get(directory).decrementAndGet();
+                directory.highWatermarks().unregister(tp);
+            }
         }
         if (partitionLog == null) {
             return;
@@ -355,16 +377,18 @@ public final class LogManager implements Closeable {
         }
     }
 
-    /** Writes each log's high watermark checkpoint that changed (on "log-flusher"). */
+    /**
+     * Writes each log directory's {@code replication-offset-checkpoint} in which some high
+     * watermark changed: one fsync per such directory (on "log-flusher", and on close).
+     */
     void checkpointHighWatermarks() {
-        for (PartitionLog partitionLog : logs.values()) {
+        for (LogDirectory directory : dirs) {
             try {
-                partitionLog.checkpointHighWatermark();
-            } catch (KafkaStorageException e) {
-                // the log said so itself, once (a full disk fails it every interval): try again next time
+                directory.highWatermarks().checkpoint();
+            } catch (IOException e) {
+                // logged once per failing streak (a full disk fails it every interval): try again next time
             } catch (RuntimeException e) {
-                log.error("Could not checkpoint the high watermark of {}: {}", partitionLog.topicPartition(),
-                        e.toString());
+                log.error("Could not checkpoint the high watermarks of {}: {}", directory.path(), e.toString());
             }
         }
     }
@@ -373,6 +397,7 @@ public final class LogManager implements Closeable {
     void flushDueLogs() {
         for (PartitionLog partitionLog : logs.values()) {
             try {
+                partitionLog.syncCreationFiles();
                 long begin = System.nanoTime();
                 if (partitionLog.flushIfDue()) {
                     stats.flushed(System.nanoTime() - begin);
@@ -413,8 +438,10 @@ public final class LogManager implements Closeable {
                 clean.put(directory, false);
             }
         }
+        checkpointHighWatermarks();
         logs.clear();
         dirOf.clear();
+        logCounts.values().forEach(count -> count.set(0));
         for (LogDirectory directory : dirs) {
             try {
                 directory.close(clean.getOrDefault(directory, true));

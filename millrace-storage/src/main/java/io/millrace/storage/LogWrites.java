@@ -40,13 +40,13 @@ final class LogWrites {
     private final LeaderEpochCache epochs;
     private final FlushTracker flushTracker;
     private final CleanerCheckpoint cleanerCheckpoint;
-    private final HighWatermarkCheckpoint highWatermarkCheckpoint;
+    private final HighWatermarkStore highWatermarkCheckpoint;
     private final RecordBatchHeader replayHeader = new RecordBatchHeader();
     private final TransactionVerifications verifications = new TransactionVerifications();
 
     LogWrites(PartitionLog partitionLog, LogOffsets offsets, Time time, Object flushLock, SegmentList segments,
               RetiredSegments retired, ProducerStateManager producers, LeaderEpochCache epochs, FlushTracker flushTracker,
-              CleanerCheckpoint cleanerCheckpoint, HighWatermarkCheckpoint highWatermarkCheckpoint) {
+              CleanerCheckpoint cleanerCheckpoint, HighWatermarkStore highWatermarkCheckpoint) {
         this.partitionLog = partitionLog;
         this.offsets = offsets;
         this.dir = partitionLog.dir();
@@ -279,7 +279,7 @@ final class LogWrites {
         long logEndOffset = result.newLogEndOffset();
         offsets.setHighWatermark(Math.max(offsets.logStart(),
                 Math.min(offsets.highWatermark(), logEndOffset)));
-        highWatermarkCheckpoint.write(offsets::highWatermark);
+        highWatermarkCheckpoint.writeIfLowered(offsets::highWatermark);
         if (result.emptied()) {
             flushTracker.onFlushed(logEndOffset, logEndOffset, time.milliseconds());
         } else {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * ({@link LogSegment}), producer-state snapshots ({@link ProducerStateSnapshotFile}), the log
  * start offset checkpoint ({@link LogStartOffsetCheckpoint}), the cleaner checkpoint of a
  * compacted log ({@link CleanerCheckpoint}), the leader epochs ({@link LeaderEpochCache}), the
- * high watermark checkpoint ({@link HighWatermarkCheckpoint}) and {@code partition.metadata}
+ * high watermark ({@link HighWatermarkStore}: its log directory's file, or its own) and {@code partition.metadata}
  * ({@link PartitionMetadataFile}).
  *
  * <p>Thread-safety: all methods may be called from many threads at once. Appends, roll,
@@ -58,13 +58,15 @@ public final class PartitionLog implements Closeable {
     /** Where the cleaner stopped (compacted logs); changed under the append lock. */
     private final CleanerCheckpoint cleanerCheckpoint;
     private final LeaderEpochCache epochs;
-    private final HighWatermarkCheckpoint highWatermarkCheckpoint;
+    private final HighWatermarkStore highWatermarkCheckpoint;
     private final LogWrites writes;
     private final StorageFailures failures;
     private final CleanerHooks cleanerHooks;
+    /** {@code partition.metadata} was written at creation and awaits its fsync ({@link #syncCreationFiles}). */
+    private volatile boolean partitionMetadataUnsynced;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
-                         LogLoader.Loaded loaded, StorageHealth health) {
+                         LogLoader.Loaded loaded, StorageHealth health, HighWatermarkStore highWatermarkStore) {
         this.dir = dir;
         this.topicPartition = topicPartition;
         this.failures = new StorageFailures(topicPartition, dir, health);
@@ -77,7 +79,7 @@ public final class PartitionLog implements Closeable {
         this.offsets = new LogOffsets(loaded.logStartOffset(), loaded.logEndOffset(), loaded.highWatermark(),
                 producers.table());
         this.epochs = loaded.epochs();
-        this.highWatermarkCheckpoint = new HighWatermarkCheckpoint(dir, loaded.checkpointedHighWatermark());
+        this.highWatermarkCheckpoint = highWatermarkStore;
         this.flushTracker = new FlushTracker(loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
@@ -107,9 +109,24 @@ public final class PartitionLog implements Closeable {
                              boolean hadCleanShutdown, StorageHealth health) {
         try {
             Files.createDirectories(dir);
-            Uuid effective = PartitionMetadataFile.resolve(dir, topicId);
-            LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time.milliseconds(), hadCleanShutdown);
-            PartitionLog partitionLog = new PartitionLog(dir, tp, effective, config, time, loaded, health);
+            return open(dir, tp, topicId, config, time, hadCleanShutdown, health, HighWatermarkCheckpoint.open(dir));
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open the log of " + tp + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As above, keeping the high watermark in {@code highWatermarkStore} (a {@link LogManager}'s directory file). */
+    static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time,
+                             boolean hadCleanShutdown, StorageHealth health, HighWatermarkStore highWatermarkStore) {
+        try {
+            Files.createDirectories(dir);
+            PartitionMetadataFile.Resolved resolved = PartitionMetadataFile.resolve(dir, topicId);
+            Uuid effective = resolved.topicId();
+            LogLoader.Loaded loaded = LogLoader.load(dir, tp, config, time.milliseconds(), hadCleanShutdown,
+                    highWatermarkStore.stored());
+            PartitionLog partitionLog = new PartitionLog(dir, tp, effective, config, time, loaded, health,
+                    highWatermarkStore);
+            partitionLog.partitionMetadataUnsynced = resolved.writtenUnsynced();
             log.debug("Opened {} in {}: offsets {} to {}, {} segments", tp, dir, loaded.logStartOffset(),
                     loaded.logEndOffset(), loaded.segments().size());
             return partitionLog;
@@ -408,9 +425,11 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Writes the high watermark to {@code high-watermark-checkpoint} if it changed since the last
-     * write (fsync; outside the append lock). Called by {@link #flush}, by "log-flusher" every
-     * {@link LogManager#HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS} and on close.
+     * Writes the high watermark now if it changed since the last write (fsync; outside the append
+     * lock): for a log a {@link LogManager} holds, its directory's whole
+     * {@code replication-offset-checkpoint}, which "log-flusher" otherwise writes every
+     * {@link LogManager#HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS}; for a log opened on its own, its
+     * {@code high-watermark-checkpoint}.
      */
     public void checkpointHighWatermark() {
         if (lock.isClosed()) {
@@ -421,6 +440,27 @@ public final class PartitionLog implements Closeable {
             failures.succeeded("checkpoint the high watermark of");
         } catch (IOException e) {
             throw storageError("checkpoint the high watermark of", e);
+        }
+    }
+
+    /**
+     * fsyncs the small files creating the log wrote without one: {@code partition.metadata} and
+     * the first {@code leader-epoch-checkpoint} ("log-flusher" calls this every flush check
+     * interval; a flush and close do too).
+     */
+    void syncCreationFiles() {
+        try {
+            if (partitionMetadataUnsynced) {
+                try {
+                    PartitionMetadataFile.sync(dir);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // deleted with the log meanwhile
+                }
+                partitionMetadataUnsynced = false;
+            }
+            epochs.syncIfNeeded();
+        } catch (IOException e) {
+            throw storageError("fsync the new files of", e);
         }
     }
 
@@ -445,10 +485,22 @@ public final class PartitionLog implements Closeable {
         return bytes;
     }
 
-    /** fsyncs every segment holding unflushed data (outside the append lock), then checkpoints the high watermark. */
+    /**
+     * fsyncs every segment holding unflushed data (outside the append lock); a log opened on its
+     * own then writes its high watermark file (a {@link LogManager}'s logs leave that to the
+     * directory's periodic checkpoint).
+     */
     public void flush() {
         flushSegments();
-        checkpointHighWatermark();
+        if (lock.isClosed()) {
+            return;
+        }
+        syncCreationFiles();
+        try {
+            highWatermarkCheckpoint.writeOnFlushOrClose(offsets::highWatermark);
+        } catch (IOException e) {
+            throw storageError("checkpoint the high watermark of", e);
+        }
     }
 
     private void flushSegments() {
@@ -477,9 +529,14 @@ public final class PartitionLog implements Closeable {
     @Override
     public void close() {
         lock.close("close", false, () -> {
+            if (partitionMetadataUnsynced) {
+                PartitionMetadataFile.sync(dir);
+                partitionMetadataUnsynced = false;
+            }
+            epochs.syncIfNeeded();
             writes.sealUnderFlushLock(segments.active());
             producers.takeSnapshot(offsets.logEnd());
-            highWatermarkCheckpoint.write(offsets::highWatermark);
+            highWatermarkCheckpoint.writeOnFlushOrClose(offsets::highWatermark);
             retired.closeWith(segments.snapshot());
             log.debug("Closed {} at offsets {} to {}", topicPartition, offsets.logStart(), offsets.logEnd());
             return null;

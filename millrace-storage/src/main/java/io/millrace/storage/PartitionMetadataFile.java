@@ -15,7 +15,10 @@ import org.apache.kafka.common.errors.InconsistentTopicIdException;
  * deleted topic of the same name is told apart from the current one.
  *
  * <p>On-disk format: UTF-8 text, two lines: {@code version: 0} and {@code topic_id: <id>} with
- * the id in Kafka's base64 form. Replaced atomically.
+ * the id in Kafka's base64 form. Written when a log is created without an fsync (renamed into place,
+ * so a process crash leaves it whole) and fsynced by "log-flusher" within a flush check interval,
+ * as Kafka flushes it from its scheduler rather than on the creating thread; an empty file (an OS
+ * crash before that fsync) reads as none.
  *
  * <p>Stateless.
  */
@@ -27,32 +30,47 @@ final class PartitionMetadataFile {
     private PartitionMetadataFile() {
     }
 
+    /** The directory's topic id, and whether it was just written (not yet fsynced: see {@link #sync}). */
+    record Resolved(Uuid topicId, boolean writtenUnsynced) {
+    }
+
     /**
-     * The directory's topic id: {@code topicId} when given (written if the directory has none),
-     * else the stored one (or the zero id).
+     * The directory's topic id: {@code topicId} when given (written if the directory has none,
+     * without an fsync: the caller calls {@link #sync} later, as Kafka flushes this file from its
+     * scheduler), else the stored one (or the zero id).
      *
      * @throws InconsistentTopicIdException if the directory holds a different id
      */
-    static Uuid resolve(Path dir, Uuid topicId) throws IOException {
+    static Resolved resolve(Path dir, Uuid topicId) throws IOException {
         Optional<Uuid> stored = read(dir);
         if (topicId == null || Uuid.ZERO_UUID.equals(topicId)) {
-            return stored.orElse(Uuid.ZERO_UUID);
+            return new Resolved(stored.orElse(Uuid.ZERO_UUID), false);
         }
         if (stored.isEmpty()) {
-            write(dir, topicId);
+            AtomicFiles.writeString(dir.resolve(FILE_NAME), content(topicId), false);
+            return new Resolved(topicId, true);
         } else if (!stored.get().equals(topicId)) {
             throw new InconsistentTopicIdException("Log directory " + dir + " belongs to topic id " + stored.get()
                     + ", not " + topicId);
         }
-        return topicId;
+        return new Resolved(topicId, false);
     }
 
     static void write(Path dir, Uuid topicId) throws IOException {
-        AtomicFiles.writeString(dir.resolve(FILE_NAME), VERSION_LINE + "\n" + KEY + topicId + "\n");
+        AtomicFiles.writeString(dir.resolve(FILE_NAME), content(topicId));
+    }
+
+    /** fsyncs the file {@link #resolve} wrote. */
+    static void sync(Path dir) throws IOException {
+        AtomicFiles.fsync(dir.resolve(FILE_NAME));
+    }
+
+    private static String content(Uuid topicId) {
+        return VERSION_LINE + "\n" + KEY + topicId + "\n";
     }
 
     /**
-     * The stored topic id; empty when there is no file.
+     * The stored topic id; empty when there is no file or it is empty.
      *
      * @throws IOException when the file exists but cannot be parsed
      */
@@ -62,6 +80,9 @@ final class PartitionMetadataFile {
             return Optional.empty();
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return Optional.empty(); // written but not yet fsynced when the OS crashed
+        }
         if (lines.size() < 2 || !lines.get(0).equals(VERSION_LINE) || !lines.get(1).startsWith(KEY)) {
             throw new IOException("Unreadable " + file + ": " + lines);
         }

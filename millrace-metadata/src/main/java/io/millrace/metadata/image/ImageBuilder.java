@@ -37,6 +37,12 @@ final class ImageBuilder {
     private ClientQuotasImage clientQuotas;
     private long nextProducerId;
     private long recordCount;
+    /**
+     * The partitions of each topic this batch changed, copied from the image once per batch and
+     * turned into its {@link TopicImage} by {@link #build}: replaying a topic's N partition records
+     * copies its partitions once, not N times (creating a topic of N partitions was O(N^2)).
+     */
+    private final Map<Uuid, TreeMap<Integer, PartitionRecord>> changedPartitions = new HashMap<>();
 
     ImageBuilder(MetadataImage base) {
         this.topicsById = new HashMap<>(base.topicsById());
@@ -56,6 +62,7 @@ final class ImageBuilder {
         switch (record) {
             case TopicRecord r -> {
                 topicsById.put(r.topicId(), new TopicImage(r.name(), r.topicId(), new TreeMap<>(), Map.of()));
+                changedPartitions.remove(r.topicId());
                 topicIdByName.put(r.name(), r.topicId());
             }
             case PartitionRecord r -> {
@@ -63,11 +70,11 @@ final class ImageBuilder {
                 if (topic == null) {
                     throw new IllegalStateException("Partition record for unknown topic " + r.topicId());
                 }
-                TreeMap<Integer, PartitionRecord> partitions = new TreeMap<>(topic.partitions());
-                partitions.put(r.partition(), r);
-                topicsById.put(r.topicId(), new TopicImage(topic.name(), topic.topicId(), partitions, topic.configs()));
+                changedPartitions.computeIfAbsent(r.topicId(), id -> new TreeMap<>(topic.partitions()))
+                        .put(r.partition(), r);
             }
             case RemoveTopicRecord r -> {
+                changedPartitions.remove(r.topicId());
                 TopicImage removed = topicsById.remove(r.topicId());
                 if (removed != null) {
                     topicIdByName.remove(removed.name());
@@ -145,6 +152,11 @@ final class ImageBuilder {
     }
 
     MetadataImage build() {
+        changedPartitions.forEach((id, partitions) -> {
+            TopicImage topic = topicsById.get(id);
+            topicsById.put(id, new TopicImage(topic.name(), id, partitions, topic.configs()));
+        });
+        changedPartitions.clear();
         return new MetadataImage(topicsById, topicIdByName, brokerConfigs, groupConfigs, brokers, nextProducerId, recordCount,
                 scramCredentials, acls, clientQuotas);
     }
