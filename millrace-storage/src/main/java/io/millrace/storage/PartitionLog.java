@@ -5,7 +5,6 @@ import io.millrace.wire.batch.TransactionMarker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,13 +46,12 @@ public final class PartitionLog implements Closeable {
     private final Uuid topicId;
     private final Time time;
     private final AppendLock lock;
-    private final Object flushLock = new Object();
     private final SegmentList segments;
     private final RetiredSegments retired;
     private final ProducerStateManager producers;
     private volatile LogConfig config;
     private final LogOffsets offsets;
-    private final FlushTracker flushTracker;
+    private final LogFlush flushing;
     private final LogReads reads;
     /** Where the cleaner stopped (compacted logs); changed under the append lock. */
     private final CleanerCheckpoint cleanerCheckpoint;
@@ -62,8 +60,6 @@ public final class PartitionLog implements Closeable {
     private final LogWrites writes;
     private final StorageFailures failures;
     private final CleanerHooks cleanerHooks;
-    /** {@code partition.metadata} was written at creation and awaits its fsync ({@link #syncCreationFiles}). */
-    private volatile boolean partitionMetadataUnsynced;
 
     private PartitionLog(Path dir, TopicPartition topicPartition, Uuid topicId, LogConfig config, Time time,
                          LogLoader.Loaded loaded, StorageHealth health, HighWatermarkStore highWatermarkStore) {
@@ -80,12 +76,13 @@ public final class PartitionLog implements Closeable {
                 producers.table());
         this.epochs = loaded.epochs();
         this.highWatermarkCheckpoint = highWatermarkStore;
-        this.flushTracker = new FlushTracker(loaded.logEndOffset());
+        this.flushing = new LogFlush(dir, time, lock, failures, offsets, segments, epochs, highWatermarkStore,
+                () -> this.config, loaded.logEndOffset());
         this.reads = new LogReads(this, segments);
         this.cleanerCheckpoint = new CleanerCheckpoint(dir, loaded.cleanerCheckpoint());
         this.retired = new RetiredSegments(topicPartition);
-        this.writes = new LogWrites(this, offsets, time, flushLock, segments, retired, producers, epochs,
-                flushTracker, cleanerCheckpoint, highWatermarkCheckpoint);
+        this.writes = new LogWrites(this, offsets, time, flushing.flushLock(), segments, retired, producers, epochs,
+                flushing.tracker(), cleanerCheckpoint, highWatermarkCheckpoint);
         this.cleanerHooks = new CleanerHooks(this, time, lock, segments, offsets, producers, cleanerCheckpoint);
     }
 
@@ -126,7 +123,7 @@ public final class PartitionLog implements Closeable {
                     highWatermarkStore.stored());
             PartitionLog partitionLog = new PartitionLog(dir, tp, effective, config, time, loaded, health,
                     highWatermarkStore);
-            partitionLog.partitionMetadataUnsynced = resolved.writtenUnsynced();
+            partitionLog.flushing.partitionMetadataWrittenUnsynced(resolved.writtenUnsynced());
             log.debug("Opened {} in {}: offsets {} to {}, {} segments", tp, dir, loaded.logStartOffset(),
                     loaded.logEndOffset(), loaded.segments().size());
             return partitionLog;
@@ -432,15 +429,7 @@ public final class PartitionLog implements Closeable {
      * {@code high-watermark-checkpoint}.
      */
     public void checkpointHighWatermark() {
-        if (lock.isClosed()) {
-            return;
-        }
-        try {
-            highWatermarkCheckpoint.write(offsets::highWatermark);
-            failures.succeeded("checkpoint the high watermark of");
-        } catch (IOException e) {
-            throw storageError("checkpoint the high watermark of", e);
-        }
+        flushing.checkpointHighWatermark();
     }
 
     /**
@@ -449,19 +438,7 @@ public final class PartitionLog implements Closeable {
      * interval; a flush and close do too).
      */
     void syncCreationFiles() {
-        try {
-            if (partitionMetadataUnsynced) {
-                try {
-                    PartitionMetadataFile.sync(dir);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // deleted with the log meanwhile
-                }
-                partitionMetadataUnsynced = false;
-            }
-            epochs.syncIfNeeded();
-        } catch (IOException e) {
-            throw storageError("fsync the new files of", e);
-        }
+        flushing.syncCreationFiles();
     }
 
     /**
@@ -469,11 +446,7 @@ public final class PartitionLog implements Closeable {
      * true when it flushed.
      */
     public boolean flushIfDue() {
-        if (!lock.isClosed() && flushTracker.isDue(offsets.logEnd(), config, time.milliseconds())) {
-            flush();
-            return true;
-        }
-        return false;
+        return flushing.flushIfDue();
     }
 
     /** Bytes of this log's segments on disk now (metrics: Kafka's Log Size). */
@@ -491,49 +464,14 @@ public final class PartitionLog implements Closeable {
      * directory's periodic checkpoint).
      */
     public void flush() {
-        flushSegments();
-        if (lock.isClosed()) {
-            return;
-        }
-        syncCreationFiles();
-        try {
-            highWatermarkCheckpoint.writeOnFlushOrClose(offsets::highWatermark);
-        } catch (IOException e) {
-            throw storageError("checkpoint the high watermark of", e);
-        }
-    }
-
-    private void flushSegments() {
-        long target;
-        synchronized (flushLock) {
-            target = offsets.logEnd();
-            if (target <= flushTracker.recoveryPoint() || lock.isClosed()) {
-                return;
-            }
-            try {
-                for (LogSegment segment : segments.from(flushTracker.recoveryPoint())) {
-                    segment.flush();
-                }
-            } catch (ClosedChannelException e) {
-                return; // deleted or closed meanwhile; whoever did it flushed or no longer needs it
-            } catch (IOException e) {
-                throw storageError("flush", e);
-            }
-        }
-        // Lock order: the append lock may be taken with the flush lock free, and the flush lock
-        // inside the append lock (roll, close), never the other way round.
-        lock.run(() -> flushTracker.onFlushed(target, offsets.logEnd(), time.milliseconds()));
+        flushing.flush();
     }
 
     /** Flushes, writes the producer state and the high watermark, and closes files. Idempotent. */
     @Override
     public void close() {
         lock.close("close", false, () -> {
-            if (partitionMetadataUnsynced) {
-                PartitionMetadataFile.sync(dir);
-                partitionMetadataUnsynced = false;
-            }
-            epochs.syncIfNeeded();
+            flushing.syncCreationFilesOrThrow();
             writes.sealUnderFlushLock(segments.active());
             producers.takeSnapshot(offsets.logEnd());
             highWatermarkCheckpoint.writeOnFlushOrClose(offsets::highWatermark);
