@@ -113,6 +113,10 @@ class QuorumToolsIT {
         for (String line : describe.lines()) {
             if (line.startsWith("Feature: group.version")) {
                 assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
+            } else if (line.startsWith("Feature: share.version")) {
+                // KIP-932 share groups at level 1; level 2 (KIP-1191 dead-letter topics) is not offered
+                assertTrue(line.contains("SupportedMaxVersion: 1"), line);
+                assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
             } else if (line.startsWith("Feature: streams.version")) {
                 assertTrue(line.contains("SupportedMaxVersion: 1"), line);
                 assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
@@ -120,12 +124,13 @@ class QuorumToolsIT {
                 assertTrue(line.contains("SupportedMaxVersion: 2"), line);
                 assertTrue(line.contains("FinalizedVersionLevel: 2"), line);
             } else {
-                throw new AssertionError("only group.version, streams.version and transaction.version are advertised: "
-                        + line);
+                throw new AssertionError("only group.version, share.version, streams.version and transaction.version "
+                        + "are advertised: " + line);
             }
             features.add(line.substring("Feature: ".length()).split("\\s+")[0]);
         }
-        assertEquals(List.of("group.version", "streams.version", "transaction.version"), features, describe.toString());
+        assertEquals(List.of("group.version", "share.version", "streams.version", "transaction.version"), features,
+                describe.toString());
 
         Output upgrade = tool(FeatureCommand.class, "upgrade", "--feature", "transaction.version=2");
         assertNotEquals(0, upgrade.exitCode(), upgrade.toString());
