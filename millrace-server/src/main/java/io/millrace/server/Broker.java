@@ -259,7 +259,12 @@ public final class Broker {
                 ((Number) config.get("socket.receive.buffer.bytes")).intValue());
         socketServer.throttleClients(clientQuotas);
         socketServer.observeRequests(metrics.requests());
-        socketServer.start();
+        // Bound now (registration advertises the ports); a single node accepts once its controller
+        // has unfenced it, as Kafka's broker opens its client listeners only when it may serve.
+        socketServer.bind();
+        if (!mode.isSingleNode()) {
+            socketServer.accept();
+        }
         metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
                 socketServer, quorum);
         await(publisher.register(metrics.deletedTopics()));
@@ -277,6 +282,7 @@ public final class Broker {
             // Its own controller: registration and the first heartbeat take a moment, so clients
             // never see this node without leaders.
             awaitUnfenced(Duration.ofSeconds(30));
+            socketServer.accept();
         }
         started = true;
         log.info("Millrace node {} started in {} ms: listening on {}, data in {}{}", nodeId,

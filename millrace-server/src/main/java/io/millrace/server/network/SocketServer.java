@@ -44,7 +44,7 @@ public final class SocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private enum State { NEW, STARTED, CLOSED }
+    private enum State { NEW, BOUND, STARTED, CLOSED }
 
     private final List<Endpoint> listeners;
     private final RequestDispatcher dispatcher;
@@ -128,12 +128,23 @@ public final class SocketServer implements AutoCloseable {
     }
 
     /**
-     * Binds every listener, then starts accepting. If one cannot be bound, those already bound
-     * are released and nothing is started.
+     * Binds every listener, then starts accepting ({@link #bind()} then {@link #accept()}).
      *
      * @throws UncheckedIOException naming the listener that could not be bound
      */
     public synchronized void start() {
+        bind();
+        accept();
+    }
+
+    /**
+     * Binds every listener (so {@link #boundPort} knows the ports and clients' connections wait in
+     * the backlog) without accepting yet. If one cannot be bound, those already bound are
+     * released and nothing is bound.
+     *
+     * @throws UncheckedIOException naming the listener that could not be bound
+     */
+    public synchronized void bind() {
         if (state != State.NEW) {
             throw new IllegalStateException("The socket server was already " + state.name().toLowerCase());
         }
@@ -147,6 +158,14 @@ public final class SocketServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         bound.forEach((listener, channel) -> acceptors.add(new Acceptor(listener, channel, this)));
+        state = State.BOUND;
+    }
+
+    /** Starts accepting connections on the listeners {@link #bind()} bound. */
+    public synchronized void accept() {
+        if (state != State.BOUND) {
+            throw new IllegalStateException("The socket server is " + state.name().toLowerCase() + ", not bound");
+        }
         state = State.STARTED;
         acceptors.forEach(Acceptor::start);
         log.info("Listening on {}", describeBound());
