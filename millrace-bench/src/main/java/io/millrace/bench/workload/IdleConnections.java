@@ -1,9 +1,10 @@
 package io.millrace.bench.workload;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,10 @@ public final class IdleConnections implements AutoCloseable {
     private static final short API_VERSIONS = 18;
     private static final byte[] CLIENT_ID = "bench-idle".getBytes(StandardCharsets.UTF_8);
 
-    private final List<SocketChannel> open = new ArrayList<>();
+    /** A broker that stops accepting (out of file descriptors) fails the run instead of hanging it. */
+    private static final int TIMEOUT_MS = 30_000;
+
+    private final List<Socket> open = new ArrayList<>();
 
     /** Opens {@code count} connections to {@code bootstrap} ({@code host:port}), one after another. */
     public static IdleConnections open(String bootstrap, int count) throws IOException {
@@ -29,9 +33,11 @@ public final class IdleConnections implements AutoCloseable {
         IdleConnections connections = new IdleConnections();
         try {
             for (int i = 0; i < count; i++) {
-                SocketChannel channel = SocketChannel.open(address);
-                connections.open.add(channel);
-                exchangeApiVersions(channel, i);
+                Socket socket = new Socket();
+                connections.open.add(socket);
+                socket.connect(address, TIMEOUT_MS);
+                socket.setSoTimeout(TIMEOUT_MS);
+                exchangeApiVersions(socket, i);
             }
         } catch (IOException | RuntimeException e) {
             connections.close();
@@ -44,35 +50,24 @@ public final class IdleConnections implements AutoCloseable {
         return open.size();
     }
 
-    private static void exchangeApiVersions(SocketChannel channel, int correlationId) throws IOException {
+    private static void exchangeApiVersions(Socket socket, int correlationId) throws IOException {
         ByteBuffer request = ByteBuffer.allocate(4 + 2 + 2 + 4 + 2 + CLIENT_ID.length);
         request.putInt(request.capacity() - 4).putShort(API_VERSIONS).putShort((short) 0).putInt(correlationId)
-                .putShort((short) CLIENT_ID.length).put(CLIENT_ID).flip();
-        while (request.hasRemaining()) {
-            channel.write(request);
-        }
-        ByteBuffer size = ByteBuffer.allocate(4);
-        readFully(channel, size);
-        ByteBuffer response = ByteBuffer.allocate(size.flip().getInt());
-        readFully(channel, response);
-        if (response.flip().getInt() != correlationId) {
+                .putShort((short) CLIENT_ID.length).put(CLIENT_ID);
+        socket.getOutputStream().write(request.array());
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        if (ByteBuffer.wrap(response).getInt() != correlationId) {
             throw new IOException("ApiVersions answered with another correlation id");
-        }
-    }
-
-    private static void readFully(SocketChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new IOException("The broker closed the connection");
-            }
         }
     }
 
     @Override
     public void close() {
-        for (SocketChannel channel : open) {
+        for (Socket socket : open) {
             try {
-                channel.close();
+                socket.close();
             } catch (IOException e) {
                 // closing anyway
             }

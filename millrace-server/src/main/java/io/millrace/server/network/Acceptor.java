@@ -35,6 +35,7 @@ final class Acceptor implements Runnable {
 
     @Override
     public void run() {
+        long failedInARow = 0;
         while (true) {
             SocketChannel channel;
             try {
@@ -45,13 +46,23 @@ final class Acceptor implements Runnable {
                 if (!serverChannel.isOpen()) {
                     return;
                 }
-                log.warn("Listener {} could not accept a connection: {}; retrying", endpoint, e.toString());
+                // Once per streak (a process out of file descriptors fails every 100 ms until some close).
+                if (failedInARow++ == 0) {
+                    log.warn("Listener {} cannot accept connections: {}; retrying every {} ms, not logged again "
+                            + "until it accepts", endpoint, e.toString(), ACCEPT_RETRY_PAUSE_MS);
+                } else {
+                    log.debug("Listener {} still cannot accept: {}", endpoint, e.toString());
+                }
                 try {
                     Thread.sleep(ACCEPT_RETRY_PAUSE_MS);
                 } catch (InterruptedException interrupted) {
                     return;
                 }
                 continue;
+            }
+            if (failedInARow > 0) {
+                log.info("Listener {} accepts connections again after {} failed attempts", endpoint, failedInARow);
+                failedInARow = 0;
             }
             server.accepted(endpoint.listenerName(), channel);
         }
