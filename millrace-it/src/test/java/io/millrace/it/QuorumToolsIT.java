@@ -114,9 +114,9 @@ class QuorumToolsIT {
             if (line.startsWith("Feature: group.version")) {
                 assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
             } else if (line.startsWith("Feature: share.version")) {
-                // KIP-932 share groups at level 1; level 2 (KIP-1191 dead-letter topics) is not offered
-                assertTrue(line.contains("SupportedMaxVersion: 1"), line);
-                assertTrue(line.contains("FinalizedVersionLevel: 1"), line);
+                // KIP-932 share groups with KIP-1191 dead-letter topics: level 2, as a new Kafka 4.4 cluster
+                assertTrue(line.contains("SupportedMaxVersion: 2"), line);
+                assertTrue(line.contains("FinalizedVersionLevel: 2"), line);
             } else if (line.startsWith("Feature: streams.version")) {
                 assertTrue(line.contains("SupportedMaxVersion: 1"), line);
                 assertTrue(line.contains("FinalizedVersionLevel: 1"), line);

@@ -64,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed with SIGKILL held go to another once their lock expires; a classic group and a share
  * group on one topic each get everything (and the admin client lists and describes the share
  * group); bad ShareFetch/ShareAcknowledge requests get Kafka's error codes; the share APIs and
- * {@code share.version=1} are advertised. A ShareFetch opening a session for a member the group does not know is
+ * {@code share.version=2} (with KIP-1191's dead-letter topics, {@link ShareDeadLetterIT}) are advertised. A ShareFetch opening a session for a member the group does not know is
  * served, as Kafka serves it (the partition leader cannot know every group's members).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -305,9 +305,9 @@ class ShareGroupIT {
                 .filter(l -> l.matches("c\\d")).toList(), run.toString());
     }
 
-    /** The share APIs at Kafka 4.4's versions, and share.version finalized at 1 (no KIP-1191 dead-letter topics). */
+    /** The share APIs at Kafka 4.4's versions, and share.version finalized at 2 (KIP-1191 dead-letter topics), as a new 4.4 cluster. */
     @Test
-    void shareGroupsAreAdvertisedAtShareVersionOne() {
+    void shareGroupsAreAdvertisedAtShareVersionTwo() {
         try (RawKafkaConnection connection = RawKafkaConnection.connectAndNegotiate("127.0.0.1", broker.port())) {
             ApiVersionsResponseData versions = (ApiVersionsResponseData) connection.send(new ApiVersionsRequestData()
                     .setClientSoftwareName("it").setClientSoftwareVersion("1"), (short) 3).data();
@@ -316,8 +316,8 @@ class ShareGroupIT {
                     ApiKeys.DELETE_SHARE_GROUP_OFFSETS)) {
                 assertNotNull(versions.apiKeys().find(key.id), key + " advertised");
             }
-            assertEquals(1, versions.finalizedFeatures().find("share.version").maxVersionLevel());
-            assertEquals(1, versions.supportedFeatures().find("share.version").maxVersion());
+            assertEquals(2, versions.finalizedFeatures().find("share.version").maxVersionLevel());
+            assertEquals(2, versions.supportedFeatures().find("share.version").maxVersion());
         }
     }
 

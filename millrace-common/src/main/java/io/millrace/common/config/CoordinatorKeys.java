@@ -167,6 +167,10 @@ final class CoordinatorKeys {
                 "Greatest share.partition.max.record.locks of a group.");
         b.define("group.share.max.share.sessions", INT, 2000, atLeast(1), "Most share sessions of a broker.");
         b.define(IGNORED, "group.share.assignors", LIST, "simple", "Server-side assignors of share groups.");
+        b.define("errors.deadletterqueue.auto.create.topics.enable", BOOLEAN, false,
+                "Whether a share group's dead-letter topic (KIP-1191) that does not exist is created on first use.");
+        b.define("errors.deadletterqueue.topic.name.prefix", STRING, "dlq.",
+                "The prefix every share group's dead-letter topic name must have; empty for none.");
     }
 
     /** KIP-1071 streams groups, with Kafka 4.4's names and defaults. */

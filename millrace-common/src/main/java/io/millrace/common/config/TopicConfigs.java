@@ -31,6 +31,7 @@ public final class TopicConfigs {
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String ERRORS_DEADLETTERQUEUE_GROUP_ENABLE = "errors.deadletterqueue.group.enable";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String FLUSH_MESSAGES = "flush.messages";
     public static final String FLUSH_MS = "flush.ms";
@@ -83,6 +84,8 @@ public final class TopicConfigs {
                 "zstd level when compression.type=zstd.", "compression.zstd.level");
         topic(b, DELETE_RETENTION_MS, LONG, 86400000L, atLeast(0), "How long tombstones stay in a compacted topic.",
                 BrokerConfigs.LOG_CLEANER_DELETE_RETENTION_MS);
+        topic(b, ERRORS_DEADLETTERQUEUE_GROUP_ENABLE, BOOLEAN, false, Validator.ANY,
+                "Whether share groups may write their undeliverable records to this topic (KIP-1191).");
         topic(b, FILE_DELETE_DELAY_MS, LONG, 60000L, atLeast(0), "Delay before a removed segment's files are deleted.",
                 BrokerConfigs.LOG_SEGMENT_DELETE_DELAY_MS);
         topic(b, FLUSH_MESSAGES, LONG, Long.MAX_VALUE, atLeast(1), "fsync after this many messages.",

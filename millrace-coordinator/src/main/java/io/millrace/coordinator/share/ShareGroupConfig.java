@@ -35,6 +35,9 @@ public record ShareGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, in
     public static final String GROUP_PARTITION_MAX_RECORD_LOCKS = "share.partition.max.record.locks";
     public static final String GROUP_AUTO_OFFSET_RESET = "share.auto.offset.reset";
     public static final String GROUP_ISOLATION_LEVEL = "share.isolation.level";
+    /** KIP-1191's group keys: the group's dead-letter topic ("" for none) and whether records are copied there. */
+    public static final String GROUP_DEAD_LETTER_TOPIC = "errors.deadletterqueue.topic.name";
+    public static final String GROUP_DEAD_LETTER_COPY_RECORD = "errors.deadletterqueue.copy.record.enable";
 
     /** Kafka's defaults: 45 s session, 5 s heartbeat, 200 members, 30 s locks, 5 deliveries, 2000 locks. */
     public static ShareGroupConfig defaults() {
@@ -84,6 +87,18 @@ public record ShareGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, in
     public boolean readCommitted(String groupId) {
         String value = overrides.of(groupId).get(GROUP_ISOLATION_LEVEL);
         return value != null && value.trim().equalsIgnoreCase("read_committed");
+    }
+
+    /** The group's dead-letter topic ({@code errors.deadletterqueue.topic.name}); empty when it has none. */
+    public String deadLetterTopic(String groupId) {
+        String value = overrides.of(groupId).get(GROUP_DEAD_LETTER_TOPIC);
+        return value == null ? "" : value.trim();
+    }
+
+    /** Whether the group's dead-letter records carry the original key and value ({@code errors.deadletterqueue.copy.record.enable}). */
+    public boolean deadLetterCopiesRecord(String groupId) {
+        String value = overrides.of(groupId).get(GROUP_DEAD_LETTER_COPY_RECORD);
+        return value != null && value.trim().equalsIgnoreCase("true");
     }
 
     private int intOverride(String groupId, String key, int brokerValue) {

@@ -5,6 +5,7 @@ import io.millrace.common.config.ConfigSource;
 import io.millrace.common.config.ConfigType;
 import io.millrace.common.config.DescribedConfig;
 import io.millrace.coordinator.GroupConfigOverrides;
+import io.millrace.coordinator.share.ShareGroupConfig;
 import io.millrace.server.coordinator.ShareSurfaces;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -17,7 +18,8 @@ import java.util.function.Function;
  * The configs a GROUP config resource has (as in Kafka 4.x): each INT key overrides one broker-wide
  * {@code group.consumer.*}, {@code group.streams.*} or {@code group.share.*} default for one group,
  * within the broker's min/max bounds; share groups' STRING keys ({@code share.auto.offset.reset},
- * {@code share.isolation.level}) have no broker key behind them.
+ * {@code share.isolation.level}, and KIP-1191's {@code errors.deadletterqueue.topic.name} and
+ * {@code errors.deadletterqueue.copy.record.enable}) have no broker key behind them.
  * Stateless.
  */
 final class GroupConfigs {
@@ -30,7 +32,11 @@ final class GroupConfigs {
      * A STRING group key with no broker key behind it (share groups'), its default and a check of
      * its values (null when acceptable, else why not).
      */
-    private record StringKey(String name, String defaultValue, Function<String, String> check, String doc) {
+    private record StringKey(String name, String defaultValue, Function<String, String> check, String doc,
+                             ConfigType type) {
+        StringKey(String name, String defaultValue, Function<String, String> check, String doc) {
+            this(name, defaultValue, check, doc, ConfigType.STRING);
+        }
     }
 
     private static final List<Key> KEYS = List.of(
@@ -71,7 +77,19 @@ final class GroupConfigs {
                     v -> v.equals("read_committed") || v.equals("read_uncommitted") ? null
                             : "Invalid value " + v + " for configuration share.isolation.level: String must be one of: "
                             + "read_committed, read_uncommitted",
-                    "Whether this share group reads records of transactions not yet committed."));
+                    "Whether this share group reads records of transactions not yet committed."),
+            new StringKey(ShareGroupConfig.GROUP_DEAD_LETTER_TOPIC, "", GroupConfigs::checkDeadLetterTopic,
+                    "The name of the topic to be used as the dead-letter queue (DLQ) topic for this share group. "
+                    + "If blank (the default), the group does not have a DLQ topic."),
+            new StringKey(ShareGroupConfig.GROUP_DEAD_LETTER_COPY_RECORD, "false",
+                    v -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") ? null
+                            : "Invalid value " + v + " for configuration "
+                            + ShareGroupConfig.GROUP_DEAD_LETTER_COPY_RECORD + ": Expected value to be either true or false",
+                    "When writing onto the dead-letter queue topic, whether to copy the original record onto the "
+                    + "DLQ topic, or just write a record containing the context information headers.",
+                    ConfigType.BOOLEAN));
+
+    private static final String DEAD_LETTER_PREFIX = "errors.deadletterqueue.";
 
     private GroupConfigs() {
     }
@@ -81,7 +99,16 @@ final class GroupConfigs {
      * (see {@link ShareSurfaces}); before that they are unknown group config names, as ever.
      */
     private static boolean offered(String name) {
+        if (name.startsWith(DEAD_LETTER_PREFIX)) {
+            return ShareSurfaces.deadLettersServed();
+        }
         return !name.startsWith("share.") || ShareSurfaces.served();
+    }
+
+    /** As Kafka's group config validation: a dead-letter topic is never an internal ("__") topic. */
+    private static String checkDeadLetterTopic(String value) {
+        return value.startsWith("__") ? ShareGroupConfig.GROUP_DEAD_LETTER_TOPIC
+                + ": DLQ topic name must not start with '__'" : null;
     }
 
     static boolean isKnown(String name) {
@@ -169,7 +196,7 @@ final class GroupConfigs {
                     : List.of(new DescribedConfig.Synonym(key.name(), override, ConfigSource.DYNAMIC_GROUP_CONFIG));
             described.add(new DescribedConfig(key.name(), override != null ? override : key.defaultValue(),
                     override != null ? ConfigSource.DYNAMIC_GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG, false, false,
-                    ConfigType.STRING, key.doc(), synonyms));
+                    key.type(), key.doc(), synonyms));
         }
         return described;
     }

@@ -16,6 +16,7 @@ import io.millrace.server.handlers.DeleteShareGroupOffsetsHandler;
 import io.millrace.server.handlers.DescribeShareGroupOffsetsHandler;
 import io.millrace.server.handlers.ShareGroupDescribeHandler;
 import io.millrace.server.handlers.ShareGroupHeartbeatHandler;
+import io.millrace.server.share.DeadLetterProducer;
 import io.millrace.server.share.ShareAcknowledgeHandler;
 import io.millrace.server.share.ShareFetchHandler;
 import io.millrace.server.share.SharePartitions;
@@ -40,15 +41,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What clients see of share groups (KIP-932): the share group APIs (registered, and so advertised)
- * and {@code share.version=1}, finalized as a Kafka 4.2/4.3 broker finalizes it. Level 2 (Kafka
- * 4.4's default: KIP-1191's dead-letter topics) is not offered: a client reading the features
- * learns the broker has no dead-letter topics, and their group configs are unknown names.
- * {@link #SERVED} stays as the one place to withdraw them. Stateless.
+ * and {@code share.version}, finalized at 2 as a new Kafka 4.4 cluster finalizes it: level 2 adds
+ * KIP-1191's dead-letter topics (the {@code errors.deadletterqueue.*} group configs, and the
+ * share-partition leaders writing to them through a {@link DeadLetterProducer}). {@link #SERVED}
+ * and {@link #DEAD_LETTERS_SERVED} stay as the places to withdraw them (without dead letters,
+ * level 1 and the group configs are unknown names). Stateless.
  */
 public final class ShareSurfaces {
     /** Whether share groups are served: their APIs registered and {@code share.version=1} finalized. */
     private static final boolean SERVED = true;
-    private static final short SHARE_VERSION = 1;
+    /** Whether KIP-1191's dead-letter topics are served (share.version=2). */
+    private static final boolean DEAD_LETTERS_SERVED = true;
     private static final String BROKER_KEY_PREFIX = "group.share.";
     private static final Logger LOG = LoggerFactory.getLogger(ShareSurfaces.class);
 
@@ -60,9 +63,14 @@ public final class ShareSurfaces {
         return SERVED;
     }
 
-    /** {@code share.version=1} while served; none otherwise. */
+    /** Whether share groups may have dead-letter topics (KIP-1191). */
+    public static boolean deadLettersServed() {
+        return SERVED && DEAD_LETTERS_SERVED;
+    }
+
+    /** {@code share.version=2} (1 without dead-letter topics) while served; none otherwise. */
     public static Map<String, Short> features() {
-        return SERVED ? Map.of("share.version", SHARE_VERSION) : Map.of();
+        return SERVED ? Map.of("share.version", (short) (DEAD_LETTERS_SERVED ? 2 : 1)) : Map.of();
     }
 
     /**
@@ -71,9 +79,12 @@ public final class ShareSurfaces {
      * {@code share.coordinator.state.topic.*} keys) and the leaders' way to it.
      */
     public record Coordinator(ShareCoordinatorService service, CoordinatorTopic topic, ShareStateStore store,
-                              ShareStateSender sender) implements AutoCloseable {
+                              ShareStateSender sender, DeadLetterProducer deadLetters) implements AutoCloseable {
         @Override
         public void close() {
+            if (deadLetters != null) {
+                deadLetters.close();
+            }
             sender.close();
             service.close();
         }
@@ -99,7 +110,12 @@ public final class ShareSurfaces {
             throw new IllegalStateException("Registering the share coordinator failed", e);
         }
         ShareStateSender sender = new ShareStateSender(publisher::image, interBrokerListener, interBrokerSecurity);
-        return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId, sender), sender);
+        DeadLetterProducer deadLetters = deadLettersServed() ? new DeadLetterProducer(nodeId, publisher::image, access,
+                channel, interBrokerListener, interBrokerSecurity,
+                config.getBoolean("errors.deadletterqueue.auto.create.topics.enable"),
+                config.getString("errors.deadletterqueue.topic.name.prefix")) : null;
+        return new Coordinator(service, topic, new ShareStateStore(service, topic, nodeId, sender), sender,
+                deadLetters);
     }
 
     /**
@@ -136,7 +152,8 @@ public final class ShareSurfaces {
         ShareGroupConfig config = ShareGroupConfig.from(brokerConfig).withOverrides(overrides);
         ShareSessions sessions = new ShareSessions(brokerConfig.getInt("group.share.max.share.sessions"));
         SharePartitions partitions = new SharePartitions(access, config, shareCoordinator.store(),
-                name -> topics.image().topic(name).map(TopicImage::topicId).orElse(null));
+                name -> topics.image().topic(name).map(TopicImage::topicId).orElse(null))
+                .deadLettersTo(shareCoordinator.deadLetters());
         ShareCoordinatorService state = shareCoordinator.service();
         return List.of(new ShareGroupHeartbeatHandler(groups), new ShareGroupDescribeHandler(groups),
                 new ShareFetchHandler(topics, sessions, partitions, Time.SYSTEM),

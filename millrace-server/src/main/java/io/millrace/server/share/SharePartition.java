@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -21,6 +22,11 @@ import org.apache.kafka.common.protocol.Errors;
  * times). At most {@code maxInFlight} offsets are in flight: new records are acquired only while
  * {@code endOffset - startOffset} is below it ({@code group.share.partition.max.record.locks}).
  *
+ * <p>With a dead-letter topic for the group ({@link #deadLetterWhen}), a rejected record and one
+ * past the delivery count limit are ARCHIVING rather than archived (KIP-1191): the start offset
+ * stops at them until {@link #archiveDeadLetter} says their copy is written, and
+ * {@link #takeDeadLetters} hands them to the writer.
+ *
  * <p>Thread-safe: every method holds the instance's lock (a few microseconds per call; one share
  * partition is touched by the connections of its group's members only).
  */
@@ -33,7 +39,7 @@ final class SharePartition {
     static final byte RENEW = 4;
 
     /** The state of one in-flight offset. */
-    enum State { AVAILABLE, ACQUIRED, ACKNOWLEDGED, ARCHIVED }
+    enum State { AVAILABLE, ACQUIRED, ACKNOWLEDGED, ARCHIVING, ARCHIVED }
 
     /** A range of acquired offsets with one delivery count, as ShareFetch's AcquiredRecords. */
     record AcquiredRange(long firstOffset, long lastOffset, short deliveryCount) {
@@ -69,6 +75,10 @@ final class SharePartition {
     private int stateEpoch;
     /** Whether a lock expired (or a closed session released records) since {@link #takeUnwrittenRelease}. */
     private boolean unwrittenRelease;
+    /** Whether the group has a dead-letter topic now (it is a group config, so it may change). */
+    private BooleanSupplier deadLettering = () -> false;
+    /** Archiving ranges not yet handed to the dead-letter writer, in offset order. */
+    private final List<DeadLetter> pendingDeadLetters = new ArrayList<>();
     /** Whether a lock-expiry check is scheduled ({@link SharePartitions}' timer); one at a time. */
     private boolean expiryCheckScheduled;
 
@@ -100,6 +110,10 @@ final class SharePartition {
                 slot.state = switch (batch.state()) {
                     case ShareStateBatch.ACKNOWLEDGED -> State.ACKNOWLEDGED;
                     case ShareStateBatch.ARCHIVED -> State.ARCHIVED;
+                    case ShareStateBatch.ARCHIVING -> {
+                        partition.addDeadLetter(offset, batch.deliveryCount(), batch.deliveryCount() < deliveryCountLimit);
+                        yield State.ARCHIVING;
+                    }
                     default -> batch.deliveryCount() >= deliveryCountLimit ? State.ARCHIVED : State.AVAILABLE;
                 };
                 partition.inFlight.put(offset, slot);
@@ -147,6 +161,7 @@ final class SharePartition {
             case AVAILABLE -> ShareStateBatch.AVAILABLE;
             case ACQUIRED -> ShareStateBatch.ACQUIRED;
             case ACKNOWLEDGED -> ShareStateBatch.ACKNOWLEDGED;
+            case ARCHIVING -> ShareStateBatch.ARCHIVING;
             case ARCHIVED -> ShareStateBatch.ARCHIVED;
         };
     }
@@ -297,9 +312,10 @@ final class SharePartition {
             }
             switch (type) {
                 case ACCEPT -> finish(slot, State.ACKNOWLEDGED);
-                case RELEASE -> release(slot);
+                case RELEASE -> release(offset, slot);
                 case RENEW -> slot.lockDeadlineMs = nowMs + lockDurationMs;
-                default -> finish(slot, State.ARCHIVED); // REJECT, GAP
+                case REJECT -> archive(offset, slot, true);
+                default -> finish(slot, State.ARCHIVED); // GAP
             }
         }
         advanceStart();
@@ -308,9 +324,10 @@ final class SharePartition {
 
     /** Everything {@code memberId} holds becomes available again (its share session closed). */
     synchronized void releaseAll(String memberId) {
-        for (Slot slot : inFlight.values()) {
+        for (Map.Entry<Long, Slot> e : inFlight.entrySet()) {
+            Slot slot = e.getValue();
             if (slot.state == State.ACQUIRED && memberId.equals(slot.memberId)) {
-                release(slot);
+                release(e.getKey(), slot);
                 unwrittenRelease = true;
             }
         }
@@ -350,7 +367,7 @@ final class SharePartition {
      */
     synchronized boolean retireIfIdle(long nowMs) {
         expireLocks(nowMs);
-        if (inFlight.values().stream().anyMatch(slot -> slot.state == State.ACQUIRED)) {
+        if (inFlight.values().stream().anyMatch(slot -> slot.state == State.ACQUIRED || slot.state == State.ARCHIVING)) {
             return false;
         }
         retired = true;
@@ -384,8 +401,58 @@ final class SharePartition {
         slot.lockDeadlineMs = deadline;
     }
 
-    private void release(Slot slot) {
-        finish(slot, slot.deliveryCount >= deliveryCountLimit ? State.ARCHIVED : State.AVAILABLE);
+    private void release(long offset, Slot slot) {
+        if (slot.deliveryCount >= deliveryCountLimit) {
+            archive(offset, slot, false);
+        } else {
+            finish(slot, State.AVAILABLE);
+        }
+    }
+
+    /** Archives a record a consumer rejected or that is past the limit: archiving first when the group has a dead-letter topic. */
+    private void archive(long offset, Slot slot, boolean rejected) {
+        if (!deadLettering.getAsBoolean()) {
+            finish(slot, State.ARCHIVED);
+            return;
+        }
+        finish(slot, State.ARCHIVING);
+        addDeadLetter(offset, slot.deliveryCount, rejected);
+    }
+
+    private void addDeadLetter(long offset, short count, boolean rejected) {
+        if (!pendingDeadLetters.isEmpty()) {
+            DeadLetter grown = pendingDeadLetters.get(pendingDeadLetters.size() - 1).extendedBy(offset, count, rejected);
+            if (grown != null) {
+                pendingDeadLetters.set(pendingDeadLetters.size() - 1, grown);
+                return;
+            }
+        }
+        pendingDeadLetters.add(new DeadLetter(offset, offset, count, rejected));
+    }
+
+    /** Makes rejected records and those past the limit go to a dead-letter topic while {@code when} says so. */
+    synchronized void deadLetterWhen(BooleanSupplier when) {
+        this.deadLettering = when;
+    }
+
+    /** The archiving ranges not yet handed out (each is handed out once); empty when none. */
+    synchronized List<DeadLetter> takeDeadLetters() {
+        if (pendingDeadLetters.isEmpty()) {
+            return List.of();
+        }
+        List<DeadLetter> taken = List.copyOf(pendingDeadLetters);
+        pendingDeadLetters.clear();
+        return taken;
+    }
+
+    /** The dead-letter write of {@code letter} ended (written or given up): its offsets are archived. */
+    synchronized void archiveDeadLetter(DeadLetter letter) {
+        for (Slot slot : inFlight.subMap(letter.firstOffset(), true, letter.lastOffset(), true).values()) {
+            if (slot.state == State.ARCHIVING) {
+                slot.state = State.ARCHIVED;
+            }
+        }
+        advanceStart();
     }
 
     private static void finish(Slot slot, State state) {
@@ -396,9 +463,10 @@ final class SharePartition {
 
     private void expireLocks(long nowMs) {
         boolean changed = false;
-        for (Slot slot : inFlight.values()) {
+        for (Map.Entry<Long, Slot> e : inFlight.entrySet()) {
+            Slot slot = e.getValue();
             if (slot.state == State.ACQUIRED && slot.lockDeadlineMs <= nowMs) {
-                release(slot);
+                release(e.getKey(), slot);
                 changed = true;
             }
         }

@@ -7,6 +7,7 @@ import io.millrace.server.partition.ListedOffset;
 import io.millrace.server.partition.Partition;
 import io.millrace.server.partition.PartitionAccess;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,8 @@ public final class SharePartitions {
     private final ShareGroupConfig config;
     private final ShareStateStore store;
     private final Function<String, Uuid> topicIds;
+    /** Where dead letters go (KIP-1191); null when this broker writes none. */
+    private volatile DeadLetterWriter deadLetters;
 
     /** In memory only (tests). */
     public SharePartitions(PartitionAccess access, ShareGroupConfig config) {
@@ -70,6 +73,12 @@ public final class SharePartitions {
         this.config = config;
         this.store = store;
         this.topicIds = topicIds;
+    }
+
+    /** Sends the dead letters of groups with a dead-letter topic to {@code writer} from now on. */
+    public SharePartitions deadLettersTo(DeadLetterWriter writer) {
+        this.deadLetters = writer;
+        return this;
     }
 
     ShareGroupConfig config() {
@@ -103,8 +112,8 @@ public final class SharePartitions {
             }
             SharePartition made = states.compute(key, (k, current) ->
                     current != null && current.leaderEpoch() == partition.leaderEpoch() ? current
-                            : new SharePartition(start.offset(), partition.leaderEpoch(),
-                            config.deliveryCountLimit(groupId), config.partitionMaxRecordLocks(groupId)));
+                            : deadLettering(groupId, new SharePartition(start.offset(), partition.leaderEpoch(),
+                            config.deliveryCountLimit(groupId), config.partitionMaxRecordLocks(groupId))));
             return new Lookup(made, partition, Errors.NONE);
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -135,16 +144,19 @@ public final class SharePartitions {
                 return CompletableFuture.completedFuture(null);
             }
             if (read.snapshot() != null) {
-                states.put(key, SharePartition.restored(read.snapshot(), leaderEpoch,
-                        config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId())));
+                SharePartition restored = deadLettering(key.groupId(), SharePartition.restored(read.snapshot(),
+                        leaderEpoch, config.deliveryCountLimit(key.groupId()),
+                        config.partitionMaxRecordLocks(key.groupId())));
+                states.put(key, restored);
+                sendDeadLetters(key.groupId(), key.tp(), restored); // archiving when the old leader stopped
                 return CompletableFuture.completedFuture(null);
             }
             ListedOffset start = startOffset(key.groupId(), key.tp(), nowMs);
             if (start.error() != Errors.NONE) {
                 return CompletableFuture.completedFuture(null);
             }
-            SharePartition fresh = new SharePartition(start.offset(), leaderEpoch,
-                    config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId()));
+            SharePartition fresh = deadLettering(key.groupId(), new SharePartition(start.offset(), leaderEpoch,
+                    config.deliveryCountLimit(key.groupId()), config.partitionMaxRecordLocks(key.groupId())));
             return store.write(stateKey, fresh.snapshot()).thenAccept(written -> {
                 if (written.error() == Errors.NONE) {
                     states.put(key, fresh);
@@ -164,12 +176,54 @@ public final class SharePartitions {
         SharePartition state = states.get(key);
         Uuid topicId = topicIds.apply(tp.topic());
         if (store == null || state == null || topicId == null) {
+            if (state != null) {
+                sendDeadLetters(groupId, tp, state);
+            }
             return CompletableFuture.completedFuture(Errors.NONE);
         }
         ShareStateKey stateKey = new ShareStateKey(groupId, topicId, tp.partition());
-        return writes.compute(key, (k, previous) -> (previous == null
+        CompletableFuture<Errors> written = writes.compute(key, (k, previous) -> (previous == null
                         ? CompletableFuture.completedFuture(Errors.NONE) : previous.exceptionally(t -> Errors.NONE))
                 .thenCompose(ignored -> store.write(stateKey, state.snapshot()).thenApply(ShareStateResult::error)));
+        // as Kafka's leader: records go to the dead-letter topic once their archiving state is durable
+        written.thenAccept(error -> {
+            if (error == Errors.NONE) {
+                sendDeadLetters(groupId, tp, state);
+            }
+        });
+        return written;
+    }
+
+    private SharePartition deadLettering(String groupId, SharePartition state) {
+        state.deadLetterWhen(() -> deadLetters != null && !config.deadLetterTopic(groupId).isEmpty());
+        return state;
+    }
+
+    /**
+     * Hands the archiving ranges of {@code state} to the dead-letter writer; as each write ends
+     * (written or given up) its offsets become archived and the state is written again.
+     */
+    void sendDeadLetters(String groupId, TopicPartition tp, SharePartition state) {
+        DeadLetterWriter writer = deadLetters;
+        List<DeadLetter> letters = state.takeDeadLetters();
+        for (DeadLetter letter : letters) {
+            String topic = config.deadLetterTopic(groupId);
+            CompletableFuture<Void> write = writer == null || topic.isEmpty()
+                    ? CompletableFuture.completedFuture(null)
+                    : writer.write(groupId, tp, letter, topic, config.deadLetterCopiesRecord(groupId));
+            write.whenComplete((v, t) -> {
+                if (t != null) {
+                    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                            ? t.getCause() : t;
+                    LOG.warn("Share group {} archives offsets {}-{} of {} without writing them to its dead-letter "
+                            + "topic: {}", groupId, letter.firstOffset(), letter.lastOffset(), tp, cause.getMessage());
+                }
+                state.archiveDeadLetter(letter);
+                if (states.get(new Key(groupId, tp)) == state) {
+                    persist(groupId, tp);
+                }
+            });
+        }
     }
 
     /**
