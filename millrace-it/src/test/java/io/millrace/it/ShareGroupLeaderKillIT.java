@@ -2,6 +2,7 @@ package io.millrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,9 @@ import org.junit.jupiter.api.Timeout;
  * (SIGKILL) after the consumer accepted half of the records; the new leader reads the share state
  * from the share coordinator (over ReadShareGroupState when that is another broker), so a new
  * consumer gets exactly the records not accepted, in offset order, and nothing accepted again. The
- * only test of share state crossing brokers, hence a cluster.
+ * only test of share state crossing brokers, hence a cluster; on the way, a second group rejects a
+ * record and the partition's leader writes it to that group's dead-letter topic (KIP-1191), whose
+ * one replica is on another broker (a Produce over the inter-broker listener).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ShareGroupLeaderKillIT extends ClusterTest {
@@ -59,6 +64,10 @@ class ShareGroupLeaderKillIT extends ClusterTest {
         }
 
         int leader = cluster.leaderOf(admin, TOPIC, 0);
+        long deadLetterFrom = System.nanoTime();
+        rejectedRecordGoesToADeadLetterTopicOnAnotherBroker(admin, leader);
+        System.out.println("ShareGroupLeaderKillIT: a rejected record was in the dead-letter topic on another broker "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deadLetterFrom) + " ms after its topic was made");
         long killedAt = System.nanoTime();
         cluster.kill9(leader);
         int newLeader = cluster.awaitLeaderOtherThan(admin, TOPIC, 0, leader, WAIT);
@@ -81,10 +90,38 @@ class ShareGroupLeaderKillIT extends ClusterTest {
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - electedAt) + " ms later");
     }
 
+    private void rejectedRecordGoesToADeadLetterTopicOnAnotherBroker(Admin admin, int leader) {
+        int elsewhere = cluster.nodeIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+        String dlq = "dlq." + TOPIC;
+        cluster.createTopic(admin, new NewTopic(dlq, Map.of(0, List.of(elsewhere)))
+                .configs(Map.of("errors.deadletterqueue.group.enable", "true")));
+        Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "rejecting"),
+                List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                        new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.topic.name", dlq),
+                                AlterConfigOp.OpType.SET)))).all());
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("rejecting")) {
+            consumer.subscribe(List.of(TOPIC));
+            for (ConsumerRecord<String, String> record : pollFor(consumer, 1)) {
+                consumer.acknowledge(record, record.offset() == 0 ? AcknowledgeType.REJECT : AcknowledgeType.RELEASE);
+            }
+            consumer.commitSync();
+        }
+        TopicPartition dead = new TopicPartition(dlq, 0);
+        cluster.awaitEndOffset(cluster.bootstrapServers(), dead, 1, WAIT);
+        List<ConsumerRecord<String, String>> written = Clients.readAll(cluster.bootstrapServers(), dead, 0);
+        assertEquals(1, written.size(), written.toString());
+        assertEquals("0", new String(written.get(0).headers().lastHeader("__dlq.errors.offset").value(),
+                StandardCharsets.UTF_8));
+    }
+
     private KafkaShareConsumer<String, String> shareConsumer() {
+        return shareConsumer(TOPIC);
+    }
+
+    private KafkaShareConsumer<String, String> shareConsumer(String groupId) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, TOPIC);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put("share.acknowledgement.mode", "explicit");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
         return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
