@@ -305,6 +305,32 @@ class ShareGroupIT {
                 .filter(l -> l.matches("c\\d")).toList(), run.toString());
     }
 
+    /**
+     * KIP-1191 with the broker's default {@code errors.deadletterqueue.auto.create.topics.enable=false}:
+     * a group's dead-letter topic that does not exist is not created and gets nothing; the rejected
+     * record is archived all the same (the rest is {@link ShareDeadLetterIT}'s, on a broker that creates them).
+     */
+    @Test
+    void aMissingDeadLetterTopicIsNotCreatedWithoutAutoCreation() throws Exception {
+        Clients.createTopic(admin, "undead", 1, Map.of());
+        groupConfig("undead", Map.of("share.auto.offset.reset", "earliest",
+                "errors.deadletterqueue.topic.name", "dlq.undead"));
+        producer.send(new ProducerRecord<>("undead", "u0")).get();
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("undead", "explicit")) {
+            consumer.subscribe(List.of("undead"));
+            consumer.acknowledge(pollFor(consumer, 1).get(0), AcknowledgeType.REJECT);
+            consumer.commitSync();
+        }
+        TopicPartition tp = new TopicPartition("undead", 0);
+        Await.until("the rejected record is archived", WAIT, () -> {
+            SharePartitionOffsetInfo info = Clients.get(admin.listShareGroupOffsets(
+                    Map.of("undead", new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo("undead")).get(tp);
+            return info != null && info.startOffset() == 1;
+        });
+        assertTrue(Clients.get(admin.listTopics().names()).stream().noneMatch(t -> t.equals("dlq.undead")),
+                "not created");
+    }
+
     /** The share APIs at Kafka 4.4's versions, and share.version finalized at 2 (KIP-1191 dead-letter topics), as a new 4.4 cluster. */
     @Test
     void shareGroupsAreAdvertisedAtShareVersionTwo() {
