@@ -90,7 +90,8 @@ public final class DeadLetterProducer implements DeadLetterWriter, AutoCloseable
     public CompletableFuture<Void> write(String groupId, TopicPartition source, DeadLetter letter, String topic,
                                          boolean copyRecord) {
         try {
-            return CompletableFuture.supplyAsync(() -> refusal(groupId, topic), thread).thenCompose(refused -> {
+            // Async on the writer's thread: a stage completed before this call would otherwise run on the caller's
+            return CompletableFuture.supplyAsync(() -> refusal(groupId, topic), thread).thenComposeAsync(refused -> {
                 if (refused != null) {
                     return CompletableFuture.failedFuture(new IllegalStateException(refused));
                 }
@@ -98,7 +99,7 @@ public final class DeadLetterProducer implements DeadLetterWriter, AutoCloseable
                         copyRecord ? originals(source, letter) : Map.of(), System.currentTimeMillis(),
                         maxBatchBytes(topic));
                 return attempt(topic, source.partition(), batches, 1, FIRST_BACKOFF_MS);
-            });
+            }, thread);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("the broker is shutting down"));
         }
@@ -206,8 +207,8 @@ public final class DeadLetterProducer implements DeadLetterWriter, AutoCloseable
         LOG.debug("Writing dead letters to {} failed ({}); trying again in {} ms", topic, failure, backoffMs);
         return CompletableFuture.supplyAsync(() -> null,
                         CompletableFuture.delayedExecutor(backoffMs, TimeUnit.MILLISECONDS, thread))
-                .thenCompose(v -> attempt(topic, sourcePartition, rest, attempt + 1,
-                        Math.min(backoffMs * 2, MAX_BACKOFF_MS)));
+                .thenComposeAsync(v -> attempt(topic, sourcePartition, rest, attempt + 1,
+                        Math.min(backoffMs * 2, MAX_BACKOFF_MS)), thread);
     }
 
     /** Writes one batch to its partition's leader; null when written, else why not. */
