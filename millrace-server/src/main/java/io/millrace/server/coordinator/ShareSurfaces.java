@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * level 1 and the group configs are unknown names). Stateless.
  */
 public final class ShareSurfaces {
-    /** Whether share groups are served: their APIs registered and {@code share.version=1} finalized. */
+    /** Whether share groups are served: their APIs registered and {@code share.version} finalized (at least 1). */
     private static final boolean SERVED = true;
     /** Whether KIP-1191's dead-letter topics are served (share.version=2). */
     private static final boolean DEAD_LETTERS_SERVED = true;
