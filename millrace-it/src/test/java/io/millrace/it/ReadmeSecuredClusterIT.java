@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * README's {@code client.properties}, creates, produces (acks=all, RF 3, ISR 3 over mutual TLS) and
  * consumes in her group with kafka-clients and kcat over SASL_SSL with SCRAM-SHA-256; a SCRAM user
  * without ACLs, a wrong password, TLS without SASL, plaintext, and a client without a certificate on
- * INTERNAL are refused. One change to the README's properties: 3 offsets-topic partitions instead of
+ * INTERNAL are refused, and mallory's denial is logged to {@code kafka.authorizer.logger}. One change to the README's properties: 3 offsets-topic partitions instead of
  * Kafka's default 50, for speed. Three broker JVMs: 40-150 s, by the machine's load.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -172,6 +172,15 @@ class ReadmeSecuredClusterIT {
                 }
                 kcatAsAlice(certs, keyStores, bootstrap);
                 refusals(alice, bootstrap, "127.0.0.1:" + ports.get(1).get(9092), internal, trust);
+                // Denials are logged at INFO to kafka.authorizer.logger, in Kafka's words.
+                Await.until("a node logs mallory's denial", WAIT, () -> nodes.stream().anyMatch(node -> {
+                    try {
+                        return Files.readString(node.logFile()).contains("Principal = User:mallory is Denied operation"
+                                + " = DESCRIBE from host = 127.0.0.1 on resource = Topic:LITERAL:orders for request = Metadata");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }));
                 TopicDescription orders = Clients.get(admin.describeTopics(List.of("orders")).allTopicNames()).get("orders");
                 assertEquals(3, orders.partitions().size());
             }
