@@ -24,6 +24,7 @@ import io.millrace.server.share.ShareSessions;
 import io.millrace.server.share.ShareStateDeletingGroupsHandler;
 import io.millrace.server.share.ShareStateStore;
 import io.millrace.server.replication.ClientSecurity;
+import io.millrace.server.sharestate.ClusterActionOnly;
 import io.millrace.server.sharestate.DeleteShareGroupStateHandler;
 import io.millrace.server.sharestate.InitializeShareGroupStateHandler;
 import io.millrace.server.sharestate.ReadShareGroupStateHandler;
@@ -158,9 +159,11 @@ public final class ShareSurfaces {
         return List.of(new ShareGroupHeartbeatHandler(groups), new ShareGroupDescribeHandler(groups),
                 new ShareFetchHandler(topics, sessions, partitions, Time.SYSTEM),
                 new ShareAcknowledgeHandler(topics, sessions, partitions, Time.SYSTEM),
-                new InitializeShareGroupStateHandler(state), new ReadShareGroupStateHandler(state),
-                new WriteShareGroupStateHandler(state), new DeleteShareGroupStateHandler(state),
-                new ReadShareGroupStateSummaryHandler(state),
+                new ClusterActionOnly<>(new InitializeShareGroupStateHandler(state)),
+                new ClusterActionOnly<>(new ReadShareGroupStateHandler(state)),
+                new ClusterActionOnly<>(new WriteShareGroupStateHandler(state)),
+                new ClusterActionOnly<>(new DeleteShareGroupStateHandler(state)),
+                new ClusterActionOnly<>(new ReadShareGroupStateSummaryHandler(state)),
                 new DescribeShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics, access),
                 new AlterShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics),
                 new DeleteShareGroupOffsetsHandler(groups, shareCoordinator.store(), topics));

@@ -13,9 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData.AlterShareGroupOffsetsRequestTopic;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponsePartition;
 import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData.AlterShareGroupOffsetsResponseTopic;
@@ -27,7 +31,9 @@ import org.apache.kafka.common.protocol.Errors;
  * partition's share state starts again at the given offset, with a new state epoch (the share
  * coordinator's InitializeShareGroupState: what was in flight is forgotten); a partition leader
  * reads the new state when a member next opens a share session there. A group with members is
- * NON_EMPTY_GROUP, one that is not a share group here GROUP_ID_NOT_FOUND. Stateless.
+ * NON_EMPTY_GROUP, one that is not a share group here GROUP_ID_NOT_FOUND. As in Kafka: READ on the
+ * group (else GROUP_AUTHORIZATION_FAILED) and on each topic (else its partitions'
+ * TOPIC_AUTHORIZATION_FAILED, whether it exists or not). Stateless.
  */
 public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShareGroupOffsetsRequestData> {
     private final GroupCoordinatorService groups;
@@ -49,17 +55,28 @@ public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShar
     @Override
     public CompletableFuture<AlterShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                         AlterShareGroupOffsetsRequestData request) {
+        if (!context.authorization().allowsGroup(AclOperation.READ, request.groupId())) {
+            return CompletableFuture.completedFuture(new AlterShareGroupOffsetsResponseData()
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(Errors.GROUP_AUTHORIZATION_FAILED.message()));
+        }
+        Set<String> unreadable = new TreeSet<>();
+        request.topics().stream().map(AlterShareGroupOffsetsRequestTopic::topicName).distinct()
+                .filter(name -> !context.authorization().allowsTopic(AclOperation.READ, name)).forEach(unreadable::add);
         return EmptyShareGroup.thenIfEmpty(groups, request.groupId(), error -> new AlterShareGroupOffsetsResponseData()
                         .setErrorCode(error.code()).setErrorMessage(error.message()),
-                () -> indexTopics(request).thenCompose(v -> alter(request)))
+                () -> indexTopics(request, unreadable).thenCompose(v -> alter(request, unreadable)))
                 .exceptionally(t -> new AlterShareGroupOffsetsResponseData()
                         .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code()));
     }
 
     /** Adds the request's topics to the group's state topics (so DescribeShareGroupOffsets without topics finds them). */
-    private CompletableFuture<Void> indexTopics(AlterShareGroupOffsetsRequestData request) {
+    private CompletableFuture<Void> indexTopics(AlterShareGroupOffsetsRequestData request, Set<String> unreadable) {
         Map<Uuid, String> named = new LinkedHashMap<>();
         for (var topic : request.topics()) {
+            if (unreadable.contains(topic.topicName())) {
+                continue;
+            }
             topics.image().topic(topic.topicName()).ifPresent(t -> named.put(t.topicId(), t.name()));
         }
         String groupId = request.groupId();
@@ -67,17 +84,19 @@ public final class AlterShareGroupOffsetsHandler implements ApiHandler<AlterShar
                 shard -> shard.shareGroups().addStateTopics(groupId, named));
     }
 
-    private CompletableFuture<AlterShareGroupOffsetsResponseData> alter(AlterShareGroupOffsetsRequestData request) {
+    private CompletableFuture<AlterShareGroupOffsetsResponseData> alter(AlterShareGroupOffsetsRequestData request,
+                                                                        Set<String> unreadable) {
         List<CompletableFuture<AlterShareGroupOffsetsResponseTopic>> futures = new ArrayList<>();
         for (var topic : request.topics()) {
-            Optional<TopicImage> image = topics.image().topic(topic.topicName());
+            boolean denied = unreadable.contains(topic.topicName()); // whether it exists or not
+            Optional<TopicImage> image = denied ? Optional.empty() : topics.image().topic(topic.topicName());
             List<CompletableFuture<AlterShareGroupOffsetsResponsePartition>> partitions = new ArrayList<>();
             for (var p : topic.partitions()) {
                 AlterShareGroupOffsetsResponsePartition answer = new AlterShareGroupOffsetsResponsePartition()
                         .setPartitionIndex(p.partitionIndex());
                 if (image.isEmpty() || !image.get().partitions().containsKey(p.partitionIndex())) {
-                    partitions.add(CompletableFuture.completedFuture(
-                            answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())));
+                    partitions.add(CompletableFuture.completedFuture(answer.setErrorCode(
+                            (denied ? Errors.TOPIC_AUTHORIZATION_FAILED : Errors.UNKNOWN_TOPIC_OR_PARTITION).code())));
                     continue;
                 }
                 ShareStateKey key = new ShareStateKey(request.groupId(), image.get().topicId(), p.partitionIndex());

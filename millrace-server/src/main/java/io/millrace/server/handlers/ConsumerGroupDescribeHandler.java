@@ -18,7 +18,8 @@ import org.apache.kafka.common.protocol.Errors;
  * ConsumerGroupDescribe: each group read on its coordinator shard. A group that is not a
  * consumer group (unknown, or classic) is GROUP_ID_NOT_FOUND, on which the admin client falls
  * back to DescribeGroups. Needs DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED); the
- * authorized operations, when asked for, are those the principal may do (-2^31 means "not asked").
+ * authorized operations, when asked for, are those the principal may do (-2^31 means "not asked"); a
+ * group assigning topics the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED, as in Kafka 4.x.
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequestData> {
     private final GroupCoordinatorService coordinator;
@@ -58,7 +59,7 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
                     group.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), group.groupId()));
                 }
-                response.groups().add(group);
+                response.groups().add(DescribedGroupTopics.checked(context.authorization(), group));
             }
             return response;
         });

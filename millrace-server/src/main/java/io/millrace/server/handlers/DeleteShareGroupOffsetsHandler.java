@@ -11,8 +11,12 @@ import io.millrace.server.share.ShareStateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData.DeleteShareGroupOffsetsRequestTopic;
 import org.apache.kafka.common.message.DeleteShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.DeleteShareGroupOffsetsResponseData.DeleteShareGroupOffsetsResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -23,7 +27,8 @@ import org.apache.kafka.common.protocol.Errors;
  * share state of every partition of each named topic is deleted (DeleteShareGroupState on the
  * share coordinator), so the group starts on it again from {@code share.auto.offset.reset}. A
  * group with members is NON_EMPTY_GROUP, one that is not a share group here GROUP_ID_NOT_FOUND.
- * Stateless.
+ * As in Kafka: DELETE on the group (else GROUP_AUTHORIZATION_FAILED) and READ on each topic (else
+ * the topic's TOPIC_AUTHORIZATION_FAILED, whether it exists or not). Stateless.
  */
 public final class DeleteShareGroupOffsetsHandler implements ApiHandler<DeleteShareGroupOffsetsRequestData> {
     private final GroupCoordinatorService groups;
@@ -45,16 +50,30 @@ public final class DeleteShareGroupOffsetsHandler implements ApiHandler<DeleteSh
     @Override
     public CompletableFuture<DeleteShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                          DeleteShareGroupOffsetsRequestData request) {
+        if (!context.authorization().allowsGroup(AclOperation.DELETE, request.groupId())) {
+            return CompletableFuture.completedFuture(new DeleteShareGroupOffsetsResponseData()
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(Errors.GROUP_AUTHORIZATION_FAILED.message()));
+        }
+        Set<String> unreadable = new TreeSet<>();
+        request.topics().stream().map(DeleteShareGroupOffsetsRequestTopic::topicName).distinct()
+                .filter(name -> !context.authorization().allowsTopic(AclOperation.READ, name)).forEach(unreadable::add);
         return EmptyShareGroup.thenIfEmpty(groups, request.groupId(), error -> new DeleteShareGroupOffsetsResponseData()
-                .setErrorCode(error.code()).setErrorMessage(error.message()), () -> delete(request));
+                .setErrorCode(error.code()).setErrorMessage(error.message()), () -> delete(request, unreadable));
     }
 
-    private CompletableFuture<DeleteShareGroupOffsetsResponseData> delete(DeleteShareGroupOffsetsRequestData request) {
+    private CompletableFuture<DeleteShareGroupOffsetsResponseData> delete(DeleteShareGroupOffsetsRequestData request,
+                                                                          Set<String> unreadable) {
         List<CompletableFuture<DeleteShareGroupOffsetsResponseTopic>> futures = new ArrayList<>();
         for (var topic : request.topics()) {
-            Optional<TopicImage> image = topics.image().topic(topic.topicName());
             DeleteShareGroupOffsetsResponseTopic answer = new DeleteShareGroupOffsetsResponseTopic()
                     .setTopicName(topic.topicName());
+            if (unreadable.contains(topic.topicName())) { // whether it exists or not
+                futures.add(CompletableFuture.completedFuture(answer.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message())));
+                continue;
+            }
+            Optional<TopicImage> image = topics.image().topic(topic.topicName());
             if (image.isEmpty()) {
                 futures.add(CompletableFuture.completedFuture(
                         answer.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())));

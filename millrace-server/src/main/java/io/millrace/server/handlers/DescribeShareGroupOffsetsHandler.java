@@ -10,6 +10,7 @@ import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.image.TopicImage;
 import io.millrace.server.TopicNameResolver;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.PartitionAccess;
 import io.millrace.server.share.ShareStateStore;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsRequestData;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData;
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseGroup;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.Des
 import org.apache.kafka.common.message.DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeShareGroupOffsets (API 90) v0–v1, on the group's coordinator: for each share group, the
@@ -35,7 +38,9 @@ import org.apache.kafka.common.protocol.Errors;
  * coordinator keeps, and of its members' topics), read from the share coordinator. Lag (v1)
  * is the records from the start offset to the high watermark not yet acknowledged or archived,
  * when this broker leads the partition; -1 (unknown) otherwise. A group that is not a share group
- * here is GROUP_ID_NOT_FOUND. Stateless.
+ * here is GROUP_ID_NOT_FOUND. As in Kafka: DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED)
+ * and on each topic asked for (else its partitions' TOPIC_AUTHORIZATION_FAILED, whether it exists
+ * or not); asked for every partition, topics the principal may not DESCRIBE are left out. Stateless.
  */
 public final class DescribeShareGroupOffsetsHandler implements ApiHandler<DescribeShareGroupOffsetsRequestData> {
     private final GroupCoordinatorService groups;
@@ -60,7 +65,10 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
     public CompletableFuture<DescribeShareGroupOffsetsResponseData> handle(RequestContext context,
                                                                            DescribeShareGroupOffsetsRequestData request) {
         List<CompletableFuture<DescribeShareGroupOffsetsResponseGroup>> described = new ArrayList<>();
-        request.groups().forEach(g -> described.add(describe(g)));
+        Authorization authorization = context.authorization();
+        request.groups().forEach(g -> described.add(authorization.allowsGroup(AclOperation.DESCRIBE, g.groupId())
+                ? describe(g, authorization)
+                : CompletableFuture.completedFuture(groupError(g.groupId(), Errors.GROUP_AUTHORIZATION_FAILED, null))));
         return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
             DescribeShareGroupOffsetsResponseData response = new DescribeShareGroupOffsetsResponseData();
             described.forEach(f -> response.groups().add(f.join()));
@@ -69,7 +77,7 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
     }
 
     private CompletableFuture<DescribeShareGroupOffsetsResponseGroup> describe(
-            DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup group) {
+            DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestGroup group, Authorization authorization) {
         String groupId = group.groupId();
         return groups.read(groupId, shard -> shard.shareGroups().contains(groupId)
                         ? Optional.of(stateTopics(shard.shareGroups(), groupId)) : Optional.<Set<String>>empty())
@@ -78,27 +86,36 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
                         return CompletableFuture.completedFuture(groupError(groupId, Errors.GROUP_ID_NOT_FOUND,
                                 "Group " + groupId + " is not a share group."));
                     }
-                    return partitions(groupId, group.topics(), subscribed.get());
+                    return partitions(groupId, group.topics(), subscribed.get(), authorization);
                 })
                 .exceptionally(t -> groupError(groupId, ConsumerGroupHeartbeatHandler.errorOf(t), null));
     }
 
     private CompletableFuture<DescribeShareGroupOffsetsResponseGroup> partitions(
             String groupId, List<DescribeShareGroupOffsetsRequestData.DescribeShareGroupOffsetsRequestTopic> asked,
-            Set<String> subscribed) {
+            Set<String> subscribed, Authorization authorization) {
         MetadataImage image = topics.image();
         boolean all = asked == null;
         List<CompletableFuture<DescribeShareGroupOffsetsResponseTopic>> topicFutures = new ArrayList<>();
         if (all) { // the topics the group may have a state of
-            for (String name : subscribed) {
+            for (String name : subscribed) { // leaving out, as Kafka, the topics the principal may not DESCRIBE
+                if (!authorization.allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                    continue;
+                }
                 image.topic(name).ifPresent(t -> topicFutures.add(topic(groupId, t, List.copyOf(t.partitions().keySet()),
                         true)));
             }
         } else {
             for (var topic : asked) {
+                if (!authorization.allowsTopic(AclOperation.DESCRIBE, topic.topicName())) { // existing or not
+                    topicFutures.add(CompletableFuture.completedFuture(failedTopic(topic.topicName(), topic.partitions(),
+                            Errors.TOPIC_AUTHORIZATION_FAILED)));
+                    continue;
+                }
                 Optional<TopicImage> t = image.topic(topic.topicName());
                 topicFutures.add(t.isEmpty()
-                        ? CompletableFuture.completedFuture(unknownTopic(topic.topicName(), topic.partitions()))
+                        ? CompletableFuture.completedFuture(failedTopic(topic.topicName(), topic.partitions(),
+                                Errors.UNKNOWN_TOPIC_OR_PARTITION))
                         : topic(groupId, t.get(), topic.partitions(), false));
             }
         }
@@ -157,11 +174,11 @@ public final class DescribeShareGroupOffsetsHandler implements ApiHandler<Descri
         return wire;
     }
 
-    private static DescribeShareGroupOffsetsResponseTopic unknownTopic(String name, List<Integer> partitions) {
+    private static DescribeShareGroupOffsetsResponseTopic failedTopic(String name, List<Integer> partitions, Errors error) {
         DescribeShareGroupOffsetsResponseTopic topic = new DescribeShareGroupOffsetsResponseTopic().setTopicName(name);
         partitions.forEach(p -> topic.partitions().add(new DescribeShareGroupOffsetsResponsePartition()
                 .setPartitionIndex(p).setStartOffset(-1).setLeaderEpoch(-1).setLag(-1)
-                .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())));
+                .setErrorCode(error.code())));
         return topic;
     }
 

@@ -16,14 +16,11 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * ShareGroupDescribe v1: each group read on its coordinator shard; a group that is not a share
- * group is GROUP_ID_NOT_FOUND. No ACLs yet: authorized operations, when asked for, are all.
- * Stateless.
+ * group is GROUP_ID_NOT_FOUND. As in Kafka: DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED)
+ * and on the topics its members are assigned (else TOPIC_AUTHORIZATION_FAILED); the authorized
+ * operations, when asked for, are those the principal may do. Stateless.
  */
 public final class ShareGroupDescribeHandler implements ApiHandler<ShareGroupDescribeRequestData> {
-    private static final int ALL_GROUP_OPERATIONS = (1 << AclOperation.READ.code()) | (1 << AclOperation.DELETE.code())
-            | (1 << AclOperation.DESCRIBE.code()) | (1 << AclOperation.DESCRIBE_CONFIGS.code())
-            | (1 << AclOperation.ALTER_CONFIGS.code());
-
     private final GroupCoordinatorService coordinator;
 
     public ShareGroupDescribeHandler(GroupCoordinatorService coordinator) {
@@ -55,6 +52,11 @@ public final class ShareGroupDescribeHandler implements ApiHandler<ShareGroupDes
                         .setGroupId(groupId == null ? "" : groupId).setErrorCode(Errors.INVALID_GROUP_ID.code())));
                 continue;
             }
+            if (!context.authorization().allowsGroup(AclOperation.DESCRIBE, groupId)) {
+                futures.add(CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             futures.add(coordinator.read(groupId, shard -> ShareGroupApis.describe(shard, groupId))
                     .exceptionally(t -> new DescribedGroup().setGroupId(groupId)
                             .setErrorCode(ConsumerGroupHeartbeatHandler.errorOf(t).code())));
@@ -64,9 +66,9 @@ public final class ShareGroupDescribeHandler implements ApiHandler<ShareGroupDes
             for (CompletableFuture<DescribedGroup> future : futures) {
                 DescribedGroup group = future.join();
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
-                    group.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+                    group.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), group.groupId()));
                 }
-                response.groups().add(group);
+                response.groups().add(DescribedGroupTopics.checked(context.authorization(), group));
             }
             return response;
         });

@@ -17,7 +17,8 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * StreamsGroupDescribe: each group read on its coordinator shard; a group that is not a streams
  * group is GROUP_ID_NOT_FOUND. Needs DESCRIBE on each group (else GROUP_AUTHORIZATION_FAILED); the
- * authorized operations, when asked for, are those the principal may do. No
+ * authorized operations, when asked for, are those the principal may do; a group whose topology
+ * names a topic the principal may not DESCRIBE is TOPIC_AUTHORIZATION_FAILED, as in Kafka 4.x. No
  * topology description (no plugin stores one): its status says so.
  */
 public final class StreamsGroupDescribeHandler implements ApiHandler<StreamsGroupDescribeRequestData> {
@@ -67,7 +68,7 @@ public final class StreamsGroupDescribeHandler implements ApiHandler<StreamsGrou
                 if (request.includeAuthorizedOperations() && group.errorCode() == Errors.NONE.code()) {
                     group.setAuthorizedOperations(AuthorizedOperations.group(context.authorization(), group.groupId()));
                 }
-                response.groups().add(group);
+                response.groups().add(DescribedGroupTopics.checked(context.authorization(), group));
             }
             return response;
         });

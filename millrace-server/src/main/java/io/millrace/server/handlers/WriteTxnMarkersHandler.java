@@ -2,6 +2,7 @@ package io.millrace.server.handlers;
 
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.server.api.ApiHandler;
+import io.millrace.server.api.Authorization;
 import io.millrace.server.api.RequestContext;
 import io.millrace.server.partition.AppendOutcome;
 import io.millrace.server.partition.PartitionAccess;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMa
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * WriteTxnMarkers (KIP-98), sent by a transaction coordinator to each partition's leader: for
@@ -40,7 +42,8 @@ import org.apache.kafka.common.protocol.Errors;
  * NOT_LEADER_OR_FOLLOWER, which the transaction coordinator retries.
  *
  * <p>An inter-broker API; advertised like every registered handler (Kafka advertises it on its
- * broker listeners too); needs CLUSTER_ACTION on the cluster. Stateless.
+ * broker listeners too); needs CLUSTER_ACTION on the cluster, or ALTER (an admin aborting a
+ * transaction, KIP-664), as in Kafka. Stateless.
  */
 public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersRequestData> {
     /** How long a marker may take to be replicated: Kafka's request.timeout.ms default. */
@@ -64,7 +67,9 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
     @Override
     public CompletableFuture<WriteTxnMarkersResponseData> handle(RequestContext context,
                                                                  WriteTxnMarkersRequestData request) {
-        if (!context.authorization().allowsCluster(AclOperation.CLUSTER_ACTION)) {
+        // Brokers send it with CLUSTER_ACTION; an admin aborting a hanging transaction (KIP-664) with ALTER.
+        if (!context.authorization().allowsQuietly(AclOperation.ALTER, ResourceType.CLUSTER, Authorization.CLUSTER)
+                && !context.authorization().allowsCluster(AclOperation.CLUSTER_ACTION)) {
             return CompletableFuture.failedFuture(Errors.CLUSTER_AUTHORIZATION_FAILED.exception());
         }
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();

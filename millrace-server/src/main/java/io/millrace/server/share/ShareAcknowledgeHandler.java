@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareAcknowledgeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -24,6 +25,8 @@ import org.apache.kafka.common.protocol.Errors;
  * (-1) closes the session and releases what the member still holds. Epoch 0 cannot open a session
  * here (INVALID_SHARE_SESSION_EPOCH). Records not acquired by this member, or whose lock has
  * expired, are INVALID_RECORD_STATE per partition. Stateless itself.
+ * READ on the group (else GROUP_AUTHORIZATION_FAILED) and on each topic acknowledged (else that
+ * partition's TOPIC_AUTHORIZATION_FAILED), as in Kafka.
  */
 public final class ShareAcknowledgeHandler implements ApiHandler<ShareAcknowledgeRequestData> {
     private final TopicNameResolver topics;
@@ -64,6 +67,10 @@ public final class ShareAcknowledgeHandler implements ApiHandler<ShareAcknowledg
         if (groupId == null || groupId.isEmpty() || memberId == null || memberId.isEmpty()) {
             return done(Errors.INVALID_REQUEST, "GroupId and MemberId must be set.");
         }
+        if (!context.authorization().allowsGroup(AclOperation.READ, groupId)) {
+            return done(Errors.GROUP_AUTHORIZATION_FAILED, null);
+        }
+        ShareTopicReads reads = new ShareTopicReads(context.authorization());
         int epoch = request.shareSessionEpoch();
         if (epoch == ShareSessions.INITIAL_EPOCH) {
             return done(Errors.INVALID_SHARE_SESSION_EPOCH, "A share session cannot be opened by ShareAcknowledge.");
@@ -82,12 +89,14 @@ public final class ShareAcknowledgeHandler implements ApiHandler<ShareAcknowledg
                 p.acknowledgementBatches().forEach(b -> batches.add(new ShareAcknowledgements.Batch(b.firstOffset(),
                         b.lastOffset(), b.acknowledgeTypes())));
                 results.put(tip, name == null ? Errors.UNKNOWN_TOPIC_ID
+                        : !reads.readable(name) ? Errors.TOPIC_AUTHORIZATION_FAILED
                         : acknowledgements.apply(groupId, memberId, tip.topicPartition(), batches));
             }
         }
         Map<TopicPartition, TopicIdPartition> changed = new LinkedHashMap<>();
         results.forEach((tip, error) -> {
-            if (tip.topic() != null) { // a failing batch does not stop the ones after it
+            // a failing batch does not stop the ones after it
+            if (tip.topic() != null && error != Errors.TOPIC_AUTHORIZATION_FAILED) {
                 changed.put(tip.topicPartition(), tip);
             }
         });

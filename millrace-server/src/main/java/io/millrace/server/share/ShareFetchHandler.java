@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.message.ShareFetchResponseData.PartitionData;
@@ -29,7 +30,9 @@ import org.apache.kafka.common.protocol.Errors;
  * and delivery counts. With nothing to acquire it waits, holding no thread, until data arrives on
  * a partition, a lock expires or max_wait_ms passes. Acknowledgement errors are per partition
  * (AcknowledgeErrorCode); session errors are the response's. v2's renew-only requests
- * (IsRenewAck) acquire nothing; its record_limit acquire mode takes exactly MaxRecords.
+ * (IsRenewAck) acquire nothing; its record_limit acquire mode takes exactly MaxRecords. As in
+ * Kafka, the member needs READ on the group (else GROUP_AUTHORIZATION_FAILED, the response's) and
+ * on each topic it fetches or acknowledges (else that partition's TOPIC_AUTHORIZATION_FAILED).
  * Stateless itself: the state is in {@link ShareSessions} and {@link SharePartitions}.
  */
 public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData> {
@@ -78,6 +81,10 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         if (groupId == null || groupId.isEmpty() || memberId == null || memberId.isEmpty()) {
             return done(Errors.INVALID_REQUEST, "GroupId and MemberId must be set.");
         }
+        if (!context.authorization().allowsGroup(AclOperation.READ, groupId)) {
+            return done(Errors.GROUP_AUTHORIZATION_FAILED, null);
+        }
+        ShareTopicReads reads = new ShareTopicReads(context.authorization());
         int epoch = request.shareSessionEpoch();
         MetadataImage image = topics.image();
         List<TopicIdPartition> added = new ArrayList<>();
@@ -111,13 +118,22 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
         }
         Map<TopicPartition, TopicIdPartition> changed = new LinkedHashMap<>();
         acks.forEach((tip, batches) -> {
-            Errors error = tip.topic() == null ? Errors.UNKNOWN_TOPIC_ID
+            boolean readable = reads.readable(tip.topic());
+            Errors error = tip.topic() == null ? Errors.UNKNOWN_TOPIC_ID : !readable ? Errors.TOPIC_AUTHORIZATION_FAILED
                     : acknowledgements.apply(groupId, memberId, tip.topicPartition(), batches);
             answered.put(tip, responses.partition(tip).setAcknowledgeErrorCode(error.code()));
-            if (tip.topic() != null) {
+            if (tip.topic() != null && readable) {
                 changed.put(tip.topicPartition(), tip); // a failing batch does not stop the ones after it
             }
         });
+        List<TopicIdPartition> readable = new ArrayList<>();
+        for (TopicIdPartition tip : update.partitions()) { // the session's partitions, new and kept
+            if (reads.readable(tip.topic())) {
+                readable.add(tip);
+            } else if (epoch != ShareSessions.FINAL_EPOCH) {
+                answered.computeIfAbsent(tip, responses::partition).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
+        }
         // the acknowledgements are answered once durable
         return acknowledgements.persist(groupId, changed.keySet()).thenCompose(failed -> {
             failed.forEach((tp, error) -> {
@@ -126,13 +142,14 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
                     data.setAcknowledgeErrorCode(error.code());
                 }
             });
-            return afterAcknowledgements(context, request, update, answered);
+            return afterAcknowledgements(context, request, update, readable, answered);
         });
     }
 
+    /** {@code readable}: the session's partitions the request may read (the others are answered already). */
     private CompletableFuture<ShareFetchResponseData> afterAcknowledgements(
             RequestContext context, ShareFetchRequestData request, ShareSessions.Update update,
-            Map<TopicIdPartition, PartitionData> answered) {
+            List<TopicIdPartition> readable, Map<TopicIdPartition, PartitionData> answered) {
         String groupId = request.groupId();
         String memberId = request.memberId();
         int epoch = request.shareSessionEpoch();
@@ -145,9 +162,9 @@ public final class ShareFetchHandler implements ApiHandler<ShareFetchRequestData
             return CompletableFuture.completedFuture(responses.fetchResponse(answered, lockMs, context));
         }
         if (epoch == ShareSessions.INITIAL_EPOCH) { // a new session reads the state afresh if it is idle here
-            known(update.partitions()).forEach(tp -> partitions.refresh(groupId, tp, time.milliseconds()));
+            known(readable).forEach(tp -> partitions.refresh(groupId, tp, time.milliseconds()));
         }
-        Fetch fetch = new Fetch(groupId, memberId, update.partitions(), request, answered, lockMs, context);
+        Fetch fetch = new Fetch(groupId, memberId, readable, request, answered, lockMs, context);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWaitMs()));
         return attempt(fetch, deadline);
     }

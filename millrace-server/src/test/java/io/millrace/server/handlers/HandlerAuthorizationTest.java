@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.millrace.coordinator.streams.ConfiguredTopology;
 import io.millrace.coordinator.streams.ConfiguredTopology.TopicToCreate;
 import io.millrace.server.api.Authorization;
+import io.millrace.server.handlers.TestGrants.Grants;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,34 +17,10 @@ import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData.TopicInf
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData.Topology;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData.Status;
-import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
 /** The shared authorization rules of the handlers, against a fixed set of grants. */
 class HandlerAuthorizationTest {
-
-    /** Allows exactly the listed "TYPE:name:OPERATION" grants. */
-    private record Grants(Set<String> grants) implements Authorization {
-        @Override
-        public boolean enabled() {
-            return true;
-        }
-
-        @Override
-        public boolean allows(AclOperation operation, ResourceType type, String name) {
-            return grants.contains(type + ":" + name + ":" + operation);
-        }
-
-        @Override
-        public boolean allowsQuietly(AclOperation operation, ResourceType type, String name) {
-            return allows(operation, type, name);
-        }
-
-        @Override
-        public boolean allowsAnyOfType(AclOperation operation, ResourceType type) {
-            return grants.stream().anyMatch(g -> g.startsWith(type + ":") && g.endsWith(":" + operation));
-        }
-    }
 
     @Test
     void authorizedOperationsAreABitPerAllowedOperation() {
