@@ -3,6 +3,8 @@ package io.millrace.cli;
 import io.millrace.common.config.BrokerConfig;
 import io.millrace.common.config.BrokerConfigs;
 import io.millrace.common.config.ConfigException;
+import io.millrace.metadata.log.BootstrapRecords;
+import io.millrace.metadata.records.ScramCredentialRecord;
 import io.millrace.server.MetaProperties;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +23,7 @@ import org.apache.kafka.common.Uuid;
  *
  * <pre>
  * storage random-uuid                      print a new cluster id
- * storage format -t ID -c FILE [--override key=value]... [-g|--ignore-formatted]
+ * storage format -t ID -c FILE [--override key=value]... [-g|--ignore-formatted] [-S|--add-scram CREDENTIAL]...
  *                [-s|--standalone] [-r|--release-version V] [-f|--feature name=level]...
  * storage info -c FILE                     print each dir's meta.properties
  * </pre>
@@ -32,7 +34,10 @@ import org.apache.kafka.common.Uuid;
  * ({@code --initial-controllers}, {@code --no-initial-controllers}) are refused, and
  * {@code --standalone} is accepted only for a node with no controller.quorum.voters (a single
  * node is its own quorum). {@code --release-version} and {@code --feature} are accepted and ignored:
- * Millrace's metadata has one version; {@code --add-scram} is refused. Stateless.
+ * Millrace's metadata has one version. {@code --add-scram} (repeatable, {@link ScramArgument}) writes
+ * the credentials as {@link BootstrapRecords} into the metadata log dir, which the first active
+ * controller of the new cluster appends to its empty metadata log, as Kafka's bootstrap records:
+ * so brokers can authenticate to each other with SCRAM from the start. Stateless.
  */
 final class StorageCommand {
     static final int OK = 0;
@@ -42,7 +47,9 @@ final class StorageCommand {
             Usage: millrace storage <random-uuid | format | info> [options]
               random-uuid  Print a new cluster id.
               format -t|--cluster-id ID -c|--config FILE [--override key=value]... [-g|--ignore-formatted]
-                           Write meta.properties with ID into every log dir and metadata.log.dir.
+                     [-S|--add-scram 'SCRAM-SHA-256=[name=alice,password=alice-secret]']...
+                           Write meta.properties with ID into every log dir and metadata.log.dir;
+                           the SCRAM credentials are added to the new cluster's metadata.
               info -c|--config FILE
                            Print each dir's meta.properties.
             """;
@@ -115,6 +122,12 @@ final class StorageCommand {
             for (Path dir : formatted) {
                 out.println("Formatted " + dir + " for node " + config.nodeId() + " of cluster " + options.clusterId);
             }
+            Path metadataDir = config.metadataLogDir().toAbsolutePath().normalize();
+            if (!options.scram.isEmpty() && formatted.contains(metadataDir)) {
+                BootstrapRecords.write(metadataDir, options.scram);
+                out.println("Wrote " + options.scram.size() + " SCRAM credential(s) into " + metadataDir.resolve(
+                        BootstrapRecords.FILE_NAME) + ": the first controller of the new cluster adds them to its metadata");
+            }
             return OK;
         } catch (IllegalStateException | java.io.UncheckedIOException e) {
             err.println("millrace storage: " + ServerCommand.describe(e));
@@ -167,6 +180,7 @@ final class StorageCommand {
         boolean ignoreFormatted;
         boolean standalone;
         boolean initialControllers;
+        final List<ScramCredentialRecord> scram = new ArrayList<>();
 
         static Options parse(List<String> args) throws UsageException {
             Options o = new Options();
@@ -194,8 +208,8 @@ final class StorageCommand {
                         o.initialControllers = true;
                     }
                     case "-N", "--no-initial-controllers" -> o.initialControllers = true;
-                    case "-S", "--add-scram" -> throw new UsageException("--add-scram: Millrace has no SCRAM "
-                            + "credentials to create");
+                    case "-S", "--add-scram" -> o.scram.add(ScramArgument.parse(
+                            inline != null ? inline : next(args, ++i, option)));
                     case "-r", "--release-version", "-f", "--feature" -> {
                         if (inline == null) {
                             next(args, ++i, option);

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.millrace.metadata.log.BootstrapRecords;
+import io.millrace.metadata.records.MetadataRecord;
+import io.millrace.metadata.records.ScramCredentialRecord;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
@@ -104,5 +109,23 @@ class StorageCommandTest {
         Path file = config("cluster.id=AAAAAAAAAAAAAAAAAAAAAA\n");
         assertEquals(1, run("storage", "format", "-t", ID, "-c", file.toString()));
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("differs from cluster.id"));
+    }
+
+    @Test
+    void addScramWritesTheCredentialsAsBootstrapRecordsOfTheMetadataDirOnly() throws Exception {
+        assertEquals(0, run("storage", "format", "-t", ID, "-c", config("").toString(),
+                "--add-scram", "SCRAM-SHA-256=[name=admin,password=admin-secret]",
+                "-S", "SCRAM-SHA-512=[name=admin,password=admin-secret,iterations=8192]"), errBytes.toString());
+        List<MetadataRecord> records = BootstrapRecords.read(dir.resolve("meta"));
+        assertEquals(List.of("admin SCRAM-SHA-256 4096", "admin SCRAM-SHA-512 8192"), records.stream()
+                .map(r -> (ScramCredentialRecord) r)
+                .map(r -> r.user() + " " + r.mechanism().mechanismName() + " " + r.iterations()).toList());
+        assertTrue(Files.notExists(dir.resolve("d1").resolve(BootstrapRecords.FILE_NAME)));
+        assertTrue(Files.readString(dir.resolve("meta").resolve(BootstrapRecords.FILE_NAME),
+                StandardCharsets.ISO_8859_1).indexOf("admin-secret") < 0, "never the password");
+
+        assertEquals(2, run("storage", "format", "-t", ID, "-c", config("").toString(), "-g",
+                "--add-scram", "SCRAM-SHA-256=[name=admin]"));
+        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("'password' or 'saltedpassword'"));
     }
 }

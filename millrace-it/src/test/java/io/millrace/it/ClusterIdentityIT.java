@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.AfterEach;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +84,7 @@ class ClusterIdentityIT {
         create("ClusterIdentityIT-formatted", Map.of("cluster.id", ""), Map.of());
         for (int node : cluster.nodeIds()) {
             StorageTool.Result result = StorageTool.run(cluster.node(node), tempDir.resolve("tool"), "format",
-                    "-t", FORMATTED_ID);
+                    "-t", FORMATTED_ID, "--add-scram", "SCRAM-SHA-512=[name=admin,password=admin-secret,iterations=8192]");
             assertEquals(0, result.exitCode(), result.output());
         }
         StorageTool.Result again = StorageTool.run(cluster.node(1), tempDir.resolve("tool"), "format", "-t",
@@ -93,6 +95,10 @@ class ClusterIdentityIT {
         cluster.createTopic(cluster.admin(), "replicated", 1, 3, Map.of());
         for (int node : cluster.nodeIds()) {
             assertEquals(FORMATTED_ID, clusterIdSeenThrough(cluster.bootstrap(node)), "node " + node);
+            try (Admin admin = Clients.admin(cluster.bootstrap(node))) { // --add-scram's credential, in the metadata
+                assertEquals(List.of(new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192)), Clients.get(
+                        admin.describeUserScramCredentials(List.of("admin")).description("admin")).credentialInfos());
+            }
         }
     }
 

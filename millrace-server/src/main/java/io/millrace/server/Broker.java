@@ -15,9 +15,11 @@ import io.millrace.coordinator.consumer.ConsumerGroupConfig;
 import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.controller.ControllerSettings;
 import io.millrace.metadata.controller.MetadataController;
+import io.millrace.metadata.log.BootstrapRecords;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.metadata.records.BrokerEndpoint;
+import io.millrace.metadata.records.MetadataRecord;
 import io.millrace.server.api.Authorizer;
 import io.millrace.server.authorizer.AclAuthorizer;
 import io.millrace.server.fetchsession.FetchSessionCache;
@@ -197,8 +199,10 @@ public final class Broker {
         log.info("Node {} is in cluster {} ({})", nodeId, clusterId, cluster.source());
         BrokerTopicConfigs topicConfigs = new BrokerTopicConfigs(config, publisher::image);
         Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
+        List<MetadataRecord> bootstrap = BootstrapRecords.read(config.metadataLogDir());
         metadataLog = mode.openMetadataLog(nodeId, metadataDir, clusterId, publisher);
-        controller = new MetadataController(metadataLog, publisher, controllerSettings(), topicConfigs::check, Time.SYSTEM);
+        controller = new MetadataController(metadataLog, publisher, controllerSettings(), topicConfigs::check, Time.SYSTEM,
+                bootstrap);
         ControllerChannel channel = mode.connect(metadataLog, controller);
         tlsUpdates = new ListenerTlsUpdates(config, publisher::image, listenerTls, interBrokerTls);
         await(publisher.register(tlsUpdates));

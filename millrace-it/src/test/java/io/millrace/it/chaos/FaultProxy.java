@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,11 @@ import java.util.function.IntPredicate;
  * connections and refusing new ones, and cut the node's own outgoing connections in the other
  * nodes' proxies by their source port.
  *
+ * <p>While nothing listens on the node's port (its process was killed, or is restarting) the proxy
+ * stops listening too, so a caller's connect is refused as it would be without a proxy (the
+ * controller's {@code BrokerExitWatch} relies on that refusal); it listens again on the same port
+ * as soon as the node accepts connections.
+ *
  * <p>Threads: one virtual acceptor, two virtual copiers per connection. {@link #close()} stops all.
  */
 final class FaultProxy implements AutoCloseable {
@@ -31,7 +37,10 @@ final class FaultProxy implements AutoCloseable {
 
     private final int nodeId;
     private final int targetPort;
-    private final ServerSocket server;
+    private final int port;
+    private volatile ServerSocket server;
+    /** Set when a connect to the node was refused: the acceptor stops listening until the node is back. */
+    private volatile boolean nodeDown;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private volatile Admission admission = (caller, node) -> true;
     private volatile boolean closed;
@@ -45,18 +54,24 @@ final class FaultProxy implements AutoCloseable {
         this.nodeId = nodeId;
         this.targetPort = targetPort;
         try {
-            server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server = listen(0);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open a proxy for node " + nodeId, e);
         }
+        port = server.getLocalPort();
         Thread.ofVirtual().name("fault-proxy-" + nodeId + "-" + port()).start(this::acceptLoop);
     }
 
     /** The port callers connect to. */
     int port() {
-        return server.getLocalPort();
+        return port;
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return socket;
     }
 
     int nodeId() {
@@ -94,7 +109,11 @@ final class FaultProxy implements AutoCloseable {
             try {
                 caller = server.accept();
             } catch (IOException e) {
-                return; // closed
+                if (closed || !nodeDown) {
+                    return; // closed
+                }
+                relistenOnceTheNodeIsUp();
+                continue;
             }
             if (!admission.admits(caller.getPort(), nodeId)) {
                 closeQuietly(caller);
@@ -113,12 +132,48 @@ final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(caller);
             closeQuietly(upstream);
-            return; // the node is down: the caller sees a closed connection, as it would see a refusal
+            if (e instanceof ConnectException) { // refused: nothing listens, so stop listening too
+                nodeDown = true;
+                closeQuietly(server);
+            }
+            return;
         }
         Link link = new Link(caller, upstream);
         links.add(link);
         Thread.ofVirtual().start(() -> copy(caller, upstream, link));
         copy(upstream, caller, link);
+    }
+
+    /** Waits until the node accepts a connection again, then listens on the proxy's port again. */
+    private void relistenOnceTheNodeIsUp() {
+        while (!closed) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 1_000);
+                break;
+            } catch (IOException e) {
+                sleep(50);
+            }
+        }
+        while (!closed) {
+            try {
+                server = listen(port);
+                nodeDown = false;
+                if (closed) {
+                    closeQuietly(server); // closed meanwhile
+                }
+                return;
+            } catch (IOException e) {
+                sleep(50); // the port is briefly taken (e.g. by an outgoing connection): try again
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void copy(Socket from, Socket to, Link link) {

@@ -18,6 +18,7 @@ import io.millrace.metadata.controller.command.ElectLeaders;
 import io.millrace.metadata.controller.command.RegisterBroker;
 import io.millrace.metadata.image.BrokerImage;
 import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.log.BootstrapRecords;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.records.MetadataRecord;
@@ -68,6 +69,8 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
     private final TopicCommands topicCommands;
     private final BrokerCommands brokerCommands;
     private final BrokerLiveness liveness = new BrokerLiveness();
+    /** Records a new cluster's metadata starts with (millrace storage format's bootstrap records). */
+    private final List<MetadataRecord> bootstrap;
     private final ScheduledThreadPoolExecutor thread;
     /** Whether this controller was active at its last look; controller thread only. */
     private boolean active;
@@ -76,6 +79,16 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
 
     public MetadataController(MetadataLog log, MetadataView view, ControllerSettings settings,
                               TopicConfigValidator validator, Time time) {
+        this(log, view, settings, validator, time, List.of());
+    }
+
+    /**
+     * With {@code bootstrap}: records this controller appends first if it becomes active while the
+     * metadata log is still empty (a new cluster), before any command; see {@link BootstrapRecords}.
+     */
+    public MetadataController(MetadataLog log, MetadataView view, ControllerSettings settings,
+                              TopicConfigValidator validator, Time time, List<MetadataRecord> bootstrap) {
+        this.bootstrap = List.copyOf(bootstrap);
         this.metadataLog = log;
         this.view = view;
         this.settings = settings;
@@ -252,8 +265,13 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
             throw new NotControllerException("This node's controller is not the active one");
         }
         if (!active) {
-            active = true;
             MetadataImage image = view.image();
+            if (image.recordCount() == 0 && !bootstrap.isEmpty()) {
+                write(bootstrap, "A new cluster: wrote the " + bootstrap.size() + " bootstrap record(s) of "
+                        + BootstrapRecords.FILE_NAME + " (millrace storage format --add-scram) into its metadata");
+                image = view.image();
+            }
+            active = true;
             liveness.resetAll(image.brokers().keySet(), time.milliseconds(), image.recordCount());
             log.info("This node's controller is active: {} registered brokers, {} topics", image.brokers().size(),
                     image.topicsById().size());
