@@ -267,6 +267,7 @@ public final class Broker {
         }
         metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
                 socketServer, quorum);
+        metrics.watchMetadataLog(metadataLog);
         await(publisher.register(metrics.deletedTopics()));
         metrics.serve(MetricsListener.of(config));
         identity.resolvePorts(socketServer::boundPort);

@@ -6,6 +6,7 @@ import io.millrace.common.config.MetricsListener;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.metadata.controller.MetadataListener;
 import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metrics.EventCounter;
 import io.millrace.metrics.MetricsEndpoint;
 import io.millrace.metrics.MillraceMetrics;
@@ -119,6 +120,11 @@ public final class BrokerMetrics implements AutoCloseable {
         metrics.gauge("kafka_server_socket_server_metrics_connection_count", "Connections open now, by listener",
                 samples -> socketServer.connectionsByListener().forEach((listener, count) ->
                         samples.sample(count, listener)), "listener");
+    }
+
+    /** Registers the metadata apply lag gauges over the node's metadata log. */
+    public void watchMetadataLog(MetadataLog metadataLog) {
+        MetadataApplyGauges.register(metrics, metadataLog::applyPosition);
     }
 
     /**
