@@ -4,12 +4,14 @@
 # 127.0.0.1 ports in a fresh data directory each run. Prints one line per run and the median.
 #   bench/first-ack.sh [RUNS] [console|no-console] [metrics|no-metrics]
 # Default: 5 runs with the web console and /metrics on, as ./millrace server's single-node defaults.
-# The broker must be built (./millrace version builds it). Stops each server it started, by pid.
+# The broker must be built (./millrace version builds it); MILLRACE=path runs another launcher
+# (a copy of an earlier build, to compare the two in turns). Stops each server it started, by pid.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-5}"
 CONSOLE="${2:-console}"
 METRICS="${3:-metrics}"
+MILLRACE="${MILLRACE:-$ROOT/millrace}"
 command -v kcat >/dev/null || { echo "first-ack: kcat is needed" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -22,7 +24,7 @@ for ((run = 1; run <= RUNS; run++)); do
   console=""; [[ "$CONSOLE" == console ]] && console="127.0.0.1:$(free_port)"
   metrics=""; [[ "$METRICS" == metrics ]] && metrics="127.0.0.1:$(free_port)"
   start="$(now_ms)"
-  "$ROOT/millrace" server --override "listeners=PLAINTEXT://127.0.0.1:$port" \
+  "$MILLRACE" server --override "listeners=PLAINTEXT://127.0.0.1:$port" \
     --override "log.dirs=$dir/data" --override "millrace.console.listener=$console" \
     --override "millrace.metrics.listener=$metrics" >"$dir/server.log" 2>&1 &
   pid=$!
