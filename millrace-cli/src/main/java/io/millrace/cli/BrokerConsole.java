@@ -48,8 +48,11 @@ final class BrokerConsole {
         Endpoint broker = plaintext.get();
         String host = broker.host().isEmpty() || broker.isWildcard() ? "127.0.0.1" : broker.host();
         String bootstrap = (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort.applyAsInt(broker.listenerName());
+        // Its first sample (an Admin client's first calls) waits an interval: the broker has just
+        // begun to serve, and its first clients' requests go first.
         ConsoleOptions options = ConsoleOptions.of(bootstrap, ConsoleOptions.parseListen(listen))
-                .withActions(config.getBoolean(ConsoleKeys.ACTIONS_ENABLE));
+                .withActions(config.getBoolean(ConsoleKeys.ACTIONS_ENABLE))
+                .withFirstSampleDelay(ConsoleOptions.DEFAULT_SAMPLE_INTERVAL);
         try {
             return Optional.of(Console.start(options));
         } catch (UncheckedIOException e) {

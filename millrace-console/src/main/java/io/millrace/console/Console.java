@@ -55,7 +55,7 @@ public final class Console implements AutoCloseable {
         Sampler sampler = new Sampler(admin, history, System::currentTimeMillis);
         Pages pages = new Pages(admin, history, options, new MessageBrowser(options.clientProperties()));
         http.serve(pages);
-        sampler.start(options.sampleInterval().toMillis());
+        sampler.start(options.firstSampleDelay().toMillis(), options.sampleInterval().toMillis());
         Console console = new Console(admin, sampler, http);
         LOG.info("Console on http://{}/ (bootstrap.servers={}, {})", console.hostPort(),
                 options.clientProperties().get("bootstrap.servers"), options.actionsEnabled() ? "actions enabled" : "read-only");

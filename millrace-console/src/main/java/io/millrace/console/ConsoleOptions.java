@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param actionsEnabled   whether the pages offer create/delete topic and reset offsets
  * @param sampleInterval   how often the sampler polls the cluster
  * @param history          how far back the charts go (an hour by default)
+ * @param firstSampleDelay when the sampler first polls the cluster (at once by default; beside a
+ *                         broker that has just started, later, so its first clients are served first)
  */
 public record ConsoleOptions(Map<String, Object> clientProperties, InetSocketAddress listen, boolean actionsEnabled,
-                             Duration sampleInterval, Duration history) {
+                             Duration sampleInterval, Duration history, Duration firstSampleDelay) {
 
     public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HISTORY = Duration.ofHours(1);
@@ -29,6 +31,15 @@ public record ConsoleOptions(Map<String, Object> clientProperties, InetSocketAdd
         if (sampleInterval.toMillis() < 100) {
             throw new IllegalArgumentException("the sample interval must be at least 100 ms");
         }
+        if (firstSampleDelay.isNegative()) {
+            throw new IllegalArgumentException("the first sample's delay must not be negative");
+        }
+    }
+
+    /** Sampling from the start. */
+    public ConsoleOptions(Map<String, Object> clientProperties, InetSocketAddress listen, boolean actionsEnabled,
+                          Duration sampleInterval, Duration history) {
+        this(clientProperties, listen, actionsEnabled, sampleInterval, history, Duration.ZERO);
     }
 
     /** Read-only, sampling every 5 s, an hour of history. */
@@ -38,11 +49,15 @@ public record ConsoleOptions(Map<String, Object> clientProperties, InetSocketAdd
     }
 
     public ConsoleOptions withActions(boolean enabled) {
-        return new ConsoleOptions(clientProperties, listen, enabled, sampleInterval, history);
+        return new ConsoleOptions(clientProperties, listen, enabled, sampleInterval, history, firstSampleDelay);
     }
 
     public ConsoleOptions withSampleInterval(Duration interval) {
-        return new ConsoleOptions(clientProperties, listen, actionsEnabled, interval, history);
+        return new ConsoleOptions(clientProperties, listen, actionsEnabled, interval, history, firstSampleDelay);
+    }
+
+    public ConsoleOptions withFirstSampleDelay(Duration delay) {
+        return new ConsoleOptions(clientProperties, listen, actionsEnabled, sampleInterval, history, delay);
     }
 
     /** Samples kept per series: the history over the interval, plus one. */

@@ -44,8 +44,8 @@ final class Sampler implements AutoCloseable {
         });
     }
 
-    void start(long intervalMs) {
-        thread.scheduleWithFixedDelay(this::sampleQuietly, 0, intervalMs, TimeUnit.MILLISECONDS);
+    void start(long firstDelayMs, long intervalMs) {
+        thread.scheduleWithFixedDelay(this::sampleQuietly, firstDelayMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private void sampleQuietly() {

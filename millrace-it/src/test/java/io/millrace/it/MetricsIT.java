@@ -93,6 +93,11 @@ class MetricsIT {
             assertEquals(1, value(text, "kafka_controller_kafkacontroller_activecontrollercount"));
             assertEquals(0, value(text, "millrace_metadata_replica_lag", "replica", "1"), "metadata lag");
             assertTrue(value(text, "kafka_server_raft_metrics_high_watermark") > 0, "metadata high watermark");
+            assertEquals(value(text, "kafka_server_raft_metrics_high_watermark"),
+                    value(text, "kafka_server_broker_metadata_metrics_last_applied_record_offset"),
+                    "a single node applies what it commits, in the same offset space");
+            assertEquals(0, value(text, "millrace_metadata_apply_offset_lag"));
+            assertEquals(0, value(text, "kafka_server_broker_metadata_metrics_last_applied_record_lag_ms"));
             assertTrue(value(text, "kafka_log_log_size", "topic", TOPIC, "partition", "0") >= bytesIn, "log size");
             assertTrue(value(text, "kafka_server_socket_server_metrics_connection_count", "listener", "PLAINTEXT") >= 1,
                     "connections");
@@ -100,6 +105,26 @@ class MetricsIT {
                 assertTrue(text.contains("\n" + jvm), jvm + " missing");
             }
         }
+    }
+
+    @Test
+    void aConsumerProtocolGroupsRebalanceIsCounted() throws Exception {
+        String topic = "rebalanced";
+        String rebalances = "kafka_server_group_coordinator_metrics_consumer_group_rebalance_total";
+        Clients.createTopic(admin, topic, 2, Map.of());
+        double before = MetricsScrape.find(scrape(null).body(), rebalances).orElse(0.0);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.GROUP_ID_CONFIG, "kip848-group", ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (consumer.assignment().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "no assignment after " + WAIT);
+                consumer.poll(Duration.ofMillis(100));
+            }
+            assertTrue(value(scrape(null).body(), rebalances) >= before + 1, "the join's rebalance");
+        }
+        MetricsScrape.awaitAtLeast(broker.metricsPort(), before + 2, WAIT, rebalances); // and the leave's
+        assertEquals(0, value(scrape(null).body(), "kafka_server_group_coordinator_metrics_streams_group_rebalance_total"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.millrace.quorum;
 
 import io.millrace.metadata.controller.ControllerChannel;
+import io.millrace.metadata.log.MetadataApplyPosition;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.metadata.records.MetadataRecord;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +35,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -115,7 +118,7 @@ public final class MetadataQuorum implements MetadataLog {
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> RaftPeer.newBuilder().setId(peerId(e.getKey())).setAddress(address(e.getValue())).build())
                 .toList());
-        this.stateMachine = new MetadataStateMachine(publisher, recent, this::onLeaderChanged);
+        this.stateMachine = new MetadataStateMachine(publisher, recent, this::onLeaderChanged, this::committedIndex);
         stateMachine.setQueryHandler(new LeaderQueryHandler(publisher, recent, () -> localController,
                 this::describe, new QueryMessages.Identity(config.nodeId(), config.clusterId()))::handle);
     }
@@ -253,6 +256,31 @@ public final class MetadataQuorum implements MetadataLog {
         RaftServer.Division d = division;
         RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
         return leader == null ? OptionalInt.empty() : OptionalInt.of(nodeId(leader));
+    }
+
+    /**
+     * A voter: its state machine's last applied Raft index against its Raft log's commit index
+     * (one offset space, DescribeQuorum's high watermark's). A node that is not a voter: its
+     * image's record count against the leader's, as its last fetch from the leader saw it.
+     */
+    @Override
+    public Optional<MetadataApplyPosition> applyPosition() {
+        RemoteMetadataFollower remote = follower;
+        if (remote != null) {
+            return Optional.of(remote.position());
+        }
+        RaftServer.Division d = division;
+        TermIndex applied = stateMachine.getLastAppliedTermIndex();
+        if (d == null || closed || applied == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new MetadataApplyPosition(applied.getIndex(), d.getRaftLog().getLastCommittedIndex(),
+                stateMachine.caughtUpAtMs()));
+    }
+
+    private long committedIndex() {
+        RaftServer.Division d = division;
+        return d == null ? -1 : d.getRaftLog().getLastCommittedIndex();
     }
 
     /** The quorum as this node sees it; follower offsets are only known when this node leads. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -52,13 +53,37 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final MetadataPublisher publisher;
     private final RecentBatches recent;
     private final Consumer<RaftPeerId> leaderChanged;
+    private final LongSupplier committedIndex;
+    /** When an applied index last reached the commit index (ms since the epoch). */
+    private volatile long caughtUpAtMs = System.currentTimeMillis();
     private volatile Function<ByteString, CompletableFuture<Message>> queryHandler =
             request -> CompletableFuture.failedFuture(new IllegalStateException("metadata quorum not started"));
 
-    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, Consumer<RaftPeerId> leaderChanged) {
+    /**
+     * @param committedIndex this node's Raft commit index (-1 before its server started), read
+     *                       after each entry is applied to note when it caught up
+     */
+    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, Consumer<RaftPeerId> leaderChanged,
+                         LongSupplier committedIndex) {
         this.publisher = publisher;
         this.recent = recent;
         this.leaderChanged = leaderChanged;
+        this.committedIndex = committedIndex;
+    }
+
+    /** When the applied index last reached the commit index known here (ms since the epoch). */
+    long caughtUpAtMs() {
+        return caughtUpAtMs;
+    }
+
+    /** Every applied entry (metadata batch, Raft configuration or a leader's first entry) passes here. */
+    @Override
+    protected boolean updateLastAppliedTermIndex(TermIndex applied) {
+        boolean updated = super.updateLastAppliedTermIndex(applied);
+        if (applied != null && applied.getIndex() >= committedIndex.getAsLong()) {
+            caughtUpAtMs = System.currentTimeMillis();
+        }
+        return updated;
     }
 
     void setQueryHandler(Function<ByteString, CompletableFuture<Message>> handler) {

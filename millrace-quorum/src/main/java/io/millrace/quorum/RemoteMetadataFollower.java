@@ -1,5 +1,6 @@
 package io.millrace.quorum;
 
+import io.millrace.metadata.log.MetadataApplyPosition;
 import io.millrace.metadata.log.MetadataPublisher;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.Errors;
@@ -25,6 +26,9 @@ final class RemoteMetadataFollower implements AutoCloseable {
     private final MetadataPublisher publisher;
     private final Thread thread;
     private volatile boolean closed;
+    /** The leader's record count as its last answer showed it, and when this node last matched it. */
+    private volatile long leaderRecordCount = -1;
+    private volatile long caughtUpAtMs = System.currentTimeMillis();
 
     RemoteMetadataFollower(MetadataQuorum quorum, MetadataPublisher publisher) {
         this.quorum = quorum;
@@ -47,7 +51,9 @@ final class RemoteMetadataFollower implements AutoCloseable {
                 if (reply.error() != Errors.NONE) {
                     throw new IllegalStateException(reply.error() + ": " + reply.message());
                 }
-                apply(have, QueryMessages.readFetchResult(reply.payload()));
+                QueryMessages.FetchResult result = QueryMessages.readFetchResult(reply.payload());
+                apply(have, result);
+                noteProgress(have, result);
                 if (failing) {
                     log.info("Metadata follower: reached the quorum leader again");
                     failing = false;
@@ -80,6 +86,21 @@ final class RemoteMetadataFollower implements AutoCloseable {
             }
             publisher.publish(batch.records());
             count = batch.recordCountAfter();
+        }
+    }
+
+    /** Where this node's image stands against the leader's (record counts). */
+    MetadataApplyPosition position() {
+        long applied = publisher.image().recordCount();
+        return new MetadataApplyPosition(applied, Math.max(applied, leaderRecordCount), caughtUpAtMs);
+    }
+
+    private void noteProgress(long had, QueryMessages.FetchResult result) {
+        long leader = result.snapshot() ? result.snapshotRecordCount()
+                : result.batches().isEmpty() ? had : result.batches().getLast().recordCountAfter();
+        leaderRecordCount = leader;
+        if (publisher.image().recordCount() >= leader) {
+            caughtUpAtMs = System.currentTimeMillis();
         }
     }
 

@@ -12,6 +12,7 @@ import io.millrace.metadata.controller.CreateTopicResult;
 import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.metadata.controller.command.ElectLeaders;
 import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.log.MetadataApplyPosition;
 import io.millrace.metadata.records.TopicRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,6 +93,17 @@ class MetadataQuorumTest {
             assertEquals(leader.id(), remote.leaderId());
             assertTrue(remote.voters().stream().allMatch(v -> v.lastFetchTimestamp() > 0), remote.toString());
             assertEquals(leader.id(), follower.quorum().describe().leaderId());
+
+            // the apply position is in the high watermark's offset space (Raft indexes) on every voter
+            long highWatermark = leader.quorum().describe().highWatermark();
+            for (TestCluster.Node node : cluster.nodes.values()) {
+                await(Duration.ofSeconds(10), "node " + node.id() + " applied up to the high watermark", () -> {
+                    MetadataApplyPosition position = node.quorum().applyPosition().orElseThrow();
+                    return position.lastAppliedOffset() >= highWatermark && position.offsetLag() == 0;
+                });
+                assertEquals(0, node.quorum().applyPosition().orElseThrow().lagMs(System.currentTimeMillis())
+                        + node.quorum().applyPosition().orElseThrow().offsetLag());
+            }
         }
     }
 
@@ -161,6 +173,11 @@ class MetadataQuorumTest {
             }
             awaitSameImage(cluster);
             assertTrue(observer.publisher().image().topic("late4").isPresent());
+            await(Duration.ofSeconds(10), "the observer's apply position caught up", () -> {
+                MetadataApplyPosition position = observer.quorum().applyPosition().orElseThrow();
+                return position.offsetLag() == 0
+                        && position.lastAppliedOffset() == observer.publisher().image().recordCount();
+            });
         }
     }
 

@@ -271,8 +271,9 @@ public final class Broker {
         }
         metrics.watch(partitions, publisher::image, metadataLog::isActive, groupCoordinator, logManager.stats(),
                 socketServer, quorum);
+        metrics.watchMetadataLog(metadataLog);
         await(publisher.register(metrics.deletedTopics()));
-        metrics.serve(MetricsListener.of(config));
+        java.util.concurrent.CompletableFuture<Void> metricsServed = metrics.serveInBackground(MetricsListener.of(config));
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
@@ -288,6 +289,7 @@ public final class Broker {
             awaitUnfenced(Duration.ofSeconds(30));
             socketServer.accept();
         }
+        awaitMetricsServed(metricsServed);
         started = true;
         log.info("Millrace node {} started in {} ms: listening on {}, data in {}{}", nodeId,
                 (System.nanoTime() - begin) / 1_000_000, identity.advertised(), logDirs, mode.describe());
@@ -347,6 +349,21 @@ public final class Broker {
             features.put("group.version", (short) 1);
         }
         return Map.copyOf(features);
+    }
+
+    /** The metrics listener started beside the last steps of start-up: its failure fails the start. */
+    private static void awaitMetricsServed(java.util.concurrent.CompletableFuture<Void> served) {
+        try {
+            served.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure; // a ConfigException naming millrace.metrics.listener, as when served in line
+            }
+            throw new IllegalStateException("Start-up failed: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private void awaitUnfenced(Duration timeout) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -56,9 +57,16 @@ public final class ConsumerGroups implements GroupType {
      * @param time   the shard's clock
      */
     public ConsumerGroups(ConsumerGroupConfig config, TopicsView topics, CoordinatorTimer timer, Time time) {
+        this(config, topics, timer, time, new LongAdder());
+    }
+
+    /** As above, counting each group epoch bump in {@code rebalances}. */
+    public ConsumerGroups(ConsumerGroupConfig config, TopicsView topics, CoordinatorTimer timer, Time time,
+                          LongAdder rebalances) {
         this.config = config;
         this.time = time;
-        this.membership = new GroupMembership(config, groups::get, new SubscriptionResolver(topics), timer);
+        this.membership = new GroupMembership(config, groups::get, new SubscriptionResolver(topics), timer,
+                rebalances);
         this.describer = new ConsumerGroupDescriber(topics, membership.targetAssignments());
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.Uuid;
@@ -40,11 +41,11 @@ final class GroupMembership {
     private final MemberTimers timers;
 
     GroupMembership(ConsumerGroupConfig config, Function<String, ConsumerGroup> groups, SubscriptionResolver resolver,
-                    CoordinatorTimer timer) {
+                    CoordinatorTimer timer, LongAdder rebalances) {
         this.config = config;
         this.groups = groups;
         this.resolver = resolver;
-        this.targetAssignments = new TargetAssignments(config, resolver);
+        this.targetAssignments = new TargetAssignments(config, resolver, rebalances);
         this.timers = new MemberTimers(timer, this);
     }
 

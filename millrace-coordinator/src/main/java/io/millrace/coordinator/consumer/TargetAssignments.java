@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Decides, for a group whose members (or the topics they subscribe to) may have changed, the
@@ -25,10 +26,12 @@ import java.util.TreeMap;
 final class TargetAssignments {
     private final ConsumerGroupConfig config;
     private final SubscriptionResolver resolver;
+    private final LongAdder rebalances;
 
-    TargetAssignments(ConsumerGroupConfig config, SubscriptionResolver resolver) {
+    TargetAssignments(ConsumerGroupConfig config, SubscriptionResolver resolver, LongAdder rebalances) {
         this.config = config;
         this.resolver = resolver;
+        this.rebalances = rebalances;
     }
 
     /** The target assignment in effect once the records are replayed. */
@@ -57,6 +60,7 @@ final class TargetAssignments {
                 records.add(ConsumerGroupRecords.subscriptionMetadata(groupId, resolved.metadata()));
             }
             records.add(ConsumerGroupRecords.groupEpoch(groupId, groupEpoch));
+            rebalances.increment();
         }
         if (groupEpoch <= group.assignmentEpoch()) {
             Map<String, PartitionSet> unchanged = new HashMap<>();

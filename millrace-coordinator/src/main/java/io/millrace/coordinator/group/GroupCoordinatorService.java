@@ -53,6 +53,7 @@ import org.apache.kafka.common.protocol.Errors;
 public final class GroupCoordinatorService implements CoordinatorPartitions, AutoCloseable {
     private final GroupCoordinatorConfig config;
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
+    private final GroupRebalances rebalances = new GroupRebalances();
     private volatile int numPartitions;
 
     public GroupCoordinatorService(GroupCoordinatorConfig config, CoordinatorLog log, TopicsView topics, Time time,
@@ -60,7 +61,12 @@ public final class GroupCoordinatorService implements CoordinatorPartitions, Aut
         this.config = config;
         this.numPartitions = config.numPartitions();
         this.runtime = new CoordinatorRuntime<>("group-coordinator", config.threads(), log, time,
-                context -> new GroupCoordinatorShard(context, config, topics, groupTypes));
+                context -> new GroupCoordinatorShard(context, config, topics, groupTypes, rebalances));
+    }
+
+    /** The rebalances of the groups this node has coordinated since it started. */
+    public GroupRebalances rebalances() {
+        return rebalances;
     }
 
     public int numPartitions() {

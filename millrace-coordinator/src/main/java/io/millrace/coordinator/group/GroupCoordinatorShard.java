@@ -54,11 +54,19 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public GroupCoordinatorShard(Context context, GroupCoordinatorConfig config, TopicsView topics,
                                  GroupTypeConfigs typeConfigs) {
+        this(context, config, topics, typeConfigs, new GroupRebalances());
+    }
+
+    /** As above, counting the rebalances of this shard's groups in {@code rebalances}. */
+    public GroupCoordinatorShard(Context context, GroupCoordinatorConfig config, TopicsView topics,
+                                 GroupTypeConfigs typeConfigs, GroupRebalances rebalances) {
         this.context = context;
         this.config = config;
-        this.consumer = new ConsumerGroups(typeConfigs.consumer(), topics, context.timer(), context.time());
-        this.streams = new StreamsGroups(typeConfigs.streams(), topics, context.timer(), context.time());
-        this.share = new ShareGroups(typeConfigs.share(), topics, context.timer());
+        this.consumer = new ConsumerGroups(typeConfigs.consumer(), topics, context.timer(), context.time(),
+                rebalances.consumer());
+        this.streams = new StreamsGroups(typeConfigs.streams(), topics, context.timer(), context.time(),
+                rebalances.streams());
+        this.share = new ShareGroups(typeConfigs.share(), topics, context.timer(), rebalances.share());
         this.classic = new ClassicGroups(context.time(), context.timer(), context.journal(), config,
                 groupId -> consumer.contains(groupId) || streams.contains(groupId)
                         || share.contains(groupId)); // not a classic group's

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
@@ -40,9 +41,14 @@ public final class ShareGroups implements GroupType {
     private final ShareMembership membership;
 
     public ShareGroups(ShareGroupConfig config, TopicsView topics, CoordinatorTimer timer) {
+        this(config, topics, timer, new LongAdder());
+    }
+
+    /** As above, counting each group epoch bump in {@code rebalances}. */
+    public ShareGroups(ShareGroupConfig config, TopicsView topics, CoordinatorTimer timer, LongAdder rebalances) {
         this.config = config;
         this.topics = topics;
-        this.membership = new ShareMembership(config, groups::get, topics, timer);
+        this.membership = new ShareMembership(config, groups::get, topics, timer, rebalances);
     }
 
     public ShareGroupConfig config() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -43,12 +44,15 @@ final class ShareMembership {
     private final TopicsView topics;
     private final CoordinatorTimer timer;
 
+    private final LongAdder rebalances;
+
     ShareMembership(ShareGroupConfig config, Function<String, ShareGroup> groups, TopicsView topics,
-                    CoordinatorTimer timer) {
+                    CoordinatorTimer timer, LongAdder rebalances) {
         this.config = config;
         this.groups = groups;
         this.topics = topics;
         this.timer = timer;
+        this.rebalances = rebalances;
     }
 
     static String sessionKey(String groupId, String memberId) {
@@ -134,6 +138,7 @@ final class ShareMembership {
                 || !subscribed.equals(existing.subscribedTopicNames()) || !Objects.equals(rackId, existing.rackId())) {
             groupEpoch++;
             records.add(ShareGroupRecords.groupMetadata(groupId, groupEpoch));
+            rebalances.increment();
             next = new ShareMember(memberId, rackId, client.clientId(), client.clientHost(), subscribed, groupEpoch,
                     assignment);
             records.add(ShareGroupRecords.member(groupId, next));
@@ -169,6 +174,7 @@ final class ShareMembership {
 
     private List<CoordinatorRecord> removal(ShareGroup group, String memberId) {
         timer.cancel(sessionKey(group.groupId(), memberId));
+        rebalances.increment();
         return List.of(ShareGroupRecords.groupMetadata(group.groupId(), group.groupEpoch() + 1),
                 ShareGroupRecords.tombstone(ShareGroupRecords.MEMBER, group.groupId(), memberId));
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.StreamsGroupDescribeResponseData;
@@ -34,9 +35,15 @@ public final class StreamsGroups implements GroupType {
     private final StreamsMembership membership;
 
     public StreamsGroups(StreamsGroupConfig config, TopicsView topics, CoordinatorTimer timer, Time time) {
+        this(config, topics, timer, time, new LongAdder());
+    }
+
+    /** As above, counting each group epoch bump of a rebalance in {@code rebalances}. */
+    public StreamsGroups(StreamsGroupConfig config, TopicsView topics, CoordinatorTimer timer, Time time,
+                         LongAdder rebalances) {
         this.config = config;
         this.topics = topics;
-        this.membership = new StreamsMembership(config, groups::get, topics, timer, time);
+        this.membership = new StreamsMembership(config, groups::get, topics, timer, time, rebalances);
     }
 
     @Override

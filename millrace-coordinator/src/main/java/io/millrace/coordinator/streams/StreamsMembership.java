@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.StreamsGroupHeartbeatResponseData;
@@ -40,14 +41,16 @@ final class StreamsMembership {
     private final TopicsView topics;
     private final CoordinatorTimer timer;
     private final Time time;
+    private final LongAdder rebalances;
 
     StreamsMembership(StreamsGroupConfig config, Function<String, StreamsGroup> groups, TopicsView topics,
-                      CoordinatorTimer timer, Time time) {
+                      CoordinatorTimer timer, Time time, LongAdder rebalances) {
         this.config = config;
         this.groups = groups;
         this.topics = topics;
         this.timer = timer;
         this.time = time;
+        this.rebalances = rebalances;
     }
 
     CoordinatorResult<StreamsHeartbeatOutcome> heartbeat(StreamsGroupHeartbeatRequestData request,
@@ -139,6 +142,7 @@ final class StreamsMembership {
         if (bump || hash != group.topicsHash()) {
             groupEpoch++;
             records.add(StreamsGroupRecords.groupMetadata(groupId, groupEpoch, hash));
+            rebalances.increment();
         }
         int targetEpoch = group.assignmentEpoch();
         long notBefore = group.assignmentNotBeforeMs();
@@ -272,6 +276,7 @@ final class StreamsMembership {
         records.add(StreamsGroupRecords.tombstone(StreamsGroupRecords.TARGET_MEMBER, groupId, memberId));
         records.add(StreamsGroupRecords.tombstone(StreamsGroupRecords.MEMBER, groupId, memberId));
         records.add(StreamsGroupRecords.groupMetadata(groupId, group.groupEpoch() + 1, group.topicsHash()));
+        rebalances.increment();
         // the others' targets are recomputed on their next heartbeat, which sees the bumped epoch
         return records;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.millrace.coordinator.GroupCoordinatorConfig;
 import io.millrace.coordinator.GroupRequestContext;
 import io.millrace.coordinator.group.GroupCoordinatorShard;
+import io.millrace.coordinator.group.GroupRebalances;
 import io.millrace.coordinator.group.GroupTypeConfigs;
 import io.millrace.coordinator.runtime.CoordinatorResult;
 import io.millrace.coordinator.runtime.CoordinatorShard;
@@ -24,13 +25,14 @@ import org.junit.jupiter.api.Test;
 class ConsumerGroupApisTest {
     private final FakeTopics topics = new FakeTopics();
     private final ManualTimer timer = new ManualTimer();
+    private final GroupRebalances rebalances = new GroupRebalances();
     private GroupCoordinatorShard shard;
 
     @BeforeEach
     void setUp() {
         topics.create("t", 3);
         shard = new GroupCoordinatorShard(new CoordinatorShard.Context(0, timer, GroupHarness.CLOCK),
-                GroupCoordinatorConfig.defaults(1), topics, GroupTypeConfigs.defaults());
+                GroupCoordinatorConfig.defaults(1), topics, GroupTypeConfigs.defaults(), rebalances);
         shard.onLoaded();
     }
 
@@ -43,6 +45,15 @@ class ConsumerGroupApisTest {
         assertTrue(shard.consumerGroups().contains("g"));
         assertEquals("Stable", ConsumerGroupApis.describe(shard, "g").groupState());
         assertEquals(1, shard.listGroups(List.of(), List.of("consumer")).size());
+    }
+
+    @Test
+    void eachGroupEpochBumpCountsAsARebalance() {
+        heartbeat("g", "m1");
+        assertEquals(1, rebalances.consumer().sum(), "the first member's join");
+        heartbeat("g", "m2");
+        assertEquals(2, rebalances.consumer().sum(), "a second member's join");
+        assertEquals(0, rebalances.streams().sum() + rebalances.share().sum());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.millrace.metadata.log;
 import io.millrace.metadata.journal.LocalMetadataJournal;
 import io.millrace.metadata.records.MetadataRecord;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +34,12 @@ public final class LocalMetadataLog implements MetadataLog {
     @Override
     public boolean isActive() {
         return true;
+    }
+
+    /** Always caught up: an append is published before it completes. In record counts. */
+    @Override
+    public Optional<MetadataApplyPosition> applyPosition() {
+        return Optional.of(MetadataApplyPosition.caughtUp(publisher.image().recordCount(), System.currentTimeMillis()));
     }
 
     @Override

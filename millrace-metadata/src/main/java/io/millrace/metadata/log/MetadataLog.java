@@ -2,6 +2,7 @@ package io.millrace.metadata.log;
 
 import io.millrace.metadata.records.MetadataRecord;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +31,14 @@ public interface MetadataLog extends AutoCloseable {
      */
     default CompletableFuture<Long> caughtUp() {
         return CompletableFuture.completedFuture(0L);
+    }
+
+    /**
+     * How far this node has applied the log (for the metadata apply lag metrics); empty when not
+     * known (not started, or closed). Thread-safe, cheap: read when {@code /metrics} is scraped.
+     */
+    default Optional<MetadataApplyPosition> applyPosition() {
+        return Optional.empty();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.millrace.common.config.MetricsListener;
 import io.millrace.coordinator.group.GroupCoordinatorService;
 import io.millrace.metadata.controller.MetadataListener;
 import io.millrace.metadata.image.MetadataImage;
+import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metrics.EventCounter;
 import io.millrace.metrics.MetricsEndpoint;
 import io.millrace.metrics.MillraceMetrics;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * names one. Metric names follow the Prometheus JMX exporter's rendering of Kafka's JMX names
  * (see millrace-metrics/README.md for the mapping).
  *
- * <p>Lifecycle: created with the broker, {@link #watch} once its parts exist, {@link #serve} at
- * the end of start-up, {@link #close} at shutdown. Thread-safe.
+ * <p>Lifecycle: created with the broker, {@link #watch} once its parts exist, {@link #serve} (or
+ * {@link #serveInBackground}) at the end of start-up, {@link #close} at shutdown. Thread-safe.
  */
 public final class BrokerMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerMetrics.class);
@@ -46,6 +48,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final EventCounter isrShrinks;
     private final EventCounter isrExpands;
     private volatile MetricsEndpoint endpoint;
+    private boolean closed; // guarded by this
 
     public BrokerMetrics() {
         TopicMeters topics = metrics.topics();
@@ -121,6 +124,11 @@ public final class BrokerMetrics implements AutoCloseable {
                         samples.sample(count, listener)), "listener");
     }
 
+    /** Registers the metadata apply lag gauges over the node's metadata log. */
+    public void watchMetadataLog(MetadataLog metadataLog) {
+        MetadataApplyGauges.register(metrics, metadataLog::applyPosition);
+    }
+
     /**
      * Serves {@code /metrics} where {@code listener} says.
      *
@@ -131,13 +139,43 @@ public final class BrokerMetrics implements AutoCloseable {
             return;
         }
         MetricsListener address = listener.get();
+        MetricsEndpoint started;
         try {
-            endpoint = metrics.serve(new InetSocketAddress(InetAddress.getByName(address.host()), address.port()));
+            started = metrics.serve(new InetSocketAddress(InetAddress.getByName(address.host()), address.port()));
         } catch (IOException e) {
             throw new ConfigException(BrokerConfigs.METRICS_LISTENER, address.toString(),
                     "cannot serve metrics there (" + e.getMessage() + ")");
         }
-        log.info("Serving Prometheus metrics on {}", endpoint.url());
+        synchronized (this) {
+            if (closed) {
+                started.close(); // the node stopped (a failed start) while this one started
+                return;
+            }
+            endpoint = started;
+        }
+        log.info("Serving Prometheus metrics on {}", started.url());
+    }
+
+    /**
+     * {@link #serve} on a thread of its own, off the start-up's critical path: the Prometheus
+     * client's HTTP server and the JVM's metrics load a few hundred classes, which took a third of
+     * a single node's start to first acknowledged produce. The future fails with the
+     * {@link ConfigException} of {@link #serve}; the broker waits for it before it reports started.
+     */
+    public CompletableFuture<Void> serveInBackground(Optional<MetricsListener> listener) {
+        if (listener.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> served = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("metrics-start").start(() -> {
+            try {
+                serve(listener);
+                served.complete(null);
+            } catch (Throwable t) {
+                served.completeExceptionally(t);
+            }
+        });
+        return served;
     }
 
     /** The bound port of {@code /metrics}, empty when not served. */
@@ -148,10 +186,14 @@ public final class BrokerMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        MetricsEndpoint current = endpoint;
+        MetricsEndpoint current;
+        synchronized (this) {
+            closed = true;
+            current = endpoint;
+            endpoint = null;
+        }
         if (current != null) {
             current.close();
-            endpoint = null;
         }
     }
 }

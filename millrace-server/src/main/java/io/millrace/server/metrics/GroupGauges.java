@@ -1,6 +1,7 @@
 package io.millrace.server.metrics;
 
 import io.millrace.coordinator.group.GroupCoordinatorService;
+import io.millrace.coordinator.group.GroupRebalances;
 import io.millrace.coordinator.offsets.CommittedOffset;
 import io.millrace.metrics.GaugeSource;
 import io.millrace.metrics.MillraceMetrics;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.slf4j.Logger;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Consumer group gauges, named as the widely used kafka_exporter names them (a Kafka broker has
  * no lag metric; dashboards read these): each group's committed offset and lag per partition,
  * computed at scrape time from the offsets the group coordinator hosted here holds and the high
- * watermark of the partition's log on this node; and each classic group's generation, whose
- * changes are its rebalances. Nothing is recorded on the request path.
+ * watermark of the partition's log on this node; each classic group's generation, whose
+ * changes are its rebalances; and the rebalances of KIP-848 consumer, streams and share groups
+ * ({@link GroupRebalances}, counted by the coordinator). Nothing is recorded on the request path.
  *
  * <p>A partition whose log is not on this node (a cluster where the coordinator of the group is
  * not a replica of it) has no lag sample here. Thread-safe: the offsets are read on the
@@ -54,6 +57,20 @@ final class GroupGauges {
         metrics.gauge("millrace_group_generation",
                 "A classic group's generation: each completed rebalance adds one (changes() counts rebalances)",
                 generations(groups), "consumergroup");
+        GroupRebalances rebalances = groups.rebalances();
+        rebalanceCounter(metrics, "consumer", "KIP-848 consumer", rebalances.consumer());
+        rebalanceCounter(metrics, "streams", "KIP-1071 streams", rebalances.streams());
+        rebalanceCounter(metrics, "share", "KIP-932 share", rebalances.share());
+    }
+
+    /**
+     * Kafka's {@code kafka.server:type=group-coordinator-metrics,name=<kind>-group-rebalance-count}:
+     * each bump of a group's epoch by a membership, subscription or topic change.
+     */
+    private static void rebalanceCounter(MillraceMetrics metrics, String kind, String what, LongAdder count) {
+        metrics.counterOf("kafka_server_group_coordinator_metrics_" + kind + "_group_rebalance",
+                what + " group rebalances (group epoch bumps) of the groups coordinated here",
+                samples -> samples.sample(count.sum()));
     }
 
     /** Every group hosted here with its committed offsets. */

@@ -67,9 +67,6 @@ final class PartitionGauges {
                 samples -> partitions.all().forEach(p -> samples.sample(p.log().logEndOffset(),
                         p.topicPartition().topic(), Integer.toString(p.topicPartition().partition()))),
                 TOPIC, PARTITION);
-        metrics.gauge("kafka_server_broker_metadata_metrics_last_applied_record_offset",
-                "Metadata records this node has replayed (its image's record count)",
-                samples -> samples.sample(image.get().recordCount()));
     }
 
     private static boolean leads(Partition partition) {
