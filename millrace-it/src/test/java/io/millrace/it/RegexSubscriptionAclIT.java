@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A KIP-848 consumer ({@code group.protocol=consumer}) subscribing with a pattern under ACLs, with
+ * A KIP-848 consumer ({@code group.protocol=consumer}) subscribing with a broker-side pattern
+ * ({@code subscribe(SubscriptionPattern)}, sent as SubscribedTopicRegex; a {@code java.util.regex.Pattern}
+ * the client resolves itself against Metadata, which hides those topics already) under ACLs, with
  * Apache Kafka's KafkaConsumer over SASL/PLAIN: the coordinator resolves the pattern to the
  * matching topics the member's principal may DESCRIBE, as Kafka 4.4 does, so alice, who may read
  * {@code a-1} but not {@code a-2}, consumes {@code a-1} without an error and is never assigned
@@ -81,7 +83,7 @@ class RegexSubscriptionAclIT {
             Set<TopicPartition> everAssigned = new HashSet<>();
             Map<String, Integer> consumed = new HashMap<>();
             try (KafkaConsumer<String, String> alice = aliceConsumer("127.0.0.1:" + broker.port("SASL"))) {
-                alice.subscribe(Pattern.compile("a-.*"), new ConsumerRebalanceListener() {
+                alice.subscribe(new SubscriptionPattern("a-.*"), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     }
