@@ -148,6 +148,7 @@ final class GroupMembership {
         }
         members.put(memberId, updated);
         boolean subscriptionChanged = newMember || updated.subscriptionDiffers(existing);
+        resolver.heartbeat(groupId, memberId, client.topics());
         TargetAssignments.Targets targets =
                 targetAssignments.update(group, members, currentTargets, subscriptionChanged, records);
 

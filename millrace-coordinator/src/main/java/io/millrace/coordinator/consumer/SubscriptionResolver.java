@@ -1,5 +1,6 @@
 package io.millrace.coordinator.consumer;
 
+import io.millrace.coordinator.TopicVisibility;
 import io.millrace.coordinator.TopicsView;
 import io.millrace.coordinator.TopicsView.TopicInfo;
 import java.util.ArrayList;
@@ -20,7 +21,9 @@ import org.apache.kafka.common.Uuid;
  * exist now. Kafka evaluates {@code SubscribedTopicRegex} with RE2/J; we use
  * {@link java.util.regex.Pattern}, whose syntax is a superset of RE2's for the patterns clients
  * send (RE2 lacks back-references and look-around, which Java also accepts). A pattern must
- * match the whole topic name. Internal topics are never matched by a pattern, only by name.
+ * match the whole topic name. Internal topics are never matched by a pattern, only by name. A
+ * pattern resolves, for each member, to the matching topics its principal may DESCRIBE
+ * ({@link RegexVisibility}); topics named are authorized by the heartbeat's handler.
  *
  * <p>Not thread-safe: one per coordinator shard; it caches compiled patterns.
  */
@@ -31,6 +34,7 @@ final class SubscriptionResolver {
 
     private final TopicsView topics;
     private final Map<String, Pattern> patterns = new HashMap<>();
+    private final RegexVisibility regexVisibility = new RegexVisibility();
 
     SubscriptionResolver(TopicsView topics) {
         this.topics = topics;
@@ -74,7 +78,19 @@ final class SubscriptionResolver {
         }
     }
 
-    Resolved resolve(Collection<ConsumerGroupMember> members) {
+    /** The heartbeat handled now comes from a member whose principal sees {@code visibility}. */
+    void heartbeat(String groupId, String memberId, TopicVisibility visibility) {
+        regexVisibility.heartbeat(groupId, memberId, visibility);
+    }
+
+    /**
+     * What the group's members subscribe to now: the topics named that exist, and the topics
+     * their regex matches that their principal may DESCRIBE (a member not known to
+     * {@link RegexVisibility} keeps, of those matched, the topics of {@code targets}).
+     *
+     * @param targets member id → its current target assignment
+     */
+    Resolved resolve(String groupId, Collection<ConsumerGroupMember> members, Map<String, PartitionSet> targets) {
         Map<String, TopicInfo> byName = new TreeMap<>();
         Set<String> regexes = new HashSet<>();
         for (ConsumerGroupMember member : members) {
@@ -88,6 +104,7 @@ final class SubscriptionResolver {
             }
         }
         Map<String, Set<String>> regexMatches = new HashMap<>();
+        Map<String, TopicInfo> matchedTopics = new HashMap<>();
         if (!regexes.isEmpty()) {
             for (TopicInfo topic : topics.all()) {
                 if (INTERNAL_TOPICS.contains(topic.name())) {
@@ -95,13 +112,14 @@ final class SubscriptionResolver {
                 }
                 for (String regex : regexes) {
                     if (compile(regex).matcher(topic.name()).matches()) {
-                        byName.putIfAbsent(topic.name(), topic);
+                        matchedTopics.put(topic.name(), topic);
                         regexMatches.computeIfAbsent(regex, r -> new HashSet<>()).add(topic.name());
                     }
                 }
             }
         }
         Map<String, Set<Uuid>> memberTopics = new HashMap<>();
+        Map<String, Set<String>> regexTopics = new HashMap<>();
         for (ConsumerGroupMember member : members) {
             Set<Uuid> ids = new HashSet<>();
             for (String name : member.subscribedTopicNames()) {
@@ -110,13 +128,29 @@ final class SubscriptionResolver {
                     ids.add(topic.id());
                 }
             }
-            if (member.subscribedTopicRegex() != null) {
-                for (String name : regexMatches.getOrDefault(member.subscribedTopicRegex(), Set.of())) {
-                    ids.add(byName.get(name).id());
-                }
-            }
             memberTopics.put(member.memberId(), ids);
+            if (member.subscribedTopicRegex() != null) {
+                Set<String> matched = regexMatches.getOrDefault(member.subscribedTopicRegex(), Set.of());
+                Set<String> visible = regexVisibility.visible(groupId, member.memberId(), matched);
+                if (visible == null) {
+                    Set<Uuid> assigned = targets.getOrDefault(member.memberId(), PartitionSet.EMPTY).topics();
+                    visible = new HashSet<>();
+                    for (String name : matched) {
+                        if (assigned.contains(matchedTopics.get(name).id())) {
+                            visible.add(name);
+                        }
+                    }
+                }
+                regexTopics.put(member.memberId(), visible);
+            }
         }
+        regexTopics.forEach((memberId, names) -> names.forEach(name -> {
+            TopicInfo topic = matchedTopics.get(name);
+            byName.putIfAbsent(name, topic);
+            memberTopics.get(memberId).add(topic.id());
+        }));
+        Set<String> memberIds = new HashSet<>(memberTopics.keySet());
+        regexVisibility.retain(groupId, memberIds);
         return new Resolved(new ArrayList<>(byName.values()), memberTopics);
     }
 }

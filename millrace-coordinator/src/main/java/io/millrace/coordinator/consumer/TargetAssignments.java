@@ -51,7 +51,7 @@ final class TargetAssignments {
     Targets update(ConsumerGroup group, SortedMap<String, ConsumerGroupMember> members,
                    Map<String, PartitionSet> currentTargets, boolean membersChanged, List<CoordinatorRecord> records) {
         String groupId = group.groupId();
-        SubscriptionResolver.Resolved resolved = resolver.resolve(members.values());
+        SubscriptionResolver.Resolved resolved = resolver.resolve(groupId, members.values(), currentTargets);
         boolean metadataChanged = !resolved.metadata().equals(group.subscriptionMetadata());
         int groupEpoch = group.groupEpoch();
         if (membersChanged || metadataChanged) {

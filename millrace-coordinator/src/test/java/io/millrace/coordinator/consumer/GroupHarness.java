@@ -53,7 +53,11 @@ final class GroupHarness {
     }
 
     ConsumerGroupHeartbeatResponseData send(ConsumerGroupHeartbeatRequestData request) {
-        CoordinatorResult<ConsumerGroupHeartbeatResponseData> result = groups.heartbeat(request, CLIENT, now);
+        return send(request, CLIENT);
+    }
+
+    ConsumerGroupHeartbeatResponseData send(ConsumerGroupHeartbeatRequestData request, GroupRequestContext client) {
+        CoordinatorResult<ConsumerGroupHeartbeatResponseData> result = groups.heartbeat(request, client, now);
         append(result.records());
         return result.response();
     }

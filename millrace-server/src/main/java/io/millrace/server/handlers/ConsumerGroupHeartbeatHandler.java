@@ -22,7 +22,9 @@ import org.apache.kafka.common.protocol.Errors;
  * write on the coordinator shard of the group. Errors of the coordinator itself
  * (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS) become the response's error code, which the
  * client retries after finding the coordinator again. Needs READ on the group and DESCRIBE on
- * every subscribed topic (else TOPIC_AUTHORIZATION_FAILED naming them).
+ * every subscribed topic (else TOPIC_AUTHORIZATION_FAILED naming them). A regex subscription is
+ * not refused: the coordinator resolves it to the matching topics the principal may DESCRIBE
+ * (the request's {@code TopicVisibility}, see {@link GroupContexts}), as Kafka 4.4 does.
  */
 public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequestData> {
     private final GroupCoordinatorService coordinator;
