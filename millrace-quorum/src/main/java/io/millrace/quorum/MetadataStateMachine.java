@@ -51,13 +51,16 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final MetadataPublisher publisher;
     private final RecentBatches recent;
+    private final CommittedCommandReplies commandReplies;
     private final Consumer<RaftPeerId> leaderChanged;
     private volatile Function<ByteString, CompletableFuture<Message>> queryHandler =
             request -> CompletableFuture.failedFuture(new IllegalStateException("metadata quorum not started"));
 
-    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, Consumer<RaftPeerId> leaderChanged) {
+    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, CommittedCommandReplies commandReplies,
+                         Consumer<RaftPeerId> leaderChanged) {
         this.publisher = publisher;
         this.recent = recent;
+        this.commandReplies = commandReplies;
         this.leaderChanged = leaderChanged;
     }
 
@@ -139,6 +142,9 @@ final class MetadataStateMachine extends BaseStateMachine {
             } else {
                 publisher.publish(batch.records());
                 recent.add(publisher.image().recordCount(), batch.records());
+                if (batch.requestId() != null) {
+                    commandReplies.committed(batch.requestId(), batch.encodedReply());
+                }
                 result = new byte[] {APPLIED};
             }
         } catch (RuntimeException e) {
