@@ -32,7 +32,8 @@ import org.apache.kafka.common.Uuid;
  * ({@code --initial-controllers}, {@code --no-initial-controllers}) are refused, and
  * {@code --standalone} is accepted only for a node with no controller.quorum.voters (a single
  * node is its own quorum). {@code --release-version} and {@code --feature} are accepted and ignored:
- * Millrace's metadata has one version; {@code --add-scram} is refused. Stateless.
+ * Millrace's metadata has one version; {@code --add-scram} is refused, naming how to create SCRAM
+ * users on the running cluster instead. Stateless.
  */
 final class StorageCommand {
     static final int OK = 0;
@@ -194,8 +195,10 @@ final class StorageCommand {
                         o.initialControllers = true;
                     }
                     case "-N", "--no-initial-controllers" -> o.initialControllers = true;
-                    case "-S", "--add-scram" -> throw new UsageException("--add-scram: Millrace has no SCRAM "
-                            + "credentials to create");
+                    case "-S", "--add-scram" -> throw new UsageException("--add-scram: storage format does not "
+                            + "write SCRAM credentials; once the cluster runs, create them with kafka-configs.sh "
+                            + "--alter --entity-type users --add-config 'SCRAM-SHA-256=[password=...]' (or the "
+                            + "Admin API's alterUserScramCredentials)");
                     case "-r", "--release-version", "-f", "--feature" -> {
                         if (inline == null) {
                             next(args, ++i, option);

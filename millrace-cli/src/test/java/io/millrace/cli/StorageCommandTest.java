@@ -100,6 +100,15 @@ class StorageCommandTest {
     }
 
     @Test
+    void addScramIsRefusedNamingWhatToDoInstead() throws Exception {
+        assertEquals(2, run("storage", "format", "-t", ID, "-c", config("").toString(), "--add-scram",
+                "SCRAM-SHA-256=[name=alice,password=alice-secret]"));
+        String text = errBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("kafka-configs.sh") && text.contains("alterUserScramCredentials"), text);
+        assertTrue(!Files.exists(dir.resolve("d1").resolve("meta.properties")));
+    }
+
+    @Test
     void formatWithAConflictingClusterIdLineIsRefused() throws Exception {
         Path file = config("cluster.id=AAAAAAAAAAAAAAAAAAAAAA\n");
         assertEquals(1, run("storage", "format", "-t", ID, "-c", file.toString()));
