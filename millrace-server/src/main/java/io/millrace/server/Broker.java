@@ -272,8 +272,7 @@ public final class Broker {
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
-        if (!mode.isSingleNode() && config.processRoles().contains("controller")) {
-            // on every node that may become the active controller, so a new one already knows who died
+        if (!mode.isSingleNode()) {
             MetadataLog watchedLog = metadataLog;
             exitWatch = new BrokerExitWatch(nodeId, interBroker, publisher::image, watchedLog::isActive,
                     (id, epoch, evidence) -> controller.fenceExitedBroker(id, epoch, evidence));
