@@ -17,8 +17,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * Answers the read-only requests that Ratis delivers to the leader's state machine: runs a
- * forwarded controller command on the local controller (once per request id:
- * {@link RecentCommandResults}), describes the quorum, or serves a non-voter's metadata fetch from
+ * forwarded controller command on the local controller (once per request id: a reply the metadata
+ * log committed for that id, {@link CommittedCommandReplies}, possibly under an earlier leader,
+ * else this leader's {@link RecentCommandResults}), describes the quorum, or serves a non-voter's metadata fetch from
  * the recent-batches tail (or a whole snapshot). Also answers, on any node (a stale read), which
  * node and cluster it is, for a peer's {@link QuorumProbe}. Called on gRPC threads; never blocks
  * them: every answer is a future.
@@ -31,13 +32,21 @@ final class LeaderQueryHandler {
     private final Supplier<ControllerChannel> localController;
     private final Supplier<QuorumInfo> describe;
     private final QueryMessages.Identity identity;
+    private final CommittedCommandReplies committedReplies;
     private final RecentCommandResults commandResults = new RecentCommandResults(RecentCommandResults.CAPACITY,
             reply -> QueryMessages.readReply(reply.getContent()).error() != Errors.NOT_CONTROLLER);
 
     LeaderQueryHandler(MetadataView view, RecentBatches recent, Supplier<ControllerChannel> localController,
                        Supplier<QuorumInfo> describe, QueryMessages.Identity identity) {
+        this(view, recent, new CommittedCommandReplies(), localController, describe, identity);
+    }
+
+    LeaderQueryHandler(MetadataView view, RecentBatches recent, CommittedCommandReplies committedReplies,
+                       Supplier<ControllerChannel> localController, Supplier<QuorumInfo> describe,
+                       QueryMessages.Identity identity) {
         this.view = view;
         this.recent = recent;
+        this.committedReplies = committedReplies;
         this.localController = localController;
         this.describe = describe;
         this.identity = identity;
@@ -48,8 +57,9 @@ final class LeaderQueryHandler {
             QueryMessages.Request request = QueryMessages.readRequest(content);
             return switch (request.kind()) {
                 case QueryMessages.COMMAND -> runCommand(request);
-                case QueryMessages.IDENTIFIED_COMMAND -> commandResults.runOnce(request.requestId(),
-                        id -> runCommand(request));
+                case QueryMessages.IDENTIFIED_COMMAND -> committedReplies.reply(request.requestId())
+                        .map(reply -> CompletableFuture.completedFuture(QueryMessages.ok(reply)))
+                        .orElseGet(() -> commandResults.runOnce(request.requestId(), id -> runCommand(request)));
                 case QueryMessages.IDENTITY ->
                         CompletableFuture.completedFuture(QueryMessages.ok(QueryMessages.identityResult(identity)));
                 case QueryMessages.DESCRIBE ->
@@ -76,7 +86,8 @@ final class LeaderQueryHandler {
         ControllerCommand command = RecordCodec.decode(type, request.payload());
         CompletableFuture<? extends Record> reply;
         try {
-            reply = controller.submit(command);
+            reply = request.requestId() == null ? controller.submit(command)
+                    : controller.submit(command, request.requestId());
             if (reply == null) {
                 reply = CompletableFuture.failedFuture(new IllegalStateException("The controller answered nothing"));
             }

@@ -2,6 +2,7 @@ package io.millrace.quorum;
 
 import io.millrace.metadata.controller.ControllerChannel;
 import io.millrace.metadata.log.MetadataApplyPosition;
+import io.millrace.metadata.log.CommandOutcome;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataPublisher;
 import io.millrace.metadata.records.MetadataRecord;
@@ -75,6 +76,7 @@ public final class MetadataQuorum implements MetadataLog {
     private final RaftGroup group;
     private final RaftPeerId selfId;
     private final RecentBatches recent = new RecentBatches(RECENT_RECORDS);
+    private final CommittedCommandReplies commandReplies = new CommittedCommandReplies();
     private final MetadataStateMachine stateMachine;
     private final ClientId appendClientId = ClientId.randomId();
     private final AtomicLong appendCallIds = new AtomicLong();
@@ -118,8 +120,9 @@ public final class MetadataQuorum implements MetadataLog {
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> RaftPeer.newBuilder().setId(peerId(e.getKey())).setAddress(address(e.getValue())).build())
                 .toList());
-        this.stateMachine = new MetadataStateMachine(publisher, recent, this::onLeaderChanged, this::committedIndex);
-        stateMachine.setQueryHandler(new LeaderQueryHandler(publisher, recent, () -> localController,
+        this.stateMachine = new MetadataStateMachine(publisher, recent, commandReplies, this::onLeaderChanged,
+                this::committedIndex);
+        stateMachine.setQueryHandler(new LeaderQueryHandler(publisher, recent, commandReplies, () -> localController,
                 this::describe, new QueryMessages.Identity(config.nodeId(), config.clusterId()))::handle);
     }
 
@@ -194,6 +197,25 @@ public final class MetadataQuorum implements MetadataLog {
      */
     @Override
     public CompletableFuture<Void> append(List<MetadataRecord> records) {
+        return appendBatch(term -> MetadataBatchCodec.encode(term, records));
+    }
+
+    /** As {@link #append(List)}; the batch also carries the forwarded command's outcome, for every node to remember. */
+    @Override
+    public CompletableFuture<Void> append(List<MetadataRecord> records, CommandOutcome outcome) {
+        byte[] reply;
+        try {
+            reply = RecordCodec.encode(outcome.reply());
+        } catch (RuntimeException e) {
+            log.warn("Metadata quorum: the reply to request {} cannot be encoded; appended without it: {}",
+                    outcome.requestId(), e.toString());
+            return append(records);
+        }
+        return appendBatch(term -> MetadataBatchCodec.encode(term, records, outcome.requestId(), reply));
+    }
+
+    /** Appends the batch {@code batch} encodes for the leader's current term. */
+    private CompletableFuture<Void> appendBatch(java.util.function.LongFunction<byte[]> batch) {
         RaftServer.Division d = division;
         if (d == null || closed) {
             return CompletableFuture.failedFuture(new NotControllerException(
@@ -209,7 +231,7 @@ public final class MetadataQuorum implements MetadataLog {
                 .setServerId(selfId)
                 .setGroupId(group.getGroupId())
                 .setCallId(appendCallIds.incrementAndGet())
-                .setMessage(Message.valueOf(ByteString.copyFrom(MetadataBatchCodec.encode(term, records))))
+                .setMessage(Message.valueOf(ByteString.copyFrom(batch.apply(term))))
                 .setType(RaftClientRequest.writeRequestType())
                 .build();
         CompletableFuture<RaftClientReply> reply;

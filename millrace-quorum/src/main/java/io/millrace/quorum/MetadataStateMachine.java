@@ -52,6 +52,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final MetadataPublisher publisher;
     private final RecentBatches recent;
+    private final CommittedCommandReplies commandReplies;
     private final Consumer<RaftPeerId> leaderChanged;
     private final LongSupplier committedIndex;
     /** When an applied index last reached the commit index (ms since the epoch). */
@@ -63,10 +64,11 @@ final class MetadataStateMachine extends BaseStateMachine {
      * @param committedIndex this node's Raft commit index (-1 before its server started), read
      *                       after each entry is applied to note when it caught up
      */
-    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, Consumer<RaftPeerId> leaderChanged,
-                         LongSupplier committedIndex) {
+    MetadataStateMachine(MetadataPublisher publisher, RecentBatches recent, CommittedCommandReplies commandReplies,
+                         Consumer<RaftPeerId> leaderChanged, LongSupplier committedIndex) {
         this.publisher = publisher;
         this.recent = recent;
+        this.commandReplies = commandReplies;
         this.leaderChanged = leaderChanged;
         this.committedIndex = committedIndex;
     }
@@ -164,6 +166,9 @@ final class MetadataStateMachine extends BaseStateMachine {
             } else {
                 publisher.publish(batch.records());
                 recent.add(publisher.image().recordCount(), batch.records());
+                if (batch.requestId() != null) {
+                    commandReplies.committed(batch.requestId(), batch.encodedReply());
+                }
                 result = new byte[] {APPLIED};
             }
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.millrace.metadata.controller.TopicSpec;
 import io.millrace.metadata.controller.command.AllocateProducerIds;
 import io.millrace.metadata.controller.command.ControllerCommand;
 import io.millrace.metadata.controller.command.CreateTopics;
+import io.millrace.metadata.log.CommandOutcome;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.records.MetadataRecord;
@@ -39,12 +40,22 @@ final class TinyController implements ControllerChannel, AutoCloseable {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command) {
-        return CompletableFuture.supplyAsync(() -> (R) run(command), thread);
+        return submit(command, null);
     }
 
-    private Record run(ControllerCommand<?> command) {
+    /** As MetadataController: a forwarded command's records carry its request id and reply. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command, String requestId) {
+        return CompletableFuture.supplyAsync(() -> (R) run(command, requestId), thread);
+    }
+
+    private void append(List<MetadataRecord> records, String requestId, Record reply) {
+        (requestId == null ? log.append(records) : log.append(records, new CommandOutcome(requestId, reply))).join();
+    }
+
+    private Record run(ControllerCommand<?> command, String requestId) {
         if (!log.isActive()) {
             throw new NotControllerException("node " + nodeId + " is not active");
         }
@@ -66,13 +77,15 @@ final class TinyController implements ControllerChannel, AutoCloseable {
                     }
                     results.add(new CreateTopicResult(spec.name(), ApiError.NONE, id, spec.numPartitions(), (short) 3));
                 }
-                log.append(records).join();
-                yield new CreateTopics.Reply(results);
+                CreateTopics.Reply reply = new CreateTopics.Reply(results);
+                append(records, requestId, reply);
+                yield reply;
             }
             case AllocateProducerIds a -> {
                 long first = view.image().nextProducerId();
-                log.append(List.of(new ProducerIdsRecord(a.brokerId(), first + a.size()))).join();
-                yield new AllocateProducerIds.Reply(first, a.size());
+                AllocateProducerIds.Reply reply = new AllocateProducerIds.Reply(first, a.size());
+                append(List.of(new ProducerIdsRecord(a.brokerId(), first + a.size())), requestId, reply);
+                yield reply;
             }
             default -> throw new UnsupportedVersionException("not in the tiny controller: " + command);
         };

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -166,10 +170,19 @@ public final class MetaProperties {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(FILE + ".tmp");
-            try (Writer writer = Files.newBufferedWriter(tmp)) {
+            // as Kafka: the new file reaches the disk before it replaces the name, and the rename
+            // before the call returns, so a crash never leaves an empty or missing meta.properties
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
                 props.store(writer, "Written by Millrace; do not edit");
+                writer.flush();
+                channel.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }

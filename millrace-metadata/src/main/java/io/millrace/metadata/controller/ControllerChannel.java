@@ -19,6 +19,16 @@ public interface ControllerChannel {
 
     <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command);
 
+    /**
+     * As {@link #submit(ControllerCommand)}, for a command another node forwarded under
+     * {@code requestId} (the same on its retries): the active controller writes the reply with the
+     * command's records ({@link io.millrace.metadata.log.CommandOutcome}), so a retry that reaches
+     * the next controller is answered, not run again.
+     */
+    default <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command, String requestId) {
+        return submit(command);
+    }
+
     default CompletableFuture<List<CreateTopicResult>> createTopics(List<TopicSpec> specs, boolean validateOnly) {
         return submit(new CreateTopics(specs, validateOnly)).thenApply(CreateTopics.Reply::results);
     }

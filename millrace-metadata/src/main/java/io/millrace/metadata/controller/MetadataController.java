@@ -19,6 +19,7 @@ import io.millrace.metadata.controller.command.RegisterBroker;
 import io.millrace.metadata.image.BrokerImage;
 import io.millrace.metadata.image.MetadataImage;
 import io.millrace.metadata.log.BootstrapRecords;
+import io.millrace.metadata.log.CommandOutcome;
 import io.millrace.metadata.log.MetadataLog;
 import io.millrace.metadata.log.MetadataView;
 import io.millrace.metadata.records.MetadataRecord;
@@ -117,10 +118,17 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
 
     @Override
     public <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command) {
+        return submit(command, null);
+    }
+
+    /** {@inheritDoc} {@code requestId} null: a command of this node, with no outcome to keep. */
+    @Override
+    public <R extends Record> CompletableFuture<R> submit(ControllerCommand<R> command, String requestId) {
         return onThread(() -> {
             requireActive();
             CommandResult<? extends Record> result = decide(view.image(), command);
-            write(result.records(), result.event());
+            write(result.records(), result.event(),
+                    requestId == null ? null : new CommandOutcome(requestId, result.reply()));
             if (command instanceof RegisterBroker register && !result.records().isEmpty()) {
                 liveness.registered(register.brokerId(), view.image().recordCount());
             }
@@ -280,9 +288,15 @@ public final class MetadataController implements ControllerChannel, AutoCloseabl
 
     /** Appends and waits for the commit (and replay into the view); logs {@code event} once committed. */
     private void write(List<MetadataRecord> records, String event) {
+        write(records, event, null);
+    }
+
+    /** Appends {@code records} (with the forwarded command's {@code outcome}, if any) and waits for the commit. */
+    private void write(List<MetadataRecord> records, String event, CommandOutcome outcome) {
         if (!records.isEmpty()) {
             try {
-                metadataLog.append(records).get(APPEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                (outcome == null ? metadataLog.append(records) : metadataLog.append(records, outcome))
+                        .get(APPEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 throw asControllerError(e.getCause());
             } catch (TimeoutException e) {

@@ -21,6 +21,16 @@ public interface MetadataLog extends AutoCloseable {
      */
     CompletableFuture<Void> append(List<MetadataRecord> records);
 
+    /**
+     * As {@link #append(List)}, for the records of a command forwarded under a request id: a
+     * replicated log keeps {@code outcome} with the batch, so whichever node is the active
+     * controller next answers a retry of that request with the same reply instead of running the
+     * command again. A log that is its own controller (a single node) just appends.
+     */
+    default CompletableFuture<Void> append(List<MetadataRecord> records, CommandOutcome outcome) {
+        return append(records);
+    }
+
     /** Whether this node is the active controller now: the quorum leader, with every committed record replayed. */
     boolean isActive();
 
