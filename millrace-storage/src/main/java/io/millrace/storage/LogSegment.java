@@ -32,6 +32,9 @@ final class LogSegment {
     record TimestampAndOffset(long timestamp, long offset) {
     }
 
+    /** Bytes read at a time past the last useful index entry: one default index interval of small batches' headers. */
+    private static final int TAIL_SCAN_BLOCK_BYTES = 4096 + RecordBatchHeader.HEADER_SIZE;
+
     private final Path dir;
     private final long baseOffset;
     private final FileChannel channel;
@@ -335,8 +338,11 @@ final class LogSegment {
 
     /**
      * As {@link #read}, but the batches stay in the file: a region of this segment's channel for
-     * a zero-copy send. Walks only the batch headers. The caller must not let the region outlive
-     * the channel (see {@link PartitionLog#readFileRegion}).
+     * a zero-copy send. Reads only batch headers, and few of them: the region's end is found
+     * from the offset index (the last indexed batch that starts below {@code maxOffsetExclusive}
+     * and ends within the byte limit), then by stepping over the headers of at most about one
+     * index interval. The caller must not let the region outlive the channel (see
+     * {@link PartitionLog#readFileRegion}).
      */
     FileRegion readRegion(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) throws IOException {
         int end = size;
@@ -356,21 +362,32 @@ final class LogSegment {
             }
             long budget = Math.max(maxBytes, 0);
             long taken = header.sizeInBytes();
-            if (taken > budget && !minOneBatch) {
-                return new FileRegion(channel, start, 0);
+            if (taken > budget) {
+                return new FileRegion(channel, start, minOneBatch ? (int) taken : 0);
             }
-            // Past the first batch, one header per pread: the cursor would otherwise read whole blocks.
-            FileBatchCursor headers = new FileBatchCursor(channel, start + taken, end, RecordBatchHeader.HEADER_SIZE);
-            while (headers.next() == FileBatchCursor.Step.BATCH) {
-                RecordBatchHeader next = headers.header();
-                if (next.baseOffset() >= maxOffsetExclusive || taken + next.sizeInBytes() > budget) {
-                    break;
-                }
-                taken += next.sizeInBytes();
-            }
-            return new FileRegion(channel, start, (int) taken);
+            long cut = Math.min(end, start + budget);
+            long regionEnd = Math.max(start + taken, offsetIndex.lastPositionBelow(maxOffsetExclusive, cut));
+            return new FileRegion(channel, start, (int) (wholeBatchesEnd(regionEnd, end, cut, maxOffsetExclusive) - start));
         }
         return null;
+    }
+
+    /**
+     * From {@code position}, a batch boundary, the end of the batches that start below
+     * {@code maxOffsetExclusive} and end at or before {@code cut}.
+     */
+    private long wholeBatchesEnd(long position, int end, long cut, long maxOffsetExclusive) throws IOException {
+        long regionEnd = position;
+        FileBatchCursor headers = new FileBatchCursor(channel, position, end, TAIL_SCAN_BLOCK_BYTES);
+        while (headers.next() == FileBatchCursor.Step.BATCH) {
+            RecordBatchHeader next = headers.header();
+            long nextEnd = headers.position() + next.sizeInBytes();
+            if (next.baseOffset() >= maxOffsetExclusive || nextEnd > cut) {
+                break;
+            }
+            regionEnd = nextEnd;
+        }
+        return regionEnd;
     }
 
     /** The end of the last whole batch in {@code chunk} that starts below {@code maxOffsetExclusive}. */

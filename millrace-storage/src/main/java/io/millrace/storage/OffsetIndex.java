@@ -19,6 +19,8 @@ final class OffsetIndex {
     static final int ENTRY_SIZE = 8;
     private static final MappedIndexFile.KeyReader RELATIVE_OFFSET = (mmap, n) -> mmap.getInt(n * ENTRY_SIZE);
 
+    private static final MappedIndexFile.KeyReader POSITION = (mmap, n) -> mmap.getInt(n * ENTRY_SIZE + 4);
+
     private final long baseOffset;
     private final MappedIndexFile file;
 
@@ -77,6 +79,22 @@ final class OffsetIndex {
             return 0;
         }
         int n = file.floorEntry(Math.min(relative, Integer.MAX_VALUE), RELATIVE_OFFSET);
+        return n < 0 ? 0 : file.mmap().getInt(n * ENTRY_SIZE + 4);
+    }
+
+    /**
+     * The position of the last indexed batch that starts below {@code offsetExclusive} at or
+     * before {@code positionAtMost}, or 0 when none does. Every batch before it starts below
+     * that offset and ends by that position, as both fields increase from entry to entry.
+     */
+    int lastPositionBelow(long offsetExclusive, long positionAtMost) {
+        long relative = offsetExclusive - baseOffset;
+        if (relative <= 0 || positionAtMost < 0) {
+            return 0;
+        }
+        int byOffset = file.floorEntry(Math.min(relative - 1, Integer.MAX_VALUE), RELATIVE_OFFSET);
+        int byPosition = file.floorEntry(Math.min(positionAtMost, Integer.MAX_VALUE), POSITION);
+        int n = Math.min(byOffset, byPosition);
         return n < 0 ? 0 : file.mmap().getInt(n * ENTRY_SIZE + 4);
     }
 

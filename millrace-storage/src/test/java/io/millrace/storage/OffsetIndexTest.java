@@ -33,6 +33,24 @@ class OffsetIndexTest {
     }
 
     @Test
+    void findsTheLastEntryBelowAnOffsetAndWithinAPosition() throws Exception {
+        OffsetIndex index = OffsetIndex.open(dir.resolve("e.index"), 1000, 1024);
+        assertEquals(0, index.lastPositionBelow(2000, 10_000), "empty");
+        index.append(1010, 100);
+        index.append(1020, 200);
+        index.append(1030, 300);
+        assertEquals(300, index.lastPositionBelow(Long.MAX_VALUE, Integer.MAX_VALUE));
+        assertEquals(300, index.lastPositionBelow(1031, 300));
+        assertEquals(200, index.lastPositionBelow(1030, 10_000), "a batch starting at the limit offset is excluded");
+        assertEquals(200, index.lastPositionBelow(1031, 299), "the position bound is inclusive");
+        assertEquals(200, index.lastPositionBelow(1021, 250));
+        assertEquals(100, index.lastPositionBelow(1021, 150));
+        assertEquals(0, index.lastPositionBelow(1010, 10_000));
+        assertEquals(0, index.lastPositionBelow(1031, 99));
+        assertEquals(0, index.lastPositionBelow(999, 10_000), "below the base offset");
+    }
+
+    @Test
     void binarySearchFindsEveryEntryOfALargeIndex() throws Exception {
         OffsetIndex index = OffsetIndex.open(dir.resolve("b.index"), 0, 8 * 10_000);
         for (int i = 1; i <= 9_999; i++) {

@@ -84,6 +84,43 @@ class PartitionLogFileRegionTest {
         assertNull(log.readFileRegion(log.logEndOffset(), 100, Long.MAX_VALUE, true).region());
     }
 
+    /**
+     * The region's end comes from the offset index, then a short header scan: whatever the
+     * index density (an entry for every batch, one every few, none at all) and batch sizes, it
+     * must hold the same whole batches as a copying read.
+     */
+    @Test
+    void regionsEndAtTheSameBatchWhateverTheIndexDensity() throws Exception {
+        for (int interval : new int[] {1, 700, 4096, 1 << 30}) {
+            Path logDir = dir.resolve("interval-" + interval);
+            PartitionLog sparse = PartitionLog.open(logDir, TP, Uuid.randomUuid(),
+                    TestConfigs.defaults().segmentBytes(64 * 1024).index(interval, 64 * 1024).build(), time, true);
+            try {
+                for (int i = 0; i < 120; i++) {
+                    sparse.appendAsLeader(i % 5 == 0 ? Batches.sized(50 + 37 * i, NOW + i) : Batches.records(1 + i % 7, NOW + i), 0);
+                }
+                sparse.updateHighWatermark(sparse.logEndOffset() - 9);
+                long hw = sparse.highWatermark();
+                for (long offset = 0; offset < sparse.logEndOffset(); offset += 5) {
+                    for (int maxBytes : new int[] {0, 60, 500, 2_000, 9_000, 40_000, Integer.MAX_VALUE}) {
+                        for (long maxOffset : new long[] {hw, hw - 3, Long.MAX_VALUE}) {
+                            if (offset >= maxOffset) {
+                                continue;
+                            }
+                            String what = "interval " + interval + ", offset " + offset + ", maxBytes " + maxBytes
+                                    + ", maxOffset " + maxOffset;
+                            ReadResult copied = sparse.read(offset, maxBytes, maxOffset, true);
+                            FileReadResult region = sparse.readFileRegion(offset, maxBytes, maxOffset, true);
+                            assertTrue(java.util.Arrays.equals(bytesOf(copied.records()), bytesOf(region.region())), what);
+                        }
+                    }
+                }
+            } finally {
+                sparse.close();
+            }
+        }
+    }
+
     @Test
     void aRegionOfASegmentRetentionDeletedStaysReadableUntilTheDeleteDelayPasses() throws Exception {
         open(TestConfigs.defaults().segmentBytes(300).retention(60_000, -1).fileDeleteDelayMs(10_000).build());

@@ -1,7 +1,7 @@
 package io.millrace.server.partition;
 
 import java.util.Comparator;
-import java.util.NoSuchElementException;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,11 +51,9 @@ final class CommitWaiters {
         return waiting.size();
     }
 
+    /** The first waiter, or null: through the iterator, as {@code first()} throws on an empty set (an exception per append). */
     private Waiter firstWaiter() {
-        try {
-            return waiting.first();
-        } catch (NoSuchElementException e) {
-            return null;
-        }
+        Iterator<Waiter> first = waiting.iterator();
+        return first.hasNext() ? first.next() : null;
     }
 }

@@ -249,6 +249,10 @@ public final class Partition {
         if (!isLeader()) {
             return CompletableFuture.completedFuture(Errors.NOT_LEADER_OR_FOLLOWER);
         }
+        if (log.highWatermark() >= requiredOffset) {
+            // Already committed (a single in-sync replica moves it on append): no waiter, no timer.
+            return CompletableFuture.completedFuture(errorOnceCommitted());
+        }
         CompletableFuture<Errors> done = commitWaiters.register(requiredOffset);
         done.completeOnTimeout(Errors.REQUEST_TIMED_OUT, Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
         if (!isLeader()) { // resigned while registering

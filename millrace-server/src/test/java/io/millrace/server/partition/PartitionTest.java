@@ -135,6 +135,23 @@ class PartitionTest {
     }
 
     @Test
+    void ackAllOnACommittedAppendAnswersAtOnceWithoutAWaiter() {
+        Partition partition = leader(List.of(1), 1);
+        append(partition, 2);
+        CompletableFuture<Errors> committed = partition.awaitHighWatermark(2, FAR);
+        assertEquals(Errors.NONE, committed.getNow(null));
+        assertEquals(0, partition.waitingCommits());
+    }
+
+    @Test
+    void ackAllOnACommittedAppendStillChecksMinIsr() {
+        Partition partition = leader(List.of(1), 2);
+        append(partition, 1);
+        assertEquals(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND, partition.awaitHighWatermark(1, FAR).getNow(null));
+        assertEquals(0, partition.waitingCommits());
+    }
+
+    @Test
     void ackAllWaiterSeesAnIsrBelowMinIsrAfterTheAppend() {
         Partition partition = leader(List.of(1, 2), 2);
         append(partition, 1);
