@@ -11,14 +11,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -165,6 +169,40 @@ public final class Clients {
         Properties p = new Properties();
         p.putAll(props);
         return p;
+    }
+
+    /** Sets configs of group {@code groupId} (IncrementalAlterConfigs, SET), e.g. a share group's share.auto.offset.reset. */
+    public static void setGroupConfigs(Admin admin, String groupId, Map<String, String> configs) {
+        List<AlterConfigOp> ops = configs.entrySet().stream()
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList();
+        get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), ops)).all());
+    }
+
+    /**
+     * A KafkaShareConsumer of {@code groupId} with String keys and values, metadata refreshed every
+     * second, client id {@code millrace-it-share-<group>}; {@code overrides} last (e.g.
+     * share.acknowledgement.mode, SASL settings).
+     */
+    public static KafkaShareConsumer<String, String> shareConsumer(String bootstrap, String groupId,
+                                                                   Map<String, Object> overrides) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "millrace-it-share-" + groupId);
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
+        props.putAll(overrides);
+        return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Polls a share consumer until {@code count} records came (more may come with the last poll), within 60 s. */
+    public static List<ConsumerRecord<String, String>> pollShare(KafkaShareConsumer<String, String> consumer, int count) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        Await.until(count + " records", Duration.ofSeconds(60), () -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            return records.size() >= count;
+        });
+        return records;
     }
 
     /**

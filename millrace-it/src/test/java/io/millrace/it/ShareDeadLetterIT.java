@@ -9,20 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +74,7 @@ class ShareDeadLetterIT {
     void aRejectedRecordLandsInTheGroupsDeadLetterTopicAsHeaders() throws Exception {
         Clients.createTopic(admin, "orders", 2, Map.of());
         Clients.createTopic(admin, "dlq.orders", 1, DLQ_ENABLED);
-        groupConfig("rejecting", Map.of("share.auto.offset.reset", "earliest",
+        Clients.setGroupConfigs(admin, "rejecting", Map.of("share.auto.offset.reset", "earliest",
                 "errors.deadletterqueue.topic.name", "dlq.orders"));
         producer.send(new ProducerRecord<>("orders", 1, "k", "poison")).get();
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("rejecting")) {
@@ -99,7 +94,7 @@ class ShareDeadLetterIT {
     @Test
     void aRecordPastTheDeliveryLimitIsCopiedToATopicTheBrokerCreates() throws Exception {
         Clients.createTopic(admin, "payments", 1, Map.of());
-        groupConfig("releasing", Map.of("share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2",
+        Clients.setGroupConfigs(admin, "releasing", Map.of("share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2",
                 "errors.deadletterqueue.topic.name", "dlq.payments",
                 "errors.deadletterqueue.copy.record.enable", "true"));
         producer.send(new ProducerRecord<>("payments", "key-1", "value-1")).get();
@@ -130,9 +125,9 @@ class ShareDeadLetterIT {
     void topicsThePrefixOrTheTopicConfigRuleOutGetNothing() throws Exception {
         Clients.createTopic(admin, "refunds", 1, Map.of());
         Clients.createTopic(admin, "dlq.closed", 1, Map.of());
-        groupConfig("unprefixed", Map.of("share.auto.offset.reset", "earliest",
+        Clients.setGroupConfigs(admin, "unprefixed", Map.of("share.auto.offset.reset", "earliest",
                 "errors.deadletterqueue.topic.name", "refunds-dead"));
-        groupConfig("closed", Map.of("share.auto.offset.reset", "earliest",
+        Clients.setGroupConfigs(admin, "closed", Map.of("share.auto.offset.reset", "earliest",
                 "errors.deadletterqueue.topic.name", "dlq.closed"));
         producer.send(new ProducerRecord<>("refunds", "r0")).get();
         for (String group : List.of("unprefixed", "closed")) {
@@ -159,15 +154,15 @@ class ShareDeadLetterIT {
     void theGroupConfigsAreValidatedAndDescribedAsKafkas() {
         ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "validated");
         Clients.ClientCallFailed internal = assertThrows(Clients.ClientCallFailed.class,
-                () -> groupConfig("validated", Map.of("errors.deadletterqueue.topic.name", "__consumer_offsets")));
+                () -> Clients.setGroupConfigs(admin, "validated", Map.of("errors.deadletterqueue.topic.name", "__consumer_offsets")));
         assertInstanceOf(InvalidConfigurationException.class, internal.getCause());
         assertTrue(internal.getCause().getMessage().contains("DLQ topic name must not start with '__'"),
                 internal.getCause().getMessage());
         Clients.ClientCallFailed notBoolean = assertThrows(Clients.ClientCallFailed.class,
-                () -> groupConfig("validated", Map.of("errors.deadletterqueue.copy.record.enable", "maybe")));
+                () -> Clients.setGroupConfigs(admin, "validated", Map.of("errors.deadletterqueue.copy.record.enable", "maybe")));
         assertInstanceOf(InvalidConfigurationException.class, notBoolean.getCause());
 
-        groupConfig("validated", Map.of("errors.deadletterqueue.topic.name", "dlq.validated"));
+        Clients.setGroupConfigs(admin, "validated", Map.of("errors.deadletterqueue.topic.name", "dlq.validated"));
         Config described = Clients.get(admin.describeConfigs(List.of(group)).all()).get(group);
         assertEquals("dlq.validated", described.get("errors.deadletterqueue.topic.name").value());
         ConfigEntry copy = described.get("errors.deadletterqueue.copy.record.enable");
@@ -193,24 +188,6 @@ class ShareDeadLetterIT {
         return headers;
     }
 
-    private static void groupConfig(String groupId, Map<String, String> configs) {
-        Collection<AlterConfigOp> ops = configs.entrySet().stream()
-                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-                .toList();
-        Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), ops))
-                .all());
-    }
-
-    private static KafkaShareConsumer<String, String> shareConsumer(String groupId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "millrace-it-dlq-" + groupId);
-        props.put("share.acknowledgement.mode", "explicit");
-        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
-        return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    }
-
     /** Polls until one record comes, and answers it (a poll may bring one record only here). */
     private static ConsumerRecord<String, String> pollFor(KafkaShareConsumer<String, String> consumer) {
         ConsumerRecord<String, String>[] got = new ConsumerRecord[1];
@@ -221,5 +198,9 @@ class ShareDeadLetterIT {
             return got[0] != null;
         });
         return got[0];
+    }
+
+    private static KafkaShareConsumer<String, String> shareConsumer(String groupId) {
+        return Clients.shareConsumer(broker.bootstrap(), groupId, Map.of("share.acknowledgement.mode", "explicit"));
     }
 }

@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,7 +28,6 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -77,9 +74,7 @@ class ShareGroupAclIT {
              Admin erin = Clients.admin("127.0.0.1:" + broker.port("SASL"), saslProps("erin"))) {
             String bootstrap = "127.0.0.1:" + broker.port("SASL");
             Clients.get(superUser.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all());
-            Clients.get(superUser.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, GROUP),
-                    List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-                            AlterConfigOp.OpType.SET)))).all());
+            Clients.setGroupConfigs(superUser, GROUP, Map.of("share.auto.offset.reset", "earliest"));
             try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of())) {
                 for (int i = 0; i < 5; i++) {
                     producer.send(new ProducerRecord<>(TOPIC, "r" + i)).get(30, TimeUnit.SECONDS);

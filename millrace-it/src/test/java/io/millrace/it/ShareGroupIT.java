@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
@@ -35,7 +32,6 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
@@ -99,7 +95,7 @@ class ShareGroupIT {
     @Test
     void threeConsumersOfOnePartitionEachGetRecordsAndEveryRecordOnce() throws Exception {
         Clients.createTopic(admin, "shared", 1, Map.of());
-        groupConfig("three", Map.of("share.auto.offset.reset", "earliest", "share.record.lock.duration.ms", "30000"));
+        Clients.setGroupConfigs(admin, "three", Map.of("share.auto.offset.reset", "earliest", "share.record.lock.duration.ms", "30000"));
         Map<String, Integer> deliveries = new ConcurrentHashMap<>();
         List<Reader> readers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -121,13 +117,13 @@ class ShareGroupIT {
     @Test
     void releasedRecordsComeBackRejectedOnesNeverAndTheDeliveryLimitArchives() throws Exception {
         Clients.createTopic(admin, "verdicts", 1, Map.of());
-        groupConfig("verdicts", Map.of("share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2"));
+        Clients.setGroupConfigs(admin, "verdicts", Map.of("share.auto.offset.reset", "earliest", "share.delivery.count.limit", "2"));
         for (String value : List.of("accept", "release", "reject")) {
             producer.send(new ProducerRecord<>("verdicts", value)).get();
         }
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("verdicts", "explicit")) {
             consumer.subscribe(List.of("verdicts"));
-            List<ConsumerRecord<String, String>> first = pollFor(consumer, 3);
+            List<ConsumerRecord<String, String>> first = Clients.pollShare(consumer, 3);
             for (ConsumerRecord<String, String> record : first) {
                 assertEquals(Short.valueOf((short) 1), record.deliveryCount().orElseThrow());
                 consumer.acknowledge(record, switch (record.value()) {
@@ -138,14 +134,14 @@ class ShareGroupIT {
             }
             consumer.commitSync();
 
-            List<ConsumerRecord<String, String>> second = pollFor(consumer, 1);
+            List<ConsumerRecord<String, String>> second = Clients.pollShare(consumer, 1);
             assertEquals("release", second.get(0).value());
             assertEquals(Short.valueOf((short) 2), second.get(0).deliveryCount().orElseThrow());
             consumer.acknowledge(second.get(0), AcknowledgeType.RELEASE); // its second delivery: the limit
             consumer.commitSync();
 
             producer.send(new ProducerRecord<>("verdicts", "marker")).get();
-            List<ConsumerRecord<String, String>> third = pollFor(consumer, 1);
+            List<ConsumerRecord<String, String>> third = Clients.pollShare(consumer, 1);
             assertEquals(List.of("marker"), third.stream().map(ConsumerRecord::value).toList(),
                     "available records are delivered first, so none is left but the marker");
             consumer.acknowledge(third.get(0), AcknowledgeType.ACCEPT);
@@ -160,7 +156,7 @@ class ShareGroupIT {
     @Test
     void recordsOfAKilledConsumerGoToAnotherOnceTheirLockExpires() throws Exception {
         Clients.createTopic(admin, "held", 1, Map.of());
-        groupConfig("held", Map.of("share.auto.offset.reset", "earliest"));
+        Clients.setGroupConfigs(admin, "held", Map.of("share.auto.offset.reset", "earliest"));
         for (int i = 0; i < 5; i++) {
             producer.send(new ProducerRecord<>("held", "h" + i)).get();
         }
@@ -175,7 +171,7 @@ class ShareGroupIT {
             holder.waitFor(30, TimeUnit.SECONDS);
             try (KafkaShareConsumer<String, String> other = shareConsumer("held", "implicit")) {
                 other.subscribe(List.of("held"));
-                List<ConsumerRecord<String, String>> taken = pollFor(other, 6);
+                List<ConsumerRecord<String, String>> taken = Clients.pollShare(other, 6);
                 assertEquals(6, taken.stream().map(ConsumerRecord::value).distinct().count(), taken.toString());
                 assertTrue(taken.stream().anyMatch(r -> r.deliveryCount().orElseThrow() == 2),
                         "what the killed consumer held comes again: " + taken);
@@ -189,7 +185,7 @@ class ShareGroupIT {
     @Test
     void aClassicGroupAndAShareGroupOnOneTopicEachGetEveryRecord() throws Exception {
         Clients.createTopic(admin, "both", 2, Map.of());
-        groupConfig("share-both", Map.of("share.auto.offset.reset", "earliest"));
+        Clients.setGroupConfigs(admin, "share-both", Map.of("share.auto.offset.reset", "earliest"));
         for (int i = 0; i < 50; i++) {
             producer.send(new ProducerRecord<>("both", "k" + i, "b" + i));
         }
@@ -206,7 +202,7 @@ class ShareGroupIT {
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("share-both", "implicit")) {
             consumer.subscribe(List.of("both"));
             Set<String> shared = new TreeSet<>();
-            pollFor(consumer, 50).forEach(r -> shared.add(r.value()));
+            Clients.pollShare(consumer, 50).forEach(r -> shared.add(r.value()));
             assertEquals(classic, shared);
             consumer.commitSync();
 
@@ -228,13 +224,13 @@ class ShareGroupIT {
     @Test
     void theAdminClientDescribesAndResetsAShareGroupsOffsets() throws Exception {
         Clients.createTopic(admin, "offsets", 1, Map.of());
-        groupConfig("offsets", Map.of("share.auto.offset.reset", "earliest"));
+        Clients.setGroupConfigs(admin, "offsets", Map.of("share.auto.offset.reset", "earliest"));
         for (int i = 0; i < 6; i++) {
             producer.send(new ProducerRecord<>("offsets", "o" + i)).get();
         }
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
             consumer.subscribe(List.of("offsets"));
-            pollFor(consumer, 6);
+            Clients.pollShare(consumer, 6);
             consumer.commitSync();
         }
         producer.send(new ProducerRecord<>("offsets", "o6")).get();
@@ -251,7 +247,7 @@ class ShareGroupIT {
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
             consumer.subscribe(List.of("offsets"));
             assertEquals(List.of("o3", "o4", "o5", "o6", "o7"),
-                    pollFor(consumer, 5).stream().map(ConsumerRecord::value).toList());
+                    Clients.pollShare(consumer, 5).stream().map(ConsumerRecord::value).toList());
             consumer.commitSync();
         }
 
@@ -282,10 +278,10 @@ class ShareGroupIT {
         assertEquals(0, deletedGroup.exitCode(), deletedGroup.toString());
         assertTrue(Clients.get(admin.listGroups(ListGroupsOptions.forShareGroups()).all()).stream()
                 .noneMatch(g -> g.groupId().equals("offsets")), "the group is gone");
-        groupConfig("offsets", Map.of("share.auto.offset.reset", "earliest"));
+        Clients.setGroupConfigs(admin, "offsets", Map.of("share.auto.offset.reset", "earliest"));
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("offsets", "implicit")) {
             consumer.subscribe(List.of("offsets"));
-            assertEquals("o0", pollFor(consumer, 1).get(0).value(), "not from offset 7: the state went too");
+            assertEquals("o0", Clients.pollShare(consumer, 1).get(0).value(), "not from offset 7: the state went too");
             consumer.commitSync();
         }
     }
@@ -294,7 +290,7 @@ class ShareGroupIT {
     @Test
     void theConsoleShareConsumerReadsATopic() throws Exception {
         Clients.createTopic(admin, "console", 1, Map.of());
-        groupConfig("console", Map.of("share.auto.offset.reset", "earliest"));
+        Clients.setGroupConfigs(admin, "console", Map.of("share.auto.offset.reset", "earliest"));
         for (int i = 0; i < 3; i++) {
             producer.send(new ProducerRecord<>("console", "c" + i)).get();
         }
@@ -313,12 +309,12 @@ class ShareGroupIT {
     @Test
     void aMissingDeadLetterTopicIsNotCreatedWithoutAutoCreation() throws Exception {
         Clients.createTopic(admin, "undead", 1, Map.of());
-        groupConfig("undead", Map.of("share.auto.offset.reset", "earliest",
+        Clients.setGroupConfigs(admin, "undead", Map.of("share.auto.offset.reset", "earliest",
                 "errors.deadletterqueue.topic.name", "dlq.undead"));
         producer.send(new ProducerRecord<>("undead", "u0")).get();
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("undead", "explicit")) {
             consumer.subscribe(List.of("undead"));
-            consumer.acknowledge(pollFor(consumer, 1).get(0), AcknowledgeType.REJECT);
+            consumer.acknowledge(Clients.pollShare(consumer, 1).get(0), AcknowledgeType.REJECT);
             consumer.commitSync();
         }
         TopicPartition tp = new TopicPartition("undead", 0);
@@ -355,7 +351,7 @@ class ShareGroupIT {
     @Test
     void badShareRequestsGetKafkasErrorCodes() throws Exception {
         Clients.createTopic(admin, "bad", 1, Map.of());
-        groupConfig("bad", Map.of("share.auto.offset.reset", "earliest"));
+        Clients.setGroupConfigs(admin, "bad", Map.of("share.auto.offset.reset", "earliest"));
         for (int i = 0; i < 3; i++) {
             producer.send(new ProducerRecord<>("bad", "x" + i)).get();
         }
@@ -415,36 +411,6 @@ class ShareGroupIT {
         assertEquals(Errors.NONE.code(), response.errorCode(), response.toString());
         return response.responses().iterator().next().partitions().get(0).errorCode();
     }
-
-    private static void groupConfig(String groupId, Map<String, String> configs) {
-        Collection<AlterConfigOp> ops = configs.entrySet().stream()
-                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-                .toList();
-        Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), ops))
-                .all());
-    }
-
-    static KafkaShareConsumer<String, String> shareConsumer(String groupId, String acknowledgementMode) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "millrace-it-share-" + groupId);
-        props.put("share.acknowledgement.mode", acknowledgementMode);
-        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
-        return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    }
-
-    /** Polls until {@code count} records came (more may come with the last poll). */
-    private static List<ConsumerRecord<String, String>> pollFor(KafkaShareConsumer<String, String> consumer,
-                                                               int count) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        Await.until(count + " records", WAIT, () -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            return records.size() >= count;
-        });
-        return records;
-    }
-
     private static String counts(List<Reader> readers) {
         return readers.stream().map(r -> String.valueOf(r.received())).toList().toString();
     }
@@ -496,5 +462,9 @@ class ShareGroupIT {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static KafkaShareConsumer<String, String> shareConsumer(String groupId, String acknowledgementMode) {
+        return Clients.shareConsumer(broker.bootstrap(), groupId, Map.of("share.acknowledgement.mode", acknowledgementMode));
     }
 }

@@ -7,21 +7,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,9 +40,7 @@ class ShareGroupLeaderKillIT extends ClusterTest {
         cluster.processes().forEach(brokerLog::watch);
         Admin admin = cluster.admin();
         cluster.createTopic(admin, TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
-        Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, TOPIC),
-                List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-                        AlterConfigOp.OpType.SET)))).all());
+        Clients.setGroupConfigs(admin, TOPIC, Map.of("share.auto.offset.reset", "earliest"));
         try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 20; i++) {
                 producer.send(new ProducerRecord<>(TOPIC, "f" + i));
@@ -57,7 +49,7 @@ class ShareGroupLeaderKillIT extends ClusterTest {
         }
         try (KafkaShareConsumer<String, String> consumer = shareConsumer()) {
             consumer.subscribe(List.of(TOPIC));
-            for (ConsumerRecord<String, String> record : pollFor(consumer, 20)) {
+            for (ConsumerRecord<String, String> record : Clients.pollShare(consumer, 20)) {
                 consumer.acknowledge(record, record.offset() < 10 ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
             }
             consumer.commitSync();
@@ -75,7 +67,7 @@ class ShareGroupLeaderKillIT extends ClusterTest {
 
         try (KafkaShareConsumer<String, String> consumer = shareConsumer()) {
             consumer.subscribe(List.of(TOPIC));
-            List<ConsumerRecord<String, String>> again = pollFor(consumer, 10);
+            List<ConsumerRecord<String, String>> again = Clients.pollShare(consumer, 10);
             List<String> expected = new ArrayList<>();
             for (int i = 10; i < 20; i++) {
                 expected.add("f" + i);
@@ -95,13 +87,11 @@ class ShareGroupLeaderKillIT extends ClusterTest {
         String dlq = "dlq." + TOPIC;
         cluster.createTopic(admin, new NewTopic(dlq, Map.of(0, List.of(elsewhere)))
                 .configs(Map.of("errors.deadletterqueue.group.enable", "true")));
-        Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "rejecting"),
-                List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
-                        new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.topic.name", dlq),
-                                AlterConfigOp.OpType.SET)))).all());
+        Clients.setGroupConfigs(admin, "rejecting", Map.of("share.auto.offset.reset", "earliest",
+                "errors.deadletterqueue.topic.name", dlq));
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("rejecting")) {
             consumer.subscribe(List.of(TOPIC));
-            for (ConsumerRecord<String, String> record : pollFor(consumer, 1)) {
+            for (ConsumerRecord<String, String> record : Clients.pollShare(consumer, 1)) {
                 consumer.acknowledge(record, record.offset() == 0 ? AcknowledgeType.REJECT : AcknowledgeType.RELEASE);
             }
             consumer.commitSync();
@@ -119,21 +109,7 @@ class ShareGroupLeaderKillIT extends ClusterTest {
     }
 
     private KafkaShareConsumer<String, String> shareConsumer(String groupId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put("share.acknowledgement.mode", "explicit");
-        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
-        return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        return Clients.shareConsumer(cluster.bootstrapServers(), groupId, Map.of("share.acknowledgement.mode", "explicit"));
     }
 
-    private static List<ConsumerRecord<String, String>> pollFor(KafkaShareConsumer<String, String> consumer,
-                                                               int count) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        Await.until(count + " records", WAIT, () -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            return records.size() >= count;
-        });
-        return records;
-    }
 }

@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.ReadShareGroupStateRequestData;
 import org.apache.kafka.common.message.ReadShareGroupStateResponseData;
 import org.apache.kafka.common.message.ReadShareGroupStateSummaryRequestData;
@@ -31,7 +25,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ReadShareGroupStateResponse;
 import org.apache.kafka.common.requests.ReadShareGroupStateSummaryResponse;
 import org.apache.kafka.common.requests.ShareFetchResponse;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,16 +50,14 @@ class ShareStateRestartIT {
             try (Admin admin = Clients.admin(broker.bootstrap());
                  KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), Map.of("linger.ms", 0))) {
                 Clients.createTopic(admin, "durable", 1, Map.of());
-                Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "durable"),
-                        List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-                                AlterConfigOp.OpType.SET)))).all());
+                Clients.setGroupConfigs(admin, "durable", Map.of("share.auto.offset.reset", "earliest"));
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>("durable", "d" + i)).get();
                 }
             }
             try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.bootstrap())) {
                 consumer.subscribe(List.of("durable"));
-                List<ConsumerRecord<String, String>> first = pollFor(consumer, 10);
+                List<ConsumerRecord<String, String>> first = Clients.pollShare(consumer, 10);
                 for (ConsumerRecord<String, String> record : first) {
                     consumer.acknowledge(record, record.offset() < 5 ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
                 }
@@ -75,9 +66,7 @@ class ShareStateRestartIT {
             // d5-d9 delivered a second time and never acknowledged: their lock (1 s) expires, and the
             // leader writes the state then, as Kafka's does, so the restart keeps that delivery's count
             try (Admin admin = Clients.admin(broker.bootstrap())) {
-                Clients.get(admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, "durable"),
-                        List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "1000"),
-                                AlterConfigOp.OpType.SET)))).all());
+                Clients.setGroupConfigs(admin, "durable", Map.of("share.record.lock.duration.ms", "1000"));
             }
             short held = holdWithoutAcknowledging(broker);
             Await.until("the expired locks' delivery counts are written", WAIT, () ->
@@ -88,7 +77,7 @@ class ShareStateRestartIT {
 
             try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.bootstrap())) {
                 consumer.subscribe(List.of("durable"));
-                List<ConsumerRecord<String, String>> again = pollFor(consumer, 5);
+                List<ConsumerRecord<String, String>> again = Clients.pollShare(consumer, 5);
                 assertEquals(List.of("d5", "d6", "d7", "d8", "d9"),
                         again.stream().map(ConsumerRecord::value).toList(), "only what was not accepted comes again");
                 again.forEach(r -> assertEquals(Short.valueOf((short) (held + 1)), r.deliveryCount().orElseThrow(),
@@ -165,21 +154,8 @@ class ShareStateRestartIT {
         }
     }
 
-    private static KafkaShareConsumer<String, String> shareConsumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "durable");
-        props.put("share.acknowledgement.mode", "explicit");
-        return new KafkaShareConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    }
 
-    private static List<ConsumerRecord<String, String>> pollFor(KafkaShareConsumer<String, String> consumer,
-                                                               int count) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        Await.until(count + " records", WAIT, () -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            return records.size() >= count;
-        });
-        return records;
+    private static KafkaShareConsumer<String, String> shareConsumer(String bootstrap) {
+        return Clients.shareConsumer(bootstrap, "durable", Map.of("share.acknowledgement.mode", "explicit"));
     }
 }
