@@ -95,12 +95,16 @@ public final class BenchMain {
         }
         Map<String, BrokerResults> results = new HashMap<>();
         try {
-            for (String broker : options.brokers()) {
-                java.util.function.Consumer<String> progress = line -> System.out.printf(Locale.ROOT,
-                        "[%4.0fs] %s%n", (System.nanoTime() - start) / 1e9, line);
-                results.put(broker, options.clusterOnly()
-                        ? new ClusterSession(options, progress, BrokerSession.value(options)).run(launchers.get(broker), workRoot)
-                        : new BrokerSession(options, progress, new StockToolsWorkload(kafkaJars)).run(launchers.get(broker), workRoot));
+            java.util.function.Consumer<String> progress = line -> System.out.printf(Locale.ROOT,
+                    "[%4.0fs] %s%n", (System.nanoTime() - start) / 1e9, line);
+            if (options.clusterOnly()) {
+                for (String broker : options.brokers()) {
+                    results.put(broker, new ClusterSession(options, progress, BrokerSession.value(options))
+                            .run(launchers.get(broker), workRoot));
+                }
+            } else {
+                results.putAll(new BrokerSession(options, progress, new StockToolsWorkload(kafkaJars))
+                        .run(options.brokers().stream().map(launchers::get).toList(), workRoot));
             }
         } catch (Exception e) {
             System.err.println("millrace bench: broker data and logs (broker.log) kept in " + workRoot);

@@ -18,7 +18,10 @@ import io.millrace.bench.workload.Throughput;
 import io.millrace.bench.workload.Topics;
 import io.millrace.bench.workload.TransactionalProduceWorkload;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -79,86 +82,118 @@ final class BrokerSession {
         return value;
     }
 
-    BrokerResults run(BrokerLauncher launcher, Path workRoot) throws Exception {
-        BrokerResults results = new BrokerResults(launcher.name());
-        BrokerProcess broker = null;
+    /** One broker under test: its process, an admin for its topics, its samples, its TLS listener if any. */
+    private record Target(BrokerProcess broker, Topics topics, BrokerResults results, BenchTls tls) {
+    }
+
+    /** One measured step against one broker; {@code run} counts from 1. */
+    @FunctionalInterface
+    private interface Step {
+        void run(Target target, int run) throws Exception;
+    }
+
+    /**
+     * Starts each broker in turn (its start-up runs while the brokers before it idle), then runs
+     * every workload against all of them with the brokers' order alternating from one repeat to
+     * the next (Millrace, Kafka; Kafka, Millrace; ...), so the clients' JIT warm-up in this JVM and
+     * drift in the machine's load touch both alike. Returns each broker's samples by name.
+     */
+    Map<String, BrokerResults> run(List<BrokerLauncher> launchers, Path workRoot) throws Exception {
+        List<Target> targets = new ArrayList<>();
         try {
-            int starts = options.transactionsOnly() || options.tlsOnly() || options.streamsRebalanceOnly()
-                    || options.shareOnly() ? 1 : options.repeats();
-            BenchTls tls = options.tlsOnly() ? BenchTls.generate(workRoot.resolve("tls")) : null;
-            for (int run = 1; run <= starts; run++) {
-                if (broker != null) {
-                    broker.close();
-                    ShutdownHook.untrack(broker);
-                }
-                if (tls != null) {
-                    tls = tls.onPort(BrokerLauncher.freePort());
-                }
-                broker = ShutdownHook.track(launcher.start(workRoot.resolve(launcher.name() + "-" + run), tls));
-                double millis = StartupProbe.millisToFirstAck(broker, value);
-                results.add(Metric.STARTUP_TO_FIRST_ACK, millis);
-                report(broker, "start to first ack #" + run, "%.0f ms", millis);
+            for (BrokerLauncher launcher : launchers) {
+                targets.add(start(launcher, workRoot));
             }
-            try (Topics topics = new Topics(broker.bootstrap())) {
-                if (options.tlsOnly()) {
-                    warmUp(broker, topics);
-                    for (int run = 1; run <= options.repeats(); run++) {
-                        produceAndConsume(broker, topics, results, 6, "1", run);
-                        tlsProduceAndConsume(broker, tls, topics, results, run);
-                    }
-                    return results;
-                }
-                if (options.streamsRebalanceOnly()) {
-                    streamsRebalance(broker, topics, results, workRoot.resolve(launcher.name() + "-streams"));
-                    return results;
-                }
-                if (options.shareOnly()) {
-                    warmUp(broker, topics);
-                    for (int run = 1; run <= options.repeats(); run++) {
-                        shareConsume(broker, topics, results, run);
-                    }
-                    return results;
-                }
-                if (options.transactionsOnly()) {
-                    for (int run = 1; run <= options.repeats(); run++) {
-                        transactionalProduce(broker, topics, results, run);
-                    }
-                    return results;
-                }
-                warmUp(broker, topics);
+            if (options.tlsOnly()) {
+                each(targets, this::warmUp);
+                repeat(targets, (t, run) -> {
+                    produceAndConsume(t, 6, "1", run);
+                    tlsProduceAndConsume(t, run);
+                });
+            } else if (options.streamsRebalanceOnly()) {
+                streamsRebalance(targets, workRoot);
+            } else if (options.shareOnly()) {
+                each(targets, this::warmUp);
+                repeat(targets, this::shareConsume);
+            } else if (options.transactionsOnly()) {
+                repeat(targets, this::transactionalProduce);
+            } else {
+                each(targets, this::warmUp);
                 for (int partitions : PARTITIONS) {
                     for (String acks : ACKS) {
-                        for (int run = 1; run <= options.repeats(); run++) {
-                            produceAndConsume(broker, topics, results, partitions, acks, run);
-                        }
+                        repeat(targets, (t, run) -> produceAndConsume(t, partitions, acks, run));
                     }
                 }
                 for (int partitions : PARTITIONS) {
-                    for (int run = 1; run <= options.repeats(); run++) {
-                        stockTools(broker, topics, results, partitions, run);
-                    }
+                    repeat(targets, (t, run) -> stockTools(t, partitions, run));
                 }
-                for (int run = 1; run <= options.repeats(); run++) {
-                    latency(broker, topics, results, run);
-                }
-                for (int run = 1; run <= options.repeats(); run++) {
-                    transactionalProduce(broker, topics, results, run);
-                }
+                repeat(targets, this::stockConsumerGroup);
+                repeat(targets, this::latency);
+                repeat(targets, this::transactionalProduce);
             }
-            broker.checkAlive();
-            double rssMiB = ProcStats.peakRssBytes(broker.pid()) / (1024.0 * 1024.0);
-            results.add(Metric.PEAK_RSS, rssMiB);
-            report(broker, "peak RSS", "%.0f MiB", rssMiB);
+            Map<String, BrokerResults> results = new HashMap<>();
+            for (Target t : targets) {
+                t.broker().checkAlive();
+                if (!options.tlsOnly() && !options.streamsRebalanceOnly() && !options.shareOnly()
+                        && !options.transactionsOnly()) {
+                    double rssMiB = ProcStats.peakRssBytes(t.broker().pid()) / (1024.0 * 1024.0);
+                    t.results().add(Metric.PEAK_RSS, rssMiB);
+                    report(t.broker(), "peak RSS", "%.0f MiB", rssMiB);
+                }
+                results.put(t.results().broker(), t.results());
+            }
             return results;
         } finally {
-            if (broker != null) {
-                broker.close();
-                ShutdownHook.untrack(broker);
+            for (Target t : targets) {
+                t.topics().close();
+                t.broker().close();
+                ShutdownHook.untrack(t.broker());
             }
         }
     }
 
-    private void warmUp(BrokerProcess broker, Topics topics) throws Exception {
+    /** {@code repeats} fresh starts timed to the first ack (one for the single-workload modes); the last stays up. */
+    private Target start(BrokerLauncher launcher, Path workRoot) throws Exception {
+        BrokerResults results = new BrokerResults(launcher.name());
+        int starts = options.transactionsOnly() || options.tlsOnly() || options.streamsRebalanceOnly()
+                || options.shareOnly() ? 1 : options.repeats();
+        BenchTls tls = options.tlsOnly() ? BenchTls.generate(workRoot.resolve(launcher.name() + "-tls")) : null;
+        BrokerProcess broker = null;
+        for (int run = 1; run <= starts; run++) {
+            if (broker != null) {
+                broker.close();
+                ShutdownHook.untrack(broker);
+            }
+            if (tls != null) {
+                tls = tls.onPort(BrokerLauncher.freePort());
+            }
+            broker = ShutdownHook.track(launcher.start(workRoot.resolve(launcher.name() + "-" + run), tls));
+            double millis = StartupProbe.millisToFirstAck(broker, value);
+            results.add(Metric.STARTUP_TO_FIRST_ACK, millis);
+            report(broker, "start to first ack #" + run, "%.0f ms", millis);
+        }
+        return new Target(broker, new Topics(broker.bootstrap()), results, tls);
+    }
+
+    /** The step once against each broker, in order (not measured: warm-ups). */
+    private static void each(List<Target> targets, Step step) throws Exception {
+        for (Target t : targets) {
+            step.run(t, 1);
+        }
+    }
+
+    /** The step {@code repeats} times against every broker, the brokers' order reversed every other run. */
+    private void repeat(List<Target> targets, Step step) throws Exception {
+        for (int run = 1; run <= options.repeats(); run++) {
+            for (Target t : run % 2 == 1 ? targets : targets.reversed()) {
+                step.run(t, run);
+            }
+        }
+    }
+
+    private void warmUp(Target t, int ignored) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
         String topic = "warmup";
         List<TopicPartition> partitions = topics.create(topic, 6);
         Throughput produced = ProduceWorkload.run(broker.bootstrap(), topic, "1", options.warmupRecords(), value);
@@ -168,8 +203,10 @@ final class BrokerSession {
                 produced.recordsPerSecond(), consumed.recordsPerSecond());
     }
 
-    private void produceAndConsume(BrokerProcess broker, Topics topics, BrokerResults results, int partitions,
-                                   String acks, int run) throws Exception {
+    private void produceAndConsume(Target t, int partitions, String acks, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
+        BrokerResults results = t.results();
         String topic = "produce-p" + partitions + "-acks" + acks + "-" + run;
         List<TopicPartition> tps = topics.create(topic, partitions);
         double cpuBefore = ProcStats.cpuSeconds(broker.pid());
@@ -193,8 +230,10 @@ final class BrokerSession {
     }
 
     /** Kafka's ProducerPerformance then ConsumerPerformance on a fresh topic, each in its own JVM. */
-    private void stockTools(BrokerProcess broker, Topics topics, BrokerResults results, int partitions, int run)
-            throws Exception {
+    private void stockTools(Target t, int partitions, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
+        BrokerResults results = t.results();
         String topic = "stock-p" + partitions + "-" + run;
         topics.create(topic, partitions);
         double produced = stockTools.producerPerformance(broker.bootstrap(), topic, options.produceRecords(),
@@ -207,9 +246,29 @@ final class BrokerSession {
         topics.delete(topic);
     }
 
+    /**
+     * ProducerPerformance fills a fresh 6-partition topic, then {@value StockToolsWorkload#GROUP_MEMBERS}
+     * ConsumerPerformance processes of one group read it together.
+     */
+    private void stockConsumerGroup(Target t, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        String topic = "stock-group-p6-" + run;
+        t.topics().create(topic, 6);
+        stockTools.producerPerformance(broker.bootstrap(), topic, options.produceRecords(), options.recordBytes());
+        double consumed = stockTools.consumerGroupPerformance(broker.bootstrap(), topic, options.produceRecords(),
+                "bench-group-" + run);
+        t.results().add(Metric.STOCK_CONSUME_GROUP3_P6_RECORDS, consumed);
+        report(broker, "stock group x" + StockToolsWorkload.GROUP_MEMBERS + " p=6 #" + run,
+                "ConsumerPerformance x" + StockToolsWorkload.GROUP_MEMBERS + " %,.0f records/s", consumed);
+        t.topics().delete(topic);
+    }
+
     /** As an acks=1, 6-partition run of {@link #produceAndConsume}, with both clients on the SSL listener. */
-    private void tlsProduceAndConsume(BrokerProcess broker, BenchTls tls, Topics topics, BrokerResults results,
-                                      int run) throws Exception {
+    private void tlsProduceAndConsume(Target t, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
+        BrokerResults results = t.results();
+        BenchTls tls = t.tls();
         String topic = "tls-produce-p6-" + run;
         List<TopicPartition> tps = topics.create(topic, 6);
         Throughput produced = ProduceWorkload.run(tls.bootstrap(), tls.clientSettings(), topic, "1",
@@ -227,7 +286,10 @@ final class BrokerSession {
     }
 
     /** A fresh one-partition topic filled at acks=1, then read by a fresh share group of three. */
-    private void shareConsume(BrokerProcess broker, Topics topics, BrokerResults results, int run) throws Exception {
+    private void shareConsume(Target t, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
+        BrokerResults results = t.results();
         String topic = "share-p1-" + run;
         topics.create(topic, 1);
         ProduceWorkload.run(broker.bootstrap(), topic, "1", options.produceRecords(), value);
@@ -240,8 +302,10 @@ final class BrokerSession {
         topics.delete(topic);
     }
 
-    private void transactionalProduce(BrokerProcess broker, Topics topics, BrokerResults results, int run)
-            throws Exception {
+    private void transactionalProduce(Target t, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
+        BrokerResults results = t.results();
         String topic = "txn-produce-" + run;
         topics.create(topic, 1);
         Throughput produced = TransactionalProduceWorkload.run(broker.bootstrap(), topic, options.produceRecords(),
@@ -254,38 +318,44 @@ final class BrokerSession {
     }
 
     /**
-     * The input written once; then, {@code repeats} times, a classic round and a streams round
-     * (alternating, so drift in the machine's load touches both alike), each a fresh application.
+     * The input written once to each broker; then, {@code repeats} times, a classic round and a
+     * streams round (alternating, so drift in the machine's load touches both alike), each a
+     * fresh application.
      */
-    private void streamsRebalance(BrokerProcess broker, Topics topics, BrokerResults results, Path stateRoot)
-            throws Exception {
+    private void streamsRebalance(List<Target> targets, Path workRoot) throws Exception {
         String input = "streams-input";
         String output = "streams-output";
-        topics.create(input, StreamsRebalanceWorkload.PARTITIONS);
-        topics.create(output, 1);
-        StreamsRebalanceWorkload.writeInput(broker.bootstrap(), input);
-        for (int run = 1; run <= options.repeats(); run++) {
+        for (Target t : targets) {
+            t.topics().create(input, StreamsRebalanceWorkload.PARTITIONS);
+            t.topics().create(output, 1);
+            StreamsRebalanceWorkload.writeInput(t.broker().bootstrap(), input);
+        }
+        repeat(targets, (t, run) -> {
+            Path stateRoot = workRoot.resolve(t.results().broker() + "-streams");
             for (String protocol : List.of("classic", "streams")) {
                 String applicationId = "bench-" + protocol + "-" + run;
-                StreamsRebalanceWorkload.Result result = StreamsRebalanceWorkload.run(broker.bootstrap(), protocol,
+                StreamsRebalanceWorkload.Result result = StreamsRebalanceWorkload.run(t.broker().bootstrap(), protocol,
                         input, output, applicationId, stateRoot.resolve(applicationId));
                 double[] joins = result.joinMillis();
                 for (int i = 0; i < joins.length; i++) {
                     if (!Double.isNaN(joins[i])) {
-                        results.add(Metric.streamsJoin(protocol, i + 1), joins[i]);
+                        t.results().add(Metric.streamsJoin(protocol, i + 1), joins[i]);
                     }
                 }
                 if (!Double.isNaN(result.firstOutput())) {
-                    results.add(Metric.streamsFirstOutput(protocol), result.firstOutput());
+                    t.results().add(Metric.streamsFirstOutput(protocol), result.firstOutput());
                 }
-                report(broker, "streams " + protocol + " #" + run, "joins %s ms, first output %.0f ms",
+                report(t.broker(), "streams " + protocol + " #" + run, "joins %s ms, first output %.0f ms",
                         java.util.Arrays.stream(joins).mapToObj(j -> String.format(Locale.ROOT, "%.0f", j)).toList(),
                         result.firstOutput());
             }
-        }
+        });
     }
 
-    private void latency(BrokerProcess broker, Topics topics, BrokerResults results, int run) throws Exception {
+    private void latency(Target t, int run) throws Exception {
+        BrokerProcess broker = t.broker();
+        Topics topics = t.topics();
+        BrokerResults results = t.results();
         String topic = "latency-" + run;
         TopicPartition partition = topics.create(topic, 1).getFirst();
         long gcMark = GcPauses.mark(broker.gcLog());

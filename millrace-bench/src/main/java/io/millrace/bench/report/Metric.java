@@ -21,6 +21,7 @@ public enum Metric {
     STOCK_PRODUCE_P6_RECORDS("ProducerPerformance, 6 partitions", "records/s", true),
     STOCK_CONSUME_P1_RECORDS("ConsumerPerformance, 1 partition", "records/s", true),
     STOCK_CONSUME_P6_RECORDS("ConsumerPerformance, 6 partitions", "records/s", true),
+    STOCK_CONSUME_GROUP3_P6_RECORDS("ConsumerPerformance, group of 3, 6 partitions", "records/s", true),
     LATENCY_P50("end-to-end latency p50", "ms", false),
     LATENCY_P99("end-to-end latency p99", "ms", false),
     LATENCY_P999("end-to-end latency p99.9", "ms", false),

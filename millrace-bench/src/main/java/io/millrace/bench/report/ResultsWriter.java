@@ -24,9 +24,12 @@ public final class ResultsWriter {
     private static final String HOW_MEASURED = """
             ## How it was measured
 
-            `./millrace bench` (millrace-bench/README.md). Both brokers run one after the other on
-            127.0.0.1 as child processes of the benchmark, on the same JDK with the same JVM options and
-            their default flush settings (no forced fsync); Kafka is one KRaft node in combined mode.
+            `./millrace bench` (millrace-bench/README.md). Both brokers run on 127.0.0.1 as child processes
+            of the benchmark, on the same JDK with the same JVM options and their default flush settings
+            (no forced fsync); Kafka is one KRaft node in combined mode. After their start-up runs both
+            stay up and every workload's runs alternate between them, the order reversed every other run
+            (Millrace, Kafka; Kafka, Millrace; ...), so the clients' JIT warm-up and the machine's drift
+            touch both alike.
             The clients are kafka-clients 4.4.0 in the benchmark's JVM with default settings except acks;
             consumers assign partitions and seek to the beginning (no group).
 
@@ -35,7 +38,9 @@ public final class ResultsWriter {
             - consume: one consumer reads each acks=1 topic from the beginning right after it was written.
             - ProducerPerformance / ConsumerPerformance: Apache Kafka's own tools from its jars, each in a JVM
               of its own (-Xmx256M), with their defaults (acks=all, linger.ms=5; a group of one), the
-              produce run's record count on a fresh topic; the rate each tool prints.
+              produce run's record count on a fresh topic; the rate each tool prints. Group of 3: three
+              ConsumerPerformance processes of one group read a 6-partition topic together, each up to 95%
+              of a third; all records they read over first start to last end (the times they print).
             - latency: one partition, a fixed rate, acks=all; receipt time minus the `send()` call time,
               both `System.nanoTime()` in one JVM; the first second of each run is not counted.
             - CPU per GB: the broker's utime+stime (/proc/<pid>/stat) over each produce run divided by

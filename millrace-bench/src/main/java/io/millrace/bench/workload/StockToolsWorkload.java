@@ -2,10 +2,14 @@ package io.millrace.bench.workload;
 
 import io.millrace.bench.broker.BrokerLauncher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +23,10 @@ import java.util.regex.Pattern;
  * the stock tools would see. Stateless.
  */
 public final class StockToolsWorkload {
+    /** Members of the consumer group {@link #consumerGroupPerformance} runs. */
+    public static final int GROUP_MEMBERS = 3;
     private static final long TIMEOUT_SECONDS = 600;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss:SSS");
     private static final Pattern PRODUCER_SUMMARY = Pattern.compile(
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\)");
 
@@ -56,40 +63,99 @@ public final class StockToolsWorkload {
     public double consumerPerformance(String bootstrap, String topic, int records) throws Exception {
         String out = run("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
                 "--topic", topic, "--messages", Integer.toString(records), "--timeout", "60000");
+        return Double.parseDouble(consumerSummary(out, records).get("nMsg.sec"));
+    }
+
+    /**
+     * Records/s of {@value #GROUP_MEMBERS} {@code ConsumerPerformance} processes of one group
+     * {@code group} reading {@code topic} at once: every record they consumed over the time from
+     * the first one's start to the last one's end (the times each prints). Each stops at 95% of its
+     * even share, so a member whose partitions hold a little less than a third does not wait for
+     * records that are not there.
+     */
+    public double consumerGroupPerformance(String bootstrap, String topic, int records, String group) throws Exception {
+        long share = (long) (records * 0.95 / GROUP_MEMBERS);
+        List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        try {
+            for (int i = 0; i < GROUP_MEMBERS; i++) {
+                Path output = java.nio.file.Files.createTempFile("consumer-performance-", ".txt");
+                outputs.add(output);
+                processes.add(start("org.apache.kafka.tools.ConsumerPerformance", output, "--bootstrap-server",
+                        bootstrap, "--topic", topic, "--group", group, "--messages", Long.toString(share),
+                        "--timeout", "60000"));
+            }
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            long consumed = 0;
+            for (int i = 0; i < GROUP_MEMBERS; i++) {
+                String out = finish(processes.get(i), "org.apache.kafka.tools.ConsumerPerformance", outputs.get(i));
+                Map<String, String> summary = consumerSummary(out, share);
+                first = Math.min(first, parseTime(summary.get("start.time")));
+                last = Math.max(last, parseTime(summary.get("end.time")));
+                consumed += Long.parseLong(summary.get("data.consumed.in.nMsg"));
+            }
+            return consumed / ((last - first) / 1000.0);
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+            for (Path output : outputs) {
+                java.nio.file.Files.deleteIfExists(output);
+            }
+        }
+    }
+
+    /** ConsumerPerformance's summary line, by column, once it consumed at least {@code records}. */
+    private static Map<String, String> consumerSummary(String out, long records) throws IOException {
         List<String> lines = out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
         for (int i = 0; i + 1 < lines.size(); i++) {
             if (lines.get(i).startsWith("start.time")) {
-                List<String> header = List.of(lines.get(i).split(",\\s*"));
+                String[] header = lines.get(i).split(",\\s*");
                 String[] values = lines.get(i + 1).split(",\\s*");
-                int consumed = header.indexOf("data.consumed.in.nMsg");
-                int rate = header.indexOf("nMsg.sec");
-                if (consumed >= 0 && rate >= 0 && values.length == header.size()
-                        && Long.parseLong(values[consumed]) >= records) {
-                    return Double.parseDouble(values[rate]);
+                if (values.length == header.length) {
+                    Map<String, String> summary = new HashMap<>();
+                    for (int c = 0; c < header.length; c++) {
+                        summary.put(header[c], values[c]);
+                    }
+                    if (Long.parseLong(summary.getOrDefault("data.consumed.in.nMsg", "-1")) >= records) {
+                        return summary;
+                    }
                 }
             }
         }
         throw new IOException("ConsumerPerformance did not report " + records + " records consumed:\n" + out);
     }
 
-    private String run(String mainClass, String... args) throws Exception {
+    /** Epoch millis of ConsumerPerformance's default date format, {@code yyyy-MM-dd HH:mm:ss:SSS}, local time. */
+    private static long parseTime(String text) {
+        return LocalDateTime.parse(text, TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+    }
+
+    private Process start(String mainClass, Path output, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(BrokerLauncher.javaBinary(), "-Xmx256M",
                 "--enable-native-access=ALL-UNNAMED", "-cp", kafkaLib + "/*", mainClass));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output;
-        try {
-            output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IOException(mainClass + " did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-        } finally {
-            process.destroyForcibly();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    private static String finish(Process process, String mainClass, Path output) throws Exception {
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IOException(mainClass + " did not finish in " + TIMEOUT_SECONDS + " s");
         }
-        String out = new String(output, StandardCharsets.UTF_8);
+        String out = java.nio.file.Files.readString(output);
         if (process.exitValue() != 0) {
             throw new IOException(mainClass + " exited with code " + process.exitValue() + ":\n" + out);
         }
         return out;
+    }
+
+    private String run(String mainClass, String... args) throws Exception {
+        Path output = java.nio.file.Files.createTempFile("stock-tool-", ".txt");
+        Process process = start(mainClass, output, args);
+        try {
+            return finish(process, mainClass, output);
+        } finally {
+            process.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(output);
+        }
     }
 }
