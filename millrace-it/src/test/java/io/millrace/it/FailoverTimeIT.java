@@ -32,6 +32,12 @@ class FailoverTimeIT extends ClusterTest {
     }
 
     @Test
+    void killOfTheActiveControllerLeadingThePartition() throws Exception {
+        leaderIsController = true;
+        killOfThePartitionLeader();
+    }
+
+    @Test
     void pauseOfThePartitionLeader() throws Exception {
         measure("pause", "SIGSTOP for " + PAUSE.toSeconds() + " s", (node) -> {
             long pid = cluster.node(node).pid();

@@ -66,6 +66,12 @@ final class RaftSettings {
         // and when another voter stopped meanwhile the leader lost its majority and stepped down.
         // Never wait longer than a third of the minimum election timeout.
         properties.set(RaftServerConfigKeys.Log.Appender.RETRY_POLICY_KEY, APPENDER_RETRY_POLICY);
+        // Ratis 3.3 queues each follower append through CompletableFuture's default executor, the
+        // JVM's common ForkJoinPool (one worker on two cores), and Ratis' own client blocks a thread
+        // of that pool for 3 s or more whenever it resets a connection to the leader: a follower
+        // whose forwarded commands failed then acknowledged nothing, and a new leader's first write
+        // never committed (QuorumDurabilityIT hung). Append on the gRPC thread that received the entries.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));

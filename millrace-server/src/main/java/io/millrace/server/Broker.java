@@ -277,7 +277,8 @@ public final class Broker {
         identity.resolvePorts(socketServer::boundPort);
         lifecycle.start();
         isrMaintainer.start();
-        if (!mode.isSingleNode()) {
+        if (!mode.isSingleNode() && config.processRoles().contains("controller")) {
+            // on every node that may become the active controller, so a new one already knows who died
             MetadataLog watchedLog = metadataLog;
             exitWatch = new BrokerExitWatch(nodeId, interBroker, publisher::image, watchedLog::isActive,
                     (id, epoch, evidence) -> controller.fenceExitedBroker(id, epoch, evidence));

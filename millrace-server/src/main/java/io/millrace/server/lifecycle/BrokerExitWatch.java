@@ -10,9 +10,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,17 +22,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets the active controller see a broker process exit within milliseconds rather than after
- * {@code broker.session.timeout.ms}: while this node's controller is active it holds one idle TCP
- * connection to every other registered broker's inter-broker listener. When a process dies the OS
- * closes its sockets: the connection reads EOF or a reset, and a reconnect is refused because
- * nothing listens on the port any more. A refused reconnect (after a connection to that same broker
- * epoch had been established, which proves the address is reachable from here) reports the broker
- * as exited ({@link ExitListener}), and the controller fences it at once.
+ * {@code broker.session.timeout.ms}: this node holds one idle TCP connection to every other
+ * registered broker's inter-broker listener. When a process dies the OS closes its sockets: the
+ * connection reads EOF or a reset, and a reconnect is refused because nothing listens on the port
+ * any more. A refused reconnect (after a connection to that same broker epoch had been
+ * established, which proves the address is reachable from here) is evidence that the broker
+ * exited; while this node's controller is active it is reported ({@link ExitListener}) and the
+ * controller fences the broker at once.
+ *
+ * <p>The watch runs on every node that can become the active controller, not only the active one,
+ * so the controller elected because the previous one's process died already holds the evidence:
+ * a standby keeps trying to reconnect to a broker whose listener refused it (once a second); as
+ * long as those attempts are refused the exit stands, and it is reported the moment this node's
+ * controller becomes active. A successful reconnect withdraws it.
  *
  * <p>What it does not fence: a paused (SIGSTOP) process keeps its sockets, and its kernel still
  * accepts connections, so it is fenced by the session timeout as before; so is a machine that
- * vanished or a network partition (connects time out, they are not refused). A controller that has
- * just become active has no connections yet: it fences nobody until it has connected once to each
+ * vanished or a network partition (connects time out, they are not refused). A node that has
+ * just started has no connections yet: it fences nobody until it has connected once to each
  * broker (the session timeout covers a broker that died before that). An address that is never
  * reachable from here (e.g. advertised for outside clients) never fences anybody.
  *
@@ -59,6 +68,8 @@ public final class BrokerExitWatch implements AutoCloseable {
     private final BooleanSupplier controllerActive;
     private final ExitListener listener;
     private final Map<Integer, Watch> watches = new HashMap<>(); // watch thread only
+    /** The brokers whose exit is seen and not yet reported, for tests; written by the watch thread. */
+    private volatile Set<Integer> exitsSeen = Set.of();
     private final Thread thread;
     private final Selector selector;
     private volatile boolean closed;
@@ -74,6 +85,8 @@ public final class BrokerExitWatch implements AutoCloseable {
         boolean everConnected;
         long connectStartedMs;
         long retryAtMs;
+        /** Whether its listener refused the latest reconnect: the process exited. */
+        boolean exitSeen;
         boolean reported;
 
         Watch(int brokerId, long brokerEpoch, InetSocketAddress address) {
@@ -85,7 +98,8 @@ public final class BrokerExitWatch implements AutoCloseable {
 
     /**
      * @param listenerName     the listener to connect to (the inter-broker one)
-     * @param controllerActive whether this node's controller is the active one now
+     * @param controllerActive whether this node's controller is the active one now; exits are
+     *                         reported only while it is
      */
     public BrokerExitWatch(int localNodeId, String listenerName, Supplier<MetadataImage> image,
                            BooleanSupplier controllerActive, ExitListener listener) {
@@ -139,15 +153,11 @@ public final class BrokerExitWatch implements AutoCloseable {
         watches.clear();
     }
 
-    /** Watches exactly the registered, not yet fenced, other brokers while the controller is active. */
+    /**
+     * Watches exactly the registered, not yet fenced, other brokers; while the controller is active,
+     * reports the exits seen before it became active.
+     */
     private void reconcile(long now) {
-        if (!controllerActive.getAsBoolean()) {
-            if (!watches.isEmpty()) {
-                watches.values().forEach(BrokerExitWatch::disconnect);
-                watches.clear();
-            }
-            return;
-        }
         MetadataImage current = image.get();
         watches.values().removeIf(watch -> {
             BrokerImage broker = current.brokers().get(watch.brokerId);
@@ -166,14 +176,18 @@ public final class BrokerExitWatch implements AutoCloseable {
                     .map(e -> new InetSocketAddress(e.host(), e.port()));
             address.ifPresent(a -> watches.put(broker.brokerId(), new Watch(broker.brokerId(), broker.brokerEpoch(), a)));
         }
+        boolean active = controllerActive.getAsBoolean();
         for (Watch watch : watches.values()) {
-            if (watch.channel == null && now >= watch.retryAtMs) {
+            if (active && watch.exitSeen && !watch.reported) {
+                report(watch);
+            } else if (watch.channel == null && now >= watch.retryAtMs) {
                 connect(watch, now);
             } else if (watch.channel != null && !watch.connected && now - watch.connectStartedMs > CONNECT_TIMEOUT_MS) {
                 disconnect(watch); // not refused, just slow or unreachable: proves nothing
                 watch.retryAtMs = now + RETRY_AFTER_FAILURE_MS;
             }
         }
+        publishExitsSeen();
     }
 
     private static boolean watched(BrokerImage broker) {
@@ -211,6 +225,11 @@ public final class BrokerExitWatch implements AutoCloseable {
 
     private void established(Watch watch) {
         watch.connected = true;
+        if (watch.exitSeen) {
+            watch.exitSeen = false;
+            log.info("Broker {} (epoch {}) accepts connections again at {}; its exit is withdrawn", watch.brokerId,
+                    watch.brokerEpoch, watch.address);
+        }
         if (!watch.everConnected) {
             watch.everConnected = true;
             log.debug("Watching broker {} (epoch {}) at {}", watch.brokerId, watch.brokerEpoch, watch.address);
@@ -235,14 +254,37 @@ public final class BrokerExitWatch implements AutoCloseable {
     private void refusedOrFailed(Watch watch, IOException e) {
         disconnect(watch);
         if (e instanceof ConnectException && watch.everConnected && !watch.reported) {
-            watch.reported = true;
-            String evidence = "its listener " + watch.address.getHostString() + ":" + watch.address.getPort()
-                    + " refused a connection";
-            log.info("Broker {} (epoch {}) exited: {}", watch.brokerId, watch.brokerEpoch, evidence);
-            listener.exited(watch.brokerId, watch.brokerEpoch, evidence);
-            return;
+            if (!watch.exitSeen) {
+                watch.exitSeen = true;
+                log.info("Broker {} (epoch {}) exited: its listener {}:{} refused a connection", watch.brokerId,
+                        watch.brokerEpoch, watch.address.getHostString(), watch.address.getPort());
+            }
+            if (controllerActive.getAsBoolean()) {
+                report(watch);
+                return;
+            }
         }
         watch.retryAtMs = nowMs() + RETRY_AFTER_FAILURE_MS;
+    }
+
+    private void report(Watch watch) {
+        watch.reported = true;
+        String evidence = "its listener " + watch.address.getHostString() + ":" + watch.address.getPort()
+                + " refused a connection";
+        listener.exited(watch.brokerId, watch.brokerEpoch, evidence);
+    }
+
+    private void publishExitsSeen() {
+        Set<Integer> seen = new HashSet<>();
+        watches.values().stream().filter(w -> w.exitSeen && !w.reported).forEach(w -> seen.add(w.brokerId));
+        if (!seen.equals(exitsSeen)) {
+            exitsSeen = Set.copyOf(seen);
+        }
+    }
+
+    /** The brokers whose exit this watch has seen and not reported (as of its last pass); any thread. */
+    Set<Integer> exitsSeen() {
+        return exitsSeen;
     }
 
     private static void disconnect(Watch watch) {

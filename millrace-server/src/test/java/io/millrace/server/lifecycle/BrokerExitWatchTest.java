@@ -91,6 +91,55 @@ class BrokerExitWatchTest {
     }
 
     @Test
+    void aStandbyReportsAnExitItSawTheMomentItsControllerBecomesActive() throws Exception {
+        List<String> exits = new CopyOnWriteArrayList<>();
+        AtomicBoolean active = new AtomicBoolean(false);
+        try (FakeListener broker = new FakeListener()) {
+            MetadataImage image = imageWith(2, 7, broker.server.getLocalPort(), false);
+            try (BrokerExitWatch watch = new BrokerExitWatch(1, "PLAINTEXT", () -> image, active::get,
+                    (id, epoch, evidence) -> exits.add(id + "@" + epoch))) {
+                watch.start();
+                await("a standby watches too", () -> !broker.accepted.isEmpty());
+                broker.close(); // the broker (also the active controller, say) dies
+                await("the standby saw the exit", () -> watch.exitsSeen().contains(2));
+                assertTrue(exits.isEmpty(), "a standby reports nothing: " + exits);
+                long activeAt = System.nanoTime();
+                active.set(true); // elected because the old controller is gone
+                await("the exit was reported", () -> !exits.isEmpty());
+                System.out.printf("exit reported %d ms after the controller became active%n",
+                        (System.nanoTime() - activeAt) / 1_000_000);
+                assertEquals(List.of("2@7"), exits);
+            }
+        }
+    }
+
+    @Test
+    void aStandbyWithdrawsAnExitWhenTheListenerAcceptsAgain() throws Exception {
+        List<String> exits = new CopyOnWriteArrayList<>();
+        AtomicBoolean active = new AtomicBoolean(false);
+        int port;
+        try (FakeListener broker = new FakeListener()) {
+            port = broker.server.getLocalPort();
+            MetadataImage image = imageWith(2, 7, port, false);
+            try (BrokerExitWatch watch = new BrokerExitWatch(1, "PLAINTEXT", () -> image, active::get,
+                    (id, epoch, evidence) -> exits.add(id + "@" + epoch))) {
+                watch.start();
+                await("a standby watches too", () -> !broker.accepted.isEmpty());
+                broker.close();
+                await("the standby saw the exit", () -> watch.exitsSeen().contains(2));
+                try (ServerSocket back = new ServerSocket()) {
+                    back.setReuseAddress(true);
+                    back.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    await("the exit is withdrawn once a reconnect succeeds", () -> watch.exitsSeen().isEmpty());
+                    active.set(true);
+                    Thread.sleep(300); // nothing may be reported; no condition to poll for
+                    assertTrue(exits.isEmpty(), "a withdrawn exit is never reported: " + exits);
+                }
+            }
+        }
+    }
+
+    @Test
     void nothingIsReportedWithoutAnActiveControllerOrForAnAddressNeverReached() throws Exception {
         List<String> exits = new CopyOnWriteArrayList<>();
         AtomicBoolean active = new AtomicBoolean(false);
@@ -107,10 +156,10 @@ class BrokerExitWatchTest {
             try (BrokerExitWatch watch = new BrokerExitWatch(1, "PLAINTEXT", () -> image, active::get,
                     (id, epoch, evidence) -> exits.add(id + "@" + epoch))) {
                 watch.start();
-                Thread.sleep(300); // nothing may happen while inactive; no condition to poll for
-                assertTrue(broker.accepted.isEmpty(), "an inactive controller watches nobody");
-                active.set(true);
                 await("the watch connected", () -> !broker.accepted.isEmpty());
+                Thread.sleep(300); // nothing may be reported while inactive; no condition to poll for
+                assertTrue(exits.isEmpty(), "an inactive controller reports nobody: " + exits);
+                active.set(true);
                 Thread.sleep(300);
                 assertTrue(exits.isEmpty(), "broker 3 was never reachable, so its refusals prove nothing: " + exits);
             }
