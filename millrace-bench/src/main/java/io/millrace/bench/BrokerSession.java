@@ -236,13 +236,20 @@ final class BrokerSession {
         BrokerResults results = t.results();
         String topic = "stock-p" + partitions + "-" + run;
         topics.create(topic, partitions);
+        CpuShare produceCpu = CpuShare.start(broker.pid());
         double produced = stockTools.producerPerformance(broker.bootstrap(), topic, options.produceRecords(),
                 options.recordBytes());
+        double produceShare = produceCpu.brokerPercent();
         results.add(Metric.stockProduce(partitions), produced);
+        results.add(Metric.stockProduceBrokerShare(partitions), produceShare);
+        CpuShare consumeCpu = CpuShare.start(broker.pid());
         double consumed = stockTools.consumerPerformance(broker.bootstrap(), topic, options.produceRecords());
+        double consumeShare = consumeCpu.brokerPercent();
         results.add(Metric.stockConsume(partitions), consumed);
+        results.add(Metric.stockConsumeBrokerShare(partitions), consumeShare);
         report(broker, "stock tools p=" + partitions + " #" + run,
-                "ProducerPerformance %,.0f records/s, ConsumerPerformance %,.0f records/s", produced, consumed);
+                "ProducerPerformance %,.0f records/s (broker %.0f%% of busy CPU), ConsumerPerformance %,.0f records/s "
+                        + "(broker %.0f%%)", produced, produceShare, consumed, consumeShare);
         topics.delete(topic);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
  * <p>{@code /proc/<pid>/stat}: fields 14 and 15 (utime, stime) in clock ticks, counted after
  * the closing parenthesis of the command name (which may itself hold spaces). Linux reports
  * them in USER_HZ, which is 100 on every architecture the JDK runs on.
+ * {@code /proc/stat}: the machine's CPU time by kind, also in USER_HZ.
  * {@code /proc/<pid>/status}: {@code VmHWM} (peak resident set) and {@code VmRSS}, in kB.
  */
 public final class ProcStats {
@@ -26,6 +27,19 @@ public final class ProcStats {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat")).getFirst();
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[UTIME_AFTER_NAME]) + Long.parseLong(fields[STIME_AFTER_NAME]);
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /**
+     * CPU seconds the whole machine has been busy so far, over all cores: the user, nice,
+     * system, irq, softirq and steal columns of {@code /proc/stat}'s first line.
+     */
+    public static double machineBusySeconds() {
+        String[] fields = read(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long ticks = 0;
+        for (int column : new int[] {1, 2, 3, 6, 7, 8}) {
+            ticks += Long.parseLong(fields[column]);
+        }
         return ticks / TICKS_PER_SECOND;
     }
 

@@ -22,6 +22,10 @@ public enum Metric {
     STOCK_CONSUME_P1_RECORDS("ConsumerPerformance, 1 partition", "records/s", true),
     STOCK_CONSUME_P6_RECORDS("ConsumerPerformance, 6 partitions", "records/s", true),
     STOCK_CONSUME_GROUP3_P6_RECORDS("ConsumerPerformance, group of 3, 6 partitions", "records/s", true),
+    STOCK_PRODUCE_P1_BROKER_SHARE("ProducerPerformance, 1 p.: broker's share of busy CPU", "%", false),
+    STOCK_PRODUCE_P6_BROKER_SHARE("ProducerPerformance, 6 p.: broker's share of busy CPU", "%", false),
+    STOCK_CONSUME_P1_BROKER_SHARE("ConsumerPerformance, 1 p.: broker's share of busy CPU", "%", false),
+    STOCK_CONSUME_P6_BROKER_SHARE("ConsumerPerformance, 6 p.: broker's share of busy CPU", "%", false),
     LATENCY_P50("end-to-end latency p50", "ms", false),
     LATENCY_P99("end-to-end latency p99", "ms", false),
     LATENCY_P999("end-to-end latency p99.9", "ms", false),
@@ -111,6 +115,16 @@ public enum Metric {
     /** ProducerPerformance's records/s on {@code partitions} (1 or 6). */
     public static Metric stockProduce(int partitions) {
         return valueOf("STOCK_PRODUCE_P" + partitions + "_RECORDS");
+    }
+
+    /** The broker's share of the machine's busy CPU during ProducerPerformance on {@code partitions}. */
+    public static Metric stockProduceBrokerShare(int partitions) {
+        return valueOf("STOCK_PRODUCE_P" + partitions + "_BROKER_SHARE");
+    }
+
+    /** The broker's share of the machine's busy CPU during ConsumerPerformance on {@code partitions}. */
+    public static Metric stockConsumeBrokerShare(int partitions) {
+        return valueOf("STOCK_CONSUME_P" + partitions + "_BROKER_SHARE");
     }
 
     /** ConsumerPerformance's records/s on {@code partitions} (1 or 6). */

@@ -41,6 +41,9 @@ public final class ResultsWriter {
               produce run's record count on a fresh topic; the rate each tool prints. Group of 3: three
               ConsumerPerformance processes of one group read a 6-partition topic together, each up to 95%
               of a third; all records they read over first start to last end (the times they print).
+            - broker's share of busy CPU (stock tools): the broker's utime+stime over the machine's busy CPU
+              (/proc/stat) during each ProducerPerformance / ConsumerPerformance run; on a quiet machine the
+              rest is the tool's JVM, so a low share means the run was bound by the client, not the broker.
             - latency: one partition, a fixed rate, acks=all; receipt time minus the `send()` call time,
               both `System.nanoTime()` in one JVM; the first second of each run is not counted.
             - CPU per GB: the broker's utime+stime (/proc/<pid>/stat) over each produce run divided by
