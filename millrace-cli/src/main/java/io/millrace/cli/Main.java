@@ -55,7 +55,22 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Workers of the JVM's common ForkJoinPool unless the JVM was given
+     * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism}. The default is one fewer than
+     * the cores, so one worker on two cores, and Apache Ratis' client runs its reply handling there
+     * and blocks a worker for 3-5 s while it resets a connection to a new quorum leader: with a
+     * single worker, every forwarded controller command of the node (broker heartbeats too) waited
+     * behind it. Idle workers cost nothing; they start on demand.
+     */
+    static final int COMMON_POOL_PARALLELISM = 8;
+
     public static void main(String[] args) {
+        // Before anything touches the common pool, which reads the property once.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+                    Integer.toString(Math.max(COMMON_POOL_PARALLELISM, Runtime.getRuntime().availableProcessors())));
+        }
         ServerCommand server = new ServerCommand(MillraceBroker::new, Runtime.getRuntime()::addShutdownHook);
         ClusterCommand cluster = new ClusterCommand(Runtime.getRuntime()::addShutdownHook);
         int code = run(args, System.out, System.err, server, cluster);
