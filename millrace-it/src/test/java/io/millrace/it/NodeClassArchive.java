@@ -63,8 +63,13 @@ final class NodeClassArchive {
         try {
             deleteOldArchives();
             Files.createDirectories(DIR);
-            String write = (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive;
-            train(archive, List.of("-XX:TieredStopAtLevel=1", write));
+            List<String> write = aot
+                    // the JDK lists every class it leaves out of the cache (JFR's, lambdas' forms) as a warning
+                    ? List.of("-XX:AOTCacheOutput=" + archive, "-Xlog:aot=error")
+                    : List.of("-XX:ArchiveClassesAtExit=" + archive);
+            List<String> options = new java.util.ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
+            options.addAll(write);
+            train(archive, options);
         } catch (RuntimeException | AssertionError | IOException e) {
             System.err.println("NodeClassArchive: no archive, nodes start without one: " + e);
             return List.of();
@@ -117,6 +122,17 @@ final class NodeClassArchive {
             throw new IllegalStateException("the training node failed: " + node.logTail(20), e);
         } finally {
             node.close();
+            deleteTree(data);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a temporary directory: left behind, no harm
         }
     }
 
