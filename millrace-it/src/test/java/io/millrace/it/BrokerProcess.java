@@ -147,9 +147,14 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** SIGTERM and wait for the exit; returns the exit code. */
     public int stopGracefully() {
+        return stopGracefully(STOP_TIMEOUT);
+    }
+
+    /** SIGTERM and wait up to {@code timeout} for the exit; returns the exit code. */
+    public int stopGracefully(Duration timeout) {
         Process p = requireRunning();
         p.destroy();
-        int code = awaitExit(p, "graceful stop");
+        int code = awaitExit(p, "graceful stop", timeout);
         process = null;
         return code;
     }
@@ -201,8 +206,10 @@ public final class BrokerProcess implements AutoCloseable {
         starts++;
         Map<String, String> overrides = new HashMap<>(props);
         overrides.putIfAbsent("listeners", "PLAINTEXT://127.0.0.1:" + port);
-        // no web console beside test nodes (a single node would otherwise take 127.0.0.1:9080)
+        // no web console or /metrics beside test nodes (a single node would otherwise take
+        // 127.0.0.1:9080 and 127.0.0.1:9404, and a second node started meanwhile fail on them)
         overrides.putIfAbsent("millrace.console.listener", "");
+        overrides.putIfAbsent("millrace.metrics.listener", "");
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             Files.createDirectories(dataDir);
@@ -215,11 +222,14 @@ public final class BrokerProcess implements AutoCloseable {
             command.add("--enable-native-access=ALL-UNNAMED");
             command.add("-Xmx256m");
             command.addAll(jvmOptions);
+            if (!NodeClassArchive.isTraining(jvmOptions)) {
+                command.addAll(NodeClassArchive.jvmOptions()); // the node's classes, archived once per test JVM
+            }
             // development switches of capabilities not yet advertised (millrace.internal.*) reach the node too
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("millrace.internal."))
                     .sorted().forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
             command.add("-cp");
-            command.add(classPath());
+            command.add(nodeClassPath());
             command.add("io.millrace.cli.Main");
             command.add("server");
             command.add("--config");
@@ -288,11 +298,15 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private static int awaitExit(Process p, String what) {
+        return awaitExit(p, what, STOP_TIMEOUT);
+    }
+
+    private static int awaitExit(Process p, String what, Duration timeout) {
         try {
-            if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                throw new AssertionError(what + ": the broker process did not exit within " + STOP_TIMEOUT);
+                throw new AssertionError(what + ": the broker process did not exit within " + timeout);
             }
             return p.exitValue();
         } catch (InterruptedException e) {
@@ -309,6 +323,34 @@ public final class BrokerProcess implements AutoCloseable {
     /** Surefire may run tests from a manifest-only jar; its real class path is in a property. */
     static String classPath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /**
+     * A node's class path: the test class path without this module's own class directories (a
+     * node runs none of the test classes), so that, when the rest is jars, the JVM can share its
+     * classes from an archive ({@link NodeClassArchive}: an archive refuses a class path with a
+     * non-empty directory).
+     */
+    static String nodeClassPath() {
+        Path own = Path.of("target").toAbsolutePath().normalize();
+        return Arrays.stream(classPath().split(java.io.File.pathSeparator))
+                .filter(entry -> !(Files.isDirectory(Path.of(entry))
+                        && Path.of(entry).toAbsolutePath().normalize().getParent().equals(own)))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** Whether every entry of {@link #nodeClassPath()} is a jar (or missing, or an empty directory). */
+    static boolean nodeClassPathIsJars() {
+        return Arrays.stream(nodeClassPath().split(java.io.File.pathSeparator)).map(Path::of).noneMatch(entry -> {
+            if (!Files.isDirectory(entry)) {
+                return false;
+            }
+            try (var children = Files.list(entry)) {
+                return children.findAny().isPresent();
+            } catch (IOException e) {
+                return true;
+            }
+        });
     }
 
     /** A port that was free a moment ago: see {@link FreePorts}. */

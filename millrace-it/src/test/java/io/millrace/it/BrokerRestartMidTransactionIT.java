@@ -32,6 +32,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same transactional id fences and aborts the open transaction and commits, and read_committed
  * then sees every committed record and nothing aborted. The open transaction's group offset commit
  * is pending again after the restart (UNSTABLE_OFFSET_COMMIT), vanishes with the fenced transaction,
- * and the successor's committed offset is the group's.
+ * and the successor's committed offset is the group's. The two tests (a broker each) run at once.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BrokerRestartMidTransactionIT {
@@ -68,11 +70,13 @@ class BrokerRestartMidTransactionIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aCleanRestartKeepsTheOpenTransaction() throws Exception {
         survives(BrokerProcess::stopGracefully, "clean");
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aKill9KeepsTheOpenTransaction() throws Exception {
         survives(BrokerProcess::kill9, "kill9");
     }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * where the behaviour is the same, {@code classic}: sharing partitions, rebalancing as members
  * come and go without losing or repeating a record, fan-out to several groups, a killed member
  * losing its partitions after the session timeout, new partitions and regex subscriptions.
- * Heartbeats and session timeouts are shortened in the broker's configuration.
+ * Heartbeats and session timeouts are shortened in the broker's configuration. Each test has
+ * topics and groups of its own, and most of the time goes to waiting for a session to end, so
+ * they run two at a time ({@code @Execution(CONCURRENT)}).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ConsumerProtocolGroupIT {
@@ -75,6 +79,7 @@ class ConsumerProtocolGroupIT {
      * throughout, and members commit what they processed when partitions are revoked.
      */
     @ParameterizedTest
+    @Execution(ExecutionMode.CONCURRENT)
     @ValueSource(strings = {"consumer", "classic"})
     void membersShareAndHandOverPartitionsWithoutLossOrRepetition(String protocol) {
         String topic = "handoff-" + protocol;
@@ -107,6 +112,7 @@ class ConsumerProtocolGroupIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void twoGroupsEachReceiveEveryRecord() {
         String topic = "fanout";
         Clients.createTopic(admin, topic, 3, Map.of());
@@ -129,6 +135,7 @@ class ConsumerProtocolGroupIT {
     }
 
     @ParameterizedTest
+    @Execution(ExecutionMode.CONCURRENT)
     @ValueSource(strings = {"consumer", "classic"})
     void aKilledMemberLosesItsPartitionsAfterTheSessionTimeout(String protocol, @TempDir Path logDir) {
         String topic = "killed-" + protocol;
@@ -159,6 +166,7 @@ class ConsumerProtocolGroupIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void newPartitionsOfASubscribedTopicReachTheGroup() throws Exception {
         String topic = "growing";
         Clients.createTopic(admin, topic, 2, Map.of());
@@ -179,6 +187,7 @@ class ConsumerProtocolGroupIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aRegexSubscriptionPicksUpTopicsCreatedLater() {
         Clients.createTopic(admin, "regex-first", 1, Map.of());
         TallyingConsumer.Tally tally = new TallyingConsumer.Tally();
@@ -198,6 +207,7 @@ class ConsumerProtocolGroupIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void adminDescribesAndListsTheGroup() {
         String topic = "described";
         Clients.createTopic(admin, topic, 4, Map.of());
@@ -226,6 +236,7 @@ class ConsumerProtocolGroupIT {
 
     /** The two APIs on the wire, at both versions, with the errors a client must see. */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void theHeartbeatAndDescribeApisOnTheWire() {
         Clients.createTopic(admin, "wire", 2, Map.of());
         Clients.get(admin.listConsumerGroupOffsets("wire-group").all());   // the coordinator is up
@@ -278,6 +289,7 @@ class ConsumerProtocolGroupIT {
 
     /** A broker of its own, restarted: the group's commits and the group itself are read back. */
     @ParameterizedTest
+    @Execution(ExecutionMode.CONCURRENT)
     @ValueSource(strings = {"consumer", "classic"})
     void committedOffsetsSurviveARestartAndTheGroupResumesThere(String protocol, @TempDir Path ownData) {
         String topic = "resume";

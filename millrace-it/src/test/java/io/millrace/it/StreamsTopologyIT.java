@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +48,11 @@ import org.junit.jupiter.api.io.TempDir;
  * killed instance's group had not committed when it died, on the input and repartition topics.
  * Each scenario runs with the group protocol as a parameter; the {@code streams} protocol
  * (KIP-1071) variants wait for the broker side (issue 10 section 1).
+ *
+ * <p>The four scenarios share the broker but nothing else (each its own application id, topics,
+ * instances and state directories) and spend most of their time waiting for sessions and
+ * transactions to time out, so they run two at a time (each
+ * {@code @Execution(CONCURRENT)}; the class itself runs alone, as every class).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class StreamsTopologyIT {
@@ -97,21 +104,25 @@ class StreamsTopologyIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void classicAtLeastOnce() throws Exception {
         stopOneKillOne("classic", StreamsConfig.AT_LEAST_ONCE);
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void classicExactlyOnce() throws Exception {
         stopOneKillOne("classic", StreamsConfig.EXACTLY_ONCE_V2);
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void streamsAtLeastOnce() throws Exception {
         stopOneKillOne("streams", StreamsConfig.AT_LEAST_ONCE);
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void streamsExactlyOnce() throws Exception {
         stopOneKillOne("streams", StreamsConfig.EXACTLY_ONCE_V2);
     }

@@ -8,10 +8,15 @@ final class Faults {
     private Faults() {
     }
 
-    /** Every kind, in a fixed order (the schedule draws from it with the seeded random). */
+    /** Every kind with the long run's durations, in a fixed order (the schedule draws from it with the seeded random). */
     static List<Fault> all() {
-        return List.of(new KillNode(), new KillLeader(), new PauseNode(), new KillTwoNodes(), new RollingRestart(),
-                new IsolateNode(), new FillDisk());
+        return all(FaultHolds.LONG);
+    }
+
+    /** Every kind, lasting as {@code holds} says, in the same fixed order. */
+    static List<Fault> all(FaultHolds holds) {
+        return List.of(new KillNode(holds), new KillLeader(holds), new PauseNode(holds), new KillTwoNodes(holds),
+                new RollingRestart(), new IsolateNode(holds), new FillDisk(holds));
     }
 
     /**
@@ -33,8 +38,14 @@ final class Faults {
         return List.copyOf(chosen);
     }
 
-    /** kill -9 of one node, restarted 2-6 s later. */
+    /** kill -9 of one node, restarted 2-6 s later (long holds). */
     static final class KillNode implements Fault {
+        private final FaultHolds holds;
+
+        KillNode(FaultHolds holds) {
+            this.holds = holds;
+        }
+
         @Override
         public String kind() {
             return "kill";
@@ -43,7 +54,7 @@ final class Faults {
         @Override
         public String inject(ChaosContext c) throws Exception {
             int node = c.randomNode();
-            long down = c.millisBetween(2_000, 6_000);
+            long down = c.millisBetween(holds.killMin(), holds.killMax());
             c.target().kill9(node);
             ChaosContext.hold(down);
             c.target().start(List.of(node));
@@ -51,8 +62,14 @@ final class Faults {
         }
     }
 
-    /** kill -9 of the leader of a random partition, restarted 2-6 s later. */
+    /** kill -9 of the leader of a random partition, restarted 2-6 s later (long holds). */
     static final class KillLeader implements Fault {
+        private final FaultHolds holds;
+
+        KillLeader(FaultHolds holds) {
+            this.holds = holds;
+        }
+
         @Override
         public String kind() {
             return "leader-kill";
@@ -61,7 +78,7 @@ final class Faults {
         @Override
         public String inject(ChaosContext c) throws Exception {
             int node = c.leaderOfRandomPartition();
-            long down = c.millisBetween(2_000, 6_000);
+            long down = c.millisBetween(holds.killMin(), holds.killMax());
             c.target().kill9(node);
             ChaosContext.hold(down);
             c.target().start(List.of(node));
@@ -69,8 +86,14 @@ final class Faults {
         }
     }
 
-    /** SIGSTOP of one node for 5-15 s, then SIGCONT: a long GC pause. */
+    /** SIGSTOP of one node for 5-15 s (long holds), then SIGCONT: a long GC pause. */
     static final class PauseNode implements Fault {
+        private final FaultHolds holds;
+
+        PauseNode(FaultHolds holds) {
+            this.holds = holds;
+        }
+
         @Override
         public String kind() {
             return "pause";
@@ -79,7 +102,7 @@ final class Faults {
         @Override
         public String inject(ChaosContext c) throws Exception {
             int node = c.randomNode();
-            long paused = c.millisBetween(5_000, 15_000);
+            long paused = c.millisBetween(holds.pauseMin(), holds.pauseMax());
             long pid = c.target().pid(node);
             ChaosContext.signal(pid, "STOP");
             try {
@@ -93,9 +116,15 @@ final class Faults {
 
     /**
      * kill -9 of two of the three nodes: with min.insync.replicas=2 writes must fail (never be
-     * acknowledged and lost); both restarted together 3-8 s later.
+     * acknowledged and lost); both restarted together 3-8 s later (long holds).
      */
     static final class KillTwoNodes implements Fault {
+        private final FaultHolds holds;
+
+        KillTwoNodes(FaultHolds holds) {
+            this.holds = holds;
+        }
+
         @Override
         public String kind() {
             return "two-node-kill";
@@ -104,7 +133,7 @@ final class Faults {
         @Override
         public String inject(ChaosContext c) throws Exception {
             List<Integer> nodes = c.randomNodes(2);
-            long down = c.millisBetween(3_000, 8_000);
+            long down = c.millisBetween(holds.twoNodeKillMin(), holds.twoNodeKillMax());
             for (int node : nodes) {
                 c.target().kill9(node);
             }
@@ -132,9 +161,13 @@ final class Faults {
         }
     }
 
-    /** One node cut off from the others (and from clients) by the proxies for 10 s. */
+    /** One node cut off from the others (and from clients) by the proxies for 10 s (long holds). */
     static final class IsolateNode implements Fault {
-        static final long PARTITION_MS = 10_000;
+        private final FaultHolds holds;
+
+        IsolateNode(FaultHolds holds) {
+            this.holds = holds;
+        }
 
         @Override
         public String kind() {
@@ -146,17 +179,21 @@ final class Faults {
             int node = c.randomNode();
             c.target().network().isolate(node, () -> c.target().pid(node));
             try {
-                ChaosContext.hold(PARTITION_MS);
+                ChaosContext.hold(holds.partition());
             } finally {
                 c.target().network().heal();
             }
-            return "node " + node + " partitioned from the others for " + PARTITION_MS + " ms";
+            return "node " + node + " partitioned from the others for " + holds.partition() + " ms";
         }
     }
 
-    /** The log directory of one node full for 10 s (a tmpfs filled up), then space returns. */
+    /** The log directory of one node full for 10 s (long holds; a tmpfs filled up), then space returns. */
     static final class FillDisk implements Fault {
-        static final long FULL_MS = 10_000;
+        private final FaultHolds holds;
+
+        FillDisk(FaultHolds holds) {
+            this.holds = holds;
+        }
 
         @Override
         public String kind() {
@@ -177,12 +214,12 @@ final class Faults {
             }
             long filled = disk.get().fill();
             try {
-                ChaosContext.hold(FULL_MS);
+                ChaosContext.hold(holds.diskFull());
             } finally {
                 disk.get().free();
             }
             String what = "log dir of node " + node + " full (" + filled / (1024 * 1024) + " MiB filler) for "
-                    + FULL_MS + " ms";
+                    + holds.diskFull() + " ms";
             if (!c.target().isRunning(node)) {
                 // Kafka shuts a broker down when its only log dir fails; an operator restarts it
                 c.target().start(List.of(node));

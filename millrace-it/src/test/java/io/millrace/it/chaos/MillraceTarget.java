@@ -29,9 +29,16 @@ final class MillraceTarget implements Target {
 
     /**
      * Starts the nodes with data under {@code dir}; {@code extraProps} go to every node; their
-     * output goes to {@code target/broker-logs/chaos-<run>-millrace-node-<id>.log}.
+     * output goes to {@code target/broker-logs/chaos-<run>-millrace-node-<id>.log}. The nodes run
+     * with the JVM's defaults, as Kafka's nodes do in the long run's comparison.
      */
     MillraceTarget(String run, Path dir, int count, Map<String, String> extraProps, boolean tmpfsLogDirs) {
+        this(run, dir, count, extraProps, tmpfsLogDirs, List.of());
+    }
+
+    /** As above, the node JVMs given {@code jvmOptions} (e.g. {@link BrokerProcess#testJvmOptions()}). */
+    MillraceTarget(String run, Path dir, int count, Map<String, String> extraProps, boolean tmpfsLogDirs,
+                   List<String> jvmOptions) {
         Map<Integer, Integer> ports = new TreeMap<>();
         Map<Integer, Integer> controllerPorts = new TreeMap<>();
         StringJoiner voters = new StringJoiner(",");
@@ -62,7 +69,7 @@ final class MillraceTarget implements Target {
             props.put("metadata.log.dir", nodeDir.resolve("metadata").toString());
             props.putAll(extraProps);
             Path log = Path.of("target", "broker-logs", "chaos-" + run + "-millrace-node-" + id + ".log");
-            nodes.put(id, BrokerProcess.unstarted(nodeDir.resolve("data"), log, props, ports.get(id)));
+            nodes.put(id, BrokerProcess.unstarted(nodeDir.resolve("data"), log, props, ports.get(id), jvmOptions));
         }
         try {
             start(nodes.keySet());
