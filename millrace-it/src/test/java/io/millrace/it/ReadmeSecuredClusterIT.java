@@ -118,13 +118,20 @@ class ReadmeSecuredClusterIT {
             Map<String, Object> adminConfig = load(adminProperties);
             String internal = "127.0.0.1:" + ports.get(1).get(9091);
             try (Admin admin = Clients.admin(internal, adminConfig)) {
+                // Every node's own view: a node lists itself before it has registered, so one node's
+                // answer alone can show three while the controller has registered only two.
                 Await.until("the three nodes are registered", WAIT, () -> {
                     nodes.forEach(ReadmeSecuredClusterIT::failIfExited);
-                    try {
-                        return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == NODES;
-                    } catch (Exception e) {
-                        return false;
+                    for (int n = 1; n <= NODES; n++) {
+                        try (Admin view = Clients.admin("127.0.0.1:" + ports.get(n).get(9091), adminConfig)) {
+                            if (view.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() != NODES) {
+                                return false;
+                            }
+                        } catch (Exception e) {
+                            return false;
+                        }
                     }
+                    return true;
                 });
                 // The README's administrator lines, as written (host1:9091 is INTERNAL).
                 runTool(ConfigCommand.class, internal, "--command-config", adminProperties.toString(), "--alter",
