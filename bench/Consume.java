@@ -15,6 +15,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 public class Consume {
     public static void main(String[] a) throws Exception {
+        if (a.length < 4) {
+            System.err.println("usage: Consume TOPIC PARTITIONS ROUNDS HOST:PORT...");
+            System.exit(2);
+        }
         String topic = a[0]; int parts = Integer.parseInt(a[1]); int rounds = Integer.parseInt(a[2]);
         List<String> brokers = Arrays.asList(a).subList(3, a.length);
         for (int r = 0; r < rounds; r++) {
