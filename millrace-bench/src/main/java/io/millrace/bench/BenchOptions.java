@@ -71,6 +71,14 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("transactions");
     }
 
+    /**
+     * Whether one of the single-workload modes {@link BrokerSession} runs after one start
+     * (transactions, TLS, Streams rebalance, share) instead of the full side-by-side set.
+     */
+    boolean singleSessionWorkload() {
+        return transactionsOnly() || tlsOnly() || streamsRebalanceOnly() || shareOnly();
+    }
+
     static final String USAGE = """
             Usage: ./millrace bench [--quick] [--records N] [--repeats N] [--rate N] [--latency-seconds N]
                                     [--heap "OPTS"] [--only millrace|kafka] [--no-save]

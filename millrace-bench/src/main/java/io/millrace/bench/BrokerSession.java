@@ -134,8 +134,7 @@ final class BrokerSession {
             Map<String, BrokerResults> results = new HashMap<>();
             for (Target t : targets) {
                 t.broker().checkAlive();
-                if (!options.tlsOnly() && !options.streamsRebalanceOnly() && !options.shareOnly()
-                        && !options.transactionsOnly()) {
+                if (!options.singleSessionWorkload()) {
                     double rssMiB = ProcStats.peakRssBytes(t.broker().pid()) / (1024.0 * 1024.0);
                     t.results().add(Metric.PEAK_RSS, rssMiB);
                     report(t.broker(), "peak RSS", "%.0f MiB", rssMiB);
@@ -155,8 +154,7 @@ final class BrokerSession {
     /** {@code repeats} fresh starts timed to the first ack (one for the single-workload modes); the last stays up. */
     private Target start(BrokerLauncher launcher, Path workRoot) throws Exception {
         BrokerResults results = new BrokerResults(launcher.name());
-        int starts = options.transactionsOnly() || options.tlsOnly() || options.streamsRebalanceOnly()
-                || options.shareOnly() ? 1 : options.repeats();
+        int starts = options.singleSessionWorkload() ? 1 : options.repeats();
         BenchTls tls = options.tlsOnly() ? BenchTls.generate(workRoot.resolve(launcher.name() + "-tls")) : null;
         BrokerProcess broker = null;
         for (int run = 1; run <= starts; run++) {
