@@ -150,6 +150,22 @@ class ReadmeSecuredClusterIT {
                         .replace("trust-secret", TestCertificates.PASSWORD)));
                 String bootstrap = ports.values().stream().map(p -> "127.0.0.1:" + p.get(9092))
                         .collect(Collectors.joining(","));
+                // Credentials and ACLs are metadata records each node applies on its own, a moment
+                // apart: wait until every node authenticates mallory, whose credential was written
+                // last (so alice's and her ACL are applied there too), before alice uses any node.
+                Map<String, Object> mallory = new HashMap<>(alice);
+                mallory.put("sasl.jaas.config", ((String) alice.get("sasl.jaas.config")).replace("alice", "mallory"));
+                Await.until("every node knows the new credentials", WAIT, () -> {
+                    for (int n = 1; n <= NODES; n++) {
+                        // the admin's first request, Metadata, goes to its one bootstrap node
+                        try (Admin view = Clients.admin("127.0.0.1:" + ports.get(n).get(9092), mallory)) {
+                            view.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
                 try (Admin asAlice = Clients.admin(bootstrap, alice)) {
                     // kafka-topics.sh --create --topic orders --partitions 3: default.replication.factor=3
                     Clients.get(asAlice.createTopics(List.of(new NewTopic("orders", Optional.of(3), Optional.empty())))
