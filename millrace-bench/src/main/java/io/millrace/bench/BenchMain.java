@@ -184,6 +184,12 @@ public final class BenchMain {
                     + "read %,d records of %,d bytes from 1 partition, %d runs (medians), broker JVM %s",
                     o.produceRecords(), o.recordBytes(), o.repeats(), String.join(" ", o.heap()));
         }
+        if (o.stockOnly()) {
+            return String.format(Locale.ROOT, "Apache Kafka's stock tools only: ProducerPerformance and "
+                    + "ConsumerPerformance (defaults), %,d records of %,d bytes per run, 1 and 6 partitions and a group "
+                    + "of 3, %d runs (medians), broker JVM %s, warm-up %,d records", o.produceRecords(), o.recordBytes(),
+                    o.repeats(), String.join(" ", o.heap()), o.warmupRecords());
+        }
         String nodes = o.clusterOnly() ? ClusterSession.NODES + " nodes of each broker, RF=3, acks=all, min.insync.replicas=2, " : "";
         return nodes + String.format(Locale.ROOT, "%,d records of %,d bytes per produce run, %d runs of each workload "
                         + "(medians), latency at %,d records/s for %d s per run, broker JVM %s, warm-up %,d records",

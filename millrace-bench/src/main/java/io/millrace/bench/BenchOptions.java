@@ -66,6 +66,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         return workloads.equals("share");
     }
 
+    /** Whether only Apache Kafka's stock perf tools run (ProducerPerformance, ConsumerPerformance, a group of 3). */
+    boolean stockOnly() {
+        return workloads.equals("stock");
+    }
+
     /** Whether only the transactional produce workload runs. */
     boolean transactionsOnly() {
         return workloads.equals("transactions");
@@ -76,7 +81,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
      * (transactions, TLS, Streams rebalance, share) instead of the full side-by-side set.
      */
     boolean singleSessionWorkload() {
-        return transactionsOnly() || tlsOnly() || streamsRebalanceOnly() || shareOnly();
+        return transactionsOnly() || tlsOnly() || streamsRebalanceOnly() || shareOnly() || stockOnly();
     }
 
     static final String USAGE = """
@@ -119,7 +124,11 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  bench/results/durable-<time>.txt;
                                  or share: three KafkaShareConsumers of one share group read
                                  a 1-partition topic of --records records (KIP-932), printed,
-                                 not saved
+                                 not saved;
+                                 or stock: only Apache Kafka's ProducerPerformance and
+                                 ConsumerPerformance (1 and 6 partitions, a group of 3) with
+                                 --records records per run, after one start and the warm-up,
+                                 printed, not saved
               --cluster          the same as --workload cluster
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
@@ -151,9 +160,9 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                 case "--workload" -> {
                     workloads = value(args, ++i, arg);
                     if (!List.of("all", "transactions", "tls", "streams-rebalance", "cluster", "share", "scale",
-                            "scale-cluster", "durable").contains(workloads)) {
+                            "scale-cluster", "durable", "stock").contains(workloads)) {
                         throw new IllegalArgumentException("--workload takes all, transactions, tls, streams-rebalance, "
-                                + "cluster, share, scale, scale-cluster or durable, not " + workloads);
+                                + "cluster, share, scale, scale-cluster, durable or stock, not " + workloads);
                     }
                 }
                 case "--only" -> {

@@ -47,6 +47,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>with {@code --workload streams-rebalance}, after one start, alone: {@code repeats} rounds
  *       of three Kafka Streams instances joining one by one, with the classic and with the
  *       streams group protocol ({@link StreamsRebalanceWorkload});</li>
+ *   <li>with {@code --workload stock}, after one start and the warm-up, alone: the stock tools'
+ *       runs of the full set, with {@code produceRecords} per run;</li>
  *   <li>with {@code --workload share}, after one start and the warm-up, alone: {@code repeats}
  *       times {@code produceRecords} produced (acks=1) to a fresh one-partition topic, then read
  *       by {@value #SHARE_CONSUMERS} share consumers of a fresh share group
@@ -117,6 +119,12 @@ final class BrokerSession {
                 repeat(targets, this::shareConsume);
             } else if (options.transactionsOnly()) {
                 repeat(targets, this::transactionalProduce);
+            } else if (options.stockOnly()) {
+                each(targets, this::warmUp);
+                for (int partitions : PARTITIONS) {
+                    repeat(targets, (t, run) -> stockTools(t, partitions, run));
+                }
+                repeat(targets, this::stockConsumerGroup);
             } else {
                 each(targets, this::warmUp);
                 for (int partitions : PARTITIONS) {

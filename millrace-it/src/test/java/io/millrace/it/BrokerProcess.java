@@ -111,7 +111,9 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (RuntimeException | AssertionError e) {
             String tail = logTail(40);
             close();
-            throw new AssertionError("Broker process did not become ready; output tail:\n" + tail, e);
+            // the reason first: a CI summary may keep only the message's first line
+            throw new AssertionError("Broker process on port " + port + " did not become ready (" + e.getMessage()
+                    + "); output tail:\n" + tail, e);
         }
     }
 
