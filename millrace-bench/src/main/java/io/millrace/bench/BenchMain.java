@@ -115,12 +115,23 @@ public final class BenchMain {
         System.out.println();
         System.out.print(comparison.toText());
         System.out.printf(Locale.ROOT, "%nTotal %.0f s.%n", (System.nanoTime() - start) / 1e9);
-        if (options.save()) {
+        if (options.save() && options.workloads().equals("all")) {
             Path dir = options.root().resolve("bench/results");
             for (Path written : ResultsWriter.write(dir, run, comparison, results.get("millrace"), results.get("kafka"))) {
                 System.out.println("wrote " + options.root().relativize(written));
             }
+        } else if (options.save()) {
+            saveText(options, run, options.workloads(), comparison.toText());
         }
+    }
+
+    /** {@code bench/results/<title>-<stamp>.txt}: the command, commit, machine (its load at start), workloads, table. */
+    private static void saveText(BenchOptions options, RunInfo run, String title, String table) throws IOException {
+        Path file = options.root().resolve("bench/results/" + title + "-" + run.stamp() + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "millrace bench --workload " + title + " (" + run.mode() + "), commit " + run.commit()
+                + "\nmachine: " + run.machine() + "\nworkloads: " + run.workloads() + "\n\n" + table);
+        System.out.println("wrote " + options.root().relativize(file));
     }
 
     /** A workload that reports its own labelled figures (scale, durable). */
@@ -153,11 +164,7 @@ public final class BenchMain {
         System.out.print(table);
         System.out.printf(Locale.ROOT, "%nTotal %.0f s.%n", (System.nanoTime() - start) / 1e9);
         if (options.save()) {
-            Path file = options.root().resolve("bench/results/" + title + "-" + run.stamp() + ".txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, "millrace bench --workload " + title + " (" + run.mode() + "), commit " + run.commit()
-                    + "\nmachine: " + run.machine() + "\nworkloads: " + run.workloads() + "\n\n" + table);
-            System.out.println("wrote " + options.root().relativize(file));
+            saveText(options, run, title, table);
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.List;
  *                        and over TLS; printed, not saved) or "streams-rebalance" (one start,
  *                        three Kafka Streams instances joining one by one, with the classic
  *                        and the streams group protocol; printed, not saved) or "cluster"
- *                        (three nodes per broker, RF=3, acks=all; printed, not saved) or
+ *                        (three nodes per broker, RF=3, acks=all; printed and saved as text) or
  *                        "share" (one start: three share consumers of one group read a
  *                        one-partition topic; printed, not saved)
  */
@@ -111,7 +111,8 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  or cluster: three nodes of each broker (separate processes,
                                  the same Kafka-keyed server.properties), RF=3, acks=all,
                                  min.insync.replicas=2: produce and consume 6 partitions,
-                                 end-to-end latency, CPU and RSS of the three, printed, not saved;
+                                 end-to-end latency, CPU and RSS of the three, printed and
+                                 written to bench/results/cluster-<time>.txt;
                                  or scale: one node, topics of 1,000 and 10,000 partitions
                                  (quick: 100 and 1,000): creation until all are led, produce
                                  over all, RSS, restart with the data, then 10,000 idle
@@ -128,7 +129,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
                                  or stock: only Apache Kafka's ProducerPerformance and
                                  ConsumerPerformance (1 and 6 partitions, a group of 3) with
                                  --records records per run, after one start and the warm-up,
-                                 printed, not saved
+                                 printed and written to bench/results/stock-<time>.txt
               --cluster          the same as --workload cluster
               --jmh              run the JMH microbenchmarks instead (short iterations by default)
             """;
@@ -179,7 +180,7 @@ public record BenchOptions(Path root, String mode, int produceRecords, int warmu
         }
         String mode = custom ? "custom" : quick ? "quick" : "full";
         return new BenchOptions(root, mode, records, warmup, repeats, rate,
-                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && List.of("all", "scale", "scale-cluster", "durable").contains(workloads), workloads);
+                latencySeconds, 1024, heap, brokers, save && brokers.size() == 2 && List.of("all", "scale", "scale-cluster", "durable", "cluster", "stock").contains(workloads), workloads);
     }
 
     private static String value(List<String> args, int i, String option) {
