@@ -55,6 +55,11 @@ public final class BenchMain {
             // A restarted broker answers NOT_LEADER_OR_FOLLOWER until it leads again: one warning per retry.
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.Sender", "error");
         }
+        if (options.clusterOnly()) {
+            // Kafka's admin logs an ERROR per retry while a new topic's metadata reaches its brokers.
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy",
+                    "off");
+        }
         if (options.streamsRebalanceOnly()) {
             // Kafka Streams warns at every start (state dir in /tmp, warm-up replicas, topics not there yet).
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
@@ -98,10 +103,8 @@ public final class BenchMain {
             java.util.function.Consumer<String> progress = line -> System.out.printf(Locale.ROOT,
                     "[%4.0fs] %s%n", (System.nanoTime() - start) / 1e9, line);
             if (options.clusterOnly()) {
-                for (String broker : options.brokers()) {
-                    results.put(broker, new ClusterSession(options, progress, BrokerSession.value(options))
-                            .run(launchers.get(broker), workRoot));
-                }
+                results.putAll(new ClusterSession(options, progress, BrokerSession.value(options))
+                        .run(options.brokers().stream().map(launchers::get).toList(), workRoot));
             } else {
                 results.putAll(new BrokerSession(options, progress, new StockToolsWorkload(kafkaJars))
                         .run(options.brokers().stream().map(launchers::get).toList(), workRoot));

@@ -15,20 +15,24 @@ import io.millrace.bench.workload.Throughput;
 import io.millrace.bench.workload.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * {@code --workload cluster}: three nodes of one kind of broker as separate processes, started
+ * {@code --workload cluster}: three nodes of each kind of broker as separate processes, started
  * from the same Kafka-keyed {@code server.properties} ({@link ClusterLayout}: every node broker
  * and controller, a static three-voter quorum, replication factor 3, {@code min.insync.replicas=2}),
- * then:
+ * both clusters up for the whole run and every measured step alternating between them
+ * (see {@link #run}):
  * <ol>
  *   <li>the time from the first node's start until all three are registered;</li>
- *   <li>warm-up: produce (acks=all) and consume {@code warmupRecords} on 6 partitions, not counted;</li>
+ *   <li>warm-up: produce (acks=all) and consume {@code produceRecords} (at least {@code warmupRecords})
+ *       on 6 partitions, not counted;</li>
  *   <li>{@code repeats} times: produce {@code produceRecords} with acks=all to a fresh 6-partition
  *       topic with 3 replicas, the three nodes' CPU time summed before and after, then consume it;</li>
  *   <li>{@code repeats} end-to-end latency runs (acks=all) on fresh one-partition, 3-replica topics;</li>
@@ -50,12 +54,69 @@ final class ClusterSession {
         this.value = value;
     }
 
-    BrokerResults run(BrokerLauncher launcher, Path workRoot) throws Exception {
+    /** One cluster under test: its nodes, their bootstrap, an admin for topics, its samples. */
+    private record Target(String who, List<BrokerProcess> nodes, String bootstrap, Topics topics,
+                          BrokerResults results) {
+    }
+
+    /**
+     * Starts each kind's three nodes in turn (the clusters started before idle meanwhile) and warms
+     * each up, then runs every measured step against all of them with the order reversed from one
+     * repeat to the next (Millrace, Kafka; Kafka, Millrace; ...), as {@link BrokerSession} does, so the
+     * clients' JIT warm-up in this JVM touches both alike. Returns each broker's samples by name.
+     */
+    Map<String, BrokerResults> run(List<BrokerLauncher> launchers, Path workRoot) throws Exception {
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (BrokerLauncher launcher : launchers) {
+                targets.add(start(launcher, workRoot));
+            }
+            for (Target t : targets) {
+                warmUp(t.who(), t.bootstrap(), t.topics());
+            }
+            for (int run = 1; run <= options.repeats(); run++) {
+                for (Target t : inTurn(targets, run)) {
+                    produceAndConsume(t.who(), t.bootstrap(), t.topics(), t.nodes(), t.results(), run);
+                }
+            }
+            for (int run = 1; run <= options.repeats(); run++) {
+                for (Target t : inTurn(targets, run)) {
+                    latency(t.who(), t.bootstrap(), t.topics(), t.nodes(), t.results(), run);
+                }
+            }
+            Map<String, BrokerResults> results = new LinkedHashMap<>();
+            for (Target t : targets) {
+                double rssMiB = 0;
+                for (BrokerProcess node : t.nodes()) {
+                    node.checkAlive();
+                    rssMiB += ProcStats.peakRssBytes(node.pid()) / (1024.0 * 1024.0);
+                }
+                t.results().add(Metric.CLUSTER_PEAK_RSS, rssMiB);
+                report(t.who(), "peak RSS, 3 nodes", "%.0f MiB", rssMiB);
+                results.put(t.results().broker(), t.results());
+            }
+            return results;
+        } finally {
+            for (Target t : targets) {
+                t.topics().close();
+                stop(t.nodes());
+            }
+        }
+    }
+
+    /** The targets in the order of repeat {@code run}: as given for odd runs, reversed for even ones. */
+    private static List<Target> inTurn(List<Target> targets, int run) {
+        return run % 2 == 1 ? targets : targets.reversed();
+    }
+
+    /** Starts three nodes of {@code launcher} and waits until all are registered (timed). */
+    private Target start(BrokerLauncher launcher, Path workRoot) throws Exception {
         BrokerResults results = new BrokerResults(launcher.name());
         ClusterLayout layout = ClusterLayout.allocate(NODES);
         String clusterId = Uuid.randomUuid().toString();
         List<BrokerProcess> nodes = new ArrayList<>();
         String who = launcher.name() + " x" + NODES;
+        Topics topics = null;
         try {
             long start = System.nanoTime();
             for (int node = 1; node <= NODES; node++) {
@@ -66,42 +127,41 @@ final class ClusterSession {
             for (BrokerProcess node : nodes) {
                 StartupProbe.awaitListening(node, deadline); // no client warnings about nodes not up yet
             }
-            String bootstrap = layout.bootstrap();
-            try (Topics topics = new Topics(bootstrap)) {
-                topics.awaitBrokers(NODES, () -> nodes.forEach(BrokerProcess::checkAlive));
-                double formed = (System.nanoTime() - start) / 1e6;
-                results.add(Metric.CLUSTER_START_TO_REGISTERED, formed);
-                report(who, "start to 3 registered", "%.0f ms", formed);
-                warmUp(who, bootstrap, topics);
-                for (int run = 1; run <= options.repeats(); run++) {
-                    produceAndConsume(who, bootstrap, topics, nodes, results, run);
-                }
-                for (int run = 1; run <= options.repeats(); run++) {
-                    latency(who, bootstrap, topics, nodes, results, run);
-                }
+            topics = new Topics(layout.bootstrap());
+            topics.awaitBrokers(NODES, () -> nodes.forEach(BrokerProcess::checkAlive));
+            double formed = (System.nanoTime() - start) / 1e6;
+            results.add(Metric.CLUSTER_START_TO_REGISTERED, formed);
+            report(who, "start to 3 registered", "%.0f ms", formed);
+            return new Target(who, nodes, layout.bootstrap(), topics, results);
+        } catch (Exception | Error e) {
+            if (topics != null) {
+                topics.close();
             }
-            double rssMiB = 0;
-            for (BrokerProcess node : nodes) {
-                node.checkAlive();
-                rssMiB += ProcStats.peakRssBytes(node.pid()) / (1024.0 * 1024.0);
-            }
-            results.add(Metric.CLUSTER_PEAK_RSS, rssMiB);
-            report(who, "peak RSS, 3 nodes", "%.0f MiB", rssMiB);
-            return results;
-        } finally {
-            nodes.forEach(BrokerProcess::requestStop);
-            for (BrokerProcess node : nodes) {
-                node.close();
-                ShutdownHook.untrack(node);
-            }
+            stop(nodes);
+            throw e;
         }
     }
 
+    private static void stop(List<BrokerProcess> nodes) {
+        nodes.forEach(BrokerProcess::requestStop);
+        for (BrokerProcess node : nodes) {
+            node.close();
+            ShutdownHook.untrack(node);
+        }
+    }
+
+    /**
+     * Produce and consume as many records as a measured run (at least the warm-up count): three JVMs
+     * of each broker warm up on two cores far slower than one, and with the single-node warm-up
+     * count both brokers' produce rates still doubled from one measured run to the next
+     * ({@code bench/results/cluster-2026-12-08T0144.txt}).
+     */
     private void warmUp(String who, String bootstrap, Topics topics) throws Exception {
         String topic = "cluster-warmup";
+        int records = Math.max(options.warmupRecords(), options.produceRecords());
         List<TopicPartition> partitions = topics.create(topic, PARTITIONS, NODES);
-        Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", options.warmupRecords(), value);
-        Throughput consumed = ConsumeWorkload.run(bootstrap, partitions, options.warmupRecords());
+        Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", records, value);
+        Throughput consumed = ConsumeWorkload.run(bootstrap, partitions, records);
         topics.delete(topic);
         report(who, "warm-up", "produce %,.0f records/s, consume %,.0f records/s",
                 produced.recordsPerSecond(), consumed.recordsPerSecond());
