@@ -31,8 +31,8 @@ import org.apache.kafka.common.Uuid;
  * (see {@link #run}):
  * <ol>
  *   <li>the time from the first node's start until all three are registered;</li>
- *   <li>warm-up: produce (acks=all) and consume {@code produceRecords} (at least {@code warmupRecords})
- *       on 6 partitions, not counted;</li>
+ *   <li>warm-up: rounds of {@code produceRecords} (at least {@code warmupRecords}) produced (acks=all)
+ *       and consumed on 6 partitions until the produce rate settles, not counted;</li>
  *   <li>{@code repeats} times: produce {@code produceRecords} with acks=all to a fresh 6-partition
  *       topic with 3 replicas, the three nodes' CPU time summed before and after, then consume it;</li>
  *   <li>{@code repeats} end-to-end latency runs (acks=all) on fresh one-partition, 3-replica topics;</li>
@@ -150,21 +150,33 @@ final class ClusterSession {
         }
     }
 
+    /** Warm-up rounds at most, and how much faster than the previous round a round may be to end it. */
+    private static final int WARM_UP_ROUNDS = 5;
+    private static final double WARM_UP_SETTLED = 1.10;
+
     /**
-     * Produce and consume as many records as a measured run (at least the warm-up count): three JVMs
-     * of each broker warm up on two cores far slower than one, and with the single-node warm-up
-     * count both brokers' produce rates still doubled from one measured run to the next
-     * ({@code bench/results/cluster-2026-12-08T0144.txt}).
+     * Rounds of a measured run's count (at least the warm-up count) produced and consumed, until a
+     * round's produce rate is within 10% of the one before ({@value #WARM_UP_ROUNDS} rounds at most):
+     * three JVMs of each broker warm up on two cores far slower than one. With one round, both
+     * brokers' produce rates still rose about threefold over the next three measured runs and settled
+     * only from the fourth ({@code bench/results/cluster-2026-12-08T0221.txt}).
      */
     private void warmUp(String who, String bootstrap, Topics topics) throws Exception {
-        String topic = "cluster-warmup";
         int records = Math.max(options.warmupRecords(), options.produceRecords());
-        List<TopicPartition> partitions = topics.create(topic, PARTITIONS, NODES);
-        Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", records, value);
-        Throughput consumed = ConsumeWorkload.run(bootstrap, partitions, records);
-        topics.delete(topic);
-        report(who, "warm-up", "produce %,.0f records/s, consume %,.0f records/s",
-                produced.recordsPerSecond(), consumed.recordsPerSecond());
+        double previous = 0;
+        for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+            String topic = "cluster-warmup-" + round;
+            List<TopicPartition> partitions = topics.create(topic, PARTITIONS, NODES);
+            Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", records, value);
+            Throughput consumed = ConsumeWorkload.run(bootstrap, partitions, records);
+            topics.delete(topic);
+            report(who, "warm-up round " + round, "produce %,.0f records/s, consume %,.0f records/s",
+                    produced.recordsPerSecond(), consumed.recordsPerSecond());
+            if (round > 1 && produced.recordsPerSecond() < previous * WARM_UP_SETTLED) {
+                return;
+            }
+            previous = produced.recordsPerSecond();
+        }
     }
 
     private void produceAndConsume(String who, String bootstrap, Topics topics, List<BrokerProcess> nodes,
