@@ -191,7 +191,7 @@ final class BrokerSession {
     /** The step {@code repeats} times against every broker, the brokers' order reversed every other run. */
     private void repeat(List<Target> targets, Step step) throws Exception {
         for (int run = 1; run <= options.repeats(); run++) {
-            for (Target t : run % 2 == 1 ? targets : targets.reversed()) {
+            for (Target t : Alternation.inTurn(targets, run)) {
                 step.run(t, run);
             }
         }

@@ -72,16 +72,16 @@ final class ClusterSession {
                 targets.add(start(launcher, workRoot));
             }
             for (Target t : targets) {
-                warmUp(t.who(), t.bootstrap(), t.topics());
+                warmUp(t);
             }
             for (int run = 1; run <= options.repeats(); run++) {
-                for (Target t : inTurn(targets, run)) {
-                    produceAndConsume(t.who(), t.bootstrap(), t.topics(), t.nodes(), t.results(), run);
+                for (Target t : Alternation.inTurn(targets, run)) {
+                    produceAndConsume(t, run);
                 }
             }
             for (int run = 1; run <= options.repeats(); run++) {
-                for (Target t : inTurn(targets, run)) {
-                    latency(t.who(), t.bootstrap(), t.topics(), t.nodes(), t.results(), run);
+                for (Target t : Alternation.inTurn(targets, run)) {
+                    latency(t, run);
                 }
             }
             Map<String, BrokerResults> results = new LinkedHashMap<>();
@@ -102,11 +102,6 @@ final class ClusterSession {
                 stop(t.nodes());
             }
         }
-    }
-
-    /** The targets in the order of repeat {@code run}: as given for odd runs, reversed for even ones. */
-    private static List<Target> inTurn(List<Target> targets, int run) {
-        return run % 2 == 1 ? targets : targets.reversed();
     }
 
     /** Starts three nodes of {@code launcher} and waits until all are registered (timed). */
@@ -161,7 +156,10 @@ final class ClusterSession {
      * brokers' produce rates still rose about threefold over the next three measured runs and settled
      * only from the fourth ({@code bench/results/cluster-2026-12-08T0221.txt}).
      */
-    private void warmUp(String who, String bootstrap, Topics topics) throws Exception {
+    private void warmUp(Target t) throws Exception {
+        String who = t.who();
+        String bootstrap = t.bootstrap();
+        Topics topics = t.topics();
         int records = Math.max(options.warmupRecords(), options.produceRecords());
         double previous = 0;
         for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
@@ -179,8 +177,12 @@ final class ClusterSession {
         }
     }
 
-    private void produceAndConsume(String who, String bootstrap, Topics topics, List<BrokerProcess> nodes,
-                                   BrokerResults results, int run) throws Exception {
+    private void produceAndConsume(Target t, int run) throws Exception {
+        String who = t.who();
+        String bootstrap = t.bootstrap();
+        Topics topics = t.topics();
+        List<BrokerProcess> nodes = t.nodes();
+        BrokerResults results = t.results();
         String topic = "cluster-p6-acksall-" + run;
         List<TopicPartition> tps = topics.create(topic, PARTITIONS, NODES);
         double cpuBefore = cpuSeconds(nodes);
@@ -198,8 +200,12 @@ final class ClusterSession {
         topics.delete(topic);
     }
 
-    private void latency(String who, String bootstrap, Topics topics, List<BrokerProcess> nodes, BrokerResults results,
-                         int run) throws Exception {
+    private void latency(Target t, int run) throws Exception {
+        String who = t.who();
+        String bootstrap = t.bootstrap();
+        Topics topics = t.topics();
+        List<BrokerProcess> nodes = t.nodes();
+        BrokerResults results = t.results();
         String topic = "cluster-latency-" + run;
         TopicPartition partition = topics.create(topic, 1, NODES).getFirst();
         List<Long> gcMarks = new ArrayList<>();

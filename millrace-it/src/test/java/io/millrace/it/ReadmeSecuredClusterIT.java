@@ -153,8 +153,7 @@ class ReadmeSecuredClusterIT {
                 // Credentials and ACLs are metadata records each node applies on its own, a moment
                 // apart: wait until every node authenticates mallory, whose credential was written
                 // last (so alice's and her ACL are applied there too), before alice uses any node.
-                Map<String, Object> mallory = new HashMap<>(alice);
-                mallory.put("sasl.jaas.config", ((String) alice.get("sasl.jaas.config")).replace("alice", "mallory"));
+                Map<String, Object> mallory = asMallory(alice);
                 Await.until("every node knows the new credentials", WAIT, () -> {
                     for (int n = 1; n <= NODES; n++) {
                         // the admin's first request, Metadata, goes to its one bootstrap node
@@ -277,8 +276,7 @@ class ReadmeSecuredClusterIT {
 
     private static void refusals(Map<String, Object> alice, String bootstrap, String oneSaslSsl, String internal,
                                  Path trust) throws Exception {
-        Map<String, Object> mallory = new HashMap<>(alice);
-        mallory.put("sasl.jaas.config", ((String) alice.get("sasl.jaas.config")).replace("alice", "mallory"));
+        Map<String, Object> mallory = asMallory(alice);
         mallory.put("max.block.ms", "10000");
         try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, mallory)) {
             ExecutionException denied = assertThrows(ExecutionException.class,
@@ -305,6 +303,13 @@ class ReadmeSecuredClusterIT {
         noCertificate.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
         assertInstanceOf(SslAuthenticationException.class, describeClusterFailure(internal, noCertificate),
                 "INTERNAL requires a client certificate");
+    }
+
+    /** alice's client settings with mallory's SCRAM login (the README's second user). */
+    private static Map<String, Object> asMallory(Map<String, Object> alice) {
+        Map<String, Object> mallory = new HashMap<>(alice);
+        mallory.put("sasl.jaas.config", ((String) alice.get("sasl.jaas.config")).replace("alice", "mallory"));
+        return mallory;
     }
 
     private static Throwable describeClusterFailure(String bootstrap, Map<String, Object> config) {
