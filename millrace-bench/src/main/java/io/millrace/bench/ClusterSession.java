@@ -157,18 +157,15 @@ final class ClusterSession {
      * only from the fourth ({@code bench/results/cluster-2026-12-08T0221.txt}).
      */
     private void warmUp(Target t) throws Exception {
-        String who = t.who();
-        String bootstrap = t.bootstrap();
-        Topics topics = t.topics();
         int records = Math.max(options.warmupRecords(), options.produceRecords());
         double previous = 0;
         for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
             String topic = "cluster-warmup-" + round;
-            List<TopicPartition> partitions = topics.create(topic, PARTITIONS, NODES);
-            Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", records, value);
-            Throughput consumed = ConsumeWorkload.run(bootstrap, partitions, records);
-            topics.delete(topic);
-            report(who, "warm-up round " + round, "produce %,.0f records/s, consume %,.0f records/s",
+            List<TopicPartition> partitions = t.topics().create(topic, PARTITIONS, NODES);
+            Throughput produced = ProduceWorkload.run(t.bootstrap(), topic, "all", records, value);
+            Throughput consumed = ConsumeWorkload.run(t.bootstrap(), partitions, records);
+            t.topics().delete(topic);
+            report(t.who(), "warm-up round " + round, "produce %,.0f records/s, consume %,.0f records/s",
                     produced.recordsPerSecond(), consumed.recordsPerSecond());
             if (round > 1 && produced.recordsPerSecond() < previous * WARM_UP_SETTLED) {
                 return;
@@ -178,58 +175,48 @@ final class ClusterSession {
     }
 
     private void produceAndConsume(Target t, int run) throws Exception {
-        String who = t.who();
-        String bootstrap = t.bootstrap();
-        Topics topics = t.topics();
-        List<BrokerProcess> nodes = t.nodes();
-        BrokerResults results = t.results();
         String topic = "cluster-p6-acksall-" + run;
-        List<TopicPartition> tps = topics.create(topic, PARTITIONS, NODES);
-        double cpuBefore = cpuSeconds(nodes);
-        Throughput produced = ProduceWorkload.run(bootstrap, topic, "all", options.produceRecords(), value);
-        double cpuPerGb = (cpuSeconds(nodes) - cpuBefore) / (produced.bytes() / 1e9);
-        results.add(Metric.CLUSTER_ACKSALL_RF3_RECORDS, produced.recordsPerSecond());
-        results.add(Metric.CLUSTER_ACKSALL_RF3_MB, produced.megabytesPerSecond());
-        results.add(Metric.CLUSTER_CPU_PER_GB, cpuPerGb);
-        report(who, "produce acks=all p=6 #" + run, "%,.0f records/s, %.1f MB/s, %.1f CPU s/GB (3 nodes)",
+        List<TopicPartition> tps = t.topics().create(topic, PARTITIONS, NODES);
+        double cpuBefore = cpuSeconds(t.nodes());
+        Throughput produced = ProduceWorkload.run(t.bootstrap(), topic, "all", options.produceRecords(), value);
+        double cpuPerGb = (cpuSeconds(t.nodes()) - cpuBefore) / (produced.bytes() / 1e9);
+        t.results().add(Metric.CLUSTER_ACKSALL_RF3_RECORDS, produced.recordsPerSecond());
+        t.results().add(Metric.CLUSTER_ACKSALL_RF3_MB, produced.megabytesPerSecond());
+        t.results().add(Metric.CLUSTER_CPU_PER_GB, cpuPerGb);
+        report(t.who(), "produce acks=all p=6 #" + run, "%,.0f records/s, %.1f MB/s, %.1f CPU s/GB (3 nodes)",
                 produced.recordsPerSecond(), produced.megabytesPerSecond(), cpuPerGb);
-        Throughput consumed = ConsumeWorkload.run(bootstrap, tps, options.produceRecords());
-        results.add(Metric.CLUSTER_CONSUME_RECORDS, consumed.recordsPerSecond());
-        report(who, "consume p=6 #" + run, "%,.0f records/s, %.1f MB/s", consumed.recordsPerSecond(),
+        Throughput consumed = ConsumeWorkload.run(t.bootstrap(), tps, options.produceRecords());
+        t.results().add(Metric.CLUSTER_CONSUME_RECORDS, consumed.recordsPerSecond());
+        report(t.who(), "consume p=6 #" + run, "%,.0f records/s, %.1f MB/s", consumed.recordsPerSecond(),
                 consumed.megabytesPerSecond());
-        topics.delete(topic);
+        t.topics().delete(topic);
     }
 
     private void latency(Target t, int run) throws Exception {
-        String who = t.who();
-        String bootstrap = t.bootstrap();
-        Topics topics = t.topics();
-        List<BrokerProcess> nodes = t.nodes();
-        BrokerResults results = t.results();
         String topic = "cluster-latency-" + run;
-        TopicPartition partition = topics.create(topic, 1, NODES).getFirst();
+        TopicPartition partition = t.topics().create(topic, 1, NODES).getFirst();
         List<Long> gcMarks = new ArrayList<>();
-        for (BrokerProcess node : nodes) {
+        for (BrokerProcess node : t.nodes()) {
             gcMarks.add(GcPauses.mark(node.gcLog()));
         }
-        LatencyWorkload.Result latency = LatencyWorkload.run(bootstrap, partition, options.latencyRate(),
+        LatencyWorkload.Result latency = LatencyWorkload.run(t.bootstrap(), partition, options.latencyRate(),
                 options.latencySeconds(), options.recordBytes());
         List<GcPauses> pauses = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            pauses.add(GcPauses.since(nodes.get(i).gcLog(), gcMarks.get(i)));
+        for (int i = 0; i < t.nodes().size(); i++) {
+            pauses.add(GcPauses.since(t.nodes().get(i).gcLog(), gcMarks.get(i)));
         }
         GcPauses gc = GcPauses.sum(pauses);
-        results.add(Metric.CLUSTER_LATENCY_P50, latency.p50());
-        results.add(Metric.CLUSTER_LATENCY_P99, latency.p99());
-        results.add(Metric.CLUSTER_LATENCY_P999, latency.p999());
-        results.add(Metric.CLUSTER_LATENCY_P9999, latency.p9999());
-        results.add(Metric.CLUSTER_LATENCY_MAX, latency.max());
-        results.add(Metric.CLUSTER_LATENCY_GC_MAX_PAUSE, gc.maxMs());
-        report(who, "latency @" + options.latencyRate() + "/s #" + run,
+        t.results().add(Metric.CLUSTER_LATENCY_P50, latency.p50());
+        t.results().add(Metric.CLUSTER_LATENCY_P99, latency.p99());
+        t.results().add(Metric.CLUSTER_LATENCY_P999, latency.p999());
+        t.results().add(Metric.CLUSTER_LATENCY_P9999, latency.p9999());
+        t.results().add(Metric.CLUSTER_LATENCY_MAX, latency.max());
+        t.results().add(Metric.CLUSTER_LATENCY_GC_MAX_PAUSE, gc.maxMs());
+        report(t.who(), "latency @" + options.latencyRate() + "/s #" + run,
                 "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, p99.99 %.2f ms, max %.2f ms; GC (3 nodes): %d pauses, "
                         + "longest %.1f ms", latency.p50(), latency.p99(), latency.p999(), latency.p9999(), latency.max(),
                 gc.count(), gc.maxMs());
-        topics.delete(topic);
+        t.topics().delete(topic);
     }
 
     private static double cpuSeconds(List<BrokerProcess> nodes) {
